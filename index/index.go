@@ -1,0 +1,323 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// Field names and their query-time weights. Alternate questions are what
+// people actually type, so they weigh most; the body is long and general.
+const (
+	fieldEntry    = "entry"
+	fieldTitle    = "title"
+	fieldQuestion = "question"
+	fieldTags     = "tags"
+	fieldBody     = "body"
+
+	synonymSource     = "kb"
+	synonymCollection = "kb-synonyms"
+	synonymPrefix     = "syn/"
+)
+
+var fieldBoosts = []struct {
+	name  string
+	boost float64
+}{
+	{fieldQuestion, 3},
+	{fieldTitle, 2},
+	{fieldTags, 1.5},
+	{fieldBody, 0.5},
+}
+
+// Query limits: how many distinct words of a question are searched, and how
+// many index documents are read to rank entries.
+const (
+	maxQueryTerms = 32
+	maxDocHits    = 200
+	// maxClauses caps the terms a fuzzy word may expand to across a query.
+	maxClauses = 4096
+)
+
+var capClauses sync.Once
+
+// Index is a read-only search index over one knowledge base. It is safe for
+// concurrent use; build a new one to reflect a changed knowledge base.
+type Index struct {
+	bleve    bleve.Index
+	analyzer analysis.Analyzer
+	phrases  *knowledge.Synonyms
+	// terms holds every analysed term of each entry, for coverage.
+	terms map[string]map[string]struct{}
+	vocab *vocabulary
+	syn   map[string][]string // analysed term -> its analysed synonyms
+}
+
+// doc is what bleve indexes: one document for an entry's title, tags and body,
+// and one per alternate question, so that every phrasing is scored on its own.
+type doc struct {
+	Entry    string `json:"entry"`
+	Title    string `json:"title,omitempty"`
+	Question string `json:"question,omitempty"`
+	Tags     string `json:"tags,omitempty"`
+	Body     string `json:"body,omitempty"`
+}
+
+// Build indexes every entry of base.
+func Build(base *knowledge.Base) (*Index, error) {
+	capClauses.Do(func() {
+		// bleve reads this package variable for every disjunction; setting it
+		// once bounds what any query, fuzzy ones included, may expand to.
+		searcher.DisjunctionMaxClauseCount = maxClauses
+	})
+	m := newMapping()
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	idx := &Index{
+		bleve:    bi,
+		analyzer: m.AnalyzerNamed(en.AnalyzerName),
+		phrases:  base.Synonyms(),
+		terms:    make(map[string]map[string]struct{}, len(base.Entries())),
+		vocab:    newVocabulary(),
+		syn:      map[string][]string{},
+	}
+	batch := bi.NewBatch()
+	for i, group := range base.Synonyms().Groups {
+		if err := batch.IndexSynonym(fmt.Sprintf("%s%d", synonymPrefix, i), synonymCollection,
+			&bleve.SynonymDefinition{Synonyms: group}); err != nil {
+			return nil, fmt.Errorf("index synonyms on line group %d: %w", i+1, err)
+		}
+		idx.addSynonyms(group)
+	}
+	for _, e := range base.Entries() {
+		body := idx.phrases.Expand(stripMarkdown(e.Body))
+		title := idx.phrases.Expand(e.Title)
+		tags := strings.Join(e.Tags, " ")
+		if err := batch.Index("e/"+e.ID, doc{Entry: e.ID, Title: title, Tags: tags, Body: body}); err != nil {
+			return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
+		}
+		texts := []string{title, tags, body}
+		for n, q := range e.Questions {
+			q = idx.phrases.Expand(q)
+			texts = append(texts, q)
+			if err := batch.Index(fmt.Sprintf("q/%s/%d", e.ID, n), doc{Entry: e.ID, Question: q}); err != nil {
+				return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
+			}
+		}
+		terms := map[string]struct{}{}
+		for _, t := range texts {
+			for _, term := range idx.analyze(t) {
+				terms[term] = struct{}{}
+				idx.vocab.add(term)
+			}
+		}
+		idx.terms[e.ID] = terms
+	}
+	if err := bi.Batch(batch); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	return idx, nil
+}
+
+// Close releases the index.
+func (x *Index) Close() error { return x.bleve.Close() }
+
+func newMapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = "bm25"
+	if err := m.AddSynonymSource(synonymSource, map[string]any{
+		"collection": synonymCollection,
+		"analyzer":   en.AnalyzerName,
+	}); err != nil {
+		panic(err) // a constant configuration: cannot fail
+	}
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.SynonymSource = synonymSource
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	entry := bleve.NewKeywordFieldMapping()
+	entry.Store = true
+	dm.AddFieldMappingsAt(fieldEntry, entry)
+	for _, f := range []string{fieldTitle, fieldQuestion, fieldTags, fieldBody} {
+		dm.AddFieldMappingsAt(f, text())
+	}
+	m.DefaultMapping = dm
+	m.DefaultAnalyzer = en.AnalyzerName
+	return m
+}
+
+func (x *Index) analyze(text string) []string {
+	stream := x.analyzer.Analyze([]byte(text))
+	out := make([]string, len(stream))
+	for i, tok := range stream {
+		out[i] = string(tok.Term)
+	}
+	return out
+}
+
+func (x *Index) addSynonyms(group []string) {
+	var terms []string
+	for _, w := range group {
+		terms = append(terms, x.analyze(w)...)
+	}
+	for _, t := range terms {
+		for _, u := range terms {
+			if t != u {
+				x.syn[t] = append(x.syn[t], u)
+			}
+		}
+	}
+}
+
+// fuzziness is the typo tolerance for a word of n letters: none for short
+// words, where one edit makes another word, more for long ones.
+func fuzziness(n int) int {
+	switch {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// queryTerms analyses a question into its distinct meaningful terms.
+func (x *Index) queryTerms(question string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range x.analyze(x.phrases.Expand(question)) {
+		if !seen[t] && len(out) < maxQueryTerms {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Search returns up to limit entries for question, best first. Every word of
+// the question is a plain term: query syntax means nothing here.
+func (x *Index) Search(ctx context.Context, question string, limit int) ([]knowledge.Hit, error) {
+	terms := x.queryTerms(question)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	var clauses []query.Query
+	for _, t := range terms {
+		for _, f := range fieldBoosts {
+			var q query.Query
+			if fz := fuzziness(len([]rune(t))); fz > 0 {
+				fq := bleve.NewFuzzyQuery(t)
+				fq.SetFuzziness(fz)
+				fq.SetPrefix(1)
+				fq.SetField(f.name)
+				fq.SetBoost(f.boost)
+				q = fq
+			} else {
+				tq := bleve.NewTermQuery(t)
+				tq.SetField(f.name)
+				tq.SetBoost(f.boost)
+				q = tq
+			}
+			clauses = append(clauses, q)
+		}
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxDocHits, 0, false)
+	req.Fields = []string{fieldEntry}
+	res, err := x.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return x.rank(res, terms, limit), nil
+}
+
+// rank folds document hits into entries. An entry scores its body document
+// plus its best-matching alternate question, so adding a phrasing can only
+// help it.
+func (x *Index) rank(res *bleve.SearchResult, terms []string, limit int) []knowledge.Hit {
+	type score struct{ body, question float64 }
+	scores := map[string]*score{}
+	for _, h := range res.Hits {
+		if strings.HasPrefix(h.ID, synonymPrefix) {
+			continue
+		}
+		id, _ := h.Fields[fieldEntry].(string)
+		if id == "" {
+			continue
+		}
+		s := scores[id]
+		if s == nil {
+			s = &score{}
+			scores[id] = s
+		}
+		if strings.HasPrefix(h.ID, "q/") {
+			s.question = max(s.question, h.Score)
+		} else {
+			s.body = h.Score
+		}
+	}
+	hits := make([]knowledge.Hit, 0, len(scores))
+	expanded := x.expand(terms)
+	for id, s := range scores {
+		hits = append(hits, knowledge.Hit{ID: id, Score: s.body + s.question, Coverage: x.coverage(id, expanded)})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+// expand lists, for each query term, the terms that count as matching it: the
+// term itself, its synonyms and its near spellings in the vocabulary.
+func (x *Index) expand(terms []string) [][]string {
+	out := make([][]string, len(terms))
+	for i, t := range terms {
+		alts := append([]string{t}, x.syn[t]...)
+		if fz := fuzziness(len([]rune(t))); fz > 0 {
+			alts = append(alts, x.vocab.near(t, fz)...)
+		}
+		out[i] = alts
+	}
+	return out
+}
+
+// coverage is the share of query terms the entry matches.
+func (x *Index) coverage(id string, expanded [][]string) float64 {
+	terms := x.terms[id]
+	matched := 0
+	for _, alts := range expanded {
+		for _, a := range alts {
+			if _, ok := terms[a]; ok {
+				matched++
+				break
+			}
+		}
+	}
+	return float64(matched) / float64(len(expanded))
+}

@@ -1,0 +1,69 @@
+package index
+
+// vocabulary holds every indexed term, bucketed by first letter and length so
+// that near spellings of a term are found without scanning them all.
+type vocabulary struct {
+	buckets map[bucket][]string
+	seen    map[string]struct{}
+}
+
+type bucket struct {
+	first rune
+	n     int
+}
+
+func newVocabulary() *vocabulary {
+	return &vocabulary{buckets: map[bucket][]string{}, seen: map[string]struct{}{}}
+}
+
+func (v *vocabulary) add(term string) {
+	if _, ok := v.seen[term]; ok {
+		return
+	}
+	v.seen[term] = struct{}{}
+	r := []rune(term)
+	k := bucket{r[0], len(r)}
+	v.buckets[k] = append(v.buckets[k], term)
+}
+
+// near returns the terms within maxEdits edits of term that share its first
+// letter, as bleve's fuzzy queries with prefix 1 do.
+func (v *vocabulary) near(term string, maxEdits int) []string {
+	r := []rune(term)
+	var out []string
+	for n := len(r) - maxEdits; n <= len(r)+maxEdits; n++ {
+		for _, cand := range v.buckets[bucket{r[0], n}] {
+			if cand != term && editDistance(r, []rune(cand), maxEdits) <= maxEdits {
+				out = append(out, cand)
+			}
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, or a number above
+// limit once it is sure to exceed it.
+func editDistance(a, b []rune, limit int) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,322 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Hit is one entry an Index found for a question.
+type Hit struct {
+	ID string
+	// Score is the relevance of the entry's best-matching phrasing; higher is better.
+	Score float64
+	// Coverage is the share of the question's meaningful words that the entry
+	// matches (directly, through a synonym or a near spelling), from 0 to 1.
+	Coverage float64
+}
+
+// Index finds the entries that best match a question. Implementations must be
+// safe for concurrent use, treat the question as plain words (never as query
+// syntax) and return hits best first.
+type Index interface {
+	Search(ctx context.Context, question string, limit int) ([]Hit, error)
+}
+
+// Calibration holds the confidence thresholds below which the service says a
+// question is not covered. `bot eval --calibrate` derives them from the
+// evaluation set.
+type Calibration struct {
+	MinScore    float64 `json:"min_score"`
+	MinCoverage float64 `json:"min_coverage"`
+}
+
+// Confident reports whether a hit is good enough to be claimed as an answer.
+func (c Calibration) Confident(h Hit) bool {
+	return h.Score >= c.MinScore && h.Coverage >= c.MinCoverage
+}
+
+// Texts every platform shows the same way.
+const (
+	Disclaimer   = "General information, not medical advice: for anything about your own health, follow your doctor."
+	UrgentNotice = "⚠️ What you describe can be a sign of infection or an allergic reaction. Please see a doctor today. If it is severe (high fever, swelling of the face or throat, trouble breathing, or you feel very unwell), call emergency services now."
+	NotCovered   = "Sorry, I don't have anything on that in my knowledge base. I only answer questions about scalp micropigmentation (SMP) safety."
+)
+
+// MaxQuestionRunes is the longest question the service reads; longer ones are
+// cut to it and the answer says so.
+const MaxQuestionRunes = 500
+
+// Limits on an answer.
+const (
+	maxRelated     = 3
+	maxSuggestions = 3
+	searchDepth    = 10
+	searchTimeout  = 2 * time.Second
+)
+
+// Match is an entry found for a question, with its relevance.
+type Match struct {
+	*Entry
+	Score    float64
+	Coverage float64
+}
+
+// Answer is the platform-neutral reply to one question.
+type Answer struct {
+	Question string
+	// Truncated is set when the question was cut to MaxQuestionRunes.
+	Truncated bool
+	// Answered is false when nothing matched well enough; Matches then hold
+	// the closest topics as suggestions and no answer is claimed.
+	Answered bool
+	// Urgent is set when the question describes signs of infection or an
+	// allergic reaction: UrgentNotice must come first.
+	Urgent bool
+	// Matches are the entries found, best first.
+	Matches []Match
+	// Checklist holds the steps that apply, in step order.
+	Checklist []*Entry
+	// Related holds up to three further topics.
+	Related []*Entry
+	// Sources lists the references of what is shown, without repeats.
+	Sources []Source
+}
+
+// Best returns the entry that answers the question, or nil when none does.
+func (a *Answer) Best() *Entry {
+	if !a.Answered || len(a.Matches) == 0 {
+		return nil
+	}
+	return a.Matches[0].Entry
+}
+
+// Service answers questions from a knowledge base and its index. It is safe
+// for concurrent use; Update swaps in a new knowledge base atomically, so a
+// question is always answered from one consistent version.
+type Service struct {
+	state atomic.Pointer[snapshot]
+	cal   Calibration
+	log   *slog.Logger
+}
+
+type snapshot struct {
+	base *Base
+	idx  Index
+}
+
+// NewService returns a service answering from base through idx. A nil logger
+// discards feedback logs.
+func NewService(base *Base, idx Index, cal Calibration, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{cal: cal, log: log}
+	s.Update(base, idx)
+	return s
+}
+
+// Update makes base, searched through idx, the knowledge base that answers
+// from now on. Questions already being answered finish on the old one.
+func (s *Service) Update(base *Base, idx Index) {
+	s.state.Store(&snapshot{base: base, idx: idx})
+}
+
+// Base returns the knowledge base currently answering.
+func (s *Service) Base() *Base { return s.state.Load().base }
+
+// ErrEmptyQuestion is returned for a question with no words in it.
+var ErrEmptyQuestion = errors.New("empty question")
+
+// Answer finds the reply to a question. User text is treated as plain words.
+func (s *Service) Answer(ctx context.Context, question string) (*Answer, error) {
+	snap := s.state.Load()
+	q, truncated := CleanQuestion(question)
+	if q == "" {
+		return nil, ErrEmptyQuestion
+	}
+	a := &Answer{Question: q, Truncated: truncated, Urgent: IsUrgent(q)}
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	hits, err := snap.idx.Search(ctx, q, searchDepth)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	for _, h := range hits {
+		if e, ok := snap.base.Entry(h.ID); ok {
+			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage})
+		}
+	}
+	a.Answered = len(a.Matches) > 0 && s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
+	if !a.Answered {
+		a.Matches = suggestions(a.Matches)
+		return a, nil
+	}
+	best := a.Matches[0].Entry
+	a.Checklist = snap.base.checklistFor(best)
+	a.Related = snap.base.related(best, a.Checklist, a.Matches[1:])
+	a.Sources = sourcesOf(append([]*Entry{best}, a.Checklist...))
+	return a, nil
+}
+
+// suggestions keeps the closest topics that matched anything at all.
+func suggestions(ms []Match) []Match {
+	var out []Match
+	for _, m := range ms {
+		if m.Coverage > 0 && len(out) < maxSuggestions {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// checklistFor returns the whole checklist that applies to an answer: the
+// checklist of the best entry, or of a checklist step it is related to.
+func (b *Base) checklistFor(best *Entry) []*Entry {
+	if best.Kind == Checklist {
+		return b.Checklist(best.Checklist)
+	}
+	for _, id := range best.Related {
+		if e, ok := b.Entry(id); ok && e.Kind == Checklist {
+			return b.Checklist(e.Checklist)
+		}
+	}
+	return nil
+}
+
+// related picks up to three further topics: the best entry's own related
+// entries first, then the runners-up, skipping what the answer already shows.
+func (b *Base) related(best *Entry, shown []*Entry, runnersUp []Match) []*Entry {
+	skip := map[string]bool{best.ID: true}
+	for _, e := range shown {
+		skip[e.ID] = true
+	}
+	var out []*Entry
+	add := func(e *Entry) {
+		if len(out) < maxRelated && !skip[e.ID] {
+			skip[e.ID] = true
+			out = append(out, e)
+		}
+	}
+	for _, id := range best.Related {
+		if e, ok := b.Entry(id); ok {
+			add(e)
+		}
+	}
+	for _, m := range runnersUp {
+		add(m.Entry)
+	}
+	return out
+}
+
+func sourcesOf(entries []*Entry) []Source {
+	seen := map[string]bool{}
+	var out []Source
+	for _, e := range entries {
+		for _, s := range e.Sources {
+			if !seen[s.URL] {
+				seen[s.URL] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// CleanQuestion trims a question, folds runs of white space and control
+// characters into single spaces, and cuts it to MaxQuestionRunes. It reports
+// whether it had to cut.
+func CleanQuestion(q string) (string, bool) {
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, " ")
+	}
+	q = strings.Join(strings.FieldsFunc(q, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+	if utf8.RuneCountInString(q) <= MaxQuestionRunes {
+		return q, false
+	}
+	return strings.TrimSpace(string([]rune(q)[:MaxQuestionRunes])), true
+}
+
+// Entry returns the current entry with the given id.
+func (s *Service) Entry(id string) (*Entry, bool) { return s.Base().Entry(id) }
+
+// PractitionerChecklist is the name of the guide's checklist for choosing a
+// practitioner.
+const PractitionerChecklist = "choosing-a-practitioner"
+
+// Checklist returns the guide's checklist for choosing a practitioner, in
+// step order.
+func (s *Service) Checklist() []*Entry { return s.Base().Checklist(PractitionerChecklist) }
+
+// Topics returns every explanation entry, sorted by title, for a topic menu.
+func (s *Service) Topics() []*Entry {
+	var out []*Entry
+	for _, e := range s.Base().Entries() {
+		if e.Kind == Explanation {
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out
+}
+
+// Suggestion is an autocomplete choice: a phrasing people type and the entry
+// it leads to.
+type Suggestion struct {
+	Text    string
+	EntryID string
+}
+
+// Suggest returns up to n titles and alternate questions containing every word
+// of partial, titles first. An empty partial suggests the topic titles.
+func (s *Service) Suggest(partial string, n int) []Suggestion {
+	words := strings.Fields(strings.ToLower(partial))
+	var titles, questions []Suggestion
+	matches := func(text string) bool {
+		low := strings.ToLower(text)
+		for _, w := range words {
+			if !strings.Contains(low, w) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, e := range s.Base().Entries() {
+		if matches(e.Title) {
+			titles = append(titles, Suggestion{Text: e.Title, EntryID: e.ID})
+		}
+		if len(words) == 0 {
+			continue
+		}
+		for _, q := range e.Questions {
+			if matches(q) {
+				questions = append(questions, Suggestion{Text: q, EntryID: e.ID})
+			}
+		}
+	}
+	sort.SliceStable(titles, func(i, j int) bool { return titles[i].Text < titles[j].Text })
+	out := append(titles, questions...)
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// Feedback records whether an answer helped. Until feedback has a store of
+// its own it goes to the log, without the asker's identity.
+func (s *Service) Feedback(ctx context.Context, entryID string, helpful bool) error {
+	if _, ok := s.Entry(entryID); !ok {
+		return fmt.Errorf("feedback on unknown entry %q", entryID)
+	}
+	s.log.InfoContext(ctx, "feedback", "entry", entryID, "helpful", helpful)
+	return nil
+}

@@ -1,0 +1,138 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Base is a validated knowledge base: its entries and its synonyms. A Base is
+// immutable and safe for concurrent use.
+type Base struct {
+	entries  []*Entry // sorted by id
+	byID     map[string]*Entry
+	lists    map[string][]*Entry // checklist name -> steps in order
+	synonyms *Synonyms
+}
+
+// Layout of a knowledge-base directory.
+const (
+	EntriesDir   = "entries"
+	SynonymsFile = "synonyms.txt"
+)
+
+// Load reads a knowledge base from fsys: every entries/*.md file and the
+// optional synonyms.txt. It validates everything and returns a *ValidationError
+// listing every problem, with file and line, when anything is wrong.
+func Load(fsys fs.FS) (*Base, error) {
+	var problems []Problem
+	names, err := fs.Glob(fsys, EntriesDir+"/*.md")
+	if err != nil {
+		return nil, err
+	}
+	var entries []*Entry
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			problems = append(problems, Problem{File: name, Msg: err.Error()})
+			continue
+		}
+		e, ps := ParseEntry(name, data)
+		problems = append(problems, ps...)
+		if e == nil || len(ps) > 0 {
+			continue
+		}
+		if want := strings.TrimSuffix(path.Base(name), ".md"); e.ID != want {
+			problems = append(problems, Problem{File: name, Line: 2, Msg: fmt.Sprintf("id %q does not match the file name (want %q)", e.ID, want)})
+			continue
+		}
+		entries = append(entries, e)
+	}
+	syn := &Synonyms{}
+	if data, err := fs.ReadFile(fsys, SynonymsFile); err == nil {
+		var ps []Problem
+		syn, ps = ParseSynonyms(SynonymsFile, data)
+		problems = append(problems, ps...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		problems = append(problems, Problem{File: SynonymsFile, Msg: err.Error()})
+	}
+	b, ps := NewBase(entries, syn)
+	problems = append(problems, ps...)
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return b, nil
+}
+
+// NewBase checks entries against each other (duplicate ids, broken related
+// links, checklist step gaps) and builds a Base. Entries must already have
+// passed ParseEntry's checks.
+func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
+	var problems []Problem
+	add := func(e *Entry, format string, args ...any) {
+		problems = append(problems, Problem{File: e.File, Line: 2, Msg: fmt.Sprintf(format, args...)})
+	}
+	if len(entries) == 0 {
+		problems = append(problems, Problem{File: EntriesDir, Msg: "the knowledge base has no entries"})
+	}
+	b := &Base{byID: make(map[string]*Entry, len(entries)), lists: map[string][]*Entry{}, synonyms: syn}
+	for _, e := range entries {
+		if prev, ok := b.byID[e.ID]; ok {
+			add(e, "duplicate id %q (also in %s)", e.ID, prev.File)
+			continue
+		}
+		b.byID[e.ID] = e
+		b.entries = append(b.entries, e)
+		if e.Kind == Checklist {
+			b.lists[e.Checklist] = append(b.lists[e.Checklist], e)
+		}
+	}
+	for _, e := range b.entries {
+		for _, r := range e.Related {
+			if r == e.ID {
+				add(e, "entry lists itself as related")
+			} else if _, ok := b.byID[r]; !ok {
+				add(e, "related id %q does not exist", r)
+			}
+		}
+	}
+	for name, steps := range b.lists {
+		sort.Slice(steps, func(i, j int) bool { return steps[i].Step < steps[j].Step })
+		for i, e := range steps {
+			if e.Step != i+1 {
+				add(e, "checklist %q: expected step %d, found step %d (steps must run 1, 2, 3 … without gaps or repeats)", name, i+1, e.Step)
+				break
+			}
+		}
+	}
+	sort.Slice(b.entries, func(i, j int) bool { return b.entries[i].ID < b.entries[j].ID })
+	return b, problems
+}
+
+// Entries returns every entry, sorted by id. The slice must not be modified.
+func (b *Base) Entries() []*Entry { return b.entries }
+
+// Entry returns the entry with the given id.
+func (b *Base) Entry(id string) (*Entry, bool) {
+	e, ok := b.byID[id]
+	return e, ok
+}
+
+// Checklist returns the steps of the named checklist in step order.
+func (b *Base) Checklist(name string) []*Entry { return b.lists[name] }
+
+// Checklists returns the names of all checklists, sorted.
+func (b *Base) Checklists() []string {
+	names := make([]string, 0, len(b.lists))
+	for n := range b.lists {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Synonyms returns the synonym groups of the knowledge base.
+func (b *Base) Synonyms() *Synonyms { return b.synonyms }

@@ -1,0 +1,204 @@
+package knowledge
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Kind says what role an entry plays in an answer.
+type Kind string
+
+// The kinds of entry.
+const (
+	// Explanation entries answer a question on their own.
+	Explanation Kind = "explanation"
+	// Checklist entries are numbered steps of a named checklist.
+	Checklist Kind = "checklist"
+)
+
+// Limits on an entry, so that one mistaken paste cannot swamp an answer.
+const (
+	MaxEntryBytes       = 32 << 10
+	MaxTitleRunes       = 120
+	MaxAltQuestionRunes = 300
+)
+
+// Source is a reference an entry relies on.
+type Source struct {
+	Title string `yaml:"title" json:"title"`
+	URL   string `yaml:"url" json:"url"`
+}
+
+// Entry is one topic of the knowledge base: a Markdown body with the metadata
+// that lets people find it. Entries are immutable once loaded.
+type Entry struct {
+	ID        string   `yaml:"id"`
+	Title     string   `yaml:"title"`
+	Kind      Kind     `yaml:"kind"`
+	Checklist string   `yaml:"checklist,omitempty"`
+	Step      int      `yaml:"step,omitempty"`
+	Questions []string `yaml:"questions"`
+	Tags      []string `yaml:"tags,omitempty"`
+	Related   []string `yaml:"related,omitempty"`
+	Sources   []Source `yaml:"sources,omitempty"`
+	// Body is the Markdown text after the front matter.
+	Body string `yaml:"-"`
+	// File is where the entry was read from, for error messages.
+	File string `yaml:"-"`
+}
+
+// Problem is one thing wrong with a knowledge-base file.
+type Problem struct {
+	File string
+	Line int // 1-based; 0 when the problem concerns the whole file
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// ValidationError lists every problem found in a knowledge base.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ValidID reports whether id is safe to use as an entry id and a file name:
+// lowercase letters, digits and single hyphens, at most 64 characters.
+func ValidID(id string) bool {
+	return len(id) <= 64 && idPattern.MatchString(id)
+}
+
+var delimiter = []byte("---")
+
+// ParseEntry reads one entry file: YAML front matter between "---" lines, then
+// a Markdown body. It checks everything that can be checked within one file and
+// returns all the problems it finds, each with file and line.
+func ParseEntry(file string, data []byte) (*Entry, []Problem) {
+	problemAt := func(line int, format string, args ...any) []Problem {
+		return []Problem{{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}}
+	}
+	if len(data) > MaxEntryBytes {
+		return nil, problemAt(0, "entry is %d bytes, over the %d-byte limit", len(data), MaxEntryBytes)
+	}
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return nil, problemAt(0, "entry is not UTF-8 text")
+	}
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	lines := bytes.Split(data, []byte("\n"))
+	if len(lines) == 0 || !bytes.Equal(bytes.TrimSpace(lines[0]), delimiter) {
+		return nil, problemAt(1, `front matter must start with "---" on the first line`)
+	}
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if bytes.Equal(bytes.TrimRight(lines[i], " \t"), delimiter) {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return nil, problemAt(1, `front matter is not closed by a "---" line`)
+	}
+	front := bytes.Join(lines[1:end], []byte("\n"))
+	var e Entry
+	dec := yaml.NewDecoder(bytes.NewReader(front))
+	dec.KnownFields(true)
+	if err := dec.Decode(&e); err != nil && !errors.Is(err, io.EOF) {
+		return nil, []Problem{yamlProblem(file, err)}
+	}
+	e.File = file
+	e.Body = strings.TrimSpace(string(bytes.Join(lines[end+1:], []byte("\n"))))
+	return &e, e.check(end + 2)
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// yamlProblem turns a yaml error into a Problem, shifting its line numbers past
+// the opening "---".
+func yamlProblem(file string, err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[1], &line)
+		line++
+		msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
+		msg = strings.TrimPrefix(strings.TrimPrefix(msg, ":"), " ")
+	}
+	return Problem{File: file, Line: line, Msg: "malformed front matter: " + msg}
+}
+
+// check validates the fields of one entry. bodyLine is the line the body starts on.
+func (e *Entry) check(bodyLine int) []Problem {
+	var ps []Problem
+	add := func(line int, format string, args ...any) {
+		ps = append(ps, Problem{File: e.File, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case e.ID == "":
+		add(2, "missing id")
+	case !ValidID(e.ID):
+		add(2, "id %q is unsafe: use lowercase letters, digits and single hyphens (at most 64)", e.ID)
+	}
+	title := strings.TrimSpace(e.Title)
+	switch {
+	case title == "":
+		add(2, "empty title")
+	case len([]rune(title)) > MaxTitleRunes:
+		add(2, "title is over %d characters", MaxTitleRunes)
+	}
+	switch e.Kind {
+	case Explanation:
+		if e.Checklist != "" || e.Step != 0 {
+			add(2, "checklist and step belong only to entries of kind checklist")
+		}
+	case Checklist:
+		if !ValidID(e.Checklist) {
+			add(2, "checklist entry needs a checklist name (lowercase letters, digits, hyphens)")
+		}
+		if e.Step < 1 {
+			add(2, "checklist entry needs a step number of 1 or more")
+		}
+	case "":
+		add(2, "missing kind (explanation or checklist)")
+	default:
+		add(2, "unknown kind %q (want explanation or checklist)", e.Kind)
+	}
+	for _, q := range e.Questions {
+		if strings.TrimSpace(q) == "" {
+			add(2, "empty alternate question")
+		} else if len([]rune(q)) > MaxAltQuestionRunes {
+			add(2, "alternate question is over %d characters", MaxAltQuestionRunes)
+		}
+	}
+	for _, s := range e.Sources {
+		if !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
+			add(2, "source %q needs an http(s) URL", s.Title)
+		}
+	}
+	if e.Body == "" {
+		add(bodyLine, "empty body")
+	} else if strings.Contains("\n"+e.Body+"\n", "\n---\n") {
+		add(bodyLine, `body contains a "---" line, which would be read as front matter`)
+	}
+	return ps
+}

@@ -1,0 +1,45 @@
+// Package guide embeds the default knowledge base: the entries written from the
+// guide on bad SMP results and the extended safety pack, the synonyms, the
+// evaluation set and the confidence thresholds calibrated on it.
+package guide
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl
+var files embed.FS
+
+// FS returns the default knowledge base as a file system laid out as
+// knowledge.Load expects.
+func FS() fs.FS { return files }
+
+// CalibrationFile is the name of the confidence thresholds in FS.
+const CalibrationFile = "calibration.json"
+
+// EvalFile is the name of the evaluation set in FS.
+const EvalFile = "eval.jsonl"
+
+// Calibration returns the confidence thresholds calibrated on the evaluation
+// set by `bot eval --calibrate`.
+func Calibration() (knowledge.Calibration, error) {
+	return ReadCalibration(files)
+}
+
+// ReadCalibration reads calibration.json from fsys.
+func ReadCalibration(fsys fs.FS) (knowledge.Calibration, error) {
+	var c knowledge.Calibration
+	data, err := fs.ReadFile(fsys, CalibrationFile)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("%s: %w", CalibrationFile, err)
+	}
+	return c, nil
+}

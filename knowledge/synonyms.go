@@ -1,0 +1,149 @@
+package knowledge
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Synonyms holds the knowledge base's word groups and phrase rewrites, read
+// from synonyms.txt:
+//
+//	# a comment
+//	technician, practitioner, artist, tech
+//	hair tattoo => smp
+//
+// A line of comma-separated single words is a group of equivalent words. A
+// line "PHRASE => WORD" adds WORD wherever the phrase appears, because the
+// search index matches synonyms word by word.
+type Synonyms struct {
+	Groups  [][]string
+	Phrases []Phrase
+}
+
+// Phrase is a multi-word expression that stands for a single word.
+type Phrase struct {
+	Words []string
+	Word  string
+	re    *regexp.Regexp
+}
+
+const maxGroupWords = 30
+
+var synonymWord = regexp.MustCompile(`^[a-z0-9][a-z0-9'-]*$`)
+
+// ParseSynonyms reads a synonyms file, reporting every bad line.
+func ParseSynonyms(file string, data []byte) (*Synonyms, []Problem) {
+	s := &Synonyms{}
+	var problems []Problem
+	if !utf8.Valid(data) {
+		return s, []Problem{{File: file, Msg: "synonyms file is not UTF-8 text"}}
+	}
+	seen := map[string]int{}
+	for i, raw := range strings.Split(string(data), "\n") {
+		n := i + 1
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		bad := func(format string, args ...any) {
+			problems = append(problems, Problem{File: file, Line: n, Msg: fmt.Sprintf(format, args...)})
+		}
+		line = strings.ToLower(line)
+		if from, to, ok := strings.Cut(line, "=>"); ok {
+			words := strings.Fields(from)
+			to = strings.TrimSpace(to)
+			switch {
+			case len(words) < 2:
+				bad("a phrase rewrite needs at least two words before =>")
+			case !synonymWord.MatchString(to):
+				bad("a phrase rewrite needs one word after =>, got %q", to)
+			case !allWords(words):
+				bad("phrase %q may hold only letters, digits, hyphens and apostrophes", strings.Join(words, " "))
+			default:
+				s.Phrases = append(s.Phrases, newPhrase(words, to))
+			}
+			continue
+		}
+		var group []string
+		for _, w := range strings.Split(line, ",") {
+			w = strings.TrimSpace(w)
+			switch {
+			case w == "":
+				bad("empty word in synonym group")
+			case !synonymWord.MatchString(w):
+				bad("%q is not a single word; write multi-word phrases as \"PHRASE => WORD\"", w)
+			case isStopWord(w) || utf8.RuneCountInString(w) < 2:
+				bad("%q would match almost every question; leave it out", w)
+			case seen[w] != 0:
+				bad("%q is already in the group on line %d", w, seen[w])
+			default:
+				seen[w] = n
+				group = append(group, w)
+			}
+		}
+		switch {
+		case len(group) > maxGroupWords:
+			bad("a group of %d words is too broad (at most %d)", len(group), maxGroupWords)
+		case len(group) == 1:
+			bad("a synonym group needs at least two words")
+		case len(group) > 1:
+			s.Groups = append(s.Groups, group)
+		}
+	}
+	return s, problems
+}
+
+func allWords(words []string) bool {
+	for _, w := range words {
+		if !synonymWord.MatchString(w) {
+			return false
+		}
+	}
+	return true
+}
+
+func newPhrase(words []string, to string) Phrase {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = regexp.QuoteMeta(w)
+	}
+	re := regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `\s+`) + `\b`)
+	return Phrase{Words: words, Word: to, re: re}
+}
+
+// Expand returns text with the word of every phrase it contains appended, so
+// that "hair tattoo" also matches entries that say "SMP".
+func (s *Synonyms) Expand(text string) string {
+	var extra []string
+	for _, p := range s.Phrases {
+		if p.re.MatchString(text) {
+			extra = append(extra, p.Word)
+		}
+	}
+	if len(extra) == 0 {
+		return text
+	}
+	return text + " " + strings.Join(extra, " ")
+}
+
+// isStopWord reports whether w is so common in questions that a synonym group
+// holding it would tie almost every question to every entry.
+func isStopWord(w string) bool {
+	_, ok := stopWords[w]
+	return ok
+}
+
+var stopWords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(`a about after again all am an and any are as at be because been
+		before being both but by can could did do does doing down during each few for from further
+		had has have having he her here hers him his how i if in into is it its just me more most my
+		no nor not now of off on once only or other our out over own same she should so some such
+		than that the their them then there these they this those through to too under until up
+		very was we were what when where which while who whom why will with would you your yours`) {
+		m[w] = struct{}{}
+	}
+	return m
+}()
