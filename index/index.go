@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -22,7 +23,6 @@ import (
 // people actually type, so they weigh most; the body is long and general.
 const (
 	fieldEntry    = "entry"
-	fieldTitle    = "title"
 	fieldQuestion = "question"
 	fieldTags     = "tags"
 	fieldBody     = "body"
@@ -37,7 +37,6 @@ var fieldBoosts = []struct {
 	boost float64
 }{
 	{fieldQuestion, 3},
-	{fieldTitle, 2},
 	{fieldTags, 1.5},
 	{fieldBody, 0.5},
 }
@@ -63,13 +62,15 @@ type Index struct {
 	terms map[string]map[string]struct{}
 	vocab *vocabulary
 	syn   map[string][]string // analysed term -> its analysed synonyms
+	// df counts the entries each term appears in, to weigh rare words more.
+	df map[string]int
 }
 
-// doc is what bleve indexes: one document for an entry's title, tags and body,
-// and one per alternate question, so that every phrasing is scored on its own.
+// doc is what bleve indexes: one document for an entry's tags and body, and one
+// per phrasing (the title and each alternate question), so that every phrasing
+// is scored on its own and no phrasing dilutes another.
 type doc struct {
 	Entry    string `json:"entry"`
-	Title    string `json:"title,omitempty"`
 	Question string `json:"question,omitempty"`
 	Tags     string `json:"tags,omitempty"`
 	Body     string `json:"body,omitempty"`
@@ -94,6 +95,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		terms:    make(map[string]map[string]struct{}, len(base.Entries())),
 		vocab:    newVocabulary(),
 		syn:      map[string][]string{},
+		df:       map[string]int{},
 	}
 	batch := bi.NewBatch()
 	for i, group := range base.Synonyms().Groups {
@@ -105,13 +107,12 @@ func Build(base *knowledge.Base) (*Index, error) {
 	}
 	for _, e := range base.Entries() {
 		body := idx.phrases.Expand(stripMarkdown(e.Body))
-		title := idx.phrases.Expand(e.Title)
 		tags := strings.Join(e.Tags, " ")
-		if err := batch.Index("e/"+e.ID, doc{Entry: e.ID, Title: title, Tags: tags, Body: body}); err != nil {
+		if err := batch.Index("e/"+e.ID, doc{Entry: e.ID, Tags: tags, Body: body}); err != nil {
 			return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
 		}
-		texts := []string{title, tags, body}
-		for n, q := range e.Questions {
+		texts := []string{tags, body}
+		for n, q := range append([]string{e.Title}, e.Questions...) {
 			q = idx.phrases.Expand(q)
 			texts = append(texts, q)
 			if err := batch.Index(fmt.Sprintf("q/%s/%d", e.ID, n), doc{Entry: e.ID, Question: q}); err != nil {
@@ -126,6 +127,9 @@ func Build(base *knowledge.Base) (*Index, error) {
 			}
 		}
 		idx.terms[e.ID] = terms
+		for t := range terms {
+			idx.df[t]++
+		}
 	}
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
@@ -158,7 +162,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	entry := bleve.NewKeywordFieldMapping()
 	entry.Store = true
 	dm.AddFieldMappingsAt(fieldEntry, entry)
-	for _, f := range []string{fieldTitle, fieldQuestion, fieldTags, fieldBody} {
+	for _, f := range []string{fieldQuestion, fieldTags, fieldBody} {
 		dm.AddFieldMappingsAt(f, text())
 	}
 	m.DefaultMapping = dm
@@ -293,31 +297,51 @@ func (x *Index) rank(res *bleve.SearchResult, terms []string, limit int) []knowl
 	return hits
 }
 
-// expand lists, for each query term, the terms that count as matching it: the
-// term itself, its synonyms and its near spellings in the vocabulary.
-func (x *Index) expand(terms []string) [][]string {
-	out := make([][]string, len(terms))
+// queryTerm is a word of a question with the indexed terms that count as
+// matching it and its weight.
+type queryTerm struct {
+	alts   []string
+	weight float64
+}
+
+// expand lists, for each query term, the terms that count as matching it (the
+// term itself, its synonyms and its near spellings in the vocabulary) and its
+// inverse document frequency over entries. A word the knowledge base has never
+// seen weighs most: a question about something else is mostly such words.
+func (x *Index) expand(terms []string) []queryTerm {
+	n := float64(len(x.terms))
+	idf := func(df int) float64 { return math.Log(1 + n/float64(df)) }
+	out := make([]queryTerm, len(terms))
 	for i, t := range terms {
 		alts := append([]string{t}, x.syn[t]...)
 		if fz := fuzziness(len([]rune(t))); fz > 0 {
 			alts = append(alts, x.vocab.near(t, fz)...)
 		}
-		out[i] = alts
+		df := 0
+		for _, a := range alts {
+			df = max(df, x.df[a])
+		}
+		w := math.Log(1 + 2*n)
+		if df > 0 {
+			w = idf(df)
+		}
+		out[i] = queryTerm{alts: alts, weight: w}
 	}
 	return out
 }
 
-// coverage is the share of query terms the entry matches.
-func (x *Index) coverage(id string, expanded [][]string) float64 {
+// coverage is the weighted share of query terms the entry matches.
+func (x *Index) coverage(id string, expanded []queryTerm) float64 {
 	terms := x.terms[id]
-	matched := 0
-	for _, alts := range expanded {
-		for _, a := range alts {
+	var matched, total float64
+	for _, qt := range expanded {
+		total += qt.weight
+		for _, a := range qt.alts {
 			if _, ok := terms[a]; ok {
-				matched++
+				matched += qt.weight
 				break
 			}
 		}
 	}
-	return float64(matched) / float64(len(expanded))
+	return matched / total
 }

@@ -46,7 +46,7 @@ func Load(fsys fs.FS) (*Base, error) {
 			continue
 		}
 		if want := strings.TrimSuffix(path.Base(name), ".md"); e.ID != want {
-			problems = append(problems, Problem{File: name, Line: 2, Msg: fmt.Sprintf("id %q does not match the file name (want %q)", e.ID, want)})
+			problems = append(problems, Problem{File: name, Line: e.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name (want %q)", e.ID, want)})
 			continue
 		}
 		entries = append(entries, e)
@@ -72,8 +72,8 @@ func Load(fsys fs.FS) (*Base, error) {
 // passed ParseEntry's checks.
 func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 	var problems []Problem
-	add := func(e *Entry, format string, args ...any) {
-		problems = append(problems, Problem{File: e.File, Line: 2, Msg: fmt.Sprintf(format, args...)})
+	add := func(e *Entry, key, format string, args ...any) {
+		problems = append(problems, Problem{File: e.File, Line: e.Line(key), Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(entries) == 0 {
 		problems = append(problems, Problem{File: EntriesDir, Msg: "the knowledge base has no entries"})
@@ -81,7 +81,7 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 	b := &Base{byID: make(map[string]*Entry, len(entries)), lists: map[string][]*Entry{}, synonyms: syn}
 	for _, e := range entries {
 		if prev, ok := b.byID[e.ID]; ok {
-			add(e, "duplicate id %q (also in %s)", e.ID, prev.File)
+			add(e, "id", "duplicate id %q (also in %s)", e.ID, prev.File)
 			continue
 		}
 		b.byID[e.ID] = e
@@ -93,9 +93,9 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 	for _, e := range b.entries {
 		for _, r := range e.Related {
 			if r == e.ID {
-				add(e, "entry lists itself as related")
+				add(e, "related", "entry lists itself as related")
 			} else if _, ok := b.byID[r]; !ok {
-				add(e, "related id %q does not exist", r)
+				add(e, "related", "related id %q does not exist", r)
 			}
 		}
 	}
@@ -103,7 +103,7 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 		sort.Slice(steps, func(i, j int) bool { return steps[i].Step < steps[j].Step })
 		for i, e := range steps {
 			if e.Step != i+1 {
-				add(e, "checklist %q: expected step %d, found step %d (steps must run 1, 2, 3 … without gaps or repeats)", name, i+1, e.Step)
+				add(e, "step", "checklist %q: expected step %d, found step %d (steps must run 1, 2, 3 … without gaps or repeats)", name, i+1, e.Step)
 				break
 			}
 		}

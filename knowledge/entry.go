@@ -52,6 +52,17 @@ type Entry struct {
 	Body string `yaml:"-"`
 	// File is where the entry was read from, for error messages.
 	File string `yaml:"-"`
+	// lines maps each front-matter key to its line in File.
+	lines map[string]int
+}
+
+// Line returns the line of File on which the front-matter key is written, or
+// the line of the opening "---" when it is missing.
+func (e *Entry) Line(key string) int {
+	if n, ok := e.lines[key]; ok {
+		return n
+	}
+	return 1
 }
 
 // Problem is one thing wrong with a knowledge-base file.
@@ -127,8 +138,24 @@ func ParseEntry(file string, data []byte) (*Entry, []Problem) {
 		return nil, []Problem{yamlProblem(file, err)}
 	}
 	e.File = file
+	e.lines = keyLines(front)
 	e.Body = strings.TrimSpace(string(bytes.Join(lines[end+1:], []byte("\n"))))
 	return &e, e.check(end + 2)
+}
+
+// keyLines maps each top-level key of front matter to its line in the file,
+// counting the opening "---" as line 1.
+func keyLines(front []byte) map[string]int {
+	lines := map[string]int{}
+	var root yaml.Node
+	if yaml.Unmarshal(front, &root) != nil || len(root.Content) == 0 {
+		return lines
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		lines[m.Content[i].Value] = m.Content[i].Line + 1
+	}
+	return lines
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
@@ -155,44 +182,44 @@ func (e *Entry) check(bodyLine int) []Problem {
 	}
 	switch {
 	case e.ID == "":
-		add(2, "missing id")
+		add(e.Line("id"), "missing id")
 	case !ValidID(e.ID):
-		add(2, "id %q is unsafe: use lowercase letters, digits and single hyphens (at most 64)", e.ID)
+		add(e.Line("id"), "id %q is unsafe: use lowercase letters, digits and single hyphens (at most 64)", e.ID)
 	}
 	title := strings.TrimSpace(e.Title)
 	switch {
 	case title == "":
-		add(2, "empty title")
+		add(e.Line("title"), "empty title")
 	case len([]rune(title)) > MaxTitleRunes:
-		add(2, "title is over %d characters", MaxTitleRunes)
+		add(e.Line("title"), "title is over %d characters", MaxTitleRunes)
 	}
 	switch e.Kind {
 	case Explanation:
 		if e.Checklist != "" || e.Step != 0 {
-			add(2, "checklist and step belong only to entries of kind checklist")
+			add(e.Line("kind"), "checklist and step belong only to entries of kind checklist")
 		}
 	case Checklist:
 		if !ValidID(e.Checklist) {
-			add(2, "checklist entry needs a checklist name (lowercase letters, digits, hyphens)")
+			add(e.Line("checklist"), "checklist entry needs a checklist name (lowercase letters, digits, hyphens)")
 		}
 		if e.Step < 1 {
-			add(2, "checklist entry needs a step number of 1 or more")
+			add(e.Line("step"), "checklist entry needs a step number of 1 or more")
 		}
 	case "":
-		add(2, "missing kind (explanation or checklist)")
+		add(e.Line("kind"), "missing kind (explanation or checklist)")
 	default:
-		add(2, "unknown kind %q (want explanation or checklist)", e.Kind)
+		add(e.Line("kind"), "unknown kind %q (want explanation or checklist)", e.Kind)
 	}
 	for _, q := range e.Questions {
 		if strings.TrimSpace(q) == "" {
-			add(2, "empty alternate question")
+			add(e.Line("questions"), "empty alternate question")
 		} else if len([]rune(q)) > MaxAltQuestionRunes {
-			add(2, "alternate question is over %d characters", MaxAltQuestionRunes)
+			add(e.Line("questions"), "alternate question is over %d characters", MaxAltQuestionRunes)
 		}
 	}
 	for _, s := range e.Sources {
 		if !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
-			add(2, "source %q needs an http(s) URL", s.Title)
+			add(e.Line("sources"), "source %q needs an http(s) URL", s.Title)
 		}
 	}
 	if e.Body == "" {

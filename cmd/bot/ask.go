@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/smpbot/bot/adapters/console"
+	"github.com/smpbot/bot/knowledge"
+)
+
+func ask(ctx context.Context, e env, args []string) error {
+	flags := newFlags(e, "ask", `bot ask [--json] [--kb DIR] [QUESTION]
+
+Answers QUESTION. With --json it prints one JSON object; with --json and no
+QUESTION it answers each line of standard input, one JSON object per line.`)
+	asJSON := flags.Bool("json", false, "print JSON instead of text")
+	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
+	if err := parse(flags, args); err != nil {
+		return err
+	}
+	question := strings.Join(flags.Args(), " ")
+	if question == "" && !*asJSON {
+		fmt.Fprintln(e.stderr, "bot ask: give a question, for example: bot ask \"how deep should the pigment go?\"")
+		return errUsage
+	}
+	svc, err := newService(*dir, nil, nil)
+	if err != nil {
+		return err
+	}
+	if !*asJSON {
+		a, err := svc.Answer(ctx, question)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(e.stdout, console.Render(a))
+		return nil
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	answerLine := func(q string) error {
+		a, err := svc.Answer(ctx, q)
+		if errors.Is(err, knowledge.ErrEmptyQuestion) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return enc.Encode(toJSON(a))
+	}
+	if question != "" {
+		return answerLine(question)
+	}
+	sc := bufio.NewScanner(e.stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := answerLine(sc.Text()); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// jsonAnswer is the documented JSON form of an answer.
+type jsonAnswer struct {
+	Question  string             `json:"question"`
+	Answered  bool               `json:"answered"`
+	Urgent    bool               `json:"urgent"`
+	Truncated bool               `json:"truncated,omitempty"`
+	Matches   []jsonMatch        `json:"matches"`
+	Checklist []jsonStep         `json:"checklist"`
+	Related   []jsonRef          `json:"related"`
+	Sources   []knowledge.Source `json:"sources"`
+}
+
+type jsonMatch struct {
+	ID    string         `json:"id"`
+	Title string         `json:"title"`
+	Kind  knowledge.Kind `json:"kind"`
+	Score float64        `json:"score"`
+	Text  string         `json:"text"`
+}
+
+type jsonStep struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Step  int    `json:"step"`
+	Text  string `json:"text"`
+}
+
+type jsonRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+func toJSON(a *knowledge.Answer) jsonAnswer {
+	j := jsonAnswer{
+		Question: a.Question, Answered: a.Answered, Urgent: a.Urgent, Truncated: a.Truncated,
+		Matches: []jsonMatch{}, Checklist: []jsonStep{}, Related: []jsonRef{}, Sources: a.Sources,
+	}
+	if j.Sources == nil {
+		j.Sources = []knowledge.Source{}
+	}
+	for _, m := range a.Matches {
+		j.Matches = append(j.Matches, jsonMatch{ID: m.ID, Title: m.Title, Kind: m.Kind, Score: m.Score, Text: m.Body})
+	}
+	for _, s := range a.Checklist {
+		j.Checklist = append(j.Checklist, jsonStep{ID: s.ID, Title: s.Title, Step: s.Step, Text: s.Body})
+	}
+	for _, r := range a.Related {
+		j.Related = append(j.Related, jsonRef{ID: r.ID, Title: r.Title})
+	}
+	return j
+}

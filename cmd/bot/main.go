@@ -1,0 +1,114 @@
+// Command bot answers safety questions about scalp micropigmentation (SMP)
+// from a curated knowledge base, on Discord, Telegram and the command line.
+//
+// Run "bot help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// errUsage marks a mistake in the command line; its message has already been
+// printed with the usage.
+var errUsage = errors.New("usage")
+
+// exitCode prints err as one line and returns the process's exit code.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		fmt.Fprintf(stderr, "bot: %v\n", err)
+		return 1
+	}
+}
+
+// env is everything a command may read from its surroundings.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+const usage = `bot answers safety questions about scalp micropigmentation (SMP).
+
+Usage:
+  bot [run]                  run every configured platform (Discord, Telegram);
+                             with none configured, chat on the console
+  bot chat                   chat on the console
+  bot ask [--json] [QUESTION]
+                             answer one question; with --json and no QUESTION,
+                             answer each line of standard input as JSON Lines
+  bot eval [flags] FILE.jsonl
+                             measure answers against an evaluation set
+  bot kb lint [DIR]          check a knowledge base (default: the embedded one)
+  bot kb list                list the entries
+  bot kb show ID             print an entry's source text
+
+Run "bot COMMAND --help" for a command's flags.
+`
+
+// run executes the command line args and returns when it is done or ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	cmd, rest := "run", args
+	if len(args) > 0 {
+		cmd, rest = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return runPlatforms(ctx, e, rest)
+	case "chat":
+		return chat(ctx, e, rest)
+	case "ask":
+		return ask(ctx, e, rest)
+	case "eval":
+		return evaluate(ctx, e, rest)
+	case "kb":
+		return kb(ctx, e, rest)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "bot: unknown command %q\n\n%s", cmd, usage)
+		return errUsage
+	}
+}
+
+// newFlags returns a flag set that prints its usage, headed by synopsis, to
+// the command's standard error.
+func newFlags(e env, name, synopsis string) *flag.FlagSet {
+	flags := flag.NewFlagSet(name, flag.ContinueOnError)
+	flags.SetOutput(e.stderr)
+	flags.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: %s\n", synopsis)
+		flags.PrintDefaults()
+	}
+	return flags
+}
+
+// parse parses args, turning a flag mistake into errUsage.
+func parse(flags *flag.FlagSet, args []string) error {
+	err := flags.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return errUsage
+	}
+	return err
+}

@@ -1,0 +1,186 @@
+package knowledge
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+)
+
+// EvalCase is one question of an evaluation set, as a line of JSON:
+//
+//	{"question": "why are my dots blurry", "expect": ["blurry-dots"], "urgent": false}
+//
+// Expect lists the entries that count as a right answer; an empty list means
+// the question is off-topic and must not be answered.
+type EvalCase struct {
+	Question string   `json:"question"`
+	Expect   []string `json:"expect"`
+	Urgent   bool     `json:"urgent,omitempty"`
+}
+
+// ReadEvalSet reads an evaluation set in JSON Lines, naming the line of any
+// malformed case.
+func ReadEvalSet(r io.Reader) ([]EvalCase, error) {
+	var cases []EvalCase
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Bytes()
+		if len(line) == 0 {
+			continue
+		}
+		var c EvalCase
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		if c.Question == "" {
+			return nil, fmt.Errorf("line %d: empty question", n)
+		}
+		cases = append(cases, c)
+	}
+	return cases, sc.Err()
+}
+
+// EvalResult is how the service did on one case.
+type EvalResult struct {
+	Case   EvalCase
+	Answer *Answer
+	// Rank is the 1-based position of the first expected entry among the
+	// matches of an answered question, or 0.
+	Rank int
+}
+
+// Report sums up an evaluation run. Rates are fractions from 0 to 1.
+type Report struct {
+	OnTopic, OffTopic, UrgentCases int
+	Top1, Top3, MRR                float64
+	OffTopicRejection              float64
+	UrgentRecall                   float64
+	Results                        []EvalResult
+}
+
+// Evaluate answers every case and scores the answers. A question counts as
+// right only when it is answered: a correct suggestion behind "not covered"
+// is still a miss.
+func Evaluate(ctx context.Context, svc *Service, cases []EvalCase) (*Report, error) {
+	r := &Report{}
+	var top1, top3, rejected, urgent int
+	var rr float64
+	for _, c := range cases {
+		a, err := svc.Answer(ctx, c.Question)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", c.Question, err)
+		}
+		res := EvalResult{Case: c, Answer: a}
+		if a.Answered {
+			for i, m := range a.Matches {
+				if slices.Contains(c.Expect, m.ID) {
+					res.Rank = i + 1
+					break
+				}
+			}
+		}
+		switch {
+		case len(c.Expect) == 0:
+			r.OffTopic++
+			if !a.Answered {
+				rejected++
+			}
+		default:
+			r.OnTopic++
+			if res.Rank == 1 {
+				top1++
+			}
+			if res.Rank >= 1 && res.Rank <= 3 {
+				top3++
+			}
+			if res.Rank > 0 {
+				rr += 1 / float64(res.Rank)
+			}
+		}
+		if c.Urgent {
+			r.UrgentCases++
+			if a.Urgent {
+				urgent++
+			}
+		}
+		r.Results = append(r.Results, res)
+	}
+	r.Top1 = ratio(top1, r.OnTopic)
+	r.Top3 = ratio(top3, r.OnTopic)
+	r.MRR = rr / float64(max(r.OnTopic, 1))
+	r.OffTopicRejection = ratio(rejected, r.OffTopic)
+	r.UrgentRecall = ratio(urgent, r.UrgentCases)
+	return r, nil
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 1
+	}
+	return float64(n) / float64(d)
+}
+
+// Calibrate chooses the confidence thresholds that get the most cases right:
+// on-topic questions answered with a right entry first, off-topic ones
+// declined. svc must answer with a zero Calibration, so that every question
+// with a match is answered and its best hit can be weighed. Ties go to the
+// lower thresholds, and each score threshold sits midway between observed
+// scores, so that a question slightly unlike the set is not lost on a
+// knife's edge.
+func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration, error) {
+	type point struct {
+		score, coverage float64
+		right           bool // answering this case with its best hit is right
+		onTopic         bool
+	}
+	var points []point
+	for _, c := range cases {
+		a, err := svc.Answer(ctx, c.Question)
+		if err != nil {
+			return Calibration{}, fmt.Errorf("%q: %w", c.Question, err)
+		}
+		if len(a.Matches) == 0 {
+			continue // never answered, whatever the thresholds
+		}
+		m := a.Matches[0]
+		points = append(points, point{m.Score, m.Coverage, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0})
+	}
+	scores := []float64{0}
+	coverages := []float64{0}
+	for _, p := range points {
+		scores = append(scores, p.score)
+		coverages = append(coverages, p.coverage)
+	}
+	sort.Float64s(scores)
+	scores = slices.Compact(scores)
+	sort.Float64s(coverages)
+	coverages = slices.Compact(coverages)
+	best, bestRight := Calibration{}, -1
+	for i, s := range scores {
+		for _, cv := range coverages {
+			right := 0
+			for _, p := range points {
+				answered := p.score >= s && p.coverage >= cv
+				if (answered && p.right) || (!answered && !p.onTopic) {
+					right++
+				}
+			}
+			if right > bestRight {
+				cut := s
+				if i > 0 {
+					cut = (scores[i-1] + s) / 2
+				}
+				best, bestRight = Calibration{MinScore: cut, MinCoverage: cv}, right
+			}
+		}
+	}
+	return best, nil
+}
