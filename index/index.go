@@ -60,8 +60,11 @@ type Index struct {
 	phrases  *knowledge.Synonyms
 	// terms holds every analysed term of each entry, for coverage.
 	terms map[string]map[string]struct{}
-	vocab *vocabulary
-	syn   map[string][]string // analysed term -> its analysed synonyms
+	// phrasings holds the analysed terms of each entry's title and alternate
+	// questions, for scoring by the best-matching phrasing.
+	phrasings map[string][]termSet
+	vocab     *vocabulary
+	syn       map[string][]string // analysed term -> its analysed synonyms
 	// df counts the entries each term appears in, to weigh rare words more.
 	df map[string]int
 }
@@ -89,13 +92,14 @@ func Build(base *knowledge.Base) (*Index, error) {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	idx := &Index{
-		bleve:    bi,
-		analyzer: m.AnalyzerNamed(en.AnalyzerName),
-		phrases:  base.Synonyms(),
-		terms:    make(map[string]map[string]struct{}, len(base.Entries())),
-		vocab:    newVocabulary(),
-		syn:      map[string][]string{},
-		df:       map[string]int{},
+		bleve:     bi,
+		analyzer:  m.AnalyzerNamed(en.AnalyzerName),
+		phrases:   base.Synonyms(),
+		terms:     make(map[string]map[string]struct{}, len(base.Entries())),
+		phrasings: make(map[string][]termSet, len(base.Entries())),
+		vocab:     newVocabulary(),
+		syn:       map[string][]string{},
+		df:        map[string]int{},
 	}
 	batch := bi.NewBatch()
 	for i, group := range base.Synonyms().Groups {
@@ -115,6 +119,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		for n, q := range append([]string{e.Title}, e.Questions...) {
 			q = idx.phrases.Expand(q)
 			texts = append(texts, q)
+			idx.phrasings[e.ID] = append(idx.phrasings[e.ID], newTermSet(idx.analyze(q)))
 			if err := batch.Index(fmt.Sprintf("q/%s/%d", e.ID, n), doc{Entry: e.ID, Question: q}); err != nil {
 				return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
 			}
@@ -282,8 +287,14 @@ func (x *Index) rank(res *bleve.SearchResult, terms []string, limit int) []knowl
 	}
 	hits := make([]knowledge.Hit, 0, len(scores))
 	expanded := x.expand(terms)
+	top := 0.0
+	for _, s := range scores {
+		top = max(top, s.body+s.question)
+	}
 	for id, s := range scores {
-		hits = append(hits, knowledge.Hit{ID: id, Score: s.body + s.question, Coverage: x.coverage(id, expanded)})
+		cov := x.coverage(id, expanded)
+		score := weightPhrasing*x.bestPhrasing(id, expanded) + weightCoverage*cov + weightBleve*(s.body+s.question)/top
+		hits = append(hits, knowledge.Hit{ID: id, Score: score, Coverage: cov})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
@@ -309,25 +320,79 @@ type queryTerm struct {
 // inverse document frequency over entries. A word the knowledge base has never
 // seen weighs most: a question about something else is mostly such words.
 func (x *Index) expand(terms []string) []queryTerm {
-	n := float64(len(x.terms))
-	idf := func(df int) float64 { return math.Log(1 + n/float64(df)) }
+	// A word the knowledge base has never seen weighs half as much again
+	// as its rarest word.
+	unknown := 1.5 * math.Log(1+float64(len(x.terms)))
 	out := make([]queryTerm, len(terms))
 	for i, t := range terms {
 		alts := append([]string{t}, x.syn[t]...)
 		if fz := fuzziness(len([]rune(t))); fz > 0 {
 			alts = append(alts, x.vocab.near(t, fz)...)
 		}
-		df := 0
+		w := unknown
 		for _, a := range alts {
-			df = max(df, x.df[a])
-		}
-		w := math.Log(1 + 2*n)
-		if df > 0 {
-			w = idf(df)
+			if x.df[a] > 0 {
+				w = min(w, x.weight(a))
+			}
 		}
 		out[i] = queryTerm{alts: alts, weight: w}
 	}
 	return out
+}
+
+// How an entry's score is made: how closely its best phrasing matches the
+// question, how much of the question the entry covers at all, and bleve's
+// relevance relative to the best hit.
+const (
+	weightPhrasing = 0.6
+	weightCoverage = 0.3
+	weightBleve    = 0.1
+)
+
+// termSet is the analysed terms of one phrasing.
+type termSet map[string]struct{}
+
+func newTermSet(terms []string) termSet {
+	s := termSet{}
+	for _, t := range terms {
+		s[t] = struct{}{}
+	}
+	return s
+}
+
+// bestPhrasing is the cosine similarity, with words weighted by rarity,
+// between the question and the entry's closest phrasing.
+func (x *Index) bestPhrasing(id string, expanded []queryTerm) float64 {
+	var qnorm float64
+	for _, qt := range expanded {
+		qnorm += qt.weight * qt.weight
+	}
+	best := 0.0
+	for _, p := range x.phrasings[id] {
+		var dot, pnorm float64
+		for t := range p {
+			w := x.weight(t)
+			pnorm += w * w
+		}
+		for _, qt := range expanded {
+			for _, a := range qt.alts {
+				if _, ok := p[a]; ok {
+					dot += qt.weight * x.weight(a)
+					break
+				}
+			}
+		}
+		if pnorm > 0 {
+			best = max(best, dot/math.Sqrt(qnorm*pnorm))
+		}
+	}
+	return best
+}
+
+// weight is a known term's inverse document frequency over entries.
+func (x *Index) weight(t string) float64 {
+	n := float64(len(x.terms))
+	return math.Log(1 + n/float64(max(x.df[t], 1)))
 }
 
 // coverage is the weighted share of query terms the entry matches.

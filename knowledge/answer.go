@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -154,7 +155,10 @@ func (s *Service) Answer(ctx context.Context, question string) (*Answer, error) 
 			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage})
 		}
 	}
-	a.Answered = len(a.Matches) > 0 && s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
+	if a.Urgent {
+		a.Matches = urgentFirst(snap.base, a.Matches)
+	}
+	a.Answered = a.Urgent || len(a.Matches) > 0 && s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
 	if !a.Answered {
 		a.Matches = suggestions(a.Matches)
 		return a, nil
@@ -164,6 +168,32 @@ func (s *Service) Answer(ctx context.Context, question string) (*Answer, error) 
 	a.Related = snap.base.related(best, a.Checklist, a.Matches[1:])
 	a.Sources = sourcesOf(append([]*Entry{best}, a.Checklist...))
 	return a, nil
+}
+
+// UrgentTag marks the entries that answer someone describing signs of
+// infection or an allergic reaction.
+const UrgentTag = "urgent"
+
+// urgentFirst puts the entries tagged urgent ahead of the others, best match
+// first, so that someone describing symptoms is always answered with what to
+// watch for and when to see a doctor, even in words the index does not know.
+func urgentFirst(b *Base, ms []Match) []Match {
+	var urgent, rest []Match
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if slices.Contains(m.Tags, UrgentTag) {
+			urgent = append(urgent, m)
+			seen[m.ID] = true
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	for _, e := range b.Entries() {
+		if slices.Contains(e.Tags, UrgentTag) && !seen[e.ID] {
+			urgent = append(urgent, Match{Entry: e})
+		}
+	}
+	return append(urgent, rest...)
 }
 
 // suggestions keeps the closest topics that matched anything at all.

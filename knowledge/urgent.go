@@ -8,41 +8,54 @@ import (
 // symptoms are the words of someone describing signs of infection or an
 // allergic reaction. They are deliberately broad: a needless "see a doctor"
 // costs little, a missed one can cost a lot.
-var symptoms = regexp.MustCompile(`\b(` + strings.Join([]string{
-	`pus`, `puss`, `oozing`, `oozes?`, `weeping`, `discharge`, `(yellow|green|white)(ish)? (stuff|fluid|liquid|gunk|crust)`,
-	`smells?`, `smelly`, `stinks?`, `stinky`,
-	`fevers?`, `feverish`, `chills`, `shivering`, `high temperature`,
-	`swollen`, `swelling`, `swells?`, `puffy`, `puffed`,
-	`red streaks?`, `streaks?`, `spreading redness`, `redness (is )?(spreading|getting worse|worse|growing)`, `(getting|gets) (more )?red(der)?`,
-	`hot to (the )?touch`, `warm to (the )?touch`, `burning up`, `throbbing`, `(pain|hurts?|sore(ness)?) (is )?(getting )?worse`,
-	`rash(es)?`, `hives`, `welts?`, `blisters?`, `(itchy|raised|red|painful) bumps?`, `bumps`, `lumps?`, `nodules?`,
-	`allergic`, `allergy attack`, `reacting badly`, `bad reaction`, `reaction to (the )?(ink|pigment)`,
-	`(can'?t|cannot|hard to|trouble|difficulty) breath(e|ing)`, `short of breath`, `throat (is )?(closing|swelling|tight)`,
-	`infected`, `infection`,
-}, "|") + `)\b`)
+var symptoms = words(
+	`pus`, `puss`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
+	`(yellow|green|white)(ish)? (stuff|fluid|liquid|gunk|crust)`, `smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
+	`fevers?`, `feverish`, `chills`, `shivering`, `(high |running a )temperature`,
+	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`,
+	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
+	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
+	`hot to (the )?touch`, `warm to (the )?touch`, `burning hot`, `burning up`, `throbbing`,
+	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`, `(itchy|raised|red|painful|hard|tender) (bumps?|lumps?|patch(es)?|dots)`,
+	`bumps`, `lumps?`, `nodules?`, `boils?`, `abscess`, `sores?`,
+	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
+	`wheez(e|ing)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
+	`throat (is )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
+)
 
-// asking marks a general question about symptoms ("what are the signs of
-// infection?") rather than a description of one's own.
-var asking = regexp.MustCompile(`^(what|which|how (do|can|would) (i|you) (know|tell)|are there|is there|can smp cause|does smp cause|list|signs|symptoms)\b`)
+// infectionWords name an infection or allergy without describing it. They
+// count only when someone says it is happening to them after SMP.
+var infectionWords = words(`infected`, `infection`, `allergic`, `allergy`)
+
+// smpContext ties a message to an SMP session, so that "my dog has an ear
+// infection" does not sound the alarm.
+var smpContext = words(`smp`, `scalp`, `micropigmentation`, `dots?`, `head`, `hairline`, `session`, `pigment`, `ink`, `treatment`, `appointment`)
+
+// asking marks a general question about symptoms ("how do I know if it is
+// infected?") rather than a description of one's own.
+var asking = regexp.MustCompile(`^(what|which|how (do|can|would|will|should) (i|you|u) (know|tell|check|avoid|prevent)|can (smp|it|you|u)|does smp|is it possible|are there|is there|list|signs|symptoms)\b`)
+
+// hypothetical marks a worry about the future ("am I going to react?").
+var hypothetical = words(`am i going to`, `will i`, `would i`, `could i`, `might i`, `if i`, `before`)
 
 // personal marks someone talking about themselves or someone close.
-var personal = regexp.MustCompile(`\b(my|mine|me|i|i'm|im|i've|ive|i'd|he|she|his|her|our)\b`)
+var personal = words(`my`, `mine`, `me`, `i`, `i'm`, `im`, `i've`, `ive`, `i'd`, `he`, `she`, `his`, `her`, `our`)
+
+func words(ws ...string) *regexp.Regexp {
+	return regexp.MustCompile(`\b(` + strings.Join(ws, "|") + `)\b`)
+}
 
 // IsUrgent reports whether a question describes signs of infection or an
 // allergic reaction that need a doctor: spreading redness, pus, fever,
 // swelling, a rash or an allergic reaction.
 func IsUrgent(question string) bool {
-	q := strings.ToLower(question)
-	q = strings.NewReplacer("’", "'", "‘", "'").Replace(q)
-	m := symptoms.FindString(q)
-	if m == "" {
-		return false
+	q := strings.ToLower(strings.NewReplacer("’", "'", "‘", "'").Replace(question))
+	general := asking.MatchString(q)
+	switch {
+	case symptoms.MatchString(q):
+		return !general || personal.MatchString(q)
+	case infectionWords.MatchString(q):
+		return !general && !hypothetical.MatchString(q) && personal.MatchString(q) && smpContext.MatchString(q)
 	}
-	if personal.MatchString(q) {
-		return true
-	}
-	if m == "infection" || m == "allergic" {
-		return false // "how do I avoid infection?", "can you be allergic to SMP ink?"
-	}
-	return !asking.MatchString(q)
+	return false
 }
