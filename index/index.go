@@ -10,7 +10,13 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -145,18 +151,44 @@ func Build(base *knowledge.Base) (*Index, error) {
 // Close releases the index.
 func (x *Index) Close() error { return x.bleve.Close() }
 
+// analyzerName is the English analysis chain with question filler words
+// removed: unicode words, possessives, lower case, English and filler stop
+// words, Porter stemming.
+const analyzerName = "en_questions"
+
+// fillerWords are words people wrap any question in ("how long does it
+// take", "what's the best"). They say nothing about the topic, and left in
+// they tie "how long does a broken wrist take to heal" to SMP healing.
+var fillerWords = []any{
+	"anyone", "anything", "best", "bit", "can't", "could", "do", "does", "done", "ever", "get", "gets",
+	"getting", "go", "going", "gonna", "got", "guys", "hey", "hi", "just", "know", "kind", "like", "lol",
+	"long", "lot", "make", "much", "many", "need", "normal", "ok", "okay", "one", "please", "pretty",
+	"really", "right", "say", "so", "someone", "something", "sort", "still", "take", "takes", "thing",
+	"things", "think", "time", "u", "ur", "want", "wanna", "way", "well", "whats", "what's", "would",
+}
+
 func newMapping() *mapping.IndexMappingImpl {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
-	if err := m.AddSynonymSource(synonymSource, map[string]any{
-		"collection": synonymCollection,
-		"analyzer":   en.AnalyzerName,
-	}); err != nil {
-		panic(err) // a constant configuration: cannot fail
+	must := func(err error) {
+		if err != nil {
+			panic(err) // a constant configuration: cannot fail
+		}
 	}
+	must(m.AddCustomTokenMap("filler_words", map[string]any{"type": tokenmap.Name, "tokens": fillerWords}))
+	must(m.AddCustomTokenFilter("filler_stop", map[string]any{"type": stop.Name, "stop_token_map": "filler_words"}))
+	must(m.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, "filler_stop", porter.Name},
+	}))
+	must(m.AddSynonymSource(synonymSource, map[string]any{
+		"collection": synonymCollection,
+		"analyzer":   analyzerName,
+	}))
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = analyzerName
 		f.SynonymSource = synonymSource
 		f.Store = false
 		f.IncludeTermVectors = false
@@ -171,7 +203,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		dm.AddFieldMappingsAt(f, text())
 	}
 	m.DefaultMapping = dm
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = analyzerName
 	return m
 }
 

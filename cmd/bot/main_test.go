@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runBot runs the command line args with stdin and no environment, returning
+// what it printed and its error.
+func runBot(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(string) string { return "" }
+	err = run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestAsk(t *testing.T) {
+	tests := []struct {
+		question string
+		want     []string // in this order
+	}{
+		{"how deep should the pigment go?", []string{"papillary", "Sources:", "not medical advice"}},
+		{"how do i check a clinic before booking smp", []string{"Checklist for choosing a practitioner:", "1. ", "2. ", "3. "}},
+		{"there's pus coming out of my dots and I have a fever", []string{"Please see a doctor today", "infection"}},
+		{"How deep is the Mariana Trench?", []string{"I don't have anything on that"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			got, _, err := runBot(t, "", "ask", tt.question)
+			if err != nil {
+				t.Fatalf("bot ask %q: %v", tt.question, err)
+			}
+			rest := got
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("bot ask %q printed\n%s\nwant %q (in order %q)", tt.question, got, w, tt.want)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestAskJSONLines(t *testing.T) {
+	in := "why are my dots blurry\n\nwrite me a poem about the sea\nmy scalp is swollen and oozing pus\n"
+	got, _, err := runBot(t, in, "ask", "--json")
+	if err != nil {
+		t.Fatalf("bot ask --json: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("bot ask --json printed %d lines for 3 questions (and a blank line):\n%s", len(lines), got)
+	}
+	var answers []jsonAnswer
+	for _, l := range lines {
+		var a jsonAnswer
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatalf("line %q is not JSON: %v", l, err)
+		}
+		answers = append(answers, a)
+	}
+	if a := answers[0]; !a.Answered || len(a.Matches) == 0 || a.Matches[0].ID != "blurry-dots" || a.Matches[0].Text == "" {
+		t.Errorf("blurry question: answered=%v matches=%+v, want blurry-dots with its text", a.Answered, a.Matches)
+	}
+	if a := answers[1]; a.Answered {
+		t.Errorf("poem request: answered with %q, want not covered", a.Matches[0].ID)
+	}
+	if a := answers[2]; !a.Urgent || !a.Answered {
+		t.Errorf("pus question: urgent=%v answered=%v, want both true", a.Urgent, a.Answered)
+	}
+}
+
+func TestChatFromPipe(t *testing.T) {
+	got, _, err := runBot(t, "what is smp\nhow long does healing take\n", "chat")
+	if err != nil {
+		t.Fatalf("bot chat: %v", err)
+	}
+	if n := strings.Count(got, "not medical advice"); n != 2 {
+		t.Errorf("bot chat answered %d of 2 piped questions:\n%s", n, got)
+	}
+	if strings.Contains(got, "> ") {
+		t.Errorf("bot chat showed a prompt to a pipe:\n%s", got)
+	}
+}
+
+func TestBareBotChatsWithoutPlatforms(t *testing.T) {
+	got, _, err := runBot(t, "can a tattoo artist do smp\n")
+	if err != nil {
+		t.Fatalf("bot: %v", err)
+	}
+	if !strings.Contains(got, "Checklist for choosing a practitioner") {
+		t.Errorf("bare bot did not answer on the console:\n%s", got)
+	}
+}
+
+func TestEvalEmbedded(t *testing.T) {
+	got, _, err := runBot(t, "", "eval", "--min-urgent", "1")
+	if err != nil {
+		t.Fatalf("bot eval: %v\n%s", err, got)
+	}
+	for _, w := range []string{"top-1 accuracy", "top-3 accuracy", "mean reciprocal rank", "off-topic rejection", "urgent recall"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("bot eval output lacks %q:\n%s", w, got)
+		}
+	}
+	_, _, err = runBot(t, "", "eval", "--min-top1", "1.01")
+	if err == nil || !strings.Contains(err.Error(), "top-1 accuracy") {
+		t.Errorf("bot eval --min-top1 1.01 = %v, want an error naming top-1 accuracy", err)
+	}
+}
+
+func TestKBLint(t *testing.T) {
+	got, _, err := runBot(t, "", "kb", "lint")
+	if err != nil || !strings.HasPrefix(got, "ok: ") {
+		t.Fatalf("bot kb lint on the embedded knowledge base = %q, %v; want ok", got, err)
+	}
+
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "entries"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bad := "---\nid: bad-entry\ntitle: Bad\nkind: recipe\nquestions: [a, b]\nrelated: [missing]\n---\nBody.\n"
+	if err := os.WriteFile(filepath.Join(dir, "entries", "bad-entry.md"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err = runBot(t, "", "kb", "lint", dir)
+	if err == nil {
+		t.Fatalf("bot kb lint on an invalid knowledge base succeeded:\n%s", got)
+	}
+	for _, w := range []string{`entries/bad-entry.md:4: unknown kind "recipe"`} {
+		if !strings.Contains(got, w) {
+			t.Errorf("bot kb lint printed\n%s\nwant a line %q", got, w)
+		}
+	}
+}
+
+func TestKBShowAndList(t *testing.T) {
+	got, _, err := runBot(t, "", "kb", "show", "pigment-depth")
+	if err != nil || !strings.HasPrefix(got, "---\nid: pigment-depth\n") {
+		t.Errorf("bot kb show pigment-depth = %q, %v; want the entry's source", got, err)
+	}
+	if _, _, err := runBot(t, "", "kb", "show", "../etc/passwd"); err == nil {
+		t.Error("bot kb show ../etc/passwd succeeded, want an error")
+	}
+	got, _, err = runBot(t, "", "kb", "list")
+	if err != nil || !strings.Contains(got, "checklist-training") {
+		t.Errorf("bot kb list = %q, %v; want every entry", got, err)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"ask"}, {"ask", "--nope"}, {"kb"}, {"kb", "zap"}} {
+		_, stderr, err := runBot(t, "", args...)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("bot %q = %v, want a usage error", args, err)
+		}
+		if stderr == "" {
+			t.Errorf("bot %q printed nothing on stderr", args)
+		}
+	}
+	if got, _, err := runBot(t, "", "help"); err != nil || !strings.Contains(got, "bot ask") {
+		t.Errorf("bot help = %q, %v", got, err)
+	}
+}
