@@ -1,0 +1,121 @@
+package discord
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds the Discord settings. The zero value of every optional field
+// means its default.
+type Config struct {
+	// Token is the bot token from the Developer Portal (Bot → Reset Token),
+	// without the "Bot " prefix. It is required and never logged.
+	Token string
+	// GuildID, when set, registers the slash commands to this one server
+	// (guild), where changes show at once; otherwise they are registered
+	// globally for every server and direct message.
+	GuildID string
+	// APIURL is the scheme and host of a REST proxy, such as
+	// http://127.0.0.1:8080, that serves the same /api/v9/... paths as
+	// https://discord.com. The gateway is the one its /gateway answer names.
+	// Empty means Discord itself.
+	APIURL string
+	// RateEvery and RateBurst limit each user to RateBurst questions at once,
+	// then one every RateEvery. Zero means DefaultRateEvery and
+	// DefaultRateBurst.
+	RateEvery time.Duration
+	RateBurst int
+}
+
+// Defaults of the per-user rate limit.
+const (
+	DefaultRateEvery = 10 * time.Second
+	DefaultRateBurst = 5
+)
+
+// Environment variables read by ConfigFromEnv.
+const (
+	EnvToken     = "DISCORD_TOKEN"
+	EnvGuildID   = "DISCORD_GUILD_ID"
+	EnvAPIURL    = "DISCORD_API_URL"
+	EnvRateEvery = "DISCORD_RATE_EVERY"
+	EnvRateBurst = "DISCORD_RATE_BURST"
+)
+
+// ConfigFromEnv reads the Discord settings through getenv (os.Getenv in
+// production). The adapter is enabled when DISCORD_TOKEN is set. Errors are
+// one line each, name the variable, and never contain the token.
+func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
+	cfg = Config{
+		Token:   strings.TrimSpace(getenv(EnvToken)),
+		GuildID: strings.TrimSpace(getenv(EnvGuildID)),
+		APIURL:  strings.TrimSpace(getenv(EnvAPIURL)),
+	}
+	if cfg.Token == "" {
+		return Config{}, false, nil
+	}
+	if s := strings.TrimSpace(getenv(EnvRateEvery)); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return Config{}, true, fmt.Errorf("%s must be a positive duration such as 10s, got %q", EnvRateEvery, s)
+		}
+		cfg.RateEvery = d
+	}
+	if s := strings.TrimSpace(getenv(EnvRateBurst)); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return Config{}, true, fmt.Errorf("%s must be a positive whole number, got %q", EnvRateBurst, s)
+		}
+		cfg.RateBurst = n
+	}
+	if err := cfg.validate(); err != nil {
+		return Config{}, true, err
+	}
+	return cfg, true, nil
+}
+
+// validate checks cfg and fills in defaults.
+func (cfg *Config) validate() error {
+	cfg.Token = strings.TrimPrefix(cfg.Token, "Bot ")
+	if cfg.Token == "" {
+		return errors.New(EnvToken + " is empty")
+	}
+	if strings.ContainsFunc(cfg.Token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New(EnvToken + " contains spaces or control characters; paste the token exactly as the Developer Portal shows it")
+	}
+	if cfg.GuildID != "" && !isSnowflake(cfg.GuildID) {
+		return fmt.Errorf("%s must be a server id (a number such as 123456789012345678), got %q", EnvGuildID, cfg.GuildID)
+	}
+	if cfg.APIURL != "" {
+		u, err := url.Parse(cfg.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("%s must be a scheme and host such as http://127.0.0.1:8080, got %q", EnvAPIURL, cfg.APIURL)
+		}
+		cfg.APIURL = u.Scheme + "://" + u.Host
+	}
+	if cfg.RateEvery < 0 || cfg.RateBurst < 0 {
+		return errors.New("the Discord rate limit must not be negative")
+	}
+	if cfg.RateEvery == 0 {
+		cfg.RateEvery = DefaultRateEvery
+	}
+	if cfg.RateBurst == 0 {
+		cfg.RateBurst = DefaultRateBurst
+	}
+	return nil
+}
+
+// isSnowflake reports whether s looks like a Discord id: a 64-bit unsigned
+// decimal number.
+func isSnowflake(s string) bool {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}

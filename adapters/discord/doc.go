@@ -1,0 +1,17 @@
+// Package discord answers SMP safety questions on Discord.
+//
+// It is a platform adapter: it turns Discord events into questions for a
+// knowledge.Service and renders the platform-neutral knowledge.Answer as
+// Discord embeds and buttons. Members ask with the /ask slash command, by
+// mentioning the bot, or in a direct message; /checklist, /topics and /help
+// show the practitioner checklist, the topic menu and how to use the bot.
+//
+// The adapter uses github.com/bwmarrin/discordgo for the gateway websocket and
+// the REST API, and needs only non-privileged gateway intents: Discord still
+// delivers the content of messages that mention the bot and of direct
+// messages without the MessageContent intent.
+//
+// Config holds the settings (ConfigFromEnv reads them from DISCORD_*
+// variables), New builds a Bot without touching the network, and Run connects,
+// registers the slash commands and answers until its context ends.
+package discord

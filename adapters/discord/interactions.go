@@ -1,0 +1,232 @@
+package discord
+
+import (
+	"context"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// Slash command and option names.
+const (
+	cmdAsk       = "ask"
+	cmdChecklist = "checklist"
+	cmdTopics    = "topics"
+	cmdHelp      = "help"
+	optQuestion  = "question"
+	optPrivate   = "private"
+)
+
+// maxRelated is the most related topics shown under an entry.
+const maxRelated = 3
+
+// maxChoices is the most autocomplete choices Discord shows; a choice's name
+// and value hold at most maxChoiceLen characters.
+const (
+	maxChoices   = 25
+	maxChoiceLen = 100
+)
+
+// commands are the slash commands the bot registers.
+func commands() []*discordgo.ApplicationCommand {
+	contexts := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+	install := &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	command := func(name, description string, options ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommand {
+		return &discordgo.ApplicationCommand{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             name,
+			Description:      description,
+			Contexts:         contexts,
+			IntegrationTypes: install,
+			Options:          options,
+		}
+	}
+	return []*discordgo.ApplicationCommand{
+		command(cmdAsk, "Ask a question about scalp micropigmentation (SMP) safety",
+			&discordgo.ApplicationCommandOption{
+				Type:         discordgo.ApplicationCommandOptionString,
+				Name:         optQuestion,
+				Description:  "Your question, in your own words",
+				Required:     true,
+				Autocomplete: true,
+				MaxLength:    knowledge.MaxQuestionRunes,
+			},
+			&discordgo.ApplicationCommandOption{
+				Type:        discordgo.ApplicationCommandOptionBoolean,
+				Name:        optPrivate,
+				Description: "Show the answer only to you",
+			}),
+		command(cmdChecklist, "Three things to check before choosing an SMP practitioner"),
+		command(cmdTopics, "Everything I can explain about SMP safety"),
+		command(cmdHelp, "How to use this bot"),
+	}
+}
+
+// onInteraction answers slash commands, autocomplete and button presses.
+func (b *Bot) onInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.onCommand(ctx, s, i)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.onAutocomplete(ctx, s, i)
+	case discordgo.InteractionMessageComponent:
+		b.onComponent(ctx, s, i)
+	}
+}
+
+func (b *Bot) onCommand(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	switch data.Name {
+	case cmdAsk:
+		b.ask(ctx, s, i, data.Options)
+	case cmdChecklist:
+		b.respond(ctx, s, i, renderChecklist(b.svc.Checklist()), false, false)
+	case cmdTopics:
+		b.respond(ctx, s, i, renderTopics(b.svc.Topics()), false, false)
+	case cmdHelp:
+		b.respond(ctx, s, i, renderHelp(), true, false)
+	default:
+		b.respond(ctx, s, i, notice(unknownCmdText), true, false)
+	}
+}
+
+// ask answers /ask. Searching can take longer than the 3 seconds Discord
+// gives an interaction, so the response is deferred first.
+func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, options []*discordgo.ApplicationCommandInteractionDataOption) {
+	question, _ := option(options, optQuestion).(string)
+	private, _ := option(options, optPrivate).(bool)
+	if q, _ := knowledge.CleanQuestion(question); q == "" {
+		b.respond(ctx, s, i, notice(emptyQuestionText), true, false)
+		return
+	}
+	if !b.limiter.Allow(userKey(interactionUser(i))) {
+		b.respond(ctx, s, i, notice(knowledge.RateLimitNotice), true, false)
+		return
+	}
+	var flags discordgo.MessageFlags
+	if private {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: flags},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.ErrorContext(ctx, "discord: defer /ask", "interaction", i.ID, "err", err)
+		return
+	}
+	b.respond(ctx, s, i, b.answer(ctx, question), private, true)
+}
+
+// onAutocomplete suggests questions for /ask from the entry titles and
+// alternate questions matching what the person has typed so far.
+func (b *Bot) onAutocomplete(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	var typed string
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: b.choices(typed)},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.ErrorContext(ctx, "discord: autocomplete", "interaction", i.ID, "err", err)
+	}
+}
+
+// choices are the autocomplete choices for what has been typed: the
+// knowledge base's suggestions, or else the typed text itself, so that the
+// list is never empty while there is something to ask.
+func (b *Bot) choices(typed string) []*discordgo.ApplicationCommandOptionChoice {
+	typed, _ = knowledge.CleanQuestion(typed)
+	seen := map[string]bool{}
+	var out []*discordgo.ApplicationCommandOptionChoice
+	add := func(text string) {
+		text = truncate(text, maxChoiceLen)
+		if !seen[text] && len(out) < maxChoices {
+			seen[text] = true
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: text, Value: text})
+		}
+	}
+	for _, sg := range b.svc.Suggest(typed, maxChoices) {
+		add(sg.Text)
+	}
+	if len(out) == 0 && typed != "" {
+		add(typed)
+	}
+	return out
+}
+
+// onComponent handles the buttons and menus under answers. Custom ids come
+// from the client and are checked like any other input.
+func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	data := i.MessageComponentData()
+	act, id, helpful := parseCustomID(data.CustomID, data.Values)
+	if act == actionUnknown {
+		b.respond(ctx, s, i, notice(unknownButtonText), true, false)
+		return
+	}
+	e, ok := b.svc.Entry(id)
+	if !ok {
+		b.respond(ctx, s, i, notice(staleButtonText), true, false)
+		return
+	}
+	if !b.limiter.Allow(userKey(interactionUser(i))) {
+		b.respond(ctx, s, i, notice(knowledge.RateLimitNotice), true, false)
+		return
+	}
+	switch act {
+	case actionShow:
+		b.respond(ctx, s, i, renderAnswer(entryAnswer(b.svc, e)), true, false)
+	case actionFeedback:
+		reply := thanksHelpful
+		if !helpful {
+			reply = thanksUnhelpful
+		}
+		if err := b.svc.Feedback(ctx, id, helpful); err != nil {
+			b.log.ErrorContext(ctx, "discord: record feedback", "err", err)
+			reply = failureText
+		}
+		b.respond(ctx, s, i, notice(reply), true, false)
+	}
+}
+
+// entryAnswer is the answer that shows one entry: its checklist when it is a
+// step of one, and up to three of its related entries.
+func entryAnswer(svc *knowledge.Service, e *knowledge.Entry) *knowledge.Answer {
+	a := &knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: e}}, Sources: e.Sources}
+	if e.Kind == knowledge.Checklist {
+		a.Checklist = svc.Base().Checklist(e.Checklist)
+	}
+	for _, id := range e.Related {
+		if r, ok := svc.Entry(id); ok && len(a.Related) < maxRelated {
+			a.Related = append(a.Related, r)
+		}
+	}
+	return a
+}
+
+// option returns the value of the named option, or nil.
+func option(options []*discordgo.ApplicationCommandInteractionDataOption, name string) any {
+	for _, o := range options {
+		if o != nil && o.Name == name {
+			return o.Value
+		}
+	}
+	return nil
+}
+
+// interactionUser returns the id of the person who caused an interaction:
+// guild interactions carry a member, direct messages a user.
+func interactionUser(i *discordgo.Interaction) string {
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	case i.User != nil:
+		return i.User.ID
+	}
+	return ""
+}

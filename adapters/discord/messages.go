@@ -1,0 +1,48 @@
+package discord
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// onMessage answers direct messages and messages that mention the bot, and
+// ignores everything else: chatter, bots (itself included), webhooks and
+// system messages.
+func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message) {
+	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return
+	}
+	self, _ := identity(s)
+	if self.ID == "" || m.Author.ID == self.ID {
+		return
+	}
+	dm := m.GuildID == ""
+	if !dm && !slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == self.ID }) {
+		return
+	}
+	if !b.limiter.Allow(userKey(m.Author.ID)) {
+		if dm {
+			b.replyTo(ctx, s, m, notice(knowledge.RateLimitNotice))
+			return
+		}
+		// A notice in a channel would add to the flood; a reaction does not.
+		if err := s.MessageReactionAdd(m.ChannelID, m.ID, "⏳", discordgo.WithContext(ctx)); err != nil {
+			b.log.WarnContext(ctx, "discord: react to a rate-limited message", "err", err)
+		}
+		return
+	}
+	b.replyTo(ctx, s, m, b.answer(ctx, withoutMention(m.Content, self.ID)))
+}
+
+// withoutMention removes the mentions of the bot from a message's text.
+func withoutMention(content, selfID string) string {
+	return strings.NewReplacer("<@"+selfID+">", " ", "<@!"+selfID+">", " ").Replace(content)
+}

@@ -1,0 +1,349 @@
+package discord
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// Discord's limits on what one message may hold, in characters.
+const (
+	maxContent     = 2000
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFields      = 25
+	// maxEmbedChars caps the titles, descriptions, fields and footers of all
+	// the embeds of one message together.
+	maxEmbedChars  = 6000
+	maxEmbeds      = 10
+	maxButtonLabel = 80
+	maxRowButtons  = 5
+	maxRows        = 5
+	maxMenuOptions = 25
+	maxOptionLabel = 100
+)
+
+// Embed colours.
+const (
+	colorAnswer  = 0x2b7a78
+	colorUrgent  = 0xd32f2f
+	colorNeutral = 0x99aab5
+)
+
+// message is one Discord message of a reply, ready to send.
+type message struct {
+	Content    string                       `json:"content,omitempty"`
+	Embeds     []*discordgo.MessageEmbed    `json:"embeds,omitempty"`
+	Components []discordgo.MessageComponent `json:"components,omitempty"`
+}
+
+// notice is a reply of one short plain-text message.
+func notice(text string) []message {
+	return []message{{Content: truncate(text, maxContent)}}
+}
+
+// renderAnswer lays out an answer: the urgent notice first, then the entry
+// (or the admission that nothing matched), its checklist and sources, with
+// buttons for related topics and feedback under the last message.
+func renderAnswer(a *knowledge.Answer) []message {
+	var l layout
+	if a.Urgent {
+		l.text("", knowledge.UrgentNotice, colorUrgent)
+	}
+	var content string
+	if a.Truncated {
+		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
+	}
+	best := a.Best()
+	if best == nil {
+		text := knowledge.NotCovered
+		var closest []*knowledge.Entry
+		for _, m := range a.Matches {
+			closest = append(closest, m.Entry)
+		}
+		if len(closest) > 0 {
+			text += "\n\nThese are the closest topics I have:"
+		}
+		l.text("Not covered", text, colorNeutral)
+		return l.messages(content, entryButtons(closest))
+	}
+	l.text(best.Title, discordMarkdown(best.Body), colorAnswer)
+	if len(a.Checklist) > 0 {
+		l.field(checklistHeading(a.Checklist[0].Checklist), checklistLines(a.Checklist, best.ID))
+	}
+	if len(a.Sources) > 0 {
+		lines := make([]string, len(a.Sources))
+		for i, s := range a.Sources {
+			lines[i] = "• " + link(s.Title, s.URL)
+		}
+		l.field("Sources", lines)
+	}
+	rows := append(entryButtons(a.Related), feedbackButtons(best.ID))
+	return l.messages(content, rows)
+}
+
+// renderChecklist shows the practitioner checklist with a button per step.
+func renderChecklist(steps []*knowledge.Entry) []message {
+	var l layout
+	if len(steps) == 0 {
+		return notice("The checklist is not available right now. Try /topics instead.")
+	}
+	text := fmt.Sprintf("Before you book, check these %d things. Press a step to read it.\n\n%s",
+		len(steps), strings.Join(checklistLines(steps, ""), "\n"))
+	l.text(checklistHeading(steps[0].Checklist), text, colorAnswer)
+	return l.messages("", entryButtons(steps))
+}
+
+// renderTopics lists every topic, with menus to open one.
+func renderTopics(topics []*knowledge.Entry) []message {
+	var l layout
+	lines := make([]string, len(topics))
+	for i, e := range topics {
+		lines[i] = "• " + e.Title
+	}
+	l.text("Topics", "Pick a topic from the menu, or ask in your own words with /ask.\n\n"+strings.Join(lines, "\n"), colorAnswer)
+	var rows []discordgo.MessageComponent
+	for i := 0; i < len(topics) && len(rows) < maxRows; i += maxMenuOptions {
+		chunk := topics[i:min(i+maxMenuOptions, len(topics))]
+		options := make([]discordgo.SelectMenuOption, len(chunk))
+		for j, e := range chunk {
+			options[j] = discordgo.SelectMenuOption{Label: truncate(e.Title, maxOptionLabel), Value: e.ID}
+		}
+		placeholder := "Open a topic"
+		if len(topics) > maxMenuOptions {
+			placeholder = fmt.Sprintf("Open a topic (%d–%d)", i+1, i+len(chunk))
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.SelectMenu{CustomID: pickID(len(rows)), Placeholder: placeholder, Options: options},
+		}})
+	}
+	return l.messages("", rows)
+}
+
+// helpText explains how to use the bot.
+const helpText = `**Ask a question** with ` + "`/ask`" + `, for example ` + "`/ask question: how deep should SMP pigment go?`" + `. Set ` + "`private`" + ` to True if only you should see the answer.
+
+You can also **mention me** with your question in a channel, or send me a **direct message**.
+
+• ` + "`/checklist`" + ` — three things to check before choosing a practitioner
+• ` + "`/topics`" + ` — everything I can explain
+• ` + "`/help`" + ` — this message
+
+Under each answer you will find related topics and 👍 / 👎 buttons: tell us whether it helped.
+
+I answer only from a reviewed guide on scalp micropigmentation (SMP) safety.`
+
+// renderHelp explains how to use the bot.
+func renderHelp() []message {
+	var l layout
+	l.text("How to use the SMP safety bot", helpText, colorAnswer)
+	return l.messages("", nil)
+}
+
+// layout collects the embeds of a reply, each within Discord's limits, and
+// packs them into messages.
+type layout struct {
+	embeds []*discordgo.MessageEmbed
+}
+
+// text adds a titled text, split over as many embeds as its length needs.
+func (l *layout) text(title, text string, color int) {
+	for i, chunk := range split(text, maxDescription) {
+		e := &discordgo.MessageEmbed{Description: chunk, Color: color}
+		if i == 0 {
+			e.Title = truncate(title, maxTitle)
+		}
+		l.embeds = append(l.embeds, e)
+	}
+}
+
+// field adds a named list to the last embed, split over as many fields (and,
+// past an embed's limits, embeds) as its length needs.
+func (l *layout) field(name string, lines []string) {
+	for i, chunk := range split(strings.Join(lines, "\n"), maxFieldValue) {
+		n := name
+		if i > 0 {
+			n += " (continued)"
+		}
+		f := &discordgo.MessageEmbedField{Name: truncate(n, maxFieldName), Value: chunk}
+		last := l.embeds[len(l.embeds)-1]
+		if len(last.Fields) == maxFields || embedSize(last)+size(f.Name)+size(f.Value) > embedBudget() {
+			last = &discordgo.MessageEmbed{Color: last.Color}
+			l.embeds = append(l.embeds, last)
+		}
+		last.Fields = append(last.Fields, f)
+	}
+}
+
+// embedBudget is what the embeds of one message may hold besides the
+// disclaimer in the footer of the last.
+func embedBudget() int { return maxEmbedChars - size(knowledge.Disclaimer) }
+
+// messages packs the embeds into as few messages as Discord's limits allow.
+// content goes on the first message and the component rows under the last;
+// the disclaimer is the footer of every message's last embed.
+func (l *layout) messages(content string, rows []discordgo.MessageComponent) []message {
+	msgs := []message{{Content: truncate(content, maxContent)}}
+	used := 0
+	for _, e := range l.embeds {
+		cur := &msgs[len(msgs)-1]
+		n := embedSize(e)
+		if len(cur.Embeds) == maxEmbeds || (len(cur.Embeds) > 0 && used+n > embedBudget()) {
+			msgs = append(msgs, message{})
+			cur, used = &msgs[len(msgs)-1], 0
+		}
+		cur.Embeds = append(cur.Embeds, e)
+		used += n
+	}
+	for _, m := range msgs {
+		if len(m.Embeds) > 0 {
+			m.Embeds[len(m.Embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: knowledge.Disclaimer}
+		}
+	}
+	if len(rows) > maxRows {
+		rows = rows[:maxRows]
+	}
+	msgs[len(msgs)-1].Components = rows
+	return msgs
+}
+
+// embedSize counts the characters of an embed that Discord counts against
+// maxEmbedChars.
+func embedSize(e *discordgo.MessageEmbed) int {
+	n := size(e.Title) + size(e.Description)
+	for _, f := range e.Fields {
+		n += size(f.Name) + size(f.Value)
+	}
+	if e.Footer != nil {
+		n += size(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += size(e.Author.Name)
+	}
+	return n
+}
+
+// size counts characters as Discord does: in Unicode code points.
+func size(s string) int { return utf8.RuneCountInString(s) }
+
+// truncate cuts s to at most n characters, marking the cut with an ellipsis.
+func truncate(s string, n int) string {
+	if size(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "…"
+}
+
+// split cuts text into pieces of at most limit characters, preferring to cut
+// between paragraphs, then between lines, then between words.
+func split(text string, limit int) []string {
+	var pieces []string
+	for size(text) > limit {
+		end := len(string([]rune(text)[:limit]))
+		cut := end
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(text[:end], sep); i >= end/2 {
+				cut = i
+				break
+			}
+		}
+		pieces = append(pieces, strings.TrimRightFunc(text[:cut], unicode.IsSpace))
+		text = strings.TrimLeftFunc(text[cut:], unicode.IsSpace)
+	}
+	return append(pieces, text)
+}
+
+// entryButtons is rows of buttons that open the given entries.
+func entryButtons(entries []*knowledge.Entry) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	for i := 0; i < len(entries) && len(rows) < maxRows; i += maxRowButtons {
+		var buttons []discordgo.MessageComponent
+		for _, e := range entries[i:min(i+maxRowButtons, len(entries))] {
+			buttons = append(buttons, discordgo.Button{
+				Label:    truncate(e.Title, maxButtonLabel),
+				Style:    discordgo.SecondaryButton,
+				CustomID: showID(e.ID),
+			})
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: buttons})
+	}
+	return rows
+}
+
+// feedbackButtons is the row of 👍 / 👎 buttons under an answer.
+func feedbackButtons(entryID string) discordgo.MessageComponent {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Helpful", Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: feedbackID(entryID, true)},
+		discordgo.Button{Label: "Not helpful", Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: feedbackID(entryID, false)},
+	}}
+}
+
+// checklistHeading names a checklist for people: "choosing-a-practitioner"
+// becomes "Checklist: choosing a practitioner".
+func checklistHeading(name string) string {
+	return "Checklist: " + strings.ReplaceAll(name, "-", " ")
+}
+
+// checklistLines numbers the steps of a checklist, marking the current one.
+func checklistLines(steps []*knowledge.Entry, current string) []string {
+	lines := make([]string, len(steps))
+	for i, s := range steps {
+		title := strings.TrimSpace(strings.TrimPrefix(s.Title, fmt.Sprintf("Step %d:", s.Step)))
+		if s.ID == current {
+			title = "**" + title + "** ← this step"
+		}
+		lines[i] = fmt.Sprintf("%d. %s", s.Step, title)
+	}
+	return lines
+}
+
+// link is a Markdown link whose text cannot break out of its brackets.
+func link(title, url string) string {
+	title = strings.NewReplacer("[", "(", "]", ")").Replace(title)
+	return "[" + title + "](" + strings.NewReplacer("(", "%28", ")", "%29").Replace(url) + ")"
+}
+
+// discordMarkdown adapts an entry's Markdown to what Discord shows: headings
+// become bold lines, and the lines of one paragraph are joined, because
+// Discord keeps every line break that Markdown would fold.
+func discordMarkdown(body string) string {
+	var out []string
+	joinable := false
+	for _, line := range strings.Split(body, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			out = append(out, "")
+			joinable = false
+		case strings.HasPrefix(trimmed, "#"):
+			out = append(out, "**"+strings.TrimSpace(strings.TrimLeft(trimmed, "#"))+"**")
+			joinable = false
+		case joinable && !startsBlock(trimmed):
+			out[len(out)-1] += " " + trimmed
+		default:
+			out = append(out, strings.TrimRightFunc(line, unicode.IsSpace))
+			joinable = true
+		}
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// startsBlock reports whether a line starts a list item, quote or table row
+// rather than continuing a paragraph.
+func startsBlock(line string) bool {
+	for _, p := range []string{"- ", "* ", "+ ", "> ", "|"} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	digits := strings.TrimLeftFunc(line, unicode.IsDigit)
+	return len(digits) < len(line) && (strings.HasPrefix(digits, ". ") || strings.HasPrefix(digits, ") "))
+}

@@ -1,0 +1,110 @@
+package discord
+
+import (
+	"context"
+	"errors"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// Sentences the bot says about itself rather than from the knowledge base.
+const (
+	emptyQuestionText = "Please ask a question, for example: *how deep should SMP pigment go?*"
+	failureText       = "Sorry, something went wrong while I was looking that up. Please try again in a moment."
+	unknownButtonText = "Sorry, I don't recognise that button. Try /topics, or ask with /ask."
+	staleButtonText   = "Sorry, that topic is no longer in my knowledge base: this answer may be out of date. Try /topics, or ask again with /ask."
+	unknownCmdText    = "Sorry, I don't know that command any more. Try /help."
+	thanksHelpful     = "Thanks for the feedback! 👍"
+	thanksUnhelpful   = "Thanks for telling us. We use this to improve the answers; you can also try asking in other words with /ask."
+)
+
+// answer renders the reply to a question.
+func (b *Bot) answer(ctx context.Context, question string) []message {
+	a, err := b.svc.Answer(ctx, question)
+	switch {
+	case errors.Is(err, knowledge.ErrEmptyQuestion):
+		return notice(emptyQuestionText)
+	case err != nil:
+		b.log.ErrorContext(ctx, "discord: answer", "err", err)
+		return notice(failureText)
+	}
+	return renderAnswer(a)
+}
+
+// noMentions lets a message ping no one, whatever its text holds.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// replyTo sends msgs to the channel of m, the first as a reply to m.
+func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Message, msgs []message) {
+	keep := false
+	for i, msg := range msgs {
+		send := &discordgo.MessageSend{
+			Content:         msg.Content,
+			Embeds:          msg.Embeds,
+			Components:      msg.Components,
+			AllowedMentions: noMentions(),
+		}
+		if i == 0 {
+			send.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &keep}
+		}
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
+			b.log.ErrorContext(ctx, "discord: send message", "channel", m.ChannelID, "err", err)
+			return
+		}
+	}
+}
+
+// respond answers an interaction with msgs: the first as the response (or,
+// when deferred, as the edit of the deferred response), the rest as
+// follow-ups.
+func (b *Bot) respond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, msgs []message, ephemeral, deferred bool) {
+	var flags discordgo.MessageFlags
+	if ephemeral {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	first := msgs[0]
+	var err error
+	if deferred {
+		edit := &discordgo.WebhookEdit{Content: &first.Content, AllowedMentions: noMentions()}
+		if first.Embeds != nil {
+			edit.Embeds = &first.Embeds
+		}
+		if first.Components != nil {
+			edit.Components = &first.Components
+		}
+		_, err = s.InteractionResponseEdit(i, edit, discordgo.WithContext(ctx))
+	} else {
+		err = s.InteractionRespond(i, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{
+				Content:         first.Content,
+				Embeds:          first.Embeds,
+				Components:      first.Components,
+				AllowedMentions: noMentions(),
+				Flags:           flags,
+			},
+		}, discordgo.WithContext(ctx))
+	}
+	for _, msg := range msgs[1:] {
+		if err != nil {
+			break
+		}
+		_, err = s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{
+			Content:         msg.Content,
+			Embeds:          msg.Embeds,
+			Components:      msg.Components,
+			AllowedMentions: noMentions(),
+			Flags:           flags,
+		}, discordgo.WithContext(ctx))
+	}
+	if err != nil {
+		b.log.ErrorContext(ctx, "discord: respond to interaction", "interaction", i.ID, "err", err)
+	}
+}
+
+// userKey names a Discord user for the rate limiter.
+func userKey(userID string) string { return "discord:" + userID }
