@@ -128,9 +128,9 @@ func ratio(n, d int) float64 {
 	return float64(n) / float64(d)
 }
 
-// Calibrate chooses the confidence thresholds that get the most cases right:
-// on-topic questions answered with a right entry first, off-topic ones
-// declined. svc must answer with a zero Calibration, so that every question
+// Calibrate chooses the confidence thresholds that maximise top-1 accuracy
+// plus off-topic rejection, so that answering the right questions and
+// declining the wrong ones weigh the same however many of each the set has. svc must answer with a zero Calibration, so that every question
 // with a match is answered and its best hit can be weighed. Ties go to the
 // lower thresholds, and each score threshold sits midway between observed
 // scores, so that a question slightly unlike the set is not lost on a
@@ -142,6 +142,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		onTopic         bool
 	}
 	var points []point
+	offTopicWithMatches := 0
 	for _, c := range cases {
 		a, err := svc.Answer(ctx, c.Question)
 		if err != nil {
@@ -149,6 +150,9 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		}
 		if len(a.Matches) == 0 {
 			continue // never answered, whatever the thresholds
+		}
+		if len(c.Expect) == 0 {
+			offTopicWithMatches++
 		}
 		m := a.Matches[0]
 		points = append(points, point{m.Score, m.Coverage, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0})
@@ -163,16 +167,30 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 	scores = slices.Compact(scores)
 	sort.Float64s(coverages)
 	coverages = slices.Compact(coverages)
-	best, bestRight := Calibration{}, -1
+	onTopic, offTopic := 0, 0
+	for _, c := range cases {
+		if len(c.Expect) > 0 {
+			onTopic++
+		} else {
+			offTopic++
+		}
+	}
+	best, bestRight := Calibration{}, -1.0
 	for i, s := range scores {
 		for _, cv := range coverages {
-			right := 0
+			var answeredRight, rejected int
 			for _, p := range points {
 				answered := p.score >= s && p.coverage >= cv
-				if (answered && p.right) || (!answered && !p.onTopic) {
-					right++
+				switch {
+				case answered && p.right:
+					answeredRight++
+				case !answered && !p.onTopic:
+					rejected++
 				}
 			}
+			// Off-topic questions with no match at all are always declined.
+			rejected += offTopic - offTopicWithMatches
+			right := ratio(answeredRight, onTopic) + ratio(rejected, offTopic)
 			if right > bestRight {
 				cut := s
 				if i > 0 {
