@@ -15,8 +15,8 @@ import (
 //	hair tattoo => smp
 //
 // A line of comma-separated single words is a group of equivalent words. A
-// line "PHRASE => WORD" adds WORD wherever the phrase appears, because the
-// search index matches synonyms word by word.
+// line "PHRASE => WORD" reads the phrase as WORD wherever it appears, because
+// the search index matches synonyms word by word.
 type Synonyms struct {
 	Groups  [][]string
 	Phrases []Phrase
@@ -113,19 +113,14 @@ func newPhrase(words []string, to string) Phrase {
 	return Phrase{Words: words, Word: to, re: re}
 }
 
-// Expand returns text with the word of every phrase it contains appended, so
-// that "hair tattoo" also matches entries that say "SMP".
+// Expand rewrites every phrase in text to its word, so that "hair tattoo"
+// reads as "smp": the phrase means the word, and its parts ("tattoo") would
+// otherwise pull the question towards other topics.
 func (s *Synonyms) Expand(text string) string {
-	var extra []string
 	for _, p := range s.Phrases {
-		if p.re.MatchString(text) {
-			extra = append(extra, p.Word)
-		}
+		text = p.re.ReplaceAllLiteralString(text, p.Word)
 	}
-	if len(extra) == 0 {
-		return text
-	}
-	return text + " " + strings.Join(extra, " ")
+	return text
 }
 
 // isStopWord reports whether w is so common in questions that a synonym group
