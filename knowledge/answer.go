@@ -103,9 +103,34 @@ func (a *Answer) Best() *Entry {
 // for concurrent use; Update swaps in a new knowledge base atomically, so a
 // question is always answered from one consistent version.
 type Service struct {
-	state atomic.Pointer[snapshot]
-	cal   Calibration
-	log   *slog.Logger
+	state     atomic.Pointer[snapshot]
+	cal       Calibration
+	log       *slog.Logger
+	observers []Observer
+}
+
+// Observer is told about every question the service answers, for metrics
+// and for the record of unanswered questions. Observers are called
+// concurrently and must not keep a slow caller waiting.
+type Observer interface {
+	Observe(ctx context.Context, a *Answer, elapsed time.Duration)
+}
+
+// Observe adds an observer. Call it before the service is shared.
+func (s *Service) Observe(o Observer) { s.observers = append(s.observers, o) }
+
+type platformKey struct{}
+
+// WithPlatform tags ctx with the platform a question came from ("discord",
+// "telegram", "console"), so that observers can tell platforms apart.
+func WithPlatform(ctx context.Context, platform string) context.Context {
+	return context.WithValue(ctx, platformKey{}, platform)
+}
+
+// Platform returns the platform ctx was tagged with, or "".
+func Platform(ctx context.Context) string {
+	p, _ := ctx.Value(platformKey{}).(string)
+	return p
 }
 
 type snapshot struct {
@@ -138,6 +163,17 @@ var ErrEmptyQuestion = errors.New("empty question")
 
 // Answer finds the reply to a question. User text is treated as plain words.
 func (s *Service) Answer(ctx context.Context, question string) (*Answer, error) {
+	start := time.Now()
+	a, err := s.answer(ctx, question)
+	if err == nil {
+		for _, o := range s.observers {
+			o.Observe(ctx, a, time.Since(start))
+		}
+	}
+	return a, err
+}
+
+func (s *Service) answer(ctx context.Context, question string) (*Answer, error) {
 	snap := s.state.Load()
 	q, truncated := CleanQuestion(question)
 	if q == "" {
