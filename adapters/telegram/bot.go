@@ -1,0 +1,180 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// Shutdown budget: once Run's context ends, updates already fetched get
+// drainTimeout to be answered, then the offset is committed within
+// commitTimeout, so Run returns well within five seconds.
+const (
+	drainTimeout  = 3 * time.Second
+	commitTimeout = 1500 * time.Millisecond
+)
+
+// Retries of one request: sends give up after sendAttempts; getMe,
+// getUpdates and webhook set-up retry until the context ends.
+const (
+	sendAttempts = 5
+	untilDone    = 0
+)
+
+// noticeEvery is how often a user over the rate limit is told so.
+const noticeEvery = time.Minute
+
+// Bot is the Telegram adapter: it receives updates by long polling or a
+// webhook, answers them from a knowledge.Service and sends the replies.
+// Updates are handled concurrently, up to Config.Workers at once, and in
+// order within each chat.
+type Bot struct {
+	cfg  Config
+	svc  *knowledge.Service
+	log  *slog.Logger
+	base *tgbotapi.BotAPI // never used directly: see api
+	http *http.Client
+
+	users   *knowledge.Limiter // questions per user
+	notices *knowledge.Limiter // rate-limit notices per user
+	pace    *throttle
+	workers chan struct{} // one slot per update being handled
+	retry   backoff
+
+	running atomic.Bool
+	ready   atomic.Bool
+	me      tgbotapi.User // set by Run before any update is handled
+}
+
+// Ready reports whether the bot is connected and receiving updates: from
+// the moment the long poll or the webhook is set up until Run returns. It is
+// safe for concurrent use.
+func (b *Bot) Ready() bool { return b.ready.Load() }
+
+// New returns a bot for cfg answering from svc. It checks cfg but does not
+// touch the network. A nil logger discards logs.
+func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	if svc == nil {
+		return nil, errors.New("telegram: no knowledge service")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// The library formats its endpoint with Sprintf: a literal % in the URL
+	// must be doubled.
+	base := &tgbotapi.BotAPI{Token: cfg.Token}
+	base.SetAPIEndpoint(strings.ReplaceAll(cfg.APIURL, "%", "%%") + "/bot%s/%s")
+	return &Bot{
+		cfg:     cfg,
+		svc:     svc,
+		log:     log.With("adapter", "telegram"),
+		base:    base,
+		http:    &http.Client{Timeout: cfg.PollTimeout + 15*time.Second},
+		users:   knowledge.NewLimiter(cfg.AskEvery, cfg.AskBurst),
+		notices: knowledge.NewLimiter(noticeEvery, 1),
+		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval),
+		workers: make(chan struct{}, cfg.Workers),
+		retry:   backoff{min: time.Second, max: 30 * time.Second},
+	}, nil
+}
+
+// Run connects to the Bot API (getMe, setMyCommands, then deleteWebhook for
+// long polling or setWebhook for a webhook) and answers updates until ctx
+// ends. While the Bot API cannot be reached it keeps retrying with backoff.
+// After ctx ends, updates already received are answered and acknowledged,
+// and Run returns nil within five seconds; it returns an error only when
+// Telegram refuses the bot (a revoked token, for one). Run may be called
+// once.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("telegram: Run called twice")
+	}
+	defer b.http.CloseIdleConnections()
+	defer b.ready.Store(false)
+	err := b.call(ctx, "getMe", untilDone, func(api *tgbotapi.BotAPI) (err error) {
+		b.me, err = api.GetMe()
+		return err
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("telegram: connect: %w", err)
+	}
+	b.log.InfoContext(ctx, "connected", "bot", b.me.UserName, "webhook", b.cfg.WebhookURL != "")
+	err = b.call(ctx, "setMyCommands", sendAttempts, func(api *tgbotapi.BotAPI) error {
+		_, err := api.Request(tgbotapi.NewSetMyCommands(botCommands()...))
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.WarnContext(ctx, "could not register commands", "error", err)
+	}
+
+	// Handlers outlive ctx by drainTimeout, so that what was received is
+	// answered rather than cut off.
+	hctx, cancel := context.WithCancel(knowledge.WithPlatform(context.WithoutCancel(ctx), "telegram"))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(drainTimeout, cancel) })
+	defer stop()
+
+	if b.cfg.WebhookURL != "" {
+		err = b.serveWebhook(ctx, hctx)
+	} else {
+		err = b.poll(ctx, hctx)
+	}
+	if err != nil {
+		return fmt.Errorf("telegram: %w", err)
+	}
+	return nil
+}
+
+// allowedUpdates are the kinds of update the bot asks Telegram for.
+func allowedUpdates() []string { return []string{"message", "callback_query", "inline_query"} }
+
+// handle answers one update: messages, button taps and inline queries.
+// Everything else is ignored. It is safe for concurrent use.
+func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) {
+	switch {
+	case u.Message != nil:
+		b.onMessage(ctx, u.Message)
+	case u.CallbackQuery != nil:
+		b.onCallback(ctx, u.CallbackQuery)
+	case u.InlineQuery != nil:
+		b.onInline(ctx, u.InlineQuery)
+	default:
+		b.log.DebugContext(ctx, "ignored update", "update_id", u.UpdateID)
+	}
+}
+
+// process handles one update in a worker slot, and reports whether it was
+// handled: false only when ctx ended first. A panic is logged and counts as
+// handled, so that one bad update cannot stop the bot or come back forever.
+func (b *Bot) process(ctx context.Context, u *tgbotapi.Update) (handled bool) {
+	select {
+	case b.workers <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	defer func() { <-b.workers }()
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.ErrorContext(ctx, "panic while handling an update", "update_id", u.UpdateID, "panic", r)
+			handled = true
+		}
+	}()
+	b.handle(ctx, u)
+	return ctx.Err() == nil
+}

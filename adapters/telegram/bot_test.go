@@ -1,0 +1,619 @@
+package telegram
+
+import (
+	"encoding/json"
+	"math"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+const depthQuestion = "how deep does smp pigment go"
+
+// notCovered is a calibration no answer meets.
+var notCovered = knowledge.Calibration{MinScore: math.Inf(1)}
+
+func TestConnect(t *testing.T) {
+	h := start(t, options{})
+	reqs := h.f.waitFor("a long poll", func(reqs []apiRequest) bool { return len(calls(reqs, "getUpdates")) > 0 || hasOpenPoll(reqs) })
+	var methods []string
+	for _, r := range reqs {
+		if !slices.Contains(methods, r.method) {
+			methods = append(methods, r.method)
+		}
+	}
+	if want := []string{"getMe", "setMyCommands", "deleteWebhook", "getUpdates"}; !slices.Equal(methods, want) {
+		t.Errorf("first calls = %v, want %v", methods, want)
+	}
+	if !h.bot.Ready() {
+		t.Error("Ready() = false while polling")
+	}
+	var commands []struct{ Command, Description string }
+	if err := json.Unmarshal([]byte(calls(reqs, "setMyCommands")[0].form.Get("commands")), &commands); err != nil {
+		t.Fatalf("setMyCommands commands: %v", err)
+	}
+	var got []string
+	for _, c := range commands {
+		got = append(got, c.Command)
+	}
+	if want := []string{"start", "help", "ask", "checklist", "topics"}; !slices.Equal(got, want) {
+		t.Errorf("registered commands = %v, want %v", got, want)
+	}
+}
+
+func hasOpenPoll(reqs []apiRequest) bool {
+	return slices.ContainsFunc(reqs, func(r apiRequest) bool { return r.method == "getUpdates" && r.status == 0 })
+}
+
+// TestMessages sends messages and checks what the bot says back: which
+// messages it answers, and how the answers look.
+func TestMessages(t *testing.T) {
+	type sent = []sentMessage
+	tests := []struct {
+		name string
+		cal  knowledge.Calibration
+		// send queues updates and returns the message ids that must be
+		// answered, in order.
+		send  func(f *fakeAPI) (updates []string, answered []int)
+		check func(t *testing.T, got sent)
+	}{{
+		name: "private question",
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, annChat, depthQuestion, nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			m := got[0]
+			if m.chat != annChat.ID || m.preview {
+				t.Errorf("reply to chat %d with preview %v, want chat %d without preview", m.chat, m.preview, annChat.ID)
+			}
+			wantText(t, m, "How deep SMP pigment should go", "upper dermis", "depth < 1 mm & even", "• A textbook", "1. Ask what depth", knowledge.Disclaimer)
+			if !strings.Contains(m.html, `<a href="https://example.org/chapter?a=1&amp;b=2">papillary dermis</a>`) {
+				t.Errorf("reply %q lacks the escaped link", m.html)
+			}
+			wantText(t, m, "Checklist: choosing a practitioner\n• Step 1: Check their training\n• Step 2")
+			// Related topics: the entry's own first, then runners-up; steps
+			// the checklist shows are not repeated.
+			b := buttons(m)
+			if len(b) < 3 || len(b) > 5 || b[0] != "Why SMP dots blur" || slices.Contains(b, "Step 1: Check their training") ||
+				!slices.Equal(b[len(b)-2:], []string{"👍 Helpful", "👎 Not helpful"}) {
+				t.Errorf("buttons = %q, want up to 3 related topics starting with the entry's own, then feedback", b)
+			}
+		},
+	}, {
+		name: "group chatter ignored, mention answered",
+		send: func(f *fakeAPI) ([]string, []int) {
+			chatter, _ := f.message(ann, group, depthQuestion, nil)
+			other, _ := f.message(ann, group, "@someone_else "+depthQuestion, nil)
+			mention, id := f.message(ben, group, "hey @"+botUsername+" "+depthQuestion+"?", nil)
+			return []string{chatter, other, mention}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], "How deep SMP pigment should go")
+		},
+	}, {
+		name: "group commands for this bot only",
+		send: func(f *fakeAPI) ([]string, []int) {
+			other, _ := f.message(ann, group, "/ask@other_bot "+depthQuestion, nil)
+			unknown, _ := f.message(ann, group, "/weather", nil)
+			ask, id := f.message(ann, group, "/ask@"+strings.ToUpper(botUsername)+" why are my smp dots blurry", nil)
+			return []string{other, unknown, ask}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], "Why SMP dots blur")
+		},
+	}, {
+		name: "group reply to the bot",
+		send: func(f *fakeAPI) ([]string, []int) {
+			toOther, _ := f.message(ann, group, depthQuestion, map[string]any{"reply_to_message": map[string]any{"message_id": 1, "date": 0, "chat": group, "from": ben}})
+			toBot, id := f.message(ann, group, "why are my smp dots blurry", map[string]any{"reply_to_message": map[string]any{"message_id": 2, "date": 0, "chat": group, "from": botUser}})
+			return []string{toOther, toBot}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], "Why SMP dots blur")
+		},
+	}, {
+		name: "ignored kinds of message",
+		send: func(f *fakeAPI) ([]string, []int) {
+			sticker, _ := f.message(ann, annChat, "", map[string]any{"sticker": map[string]any{"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1}})
+			photo, _ := f.message(ann, annChat, "", map[string]any{"caption": depthQuestion, "photo": []map[string]any{{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}}})
+			joined, _ := f.message(ann, group, "", map[string]any{"new_chat_members": []user{ben}})
+			fromBot, _ := f.message(user{ID: 99, IsBot: true, Name: "Other"}, annChat, depthQuestion, nil)
+			fromSelf, _ := f.message(botUser, annChat, depthQuestion, nil)
+			edited, _ := f.message(ann, annChat, depthQuestion, nil)
+			edited = strings.Replace(edited, `"message":`, `"edited_message":`, 1)
+			channel, _ := f.message(ann, chat{ID: -200, Type: "channel"}, depthQuestion, nil)
+			post := strings.Replace(channel, `"message":`, `"channel_post":`, 1)
+			return []string{sticker, photo, joined, fromBot, fromSelf, edited, channel, post}, nil
+		},
+	}, {
+		name: "checklist in step order",
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, annChat, "/checklist", nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			steps := []string{"Step 1: Check their training", "Step 2: Check their reviews", "Step 3: Ask questions"}
+			last := -1
+			for _, s := range steps {
+				i := strings.Index(got[0].text, s)
+				if i <= last {
+					t.Errorf("checklist %q: %q missing or out of order", got[0].text, s)
+				}
+				last = i
+			}
+			if b := buttons(got[0]); !slices.Equal(b, steps) {
+				t.Errorf("buttons = %q, want %q", b, steps)
+			}
+		},
+	}, {
+		name: "topics as buttons",
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, group, "/topics@"+botUsername, nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			want := []string{"Everything about aftercare", "How deep SMP pigment should go", "Ink & needles <explained>", "Signs of infection after SMP", "Why SMP dots blur"}
+			if b := buttons(got[0]); !slices.Equal(b, want) {
+				t.Errorf("buttons = %q, want %q", b, want)
+			}
+		},
+	}, {
+		name: "start and help",
+		send: func(f *fakeAPI) ([]string, []int) {
+			s, sid := f.message(ann, annChat, "/start", nil)
+			h, hid := f.message(ann, annChat, "/help", nil)
+			u, uid := f.message(ann, annChat, "/unknown", nil)
+			return []string{s, h, u}, []int{sid, hid, uid}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], "scalp micropigmentation", "@"+botUsername, "/ask", knowledge.Disclaimer)
+			for _, m := range got[1:] {
+				wantText(t, m, "/ask", "/checklist", "/topics", knowledge.Disclaimer)
+			}
+		},
+	}, {
+		name: "empty ask gets a hint",
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, group, "/ask", nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], "What would you like to know?")
+		},
+	}, {
+		name: "10,000-character question",
+		send: func(f *fakeAPI) ([]string, []int) {
+			q := strings.Repeat(depthQuestion+" ", 400)[:10000]
+			u, id := f.message(ann, annChat, q, nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], "read only its first 500 characters", "How deep SMP pigment should go")
+		},
+	}, {
+		name: "markup and mentions in a question are shown harmlessly",
+		cal:  notCovered,
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, annChat, `<b>bold</b> & </a> <a href="x"> @someone pigment`, nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], knowledge.NotCovered, `<b>bold</b> & </a> <a href="x">`, "@\u2060someone")
+			if strings.Contains(got[0].text, "@someone") {
+				t.Errorf("reply %q would notify @someone", got[0].text)
+			}
+		},
+	}, {
+		name: "not covered offers the closest topics",
+		cal:  notCovered,
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, annChat, depthQuestion, nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			wantText(t, got[0], knowledge.NotCovered, "closest topics")
+			if b := buttons(got[0]); len(b) == 0 || b[0] != "How deep SMP pigment should go" || slices.Contains(b, "👍 Helpful") {
+				t.Errorf("buttons = %q, want the closest topics first and no feedback", b)
+			}
+		},
+	}, {
+		name: "urgent notice first",
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, annChat, "my scalp is swollen and oozing since my smp", nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			if !strings.HasPrefix(got[0].text, knowledge.UrgentNotice) {
+				t.Errorf("reply %q does not start with the urgent notice", got[0].text)
+			}
+		},
+	}, {
+		name: "answer over 4096 characters",
+		send: func(f *fakeAPI) ([]string, []int) {
+			u, id := f.message(ann, annChat, "tell me everything about aftercare", nil)
+			return []string{u}, []int{id}
+		},
+		check: func(t *testing.T, got sent) {
+			if len(got) < 2 {
+				t.Fatalf("long answer sent as %d message(s), want it split", len(got))
+			}
+			var all strings.Builder
+			for i, m := range got {
+				if strings.HasPrefix(m.text, "\n") || strings.HasSuffix(m.text, "\n") {
+					t.Errorf("part %d is not cut at a paragraph: %q…%q", i+1, m.text[:20], m.text[len(m.text)-20:])
+				}
+				if last := i == len(got)-1; (m.keyboard != nil) != last || (m.replyTo != 0) != (i == 0) {
+					t.Errorf("part %d: keyboard %v, replying to %d; want the keyboard on the last part only and only the first replying", i+1, m.keyboard != nil, m.replyTo)
+				}
+				all.WriteString(m.text + "\n\n")
+			}
+			for _, p := range []string{"Paragraph 1 of", "Paragraph 15 of", "Paragraph 30 of", knowledge.Disclaimer} {
+				if strings.Count(all.String(), p) != 1 {
+					t.Errorf("split answer has %q %d times, want once", p, strings.Count(all.String(), p))
+				}
+			}
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := start(t, options{cal: tt.cal})
+			updates, answered := tt.send(h.f)
+			ids := h.f.push(updates...)
+			reqs := h.f.waitHandled(ids[len(ids)-1])
+			got := delivered(t, reqs)
+			var replied []int
+			for _, m := range got {
+				if m.replyTo != 0 {
+					replied = append(replied, m.replyTo)
+				}
+			}
+			if !slices.Equal(replied, answered) {
+				t.Fatalf("replied to messages %v, want %v; replies:\n%s", replied, answered, texts(got))
+			}
+			if tt.check != nil {
+				tt.check(t, got)
+			}
+		})
+	}
+}
+
+func wantText(t *testing.T, m sentMessage, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(m.text, p) {
+			t.Errorf("reply lacks %q:\n%s", p, m.text)
+		}
+	}
+}
+
+func buttons(m sentMessage) []string {
+	var out []string
+	for _, row := range m.keyboard {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
+
+func buttonData(m sentMessage, text string) string {
+	for _, row := range m.keyboard {
+		for _, b := range row {
+			if b.Text == text {
+				return b.Data
+			}
+		}
+	}
+	return ""
+}
+
+func texts(msgs []sentMessage) string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.text)
+	}
+	return strings.Join(out, "\n---\n")
+}
+
+func TestButtons(t *testing.T) {
+	h := start(t, options{})
+	q, qid := h.f.message(ann, annChat, depthQuestion, nil)
+	long, _ := h.f.message(ann, annChat, "what about ink and needles", nil)
+	h.f.push(q, long)
+	answers := h.f.waitSent(2)
+	related, helpful := buttonData(answers[0], "Why SMP dots blur"), buttonData(answers[0], "👍 Helpful")
+	longHelpful := buttonData(answers[1], "👎 Not helpful")
+	if related == "" || helpful == "" || longHelpful == "" {
+		t.Fatalf("answers lack buttons: %v, %v", answers[0].keyboard, answers[1].keyboard)
+	}
+
+	tests := []struct {
+		name      string
+		data      string
+		wantToast string
+		wantSent  string // text of the message the tap sends, if any
+		wantLog   string // feedback log line, if any
+	}{
+		{"related topic", related, "", "Why SMP dots blur", ""},
+		{"helpful", helpful, thanksToast, "", "entry=pigment-depth helpful=true"},
+		{"not helpful, longest id", longHelpful, thanksToast, "", "entry=" + longID + " helpful=false"},
+		{"unknown entry", "t:no-such-entry", staleButton, "", ""},
+		{"unknown action", "x:pigment-depth", staleButton, "", ""},
+		{"forged hash", "y:#AAAAAAAAAAAAAAAAAAAAAA", staleButton, "", ""},
+		{"no separator", "pigment-depth", staleButton, "", ""},
+		{"empty", "", staleButton, "", ""},
+		{"path", "t:../../etc/passwd", staleButton, "", ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(h.f.sent())
+			logsBefore := len(h.feedback.all())
+			id := string(rune('a' + i))
+			ids := h.f.push(tap(id, ann, annChat, qid, tt.data))
+			reqs := h.f.waitHandled(ids[0])
+			var answered []string
+			for _, r := range calls(reqs, "answerCallbackQuery") {
+				if r.form.Get("callback_query_id") == id {
+					answered = append(answered, r.form.Get("text"))
+				}
+			}
+			if !slices.Equal(answered, []string{tt.wantToast}) {
+				t.Errorf("tap %q answered with %q, want once with %q", tt.data, answered, tt.wantToast)
+			}
+			sent := delivered(t, reqs)[before:]
+			switch {
+			case tt.wantSent == "" && len(sent) > 0:
+				t.Errorf("tap %q sent %q, want nothing", tt.data, texts(sent))
+			case tt.wantSent != "" && (len(sent) != 1 || !strings.HasPrefix(sent[0].text, tt.wantSent)):
+				t.Errorf("tap %q sent %q, want one message starting %q", tt.data, texts(sent), tt.wantSent)
+			}
+			logs := h.feedback.all()[logsBefore:]
+			if tt.wantLog == "" && len(logs) > 0 || tt.wantLog != "" && (len(logs) != 1 || !strings.Contains(logs[0], tt.wantLog)) {
+				t.Errorf("tap %q logged %q, want %q", tt.data, logs, tt.wantLog)
+			}
+		})
+	}
+}
+
+func TestInline(t *testing.T) {
+	tests := []struct {
+		name      string
+		query     string
+		wantIDs   []string
+		wantFirst string // in the first result's message
+	}{
+		{"question", depthQuestion, []string{"pigment-depth"}, "How deep SMP pigment should go"},
+		{"empty query offers topics", "", []string{"aftercare-everything", "pigment-depth", longID, "infection-signs", "blurry-dots"}, "Everything about aftercare"},
+		{"long answer is shortened", "tell me everything about aftercare", []string{"aftercare-everything"}, "Shortened: ask @" + botUsername},
+		{"urgent", "my scalp is swollen and infected", []string{"infection-signs"}, knowledge.UrgentNotice},
+	}
+	h := start(t, options{})
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := string(rune('a' + i))
+			ids := h.f.push(inlineQuery(id, ann, tt.query))
+			reqs := h.f.waitHandled(ids[0])
+			var results []inlineResult
+			for _, r := range calls(reqs, "answerInlineQuery") {
+				if r.form.Get("inline_query_id") == id {
+					if err := json.Unmarshal([]byte(r.form.Get("results")), &results); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if len(results) == 0 || len(results) < len(tt.wantIDs) {
+				t.Fatalf("inline query %q: %d results, want at least %d", tt.query, len(results), len(tt.wantIDs))
+			}
+			for i, want := range tt.wantIDs {
+				if results[i].ID != want || results[i].Type != "article" {
+					t.Errorf("inline query %q: result %d = %s %q, want article %q", tt.query, i, results[i].Type, results[i].ID, want)
+				}
+			}
+			first := results[0].Content
+			text, _ := parseHTML(first.Text)
+			if !strings.Contains(text, tt.wantFirst) || !first.NoPreview {
+				t.Errorf("inline query %q: first message %q (no preview: %v), want it to contain %q without preview", tt.query, text, first.NoPreview, tt.wantFirst)
+			}
+		})
+	}
+}
+
+// TestRateLimits checks that one person flooding is told to slow down once
+// and does not hold up anyone else, and that messages to a busy group wait
+// for their turn rather than being dropped.
+func TestRateLimits(t *testing.T) {
+	t.Run("per user", func(t *testing.T) {
+		h := start(t, options{config: func(c *Config) { c.AskBurst = 2; c.AskEvery = 1e15 }})
+		var updates []string
+		for range 6 {
+			u, _ := h.f.message(ann, annChat, depthQuestion, nil)
+			updates = append(updates, u)
+		}
+		benQ, benID := h.f.message(ben, benChat, "why are my smp dots blurry", nil)
+		ids := h.f.push(append(updates, benQ)...)
+		got := delivered(t, h.f.waitHandled(ids[len(ids)-1]))
+		var toAnn []string
+		for _, m := range got {
+			if m.chat == annChat.ID {
+				toAnn = append(toAnn, strings.SplitN(m.text, "\n", 2)[0])
+			}
+		}
+		if want := []string{"How deep SMP pigment should go", "How deep SMP pigment should go", knowledge.RateLimitNotice}; !slices.Equal(toAnn, want) {
+			t.Errorf("replies to a flood = %q, want %q", toAnn, want)
+		}
+		if !slices.ContainsFunc(got, func(m sentMessage) bool { return m.replyTo == benID }) {
+			t.Errorf("another user's question went unanswered during a flood")
+		}
+	})
+	t.Run("group pace", func(t *testing.T) {
+		h := start(t, options{config: func(c *Config) { c.GroupInterval = 20e6 }})
+		var updates []string
+		var want []int
+		for i := range 6 {
+			u, id := h.f.message(user{ID: int64(100 + i), Name: "P"}, group, "/ask "+depthQuestion, nil)
+			updates = append(updates, u)
+			want = append(want, id)
+		}
+		ids := h.f.push(updates...)
+		var got []int
+		for _, m := range delivered(t, h.f.waitHandled(ids[len(ids)-1])) {
+			got = append(got, m.replyTo)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("group answers replied to %v, want all of %v in order", got, want)
+		}
+	})
+}
+
+// TestFailures checks that the update loop survives what the Bot API and the
+// network throw at it, and that no update is lost or answered twice.
+func TestFailures(t *testing.T) {
+	htmlPage := fault{status: http.StatusBadGateway, body: "<html><body>502 Bad Gateway</body></html>"}
+	tests := []struct {
+		name   string
+		faults map[string][]fault
+		raw    []string // updates sent before the question
+	}{
+		{"429 on sendMessage", map[string][]fault{"sendMessage": {tooMany(1)}}, nil},
+		{"429 on getUpdates", map[string][]fault{"getUpdates": {tooMany(1)}}, nil},
+		{"500s then recovery", map[string][]fault{
+			"getUpdates":  {{status: 500, body: `{"ok":false,"error_code":500,"description":"Internal Server Error"}`}, htmlPage, {status: 503}, {status: 200, body: "not json"}},
+			"sendMessage": {htmlPage, htmlPage},
+		}, nil},
+		{"malformed updates", nil, []string{
+			`{"update_id":%d,"message":"not an object"}`,
+			`{"update_id":%d,"message":{"message_id":1,"date":0,"chat":{"id":"abc"}}}`,
+			`{"update_id":%d,"message":{"message_id":2,"date":0,"chat":{"id":-5,"type":"group"},"from":{"id":11,"is_bot":false,"first_name":"A"},"text":"/ask x","entities":[{"type":"bot_command","offset":0,"length":99}]}}`,
+			`{"update_id":%d,"message":{"message_id":3,"date":0,"chat":{"id":-5,"type":"group"},"from":{"id":11,"is_bot":false,"first_name":"A"},"text":"hi @x","entities":[{"type":"mention","offset":-3,"length":2},{"type":"mention","offset":3,"length":50}]}}`,
+			`{"update_id":%d,"message":{"message_id":4,"date":0,"chat":{"id":11,"type":"private"},"text":"no sender"}}`,
+			`{"update_id":%d,"callback_query":{"id":"c","chat_instance":"c","data":"t:pigment-depth"}}`,
+			`{"update_id":%d,"poll":{"id":"p","question":"?","options":[],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}`,
+			`{"update_id":%d,"some_future_kind":{"x":1}}`,
+			`{"update_id":%d}`,
+			`{"message":"no update_id"}`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			for method, faults := range tt.faults {
+				f.failNext(method, faults...)
+			}
+			h := start(t, options{fake: f})
+			q, qid := f.message(ann, annChat, depthQuestion, nil)
+			ids := f.push(append(tt.raw, q)...)
+			reqs := f.waitHandled(ids[len(ids)-1])
+			var replies []int
+			for _, m := range delivered(t, reqs) {
+				replies = append(replies, m.replyTo)
+			}
+			if !slices.Equal(replies, []int{qid}) {
+				t.Errorf("replied to %v, want one reply to %d", replies, qid)
+			}
+			for _, id := range ids {
+				if f.pending(id) {
+					t.Errorf("update %d is still pending: the offset did not move past it", id)
+				}
+			}
+			h.stop()
+		})
+	}
+}
+
+func TestConnectionRefusedAtStart(t *testing.T) {
+	f := unstartedFakeAPI(t)
+	addr := f.srv.Listener.Addr().String()
+	f.srv.Listener.Close() // nothing listens there yet
+	h := start(t, options{fake: f, config: func(c *Config) { c.APIURL = "http://" + addr }})
+	h.logs.waitFor(t, "retrying", "method=getMe", "connection refused", "<token>")
+	h.logs.waitFor(t, "method=getMe", "attempt=3")
+
+	// The Bot API comes up at that address: the bot connects and answers.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	f.srv.Listener = ln
+	f.srv.Start()
+	q, qid := f.message(ann, annChat, depthQuestion, nil)
+	f.push(q)
+	if got := f.waitSent(1); got[0].replyTo != qid {
+		t.Errorf("after connecting, replied to %d, want %d", got[0].replyTo, qid)
+	}
+	// start's cleanup checks that Run returns nil and never logged the token.
+}
+
+func TestUnauthorized(t *testing.T) {
+	f := newFakeAPI(t)
+	bot, err := New(Config{Token: "999:wrong", APIURL: f.url()}, newService(t, knowledge.Calibration{}, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bot.Run(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "Unauthorized") || strings.Contains(err.Error(), "999:wrong") {
+		t.Errorf("Run with a revoked token = %v, want an Unauthorized error without the token", err)
+	}
+}
+
+// TestShutdown stops the bot while a long poll is open and while a reply is
+// being sent, and checks with a second run that nothing is lost or answered
+// twice.
+func TestShutdown(t *testing.T) {
+	t.Run("while a long poll is open", func(t *testing.T) {
+		f := newFakeAPI(t)
+		h := start(t, options{fake: f})
+		q, qid := f.message(ann, annChat, depthQuestion, nil)
+		ids := f.push(q)
+		f.waitHandled(ids[0])
+		f.waitFor("an open long poll", hasOpenPoll)
+		if err := h.stop(); err != nil {
+			t.Fatalf("Run = %v, want nil", err)
+		}
+		if h.bot.Ready() {
+			t.Error("Ready() = true after Run returned")
+		}
+		assertOnceAfterRestart(t, f, qid)
+	})
+	t.Run("while a reply is being sent", func(t *testing.T) {
+		f := newFakeAPI(t)
+		gate := make(chan struct{})
+		f.failNext("sendMessage", fault{gate: gate})
+		h := start(t, options{fake: f})
+		q, qid := f.message(ann, annChat, depthQuestion, nil)
+		f.push(q)
+		f.waitFor("a reply on its way", func(reqs []apiRequest) bool {
+			return slices.ContainsFunc(reqs, func(r apiRequest) bool { return r.method == "sendMessage" && r.status == 0 })
+		})
+		h.cancel()
+		close(gate)
+		if err := h.stop(); err != nil {
+			t.Fatalf("Run = %v, want nil", err)
+		}
+		commits := slices.DeleteFunc(calls(f.all(), "getUpdates"), func(r apiRequest) bool { return r.form.Get("limit") != "1" })
+		if len(commits) != 1 {
+			t.Errorf("%d acknowledging calls after shutdown, want 1", len(commits))
+		}
+		assertOnceAfterRestart(t, f, qid)
+	})
+}
+
+// assertOnceAfterRestart runs a second bot on f and checks that message
+// qid, answered by the first, is not answered again while a new one is.
+func assertOnceAfterRestart(t *testing.T, f *fakeAPI, qid int) {
+	t.Helper()
+	start(t, options{fake: f})
+	q, next := f.message(ben, benChat, "why are my smp dots blurry", nil)
+	ids := f.push(q)
+	var replies []int
+	for _, m := range delivered(t, f.waitHandled(ids[0])) {
+		replies = append(replies, m.replyTo)
+	}
+	if !slices.Equal(replies, []int{qid, next}) {
+		t.Errorf("over two runs replied to %v, want %v", replies, []int{qid, next})
+	}
+}

@@ -1,0 +1,183 @@
+package telegram
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// DefaultAPIURL is the official Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Defaults of the optional Config fields.
+const (
+	DefaultPollTimeout   = 30 * time.Second
+	DefaultWebhookListen = ":8080"
+	DefaultWorkers       = 8
+	DefaultAskEvery      = 5 * time.Second
+	DefaultAskBurst      = 5
+	DefaultChatInterval  = time.Second
+	DefaultGroupInterval = 3 * time.Second
+)
+
+// Config configures the Telegram adapter. Every field but Token is optional:
+// a zero value means the default. The environment variable that sets a field
+// in ConfigFromEnv is named in its comment; fields without one are for
+// programs and tests.
+type Config struct {
+	// Token is the bot's token from BotFather (TELEGRAM_TOKEN), digits, a
+	// colon and letters. It is a secret: it never appears in logs or errors.
+	Token string
+	// APIURL is the base URL of the Bot API server (TELEGRAM_API_URL), by
+	// default DefaultAPIURL. Requests go to {APIURL}/bot{Token}/{method}.
+	APIURL string
+	// PollTimeout is how long one getUpdates long poll waits for news
+	// (TELEGRAM_POLL_TIMEOUT), in whole seconds; default 30s.
+	PollTimeout time.Duration
+
+	// WebhookURL switches from long polling to a webhook
+	// (TELEGRAM_WEBHOOK_URL): it is the public URL Telegram posts updates
+	// to, and its path is the path the webhook server answers on.
+	WebhookURL string
+	// WebhookListen is the address the webhook server listens on
+	// (TELEGRAM_WEBHOOK_LISTEN), default ":8080". It speaks plain HTTP: TLS
+	// ends at the load balancer or proxy in front of it.
+	WebhookListen string
+	// WebhookSecret is given to Telegram with setWebhook, and every webhook
+	// request must carry it in the X-Telegram-Bot-Api-Secret-Token header
+	// (TELEGRAM_WEBHOOK_SECRET). Required with WebhookURL: 1 to 256 of
+	// A-Z, a-z, 0-9, _ and -.
+	WebhookSecret string
+
+	// Workers bounds how many updates are handled at once, default 8. It is
+	// also the webhook's max_connections.
+	Workers int
+	// AskEvery and AskBurst are the per-user rate limit: AskBurst questions
+	// at once, then one every AskEvery (defaults 5 and 5s).
+	AskEvery time.Duration
+	AskBurst int
+	// ChatInterval and GroupInterval pace the bot's messages to one private
+	// chat and to one group (defaults 1s and 3s, after a burst of three),
+	// following Telegram's limits. Messages wait for their turn; none are
+	// dropped.
+	ChatInterval  time.Duration
+	GroupInterval time.Duration
+}
+
+// Environment variables read by ConfigFromEnv.
+const (
+	envToken         = "TELEGRAM_TOKEN"
+	envAPIURL        = "TELEGRAM_API_URL"
+	envPollTimeout   = "TELEGRAM_POLL_TIMEOUT"
+	envWebhookURL    = "TELEGRAM_WEBHOOK_URL"
+	envWebhookListen = "TELEGRAM_WEBHOOK_LISTEN"
+	envWebhookSecret = "TELEGRAM_WEBHOOK_SECRET"
+)
+
+// ConfigFromEnv reads the adapter's configuration from the environment
+// through getenv. The adapter is enabled when TELEGRAM_TOKEN is set. A
+// setting that is invalid, or set without the token, is an error.
+func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
+	cfg = Config{
+		Token:         getenv(envToken),
+		APIURL:        getenv(envAPIURL),
+		WebhookURL:    getenv(envWebhookURL),
+		WebhookListen: getenv(envWebhookListen),
+		WebhookSecret: getenv(envWebhookSecret),
+	}
+	if cfg.Token == "" {
+		for _, name := range []string{envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret} {
+			if getenv(name) != "" {
+				return Config{}, false, fmt.Errorf("%s is set but %s is not", name, envToken)
+			}
+		}
+		return Config{}, false, nil
+	}
+	if s := getenv(envPollTimeout); s != "" {
+		if cfg.PollTimeout, err = time.ParseDuration(s); err != nil {
+			return Config{}, true, fmt.Errorf("%s is not a duration such as 30s", envPollTimeout)
+		}
+	}
+	if cfg.WebhookURL == "" && cfg.WebhookListen != "" {
+		return Config{}, true, fmt.Errorf("%s is set but %s is not", envWebhookListen, envWebhookURL)
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.check(); err != nil {
+		return Config{}, true, err
+	}
+	return cfg, true, nil
+}
+
+// withDefaults fills in the zero fields.
+func (c Config) withDefaults() Config {
+	c.APIURL = strings.TrimRight(cmp.Or(c.APIURL, DefaultAPIURL), "/")
+	c.PollTimeout = cmp.Or(c.PollTimeout, DefaultPollTimeout)
+	if c.WebhookURL != "" {
+		c.WebhookListen = cmp.Or(c.WebhookListen, DefaultWebhookListen)
+	}
+	c.Workers = cmp.Or(c.Workers, DefaultWorkers)
+	c.AskEvery = cmp.Or(c.AskEvery, DefaultAskEvery)
+	c.AskBurst = cmp.Or(c.AskBurst, DefaultAskBurst)
+	c.ChatInterval = cmp.Or(c.ChatInterval, DefaultChatInterval)
+	c.GroupInterval = cmp.Or(c.GroupInterval, DefaultGroupInterval)
+	return c
+}
+
+var (
+	tokenPattern  = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// check validates a configuration with its defaults filled in. Its errors
+// name the environment variable of the field and never quote the token or
+// the secret.
+func (c Config) check() error {
+	if !tokenPattern.MatchString(c.Token) {
+		return fmt.Errorf("%s is not a bot token: want digits, a colon and letters, as BotFather gives it", envToken)
+	}
+	if err := checkURL(c.APIURL); err != nil {
+		return fmt.Errorf("%s: %w", envAPIURL, err)
+	}
+	if c.PollTimeout < time.Second || c.PollTimeout > 10*time.Minute || c.PollTimeout%time.Second != 0 {
+		return fmt.Errorf("%s must be whole seconds between 1s and 10m", envPollTimeout)
+	}
+	switch {
+	case c.WebhookURL == "" && c.WebhookSecret != "":
+		return fmt.Errorf("%s is set but %s is not", envWebhookSecret, envWebhookURL)
+	case c.WebhookURL == "":
+	case checkURL(c.WebhookURL) != nil:
+		return fmt.Errorf("%s: %w", envWebhookURL, checkURL(c.WebhookURL))
+	case c.WebhookSecret == "":
+		return fmt.Errorf("%s is required with %s", envWebhookSecret, envWebhookURL)
+	case !secretPattern.MatchString(c.WebhookSecret):
+		return fmt.Errorf("%s must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -", envWebhookSecret)
+	default:
+		if _, _, err := net.SplitHostPort(c.WebhookListen); err != nil {
+			return fmt.Errorf("%s is not a listen address such as :8080", envWebhookListen)
+		}
+	}
+	if c.Workers < 1 || c.AskBurst < 1 || c.AskEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 {
+		return errors.New("workers, rate limits and send intervals must be positive")
+	}
+	return nil
+}
+
+// checkURL accepts an absolute http or https URL without query or fragment.
+// It does not quote the URL, which may hold credentials.
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("not a URL")
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return errors.New("want an absolute http or https URL")
+	case u.RawQuery != "" || u.Fragment != "":
+		return errors.New("must not have a query or fragment")
+	}
+	return nil
+}

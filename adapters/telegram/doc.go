@@ -1,0 +1,17 @@
+// Package telegram is the Telegram adapter of the SMP safety bot. It turns
+// Telegram updates into questions for a knowledge.Service and renders the
+// answers in Telegram's HTML subset, with buttons for related topics and
+// feedback.
+//
+// People ask in a private chat (any text), in a group (/ask, a mention of
+// the bot, or a reply to it) or inline ("@bot question" in any chat). The
+// bot receives updates by long polling, or by a webhook when configured.
+//
+// It uses github.com/go-telegram-bot-api/telegram-bot-api/v5 for requests
+// and types, but runs its own update loop: requests are bound to a context,
+// failures are retried with backoff and as long as Telegram's retry_after
+// asks, the offset moves only past handled updates, and messages are paced
+// to Telegram's per-chat limits. What an answer says, and the per-user rate
+// limit, are decided in package knowledge; this package only decides how it
+// looks on Telegram.
+package telegram

@@ -1,0 +1,261 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// onMessage answers a message. In a private chat any text is a question; in
+// a group the bot answers its commands, mentions of itself and replies to its
+// own messages, and stays silent otherwise. Messages from bots, and messages
+// without text (stickers, photos, service messages), are ignored.
+func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
+	if m.From == nil || m.From.IsBot || m.Chat == nil || strings.TrimSpace(m.Text) == "" {
+		return
+	}
+	private := m.Chat.IsPrivate()
+	if !private && !m.Chat.IsGroup() && !m.Chat.IsSuperGroup() {
+		return
+	}
+	if name, args, ok := b.command(m); ok {
+		b.onCommand(ctx, m, name, args)
+		return
+	}
+	if private {
+		b.ask(ctx, m, m.Text)
+	} else if q, ok := b.addressed(m); ok {
+		b.ask(ctx, m, q)
+	}
+}
+
+// command returns the command a message starts with and the text after it.
+// A command addressed to another bot ("/ask@otherbot") is not ours.
+func (b *Bot) command(m *tgbotapi.Message) (name, args string, ok bool) {
+	if len(m.Entities) == 0 || m.Entities[0].Type != "bot_command" || m.Entities[0].Offset != 0 {
+		return "", "", false
+	}
+	text := utf16.Encode([]rune(m.Text))
+	end := m.Entities[0].Length
+	if end < 2 || end > len(text) {
+		return "", "", false
+	}
+	name, target, _ := strings.Cut(string(utf16.Decode(text[1:end])), "@")
+	if target != "" && !strings.EqualFold(target, b.me.UserName) {
+		return "", "", false
+	}
+	return strings.ToLower(name), strings.TrimSpace(string(utf16.Decode(text[end:]))), true
+}
+
+func (b *Bot) onCommand(ctx context.Context, m *tgbotapi.Message, name, args string) {
+	var r reply
+	switch name {
+	case "ask":
+		b.ask(ctx, m, args)
+		return
+	case "start":
+		r = startReply(b.me.UserName)
+	case "help":
+		r = helpReply(b.me.UserName)
+	case "checklist":
+		r = checklistReply(b.svc.Checklist())
+	case "topics":
+		r = topicsReply(b.svc.Topics())
+	default:
+		if !m.Chat.IsPrivate() {
+			return // perhaps another bot's
+		}
+		r = helpReply(b.me.UserName)
+	}
+	if b.allow(ctx, m) {
+		b.send(ctx, m.Chat, m.MessageID, r)
+	}
+}
+
+// addressed reports whether a group message is meant for the bot: it
+// mentions the bot, or replies to one of its messages. It returns the
+// question without the mention.
+func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
+	text := utf16.Encode([]rune(m.Text))
+	mentioned := false
+	for _, e := range m.Entities {
+		end := e.Offset + e.Length
+		if e.Offset < 0 || e.Length <= 0 || end > len(text) {
+			continue
+		}
+		span := string(utf16.Decode(text[e.Offset:end]))
+		if (e.Type == "mention" && strings.EqualFold(span, "@"+b.me.UserName)) ||
+			(e.Type == "text_mention" && e.User != nil && e.User.ID == b.me.ID) {
+			mentioned = true
+			for i := e.Offset; i < end; i++ {
+				text[i] = ' ' // keep the offsets of later entities
+			}
+		}
+	}
+	switch {
+	case mentioned:
+		return string(utf16.Decode(text)), true
+	case m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == b.me.ID:
+		return m.Text, true
+	}
+	return "", false
+}
+
+// ask answers a question asked in message m.
+func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
+	if !b.allow(ctx, m) {
+		return
+	}
+	a, err := b.svc.Answer(ctx, question)
+	var r reply
+	switch {
+	case errors.Is(err, knowledge.ErrEmptyQuestion):
+		r = newReply(nil, askHint)
+	case err != nil:
+		b.log.ErrorContext(ctx, "could not answer", "error", err)
+		r = newReply(nil, failedReply)
+	default:
+		r = answerReply(a)
+	}
+	b.send(ctx, m.Chat, m.MessageID, r)
+}
+
+// allow applies the per-user rate limit to a message that wants a reply.
+// Someone over the limit is told so, at most once every noticeEvery.
+func (b *Bot) allow(ctx context.Context, m *tgbotapi.Message) bool {
+	user := userKey(m.From)
+	if b.users.Allow(user) {
+		return true
+	}
+	if b.notices.Allow(user) {
+		b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.RateLimitNotice)))
+	}
+	return false
+}
+
+func userKey(u *tgbotapi.User) string { return "telegram:" + strconv.FormatInt(u.ID, 10) }
+
+// send sends a reply to a chat, as an answer to message replyTo when it is
+// not zero. Parts wait for the chat's pace; the keyboard goes under the
+// last. Failures are logged: the update counts as handled.
+func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r reply) {
+	for i, part := range r.parts {
+		msg := tgbotapi.NewMessage(chat.ID, part)
+		msg.ParseMode = tgbotapi.ModeHTML
+		msg.DisableWebPagePreview = true
+		if i == 0 && replyTo != 0 {
+			msg.ReplyToMessageID = replyTo
+			msg.AllowSendingWithoutReply = true
+		}
+		if i == len(r.parts)-1 && r.keyboard != nil {
+			msg.ReplyMarkup = r.keyboard
+		}
+		err := b.pace.wait(ctx, chat)
+		if err == nil {
+			err = b.call(ctx, "sendMessage", sendAttempts, func(api *tgbotapi.BotAPI) error {
+				_, err := api.Send(msg)
+				return err
+			})
+		}
+		if err != nil {
+			b.log.WarnContext(ctx, "could not send a reply", "chat", chat.ID, "part", i+1, "parts", len(r.parts), "error", err)
+			return
+		}
+	}
+}
+
+// onCallback handles a tap on one of the bot's buttons. Every tap is
+// answered, so the client's spinner stops; a button the bot does not know
+// gets a polite note and changes nothing.
+func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
+	action, ref, _ := strings.Cut(q.Data, ":")
+	e := b.entryRef(ref)
+	switch {
+	case e == nil || len(action) != 1 || q.From == nil:
+		b.answerCallback(ctx, q, staleButton)
+	case action[0] == actionHelpful || action[0] == actionUseless:
+		toast := thanksToast
+		if err := b.svc.Feedback(ctx, e.ID, action[0] == actionHelpful); err != nil {
+			b.log.WarnContext(ctx, "could not record feedback", "error", err)
+			toast = staleButton
+		}
+		b.answerCallback(ctx, q, toast)
+	case action[0] == actionTopic && (q.Message == nil || q.Message.Chat == nil):
+		b.answerCallback(ctx, q, openChatText)
+	case action[0] == actionTopic:
+		if !b.users.Allow(userKey(q.From)) {
+			b.answerCallback(ctx, q, knowledge.RateLimitNotice)
+			return
+		}
+		b.answerCallback(ctx, q, "")
+		b.send(ctx, q.Message.Chat, 0, entryReply(e))
+	default:
+		b.answerCallback(ctx, q, staleButton)
+	}
+}
+
+// entryRef finds the entry a button refers to: by id, or by idHash for the
+// longest ids.
+func (b *Bot) entryRef(ref string) *knowledge.Entry {
+	if !strings.HasPrefix(ref, "#") {
+		e, _ := b.svc.Entry(ref)
+		return e
+	}
+	for _, e := range b.svc.Base().Entries() {
+		if idHash(e.ID) == ref {
+			return e
+		}
+	}
+	return nil
+}
+
+func (b *Bot) answerCallback(ctx context.Context, q *tgbotapi.CallbackQuery, text string) {
+	err := b.call(ctx, "answerCallbackQuery", sendAttempts, func(api *tgbotapi.BotAPI) error {
+		_, err := api.Request(tgbotapi.NewCallback(q.ID, text))
+		return err
+	})
+	if err != nil {
+		b.log.WarnContext(ctx, "could not answer a button tap", "error", err)
+	}
+}
+
+// Inline mode limits.
+const (
+	maxInlineResults = 5
+	inlineCacheTime  = 300 // seconds
+)
+
+// onInline offers the top answers to "@bot question" typed in any chat, or
+// the topics when nothing has been typed yet.
+func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
+	results := []any{}
+	a, err := b.svc.Answer(ctx, q.Query)
+	switch {
+	case errors.Is(err, knowledge.ErrEmptyQuestion):
+		for _, e := range b.svc.Topics() {
+			results = append(results, inlineArticle(e, false, false, b.me.UserName))
+		}
+	case err != nil:
+		b.log.ErrorContext(ctx, "could not answer an inline query", "error", err)
+	default:
+		for _, m := range a.Matches {
+			results = append(results, inlineArticle(m.Entry, a.Urgent, !a.Answered, b.me.UserName))
+		}
+	}
+	if len(results) > maxInlineResults {
+		results = results[:maxInlineResults]
+	}
+	err = b.call(ctx, "answerInlineQuery", sendAttempts, func(api *tgbotapi.BotAPI) error {
+		_, err := api.Request(tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: results, CacheTime: inlineCacheTime})
+		return err
+	})
+	if err != nil {
+		b.log.WarnContext(ctx, "could not answer an inline query", "error", err)
+	}
+}

@@ -1,0 +1,245 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/knowledge"
+)
+
+// longID is an entry id of the longest allowed length, too long to fit in
+// callback data as it is.
+var longID = strings.Repeat("ink-and-needles-", 4)[:63] + "x"
+
+// testBase is a small knowledge base that exercises the renderer: Markdown
+// of every kind, text that needs escaping, a checklist, an entry too long
+// for one message, and an id of the longest allowed length.
+func testBase(t *testing.T) *knowledge.Base {
+	t.Helper()
+	entry := func(id, front, body string) (string, *fstest.MapFile) {
+		return "entries/" + id + ".md", &fstest.MapFile{Data: []byte("---\nid: " + id + "\n" + front + "---\n" + body + "\n")}
+	}
+	var long strings.Builder
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&long, "Paragraph %d of the aftercare notes: keep the scalp clean, dry and out of the sun, and do not pick at it while it heals. **Rule %d** matters.\n\n", i, i)
+	}
+	fsys := fstest.MapFS{}
+	for _, e := range [][3]string{
+		{"pigment-depth", `title: How deep SMP pigment should go
+kind: explanation
+questions: [how deep does smp pigment go, what depth is smp ink placed at]
+related: [blurry-dots, step-training]
+sources:
+  - {title: "Textbook chapter", url: "https://example.org/chapter?a=1&b=2"}
+  - {title: "Guide <core>", url: "https://example.org/guide"}
+`, `SMP pigment belongs in the **upper dermis**, *just* below the surface: depth < 1 mm & even.
+
+**What the sources say**
+
+- A textbook puts it in the [papillary dermis](https://example.org/chapter?a=1&b=2).
+- Too deep, and the dots *blur* over time.
+
+1. Ask what depth they aim for.
+2. Ask why.`},
+		{"blurry-dots", `title: Why SMP dots blur
+kind: explanation
+questions: [why are my smp dots blurry, smp dots spreading]
+related: [pigment-depth]
+`, "Dots blur when pigment goes too deep."},
+		{"infection-signs", `title: Signs of infection after SMP
+kind: explanation
+questions: [signs of infection after smp, is my scalp infected, swollen oozing scalp]
+`, "Redness that spreads, pus or fever need a doctor."},
+		{"step-training", `title: "Step 1: Check their training"
+kind: checklist
+checklist: choosing-a-practitioner
+step: 1
+questions: [how do i check smp training]
+`, "Ask which academy trained them."},
+		{"step-reviews", `title: "Step 2: Check their reviews"
+kind: checklist
+checklist: choosing-a-practitioner
+step: 2
+questions: [are smp reviews reliable]
+`, "Look at healed results."},
+		{"step-questions", `title: "Step 3: Ask questions"
+kind: checklist
+checklist: choosing-a-practitioner
+step: 3
+questions: [what should i ask my smp artist]
+`, "Ask about depth and pigment."},
+		{"aftercare-everything", `title: Everything about aftercare
+kind: explanation
+questions: [tell me everything about aftercare]
+`, long.String()},
+		{longID, `title: Ink & needles <explained>
+kind: explanation
+questions: [what about ink and needles]
+`, "Needles & ink: single-use, always."},
+	} {
+		name, file := entry(e[0], e[1], e[2])
+		fsys[name] = file
+	}
+	base, err := knowledge.Load(fsys)
+	if err != nil {
+		t.Fatalf("test knowledge base: %v", err)
+	}
+	return base
+}
+
+// newService answers from the test knowledge base. A calibration that
+// nothing meets makes every answer "not covered".
+func newService(t *testing.T, cal knowledge.Calibration, log *slog.Logger) *knowledge.Service {
+	t.Helper()
+	base := testBase(t)
+	idx, err := index.Build(base)
+	if err != nil {
+		t.Fatalf("index.Build: %v", err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return knowledge.NewService(base, idx, cal, log)
+}
+
+// logRecorder is a slog handler that keeps every record as a line of text.
+type logRecorder struct {
+	mu      sync.Mutex
+	lines   []string
+	changed chan struct{}
+}
+
+func newLogRecorder() *logRecorder { return &logRecorder{changed: make(chan struct{})} }
+
+func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
+
+func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	line := r.Message
+	r.Attrs(func(a slog.Attr) bool {
+		line += " " + a.String()
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, line)
+	close(l.changed)
+	l.changed = make(chan struct{})
+	return nil
+}
+
+func (l *logRecorder) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}
+
+// matching returns the lines containing every one of words.
+func (l *logRecorder) matching(words ...string) []string {
+	var out []string
+	for _, line := range l.all() {
+		if containsAll(line, words...) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func containsAll(s string, words ...string) bool {
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// waitFor blocks until a line contains every one of words.
+func (l *logRecorder) waitFor(t *testing.T, words ...string) {
+	t.Helper()
+	limit := time.NewTimer(waitLimit)
+	defer limit.Stop()
+	for {
+		l.mu.Lock()
+		ch := l.changed
+		l.mu.Unlock()
+		if len(l.matching(words...)) > 0 {
+			return
+		}
+		select {
+		case <-ch:
+		case <-limit.C:
+			t.Fatalf("gave up waiting for a log line with %q; logs:\n%s", words, strings.Join(l.all(), "\n"))
+		}
+	}
+}
+
+// harness is a bot running against a fake Bot API.
+type harness struct {
+	f        *fakeAPI
+	bot      *Bot
+	logs     *logRecorder       // the adapter's
+	feedback *logRecorder       // the service's
+	cancel   context.CancelFunc // ends Run's context
+	stop     func() error       // cancels Run and returns its result
+}
+
+type options struct {
+	cal    knowledge.Calibration
+	config func(*Config)
+	fake   *fakeAPI // to share one fake between runs
+}
+
+// start runs a bot against a fake Bot API until the test ends. Sends are not
+// paced and retries do not wait, unless opts say otherwise.
+func start(t *testing.T, opts options) *harness {
+	t.Helper()
+	h := &harness{f: opts.fake, logs: newLogRecorder(), feedback: newLogRecorder()}
+	if h.f == nil {
+		h.f = newFakeAPI(t)
+	}
+	cfg := Config{Token: testToken, APIURL: h.f.url(), PollTimeout: time.Second, ChatInterval: time.Nanosecond, GroupInterval: time.Nanosecond}
+	if opts.config != nil {
+		opts.config(&cfg)
+	}
+	bot, err := New(cfg, newService(t, opts.cal, slog.New(h.feedback)), slog.New(h.logs))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	bot.retry = backoff{min: time.Millisecond, max: 5 * time.Millisecond}
+	h.bot = bot
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	done := make(chan error, 1)
+	go func() { done <- bot.Run(ctx) }()
+	var once sync.Once
+	var result error
+	h.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case result = <-done:
+			case <-time.After(waitLimit):
+				t.Fatal("Run did not return after its context ended")
+			}
+		})
+		return result
+	}
+	t.Cleanup(func() {
+		if err := h.stop(); err != nil {
+			t.Errorf("Run = %v, want nil", err)
+		}
+		for _, line := range h.logs.all() {
+			if strings.Contains(line, testToken) || strings.Contains(line, "TEST-token") {
+				t.Errorf("the token is in a log line: %s", line)
+			}
+		}
+	})
+	return h
+}

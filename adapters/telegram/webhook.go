@@ -1,0 +1,116 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// secretHeader carries the webhook secret in every request from Telegram.
+const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// maxUpdateBytes bounds the body of one webhook request.
+const maxUpdateBytes = 1 << 20
+
+// serveWebhook receives updates on a webhook until ctx ends; handlers run
+// under hctx. An update is acknowledged (200) only once it has been handled,
+// so Telegram sends again whatever a shutdown cut short. The webhook stays
+// set when the bot stops, so Telegram keeps updates until it is back.
+func (b *Bot) serveWebhook(ctx, hctx context.Context) error {
+	public, err := url.Parse(b.cfg.WebhookURL)
+	if err != nil {
+		return fmt.Errorf("webhook URL: %w", err)
+	}
+	ln, err := net.Listen("tcp", b.cfg.WebhookListen)
+	if err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           b.webhook(hctx, public.EscapedPath()),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	allowed, err := json.Marshal(allowedUpdates())
+	if err == nil {
+		err = b.call(ctx, "setWebhook", untilDone, func(api *tgbotapi.BotAPI) error {
+			_, err := api.MakeRequest("setWebhook", tgbotapi.Params{
+				"url":             b.cfg.WebhookURL,
+				"secret_token":    b.cfg.WebhookSecret,
+				"allowed_updates": string(allowed),
+				"max_connections": strconv.Itoa(b.cfg.Workers),
+			})
+			return err
+		})
+	}
+	if err == nil {
+		b.log.InfoContext(ctx, "webhook set", "listen", ln.Addr().String())
+		b.ready.Store(true)
+		select {
+		case <-ctx.Done():
+		case err = <-served:
+			return fmt.Errorf("webhook: %w", err)
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout+time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		b.log.WarnContext(ctx, "webhook server did not stop cleanly", "error", serr)
+	}
+	if err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
+
+// webhook is the HTTP handler for updates posted to path. Requests without
+// the secret are rejected; an update that does not decode is skipped.
+func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
+	if path == "" {
+		path = "/"
+	}
+	want := []byte(b.cfg.WebhookSecret)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != path:
+			http.NotFound(w, r)
+			return
+		case r.Method != http.MethodPost:
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		case subtle.ConstantTimeCompare([]byte(r.Header.Get(secretHeader)), want) != 1:
+			b.log.WarnContext(r.Context(), "rejected a webhook request without the secret", "remote", r.RemoteAddr)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxUpdateBytes)
+		u, err := b.base.HandleUpdate(r)
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			// It came with the secret, so from Telegram: acknowledge it, or
+			// Telegram would send it again and again.
+			b.log.WarnContext(r.Context(), "skipped a malformed update", "error", err)
+			return
+		}
+		if !b.process(hctx, u) {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}

@@ -1,0 +1,85 @@
+package telegram
+
+import (
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestWebhook(t *testing.T) {
+	const secret = "s3cret_-XYZ"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	h := start(t, options{config: func(c *Config) {
+		c.WebhookURL = "https://bot.example.com/hooks/telegram"
+		c.WebhookListen = listen
+		c.WebhookSecret = secret
+	}})
+	reqs := h.f.waitFor("setWebhook", func(reqs []apiRequest) bool { return len(calls(reqs, "setWebhook")) > 0 })
+	set := calls(reqs, "setWebhook")[0].form
+	if set.Get("url") != "https://bot.example.com/hooks/telegram" || set.Get("secret_token") != secret ||
+		set.Get("allowed_updates") != `["message","callback_query","inline_query"]` {
+		t.Errorf("setWebhook(%v), want the URL, the secret and the update kinds", set)
+	}
+	if n := len(calls(reqs, "getUpdates")) + len(calls(reqs, "deleteWebhook")); n != 0 {
+		t.Errorf("webhook mode made %d polling calls, want none", n)
+	}
+
+	hookURL := "http://" + listen + "/hooks/telegram"
+	tests := []struct {
+		name       string
+		method     string
+		url        string
+		secret     string
+		body       string
+		wantStatus int
+		wantReply  bool
+	}{
+		{"no secret", "POST", hookURL, "", "question", http.StatusUnauthorized, false},
+		{"wrong secret", "POST", hookURL, secret + "x", "question", http.StatusUnauthorized, false},
+		{"wrong path", "POST", "http://" + listen + "/", secret, "question", http.StatusNotFound, false},
+		{"GET", "GET", hookURL, secret, "", http.StatusMethodNotAllowed, false},
+		{"malformed update", "POST", hookURL, secret, "{not json", http.StatusOK, false},
+		{"with the secret", "POST", hookURL, secret, "question", http.StatusOK, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(h.f.sent())
+			body, qid := tt.body, 0
+			if body == "question" {
+				var u string
+				u, qid = h.f.message(ann, annChat, depthQuestion, nil)
+				body = strings.ReplaceAll(u, "%d", "1")
+			}
+			req, err := http.NewRequest(tt.method, tt.url, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			if tt.secret != "" {
+				req.Header.Set(secretHeader, tt.secret)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("%s %s with secret %q: status %d, want %d", tt.method, tt.url, tt.secret, resp.StatusCode, tt.wantStatus)
+			}
+			// The webhook answers only once the update is handled, so the
+			// reply, if any, has been sent by now.
+			sent := h.f.sent()[before:]
+			replied := slices.ContainsFunc(sent, func(m sentMessage) bool { return m.replyTo == qid && qid != 0 })
+			if replied != tt.wantReply || len(sent) > 1 {
+				t.Errorf("%s: sent %d message(s) (reply to the question: %v), want a reply: %v", tt.name, len(sent), replied, tt.wantReply)
+			}
+		})
+	}
+}
