@@ -99,7 +99,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 	}
 	idx := &Index{
 		bleve:     bi,
-		analyzer:  m.AnalyzerNamed(en.AnalyzerName),
+		analyzer:  m.AnalyzerNamed(analyzerName),
 		phrases:   base.Synonyms(),
 		terms:     make(map[string]map[string]struct{}, len(base.Entries())),
 		phrasings: make(map[string][]termSet, len(base.Entries())),

@@ -1,0 +1,204 @@
+package guide_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/guide"
+)
+
+// guideURL is the guide every answer about SMP results rests on.
+const guideURL = "https://dot-micro.com/smp/bad-scalp-micropigmentation-results-how-to-avoid-falling-into-the-dark-side-of-smp/"
+
+func loadBase(t *testing.T) *knowledge.Base {
+	t.Helper()
+	b, err := knowledge.Load(guide.FS())
+	if err != nil {
+		// Print what `bot kb lint` would, one problem a line.
+		var verr *knowledge.ValidationError
+		if errors.As(err, &verr) {
+			for _, p := range verr.Problems {
+				t.Error(p)
+			}
+		}
+		t.Fatalf("knowledge.Load(embedded knowledge base): %v", err)
+	}
+	return b
+}
+
+// TestLint is `bot kb lint` on the embedded knowledge base.
+func TestLint(t *testing.T) {
+	b := loadBase(t)
+	if n := len(b.Entries()); n < 20 {
+		t.Errorf("embedded knowledge base has %d entries, want the guide and the safety pack (20 or more)", n)
+	}
+}
+
+func TestEntriesArePhrasedAndSourced(t *testing.T) {
+	for _, e := range loadBase(t).Entries() {
+		if n := len(e.Questions); n < 4 {
+			t.Errorf("%s: %d alternate questions, want at least 4", e.File, n)
+		}
+		if len(e.Sources) == 0 {
+			t.Errorf("%s: no sources, want at least 1", e.File)
+		}
+	}
+}
+
+// The entries written from the guide cite it first, so that it stays the
+// primary source of what the bot says about them.
+func TestGuideEntriesCiteGuideFirst(t *testing.T) {
+	b := loadBase(t)
+	want := []string{"what-is-smp", "why-bad-results", "smp-vs-tattoo", "skin-layers", "pigment-depth", "blurry-dots"}
+	for _, e := range b.Entries() {
+		if strings.HasPrefix(e.ID, "checklist-") {
+			want = append(want, e.ID)
+		}
+	}
+	for _, id := range want {
+		e, ok := b.Entry(id)
+		if !ok {
+			t.Errorf("entry %s is missing", id)
+			continue
+		}
+		if len(e.Sources) == 0 || e.Sources[0].URL != guideURL {
+			t.Errorf("%s: first source = %+v, want the guide %s", e.File, e.Sources, guideURL)
+		}
+	}
+}
+
+// The guide's three-step checklist for choosing a practitioner is what the
+// service shows for every question about choosing one.
+func TestPractitionerChecklist(t *testing.T) {
+	steps := loadBase(t).Checklist(knowledge.PractitionerChecklist)
+	var got []string
+	for _, e := range steps {
+		got = append(got, e.ID)
+	}
+	if want := []string{"checklist-training", "checklist-reputation", "checklist-comfort"}; !slices.Equal(got, want) {
+		t.Errorf("Checklist(%q) = %q, want %q", knowledge.PractitionerChecklist, got, want)
+	}
+}
+
+func TestCalibration(t *testing.T) {
+	c, err := guide.Calibration()
+	if err != nil {
+		t.Fatalf("Calibration(): %v", err)
+	}
+	if c.MinScore <= 0 || c.MinCoverage <= 0 || c.MinScore > 1 || c.MinCoverage > 1 {
+		t.Errorf("Calibration() = %+v, want thresholds between 0 and 1", c)
+	}
+}
+
+func evalCases(t *testing.T) []knowledge.EvalCase {
+	t.Helper()
+	f, err := guide.FS().Open(guide.EvalFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := knowledge.ReadEvalSet(f)
+	if err != nil {
+		t.Fatalf("ReadEvalSet(%s): %v", guide.EvalFile, err)
+	}
+	return cases
+}
+
+// TestEvalSet checks the evaluation set is what the issue asks for and only
+// expects entries that exist.
+func TestEvalSet(t *testing.T) {
+	b := loadBase(t)
+	var onTopic, offTopic, urgent int
+	seen := map[string]bool{}
+	for _, c := range evalCases(t) {
+		if seen[c.Question] {
+			t.Errorf("%s: question %q appears twice", guide.EvalFile, c.Question)
+		}
+		seen[c.Question] = true
+		for _, id := range c.Expect {
+			if _, ok := b.Entry(id); !ok {
+				t.Errorf("%s: question %q expects unknown entry %q", guide.EvalFile, c.Question, id)
+			}
+		}
+		switch {
+		case len(c.Expect) == 0:
+			offTopic++
+		default:
+			onTopic++
+		}
+		if c.Urgent {
+			urgent++
+		}
+	}
+	if onTopic < 150 || offTopic < 40 || urgent == 0 {
+		t.Errorf("%s: %d on-topic, %d off-topic, %d urgent questions; want at least 150, 40 and 1", guide.EvalFile, onTopic, offTopic, urgent)
+	}
+}
+
+// Minimums for the evaluation, set at the figures the engine reaches now,
+// rounded down to the whole percent, so that a change that makes answers
+// worse fails. Raise them as the engine improves. The goal (issue 2) is
+// top-1 95%, top-3 99%, off-topic rejection 95%, urgent recall 100%.
+const (
+	minTop1      = 0.82
+	minTop3      = 0.87
+	minRejection = 0.87
+	minUrgent    = 1.00 // every urgent question must get the urgent notice
+)
+
+// TestEvaluation runs the embedded evaluation set through the real index
+// with the embedded calibration, as `bot eval` does.
+func TestEvaluation(t *testing.T) {
+	b := loadBase(t)
+	idx, err := index.Build(b)
+	if err != nil {
+		t.Fatalf("index.Build: %v", err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	cal, err := guide.Calibration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := knowledge.NewService(b, idx, cal, nil)
+	r, err := knowledge.Evaluate(context.Background(), svc, evalCases(t))
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	t.Logf("%d on-topic, %d off-topic, %d urgent: top-1 %.1f%%, top-3 %.1f%%, MRR %.1f%%, off-topic rejection %.1f%%, urgent recall %.1f%%",
+		r.OnTopic, r.OffTopic, r.UrgentCases, 100*r.Top1, 100*r.Top3, 100*r.MRR, 100*r.OffTopicRejection, 100*r.UrgentRecall)
+	for _, m := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"top-1 accuracy", r.Top1, minTop1},
+		{"top-3 accuracy", r.Top3, minTop3},
+		{"off-topic rejection", r.OffTopicRejection, minRejection},
+		{"urgent recall", r.UrgentRecall, minUrgent},
+	} {
+		if m.got < m.want {
+			t.Errorf("%s = %.1f%%, want at least %.0f%%", m.name, 100*m.got, 100*m.want)
+		}
+	}
+	if t.Failed() {
+		for _, res := range r.Results {
+			c, a := res.Case, res.Answer
+			var got []string
+			for _, m := range a.Matches {
+				got = append(got, m.ID)
+			}
+			switch {
+			case c.Urgent && !a.Urgent:
+				t.Logf("not urgent: %q", c.Question)
+			case len(c.Expect) == 0 && a.Answered:
+				t.Logf("answered off-topic: %q with %q", c.Question, got)
+			case len(c.Expect) > 0 && res.Rank != 1:
+				t.Logf("rank %d: %q got %q (answered %v), want %q", res.Rank, c.Question, got, a.Answered, c.Expect)
+			}
+		}
+	}
+}
