@@ -372,6 +372,10 @@ func (x *Index) expand(terms []string) []queryTerm {
 	return out
 }
 
+// maxMissedWords is how many of the question's words an entry lacks count
+// against its coverage: the weightiest ones.
+const maxMissedWords = 2
+
 // How an entry's score is made: how closely its best phrasing matches the
 // question, how much of the question the entry covers at all, and bleve's
 // relevance relative to the best hit.
@@ -430,15 +434,34 @@ func (x *Index) weight(t string) float64 {
 // coverage is the weighted share of query terms the entry matches.
 func (x *Index) coverage(id string, expanded []queryTerm) float64 {
 	terms := x.terms[id]
-	var matched, total float64
+	var matched float64
+	var missed []float64
 	for _, qt := range expanded {
-		total += qt.weight
+		hit := false
 		for _, a := range qt.alts {
 			if _, ok := terms[a]; ok {
-				matched += qt.weight
+				hit = true
 				break
 			}
 		}
+		if hit {
+			matched += qt.weight
+		} else {
+			missed = append(missed, qt.weight)
+		}
+	}
+	// A few words the entry lacks show the question is about something
+	// else; past that, a long message is just long.
+	sort.Sort(sort.Reverse(sort.Float64Slice(missed)))
+	total := matched
+	for i, w := range missed {
+		if i == maxMissedWords {
+			break
+		}
+		total += w
+	}
+	if total == 0 {
+		return 0
 	}
 	return matched / total
 }
