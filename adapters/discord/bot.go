@@ -39,6 +39,9 @@ type Bot struct {
 	limiter *knowledge.Limiter
 	session *discordgo.Session
 	started atomic.Bool
+	// registered is set while the slash commands are registered and Run
+	// has not begun closing the session.
+	registered atomic.Bool
 }
 
 // New returns a Bot answering from svc. It checks cfg but does not touch the
@@ -128,11 +131,27 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("discord: register slash commands (%s): %w", scope, err)
 	}
+	b.registered.Store(true)
 	b.log.InfoContext(ctx, "discord: connected", "user", user.Username, "user_id", user.ID, "commands", scope)
 
 	<-ctx.Done()
+	b.registered.Store(false)
 	b.close(s)
 	return nil
+}
+
+// Ready reports whether the bot is connected to the gateway with its slash
+// commands registered, for a health check. It is false while discordgo
+// reconnects, and may be false for a moment while the session is busy.
+// It is safe for concurrent use.
+func (b *Bot) Ready() bool {
+	// Open and Close hold the session's lock for as long as they take, and
+	// a health check must not wait for them.
+	if !b.registered.Load() || !b.session.TryRLock() {
+		return false
+	}
+	defer b.session.RUnlock()
+	return b.session.DataReady
 }
 
 // close says goodbye to the gateway.
@@ -161,7 +180,7 @@ func identity(s *discordgo.Session) (user discordgo.User, appID string) {
 // guard handles one event under a deadline, recovering and logging a panic
 // so that one bad event cannot take the bot down.
 func (b *Bot) guard(ctx context.Context, event string, handle func(context.Context)) {
-	ctx, cancel := context.WithTimeout(ctx, handlerTimeout)
+	ctx, cancel := context.WithTimeout(knowledge.WithPlatform(ctx, "discord"), handlerTimeout)
 	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {

@@ -13,6 +13,7 @@ const (
 	prefixShow     = "show:"     // show:<entry id>
 	prefixFeedback = "feedback:" // feedback:<entry id>:<yes|no>
 	prefixPick     = "pick:"     // pick:<menu number>, the entry id is the chosen value
+	topicsID       = "topics"    // the topic menu
 )
 
 func showID(entryID string) string { return prefixShow + entryID }
@@ -33,6 +34,7 @@ const (
 	actionUnknown action = iota
 	actionShow
 	actionFeedback
+	actionTopics
 )
 
 // parseCustomID reads a component's custom id and, for menus, its chosen
@@ -40,6 +42,8 @@ const (
 // entry id is only known to be well formed, not to exist.
 func parseCustomID(customID string, values []string) (act action, entryID string, helpful bool) {
 	switch {
+	case customID == topicsID:
+		return actionTopics, "", false
 	case strings.HasPrefix(customID, prefixShow):
 		entryID = strings.TrimPrefix(customID, prefixShow)
 		act = actionShow

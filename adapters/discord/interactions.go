@@ -165,8 +165,12 @@ func (b *Bot) choices(typed string) []*discordgo.ApplicationCommandOptionChoice 
 func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
 	data := i.MessageComponentData()
 	act, id, helpful := parseCustomID(data.CustomID, data.Values)
-	if act == actionUnknown {
+	switch act {
+	case actionUnknown:
 		b.respond(ctx, s, i, notice(unknownButtonText), true, false)
+		return
+	case actionTopics:
+		b.respond(ctx, s, i, renderTopics(b.svc.Topics()), true, false)
 		return
 	}
 	e, ok := b.svc.Entry(id)

@@ -72,7 +72,7 @@ func renderAnswer(a *knowledge.Answer) []message {
 			text += "\n\nThese are the closest topics I have:"
 		}
 		l.text("Not covered", text, colorNeutral)
-		return l.messages(content, entryButtons(closest))
+		return l.messages(content, append(entryButtons(closest), topicsButton()))
 	}
 	l.text(best.Title, discordMarkdown(best.Body), colorAnswer)
 	if len(a.Checklist) > 0 {
@@ -276,6 +276,13 @@ func entryButtons(entries []*knowledge.Entry) []discordgo.MessageComponent {
 		rows = append(rows, discordgo.ActionsRow{Components: buttons})
 	}
 	return rows
+}
+
+// topicsButton is a row with a button that opens the topic menu.
+func topicsButton() discordgo.MessageComponent {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Browse all topics", Emoji: &discordgo.ComponentEmoji{Name: "📚"}, Style: discordgo.PrimaryButton, CustomID: topicsID},
+	}}
 }
 
 // feedbackButtons is the row of 👍 / 👎 buttons under an answer.

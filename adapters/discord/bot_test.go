@@ -1,0 +1,781 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// syncBuffer is a bytes.Buffer safe for concurrent use, for logs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// feedbackRecorder records feedback as "entry helpful" lines.
+type feedbackRecorder struct {
+	mu    sync.Mutex
+	votes []string
+}
+
+func (r *feedbackRecorder) RecordFeedback(_ context.Context, entryID, _ string, helpful bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.votes = append(r.votes, fmt.Sprint(entryID, " ", helpful))
+	return nil
+}
+
+func (r *feedbackRecorder) recorded() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.votes...)
+}
+
+const testGuild = "100000000000000009"
+
+// harness is a Bot running against a fake Discord.
+type harness struct {
+	f        *fakeDiscord
+	bot      *Bot
+	cfg      Config
+	logs     *syncBuffer // the bot's and the knowledge service's logs
+	feedback *feedbackRecorder
+	mu       sync.Mutex
+	n        int // makes event ids unique
+}
+
+// start runs a Bot against a new fake Discord until the test ends. edit, if
+// not nil, may change the configuration first.
+func start(t *testing.T, edit func(*Config)) *harness {
+	t.Helper()
+	h := newHarness(t, edit)
+	h.run(t)
+	return h
+}
+
+// newHarness builds a Bot for a new fake Discord, without running it.
+func newHarness(t *testing.T, edit func(*Config)) *harness {
+	t.Helper()
+	h := &harness{f: newFakeDiscord(t), logs: &syncBuffer{}, feedback: &feedbackRecorder{}}
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.cfg = Config{Token: h.f.token, APIURL: h.f.srv.URL, GuildID: testGuild}
+	if edit != nil {
+		edit(&h.cfg)
+	}
+	svc := testService(t, log)
+	svc.RecordFeedbackTo(h.feedback)
+	var err error
+	h.bot, err = New(h.cfg, svc, log)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return h
+}
+
+// run runs the Bot until the test ends, and waits until it is ready.
+func (h *harness) run(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.bot.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run returned %v after the context ended, want nil", err)
+		}
+		if h.bot.Ready() {
+			t.Errorf("Ready() = true after Run returned")
+		}
+		if logs := h.logs.String(); strings.Contains(logs, h.f.token) {
+			t.Errorf("the token appears in the logs:\n%s", logs)
+		}
+	})
+	h.f.waitCall(t, "PUT", commandsPath(h.f.appID, h.cfg.GuildID))
+}
+
+func commandsPath(appID, guildID string) string {
+	if guildID == "" {
+		return "/api/v9/applications/" + appID + "/commands"
+	}
+	return "/api/v9/applications/" + appID + "/guilds/" + guildID + "/commands"
+}
+
+// id returns a fresh snowflake-like id.
+func (h *harness) id() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.n++
+	return fmt.Sprint(500000000000000000 + h.n)
+}
+
+// interact dispatches an interaction from a fresh user and returns its id.
+func (h *harness) interact(t *testing.T, typ discordgo.InteractionType, data map[string]any) string {
+	t.Helper()
+	id := h.id()
+	h.f.dispatch(t, "INTERACTION_CREATE", map[string]any{
+		"id": id, "application_id": h.f.appID, "type": typ, "token": "itoken-" + id, "version": 1,
+		"guild_id": testGuild, "channel_id": "100000000000000010",
+		"member": map[string]any{"user": map[string]any{"id": "u" + id, "username": "asker"}},
+		"data":   data,
+	})
+	return id
+}
+
+func askData(question any, private bool) map[string]any {
+	return map[string]any{"id": "1", "name": cmdAsk, "type": 1, "options": []any{
+		map[string]any{"name": optQuestion, "type": 3, "value": question},
+		map[string]any{"name": optPrivate, "type": 5, "value": private},
+	}}
+}
+
+// callback waits for the response to interaction id.
+func (h *harness) callback(t *testing.T, id string) sent {
+	t.Helper()
+	return decode(t, h.f.waitCall(t, "POST", "/api/v9/interactions/"+id+"/itoken-"+id+"/callback"))
+}
+
+// answer waits for the whole deferred answer to interaction id: the edit of
+// the original response, then follow-ups until one carries the buttons that
+// end every answer.
+func (h *harness) answer(t *testing.T, id string) []sent {
+	t.Helper()
+	hook := "/api/v9/webhooks/" + h.f.appID + "/itoken-" + id
+	first := decode(t, h.f.waitCall(t, "PATCH", hook+"/messages/@original"))
+	msgs := []sent{first}
+	for len(msgs[len(msgs)-1].Components) == 0 {
+		h.f.wait(t, "follow-up "+fmt.Sprint(len(msgs)), func() bool {
+			n := 0
+			for _, c := range h.f.calls {
+				if c.Method == "POST" && c.Path == hook {
+					n++
+				}
+			}
+			return n >= len(msgs)
+		})
+		followups := h.f.callsTo(hook)
+		var posts []call
+		for _, c := range followups {
+			if c.Method == "POST" && c.Path == hook {
+				posts = append(posts, c)
+			}
+		}
+		msgs = append(msgs, decode(t, posts[len(msgs)-1]))
+	}
+	return msgs
+}
+
+// message dispatches a MESSAGE_CREATE and returns its id.
+func (h *harness) message(t *testing.T, m map[string]any) string {
+	t.Helper()
+	id := h.id()
+	m["id"] = id
+	if _, ok := m["type"]; !ok {
+		m["type"] = 0
+	}
+	h.f.dispatch(t, "MESSAGE_CREATE", m)
+	return id
+}
+
+// replies waits for n messages in channel and returns them.
+func (h *harness) replies(t *testing.T, channel string, n int) []sent {
+	t.Helper()
+	path := "/api/v9/channels/" + channel + "/messages"
+	h.f.wait(t, fmt.Sprintf("%d messages in channel %s", n, channel), func() bool {
+		k := 0
+		for _, c := range h.f.calls {
+			if c.Method == "POST" && c.Path == path {
+				k++
+			}
+		}
+		return k >= n
+	})
+	var out []sent
+	for _, c := range h.f.callsTo(path) {
+		if c.Method == "POST" && c.Path == path {
+			out = append(out, decode(t, c))
+		}
+	}
+	return out
+}
+
+func (h *harness) user(id string) map[string]any {
+	return map[string]any{"id": id, "username": "member" + id}
+}
+
+func (h *harness) self() map[string]any { return h.f.botUser() }
+
+func TestRegistersCommands(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, guild string
+	}{
+		{"guild", testGuild},
+		{"global", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := start(t, func(cfg *Config) { cfg.GuildID = tt.guild })
+			c := h.f.waitCall(t, "PUT", commandsPath(h.f.appID, tt.guild))
+			waitReady(t, h.bot)
+			got := string(c.Body)
+			for _, want := range []string{`"name":"ask"`, `"name":"checklist"`, `"name":"topics"`, `"name":"help"`, `"autocomplete":true`, `"name":"private"`} {
+				if !strings.Contains(got, want) {
+					t.Errorf("registered commands %s lack %s", got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestAsk(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	tests := []struct {
+		name      string
+		question  any
+		private   bool
+		wantTitle string // of the answer's first embed with a title
+		wantText  string // somewhere in the answer
+	}{
+		{name: "answered with an embed", question: "how deep should the needle go", wantTitle: "Why needle depth matters", wantText: knowledge.Disclaimer},
+		{name: "private", question: "what is smp", private: true, wantTitle: "What scalp micropigmentation (SMP) is"},
+		{name: "checklist step", question: "how do i check smp training", wantTitle: "Step 1: Check their SMP training and credentials", wantText: "3. Make sure you feel comfortable"},
+		{name: "not covered", question: "quantum chromodynamics bananas", wantTitle: "Not covered", wantText: knowledge.NotCovered},
+		{name: "urgent", question: "my scalp is swollen and there is pus", wantText: knowledge.UrgentNotice},
+		{name: "huge question", question: strings.Repeat("what is smp ", 600), wantTitle: "What scalp micropigmentation (SMP) is", wantText: "first 500 characters"},
+		{name: "control characters", question: "what\x00 is\x07 smp\u200b", wantTitle: "What scalp micropigmentation (SMP) is"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := h.interact(t, discordgo.InteractionApplicationCommand, askData(tt.question, tt.private))
+			cb := h.callback(t, id)
+			if cb.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+				t.Errorf("/ask %q: response type = %d, want deferred (%d)", tt.name, cb.Type, discordgo.InteractionResponseDeferredChannelMessageWithSource)
+			}
+			if got, want := cb.Flags&discordgo.MessageFlagsEphemeral != 0, tt.private; got != want {
+				t.Errorf("/ask private=%v: ephemeral = %v, want %v", tt.private, got, want)
+			}
+			msgs := h.answer(t, id)
+			var all strings.Builder
+			title := ""
+			for _, m := range msgs {
+				checkNoMentions(t, m)
+				all.WriteString(m.text())
+				for _, e := range m.Embeds {
+					if title == "" {
+						title = e.Title
+					}
+				}
+			}
+			if len(msgs[0].Embeds) == 0 {
+				t.Fatalf("/ask %q: answer has no embed: %+v", tt.name, msgs[0])
+			}
+			if tt.wantTitle != "" && title != tt.wantTitle {
+				t.Errorf("/ask %q: title = %q, want %q", tt.name, title, tt.wantTitle)
+			}
+			if !strings.Contains(all.String(), tt.wantText) {
+				t.Errorf("/ask %q: answer lacks %q:\n%s", tt.name, tt.wantText, all.String())
+			}
+		})
+	}
+	t.Run("in a DM", func(t *testing.T) {
+		id := h.id()
+		h.f.dispatch(t, "INTERACTION_CREATE", map[string]any{
+			"id": id, "application_id": h.f.appID, "type": discordgo.InteractionApplicationCommand, "token": "itoken-" + id,
+			"channel_id": "100000000000000011", "user": map[string]any{"id": "u" + id, "username": "dm"},
+			"data": askData("what is smp", false),
+		})
+		msgs := h.answer(t, id)
+		if len(msgs[0].Embeds) == 0 || msgs[0].Embeds[0].Title != "What scalp micropigmentation (SMP) is" {
+			t.Errorf("/ask in a DM: embeds %+v, want the answer", msgs[0].Embeds)
+		}
+	})
+	t.Run("urgent notice comes first", func(t *testing.T) {
+		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("my scalp is swollen and there is pus", false))
+		msgs := h.answer(t, id)
+		if got := msgs[0].Embeds[0].Description; got != knowledge.UrgentNotice {
+			t.Errorf("first embed = %q, want the urgent notice", got)
+		}
+	})
+	t.Run("answer has related and feedback buttons", func(t *testing.T) {
+		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("how deep should the needle go", false))
+		msgs := h.answer(t, id)
+		got := strings.Join(msgs[len(msgs)-1].customIDs(), " ")
+		for _, want := range []string{showID("what-is-smp"), feedbackID("pigment-depth", true), feedbackID("pigment-depth", false)} {
+			if !strings.Contains(got, want) {
+				t.Errorf("buttons %q lack %q", got, want)
+			}
+		}
+	})
+}
+
+func TestAskRejectsEmptyAndOddValues(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	tests := []struct {
+		name string
+		data map[string]any
+	}{
+		{"blank", askData("   \n\t ", false)},
+		{"number instead of text", askData(42, false)},
+		{"no options", map[string]any{"id": "1", "name": cmdAsk, "type": 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cb := h.callback(t, h.interact(t, discordgo.InteractionApplicationCommand, tt.data))
+			if cb.Type != discordgo.InteractionResponseChannelMessageWithSource || cb.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("response type %d flags %d, want an ephemeral message", cb.Type, cb.Flags)
+			}
+			if cb.Content != emptyQuestionText {
+				t.Errorf("content = %q, want %q", cb.Content, emptyQuestionText)
+			}
+			checkNoMentions(t, cb)
+		})
+	}
+}
+
+func TestLongAnswerSplit(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	id := h.interact(t, discordgo.InteractionApplicationCommand, askData("tell me everything about aftercare encyclopedia", false))
+	msgs := h.answer(t, id)
+	if len(msgs) < 2 {
+		t.Fatalf("a very long answer came in %d message, want it split", len(msgs))
+	}
+	var all strings.Builder
+	var rendered []message
+	for _, m := range msgs {
+		checkNoMentions(t, m)
+		all.WriteString(m.text())
+		rendered = append(rendered, message{Content: m.Content, Embeds: m.Embeds})
+	}
+	rendered[len(rendered)-1].Components = entryButtons(nil) // the buttons are checked below
+	checkLimits(t, rendered)
+	for _, want := range []string{"**Part 1.**", "**Part 60.**", "Aftercare source number 30"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("split answer lost %q", want)
+		}
+	}
+	if got := msgs[len(msgs)-1].customIDs(); len(got) == 0 {
+		t.Errorf("last message has no buttons")
+	}
+}
+
+func TestAutocomplete(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	tests := []struct {
+		name, typed string
+		wantAll     string // every choice contains it
+		wantN       int    // exact number of choices, or 0 for 1 to 25
+	}{
+		{name: "nothing typed", typed: ""},
+		{name: "many matches", typed: "aftercare", wantAll: "aftercare", wantN: maxChoices},
+		{name: "word", typed: "deep", wantAll: "deep"},
+		{name: "no match offers the text", typed: "zzzz qqqq", wantAll: "zzzz qqqq", wantN: 1},
+		{name: "huge", typed: strings.Repeat("x", 7000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := h.interact(t, discordgo.InteractionApplicationCommandAutocomplete, map[string]any{
+				"id": "1", "name": cmdAsk, "type": 1,
+				"options": []any{map[string]any{"name": optQuestion, "type": 3, "value": tt.typed, "focused": true}},
+			})
+			cb := h.callback(t, id)
+			if cb.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+				t.Fatalf("autocomplete %q: response type = %d, want %d", tt.typed, cb.Type, discordgo.InteractionApplicationCommandAutocompleteResult)
+			}
+			got := len(cb.Choices)
+			if got == 0 || got > maxChoices || (tt.wantN != 0 && got != tt.wantN) {
+				t.Errorf("autocomplete %q: %d choices, want %d (1 to %d)", tt.name, got, tt.wantN, maxChoices)
+			}
+			for _, c := range cb.Choices {
+				v, _ := c.Value.(string)
+				if size(c.Name) > maxChoiceLen || size(v) > maxChoiceLen || c.Name == "" {
+					t.Errorf("autocomplete %q: choice %q = %q breaks the 1 to %d character limit", tt.name, c.Name, v, maxChoiceLen)
+				}
+				if !strings.Contains(strings.ToLower(c.Name), tt.wantAll) {
+					t.Errorf("autocomplete %q: choice %q lacks %q", tt.name, c.Name, tt.wantAll)
+				}
+			}
+		})
+	}
+}
+
+func TestMessages(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.bot.session.SyncEvents = true // events in order, so an ignored one is done before the next
+	h.run(t)
+	mention := "<@" + h.f.botID + ">"
+	tests := []struct {
+		name      string
+		msg       func(channel string) map[string]any
+		answered  bool
+		wantTitle string
+	}{
+		{"mention answered", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u1"), "content": mention + " what is smp", "mentions": []any{h.self()}}
+		}, true, "What scalp micropigmentation (SMP) is"},
+		{"nickname mention answered", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u2"), "content": "<@!" + h.f.botID + "> how deep should the needle go", "mentions": []any{h.self()}}
+		}, true, "Why needle depth matters"},
+		{"DM answered", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "author": h.user("u3"), "content": "what is smp"}
+		}, true, "What scalp micropigmentation (SMP) is"},
+		{"mention alone asks for a question", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u4"), "content": mention, "mentions": []any{h.self()}}
+		}, true, ""},
+		{"chatter ignored", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u5"), "content": "what is smp"}
+		}, false, ""},
+		{"other bot ignored", func(ch string) map[string]any {
+			bot := h.user("u6")
+			bot["bot"] = true
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": bot, "content": mention + " what is smp", "mentions": []any{h.self()}}
+		}, false, ""},
+		{"itself ignored", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "author": h.self(), "content": "what is smp"}
+		}, false, ""},
+		{"system message ignored", func(ch string) map[string]any {
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u7"), "content": mention, "mentions": []any{h.self()}, "type": 7}
+		}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ch := h.id()
+			id := h.message(t, tt.msg(ch))
+			// A question that is always answered follows; in order, so
+			// once its reply is in, the first message has been handled.
+			sentinel := h.message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("s" + ch), "content": mention + " what is smp", "mentions": []any{h.self()}})
+			want := 1
+			if tt.answered {
+				want = 2
+			}
+			got := h.replies(t, ch, want)
+			if len(got) != want {
+				t.Fatalf("%s: %d messages sent, want %d", tt.name, len(got), want)
+			}
+			if last := got[len(got)-1]; last.Reference == nil || last.Reference.MessageID != sentinel {
+				t.Fatalf("last message replies to %+v, want the follow-up question %s", last.Reference, sentinel)
+			}
+			if !tt.answered {
+				return
+			}
+			r := got[0]
+			checkNoMentions(t, r)
+			if r.Reference == nil || r.Reference.MessageID != id {
+				t.Errorf("%s: reply references %+v, want message %s", tt.name, r.Reference, id)
+			}
+			if tt.wantTitle == "" {
+				if r.Content != emptyQuestionText {
+					t.Errorf("%s: reply = %q, want %q", tt.name, r.Content, emptyQuestionText)
+				}
+				return
+			}
+			if len(r.Embeds) == 0 || r.Embeds[0].Title != tt.wantTitle {
+				t.Errorf("%s: reply embeds = %+v, want title %q", tt.name, r.Embeds, tt.wantTitle)
+			}
+		})
+	}
+}
+
+func TestEveryonePingsNoOne(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	text := "@everyone @here <@&100000000000000077> <@100000000000000078> what is smp"
+	t.Run("mention", func(t *testing.T) {
+		ch := h.id()
+		h.message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u1"),
+			"content": "<@" + h.f.botID + "> " + text, "mention_everyone": true,
+			"mentions": []any{h.self(), h.user("100000000000000078")}, "mention_roles": []any{"100000000000000077"}})
+		for _, r := range h.replies(t, ch, 1) {
+			checkNoMentions(t, r)
+		}
+	})
+	t.Run("slash command", func(t *testing.T) {
+		id := h.interact(t, discordgo.InteractionApplicationCommand, askData(text, false))
+		for _, r := range h.answer(t, id) {
+			checkNoMentions(t, r)
+		}
+	})
+	t.Run("very long answer with mentions in its text", func(t *testing.T) {
+		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("@everyone tell me everything about aftercare encyclopedia", false))
+		for _, r := range h.answer(t, id) {
+			checkNoMentions(t, r)
+		}
+	})
+}
+
+func TestButtons(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	tests := []struct {
+		name      string
+		customID  string
+		values    []string
+		wantTitle string // of the entry shown, or "" for a notice
+		wantText  string // the notice
+		wantVote  string // the feedback recorded
+	}{
+		{name: "related topic", customID: showID("pigment-depth"), wantTitle: "Why needle depth matters"},
+		{name: "checklist step shows the checklist", customID: showID("checklist-reputation"), wantTitle: "Step 2: Check their reputation and reviews"},
+		{name: "topic menu", customID: pickID(0), values: []string{"what-is-smp"}, wantTitle: "What scalp micropigmentation (SMP) is"},
+		{name: "browse topics", customID: topicsID, wantTitle: "Topics"},
+		{name: "helpful", customID: feedbackID("what-is-smp", true), wantText: thanksHelpful, wantVote: "what-is-smp true"},
+		{name: "not helpful", customID: feedbackID("pigment-depth", false), wantText: thanksUnhelpful, wantVote: "pigment-depth false"},
+		{name: "stale entry", customID: showID("removed-topic"), wantText: staleButtonText},
+		{name: "stale feedback", customID: feedbackID("removed-topic", true), wantText: staleButtonText},
+		{name: "forged prefix", customID: "delete:what-is-smp", wantText: unknownButtonText},
+		{name: "forged vote", customID: "feedback:what-is-smp:maybe", wantText: unknownButtonText},
+		{name: "forged id", customID: showID("../../etc/passwd"), wantText: unknownButtonText},
+		{name: "overlong id", customID: showID(strings.Repeat("a", 120)), wantText: unknownButtonText},
+		{name: "menu without value", customID: pickID(0), wantText: unknownButtonText},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := map[string]any{"custom_id": tt.customID, "component_type": 2}
+			if tt.values != nil {
+				data["component_type"], data["values"] = 3, tt.values
+			}
+			id := h.interact(t, discordgo.InteractionMessageComponent, data)
+			cb := h.callback(t, id)
+			checkNoMentions(t, cb)
+			if cb.Type != discordgo.InteractionResponseChannelMessageWithSource || cb.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("%s: response type %d flags %d, want an ephemeral message", tt.customID, cb.Type, cb.Flags)
+			}
+			if tt.wantTitle != "" {
+				if len(cb.Embeds) == 0 || cb.Embeds[0].Title != tt.wantTitle {
+					t.Errorf("%s: embeds %+v, want title %q", tt.customID, cb.Embeds, tt.wantTitle)
+				}
+				if len(cb.customIDs()) == 0 {
+					t.Errorf("%s: entry shown without buttons", tt.customID)
+				}
+			} else if cb.Content != tt.wantText {
+				t.Errorf("%s: content = %q, want %q", tt.customID, cb.Content, tt.wantText)
+			}
+			if votes := h.feedback.recorded(); tt.wantVote != "" && (len(votes) == 0 || votes[len(votes)-1] != tt.wantVote) {
+				t.Errorf("%s: feedback recorded %q, want %q last", tt.customID, votes, tt.wantVote)
+			}
+		})
+	}
+	if got := h.feedback.recorded(); len(got) != 2 {
+		t.Errorf("feedback recorded %q, want 2 votes (forged and stale buttons must record nothing)", got)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	tests := []struct {
+		name       string
+		command    string
+		ephemeral  bool
+		wantTitle  string
+		wantText   string
+		wantButton string
+	}{
+		{name: "checklist", command: cmdChecklist, wantTitle: "Checklist: choosing a practitioner", wantButton: showID("checklist-comfort")},
+		{name: "topics", command: cmdTopics, wantTitle: "Topics", wantText: "Why needle depth matters", wantButton: pickID(0)},
+		{name: "help", command: cmdHelp, ephemeral: true, wantTitle: "How to use the SMP safety bot", wantText: "/ask"},
+		{name: "unknown", command: "forget-everything", ephemeral: true, wantText: unknownCmdText},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cb := h.callback(t, h.interact(t, discordgo.InteractionApplicationCommand, map[string]any{"id": "1", "name": tt.command, "type": 1}))
+			checkNoMentions(t, cb)
+			if got := cb.Flags&discordgo.MessageFlagsEphemeral != 0; got != tt.ephemeral {
+				t.Errorf("/%s: ephemeral = %v, want %v", tt.command, got, tt.ephemeral)
+			}
+			if tt.wantTitle != "" && (len(cb.Embeds) == 0 || cb.Embeds[0].Title != tt.wantTitle) {
+				t.Errorf("/%s: embeds %+v, want title %q", tt.command, cb.Embeds, tt.wantTitle)
+			}
+			if !strings.Contains(cb.text(), tt.wantText) {
+				t.Errorf("/%s: reply lacks %q:\n%s", tt.command, tt.wantText, cb.text())
+			}
+			if tt.wantButton != "" && !strings.Contains(strings.Join(cb.customIDs(), " "), tt.wantButton) {
+				t.Errorf("/%s: components %v lack %q", tt.command, cb.customIDs(), tt.wantButton)
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	h := start(t, func(cfg *Config) { cfg.RateBurst, cfg.RateEvery = 1, 1<<62 })
+	t.Run("slash command", func(t *testing.T) {
+		user := map[string]any{"user": map[string]any{"id": "100000000000000050", "username": "fast"}}
+		var ids []string
+		for range 2 {
+			id := h.id()
+			ids = append(ids, id)
+			h.f.dispatch(t, "INTERACTION_CREATE", map[string]any{
+				"id": id, "application_id": h.f.appID, "type": discordgo.InteractionApplicationCommand, "token": "itoken-" + id,
+				"guild_id": testGuild, "channel_id": "1", "member": user, "data": askData("what is smp", false),
+			})
+		}
+		var limited int
+		for _, id := range ids {
+			if cb := h.callback(t, id); cb.Content == knowledge.RateLimitNotice {
+				limited++
+				if cb.Flags&discordgo.MessageFlagsEphemeral == 0 {
+					t.Errorf("rate-limit notice is not ephemeral")
+				}
+			}
+		}
+		if limited != 1 {
+			t.Errorf("%d of 2 quick questions were refused, want 1", limited)
+		}
+	})
+	t.Run("direct message", func(t *testing.T) {
+		ch := h.id()
+		for range 2 {
+			h.message(t, map[string]any{"channel_id": ch, "author": h.user("100000000000000051"), "content": "what is smp"})
+		}
+		var limited int
+		for _, r := range h.replies(t, ch, 2) {
+			if r.Content == knowledge.RateLimitNotice {
+				limited++
+			}
+		}
+		if limited != 1 {
+			t.Errorf("%d of 2 quick DMs got the rate-limit notice, want 1", limited)
+		}
+	})
+	t.Run("mention reacts instead of flooding the channel", func(t *testing.T) {
+		ch := h.id()
+		for range 2 {
+			h.message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("100000000000000052"),
+				"content": "<@" + h.f.botID + "> what is smp", "mentions": []any{h.self()}})
+		}
+		h.replies(t, ch, 1)
+		h.f.wait(t, "a reaction", func() bool {
+			for _, c := range h.f.calls {
+				if c.Method == "PUT" && strings.HasPrefix(c.Path, "/api/v9/channels/"+ch+"/messages/") && strings.Contains(c.Path, "/reactions/") {
+					return true
+				}
+			}
+			return false
+		})
+		if got := len(h.replies(t, ch, 1)); got != 1 {
+			t.Errorf("%d messages in the channel, want only the one answer", got)
+		}
+	})
+}
+
+func TestReconnect(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	ask := func(t *testing.T) {
+		t.Helper()
+		ch := h.id()
+		h.message(t, map[string]any{"channel_id": ch, "author": h.user("u" + ch), "content": "what is smp"})
+		if got := h.replies(t, ch, 1); len(got[0].Embeds) == 0 || got[0].Embeds[0].Title != "What scalp micropigmentation (SMP) is" {
+			t.Errorf("reply = %+v, want the answer", got[0])
+		}
+	}
+	ask(t)
+	h.f.drop()
+	h.f.waitReady(t, 2)
+	ask(t)
+	waitReady(t, h.bot)
+}
+
+// waitReady polls b.Ready until it reports true.
+func waitReady(t *testing.T, b *Bot) {
+	t.Helper()
+	for deadline := time.Now().Add(waitTimeout); !b.Ready(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Ready() stayed false while connected")
+		}
+	}
+}
+
+func TestRunFailsWithBadToken(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	const wrong = "wrong-token.SECRET.y"
+	b, err := New(Config{Token: wrong, APIURL: f.srv.URL}, testService(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Run(context.Background())
+	if err == nil {
+		t.Fatal("Run with a rejected token returned nil, want an error")
+	}
+	if strings.Contains(err.Error(), wrong) || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error %q contains the token", err)
+	}
+}
+
+func TestRunStopsWhileConnecting(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	b, err := New(Config{Token: f.token, APIURL: f.srv.URL}, testService(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := b.Run(ctx); err != nil {
+		t.Errorf("Run with an ended context = %v, want nil", err)
+	}
+	if err := b.Run(context.Background()); err == nil {
+		t.Errorf("second Run = nil, want an error")
+	}
+}
+
+func TestGuardRecoversPanic(t *testing.T) {
+	logs := &syncBuffer{}
+	b := &Bot{log: slog.New(slog.NewTextHandler(logs, nil))}
+	b.guard(context.Background(), "test", func(context.Context) { panic("boom") })
+	if got := logs.String(); !strings.Contains(got, "handler panicked") || !strings.Contains(got, "boom") {
+		t.Errorf("log after a panic = %q, want the panic logged", got)
+	}
+}
+
+func TestNew(t *testing.T) {
+	svc := testService(t, nil)
+	tests := []struct {
+		name string
+		cfg  Config
+		svc  *knowledge.Service
+		ok   bool
+	}{
+		{"valid", Config{Token: "abc"}, svc, true},
+		{"Bot prefix accepted", Config{Token: "Bot abc"}, svc, true},
+		{"no token", Config{}, svc, false},
+		{"no service", Config{Token: "abc"}, nil, false},
+		{"bad guild", Config{Token: "abc", GuildID: "x"}, svc, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg, tt.svc, nil)
+			if got := err == nil; got != tt.ok {
+				t.Errorf("New(%+v) error = %v, want ok=%v", tt.cfg, err, tt.ok)
+			}
+		})
+	}
+}

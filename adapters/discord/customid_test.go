@@ -1,0 +1,43 @@
+package discord
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseCustomID(t *testing.T) {
+	tests := []struct {
+		customID    string
+		values      []string
+		wantAct     action
+		wantEntry   string
+		wantHelpful bool
+	}{
+		{showID("pigment-depth"), nil, actionShow, "pigment-depth", false},
+		{feedbackID("pigment-depth", true), nil, actionFeedback, "pigment-depth", true},
+		{feedbackID("pigment-depth", false), nil, actionFeedback, "pigment-depth", false},
+		{pickID(2), []string{"what-is-smp"}, actionShow, "what-is-smp", false},
+		{topicsID, nil, actionTopics, "", false},
+		{pickID(0), nil, actionUnknown, "", false},
+		{pickID(0), []string{"a", "b"}, actionUnknown, "", false},
+		{pickID(0), []string{"Bad Id"}, actionUnknown, "", false},
+		{"show:", nil, actionUnknown, "", false},
+		{"show:UPPER", nil, actionUnknown, "", false},
+		{"show:a/b", nil, actionUnknown, "", false},
+		{"show:" + strings.Repeat("a", 65), nil, actionUnknown, "", false},
+		{"feedback:pigment-depth", nil, actionUnknown, "", false},
+		{"feedback:pigment-depth:yes:extra", nil, actionUnknown, "", false},
+		{"feedback::yes", nil, actionUnknown, "", false},
+		{"", nil, actionUnknown, "", false},
+		{"\x00", nil, actionUnknown, "", false},
+	}
+	for _, tt := range tests {
+		act, entry, helpful := parseCustomID(tt.customID, tt.values)
+		if act != tt.wantAct || entry != tt.wantEntry || helpful != tt.wantHelpful {
+			t.Errorf("parseCustomID(%q, %q) = %v, %q, %v; want %v, %q, %v", tt.customID, tt.values, act, entry, helpful, tt.wantAct, tt.wantEntry, tt.wantHelpful)
+		}
+	}
+	if n := len(feedbackID(strings.Repeat("a", 64), false)); n > 100 {
+		t.Errorf("feedback custom id for a 64-character entry id is %d characters, over Discord's 100", n)
+	}
+}
