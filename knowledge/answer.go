@@ -107,7 +107,18 @@ type Service struct {
 	cal       Calibration
 	log       *slog.Logger
 	observers []Observer
+	feedback  FeedbackRecorder
 }
+
+// FeedbackRecorder keeps feedback on answers, without who gave it. A Store
+// is one. Implementations must be safe for concurrent use.
+type FeedbackRecorder interface {
+	RecordFeedback(ctx context.Context, entryID, question string, helpful bool) error
+}
+
+// RecordFeedbackTo makes Feedback record to r as well as to the log. Call it
+// before the service is shared.
+func (s *Service) RecordFeedbackTo(r FeedbackRecorder) { s.feedback = r }
 
 // Observer is told about every question the service answers, for metrics
 // and for the record of unanswered questions. Observers are called
@@ -151,8 +162,14 @@ func NewService(base *Base, idx Index, cal Calibration, log *slog.Logger) *Servi
 
 // Update makes base, searched through idx, the knowledge base that answers
 // from now on. Questions already being answered finish on the old one.
-func (s *Service) Update(base *Base, idx Index) {
-	s.state.Store(&snapshot{base: base, idx: idx})
+func (s *Service) Update(base *Base, idx Index) { s.swap(base, idx) }
+
+// swap is Update returning the index it replaced, or nil.
+func (s *Service) swap(base *Base, idx Index) Index {
+	if old := s.state.Swap(&snapshot{base: base, idx: idx}); old != nil {
+		return old.idx
+	}
+	return nil
 }
 
 // Base returns the knowledge base currently answering.
@@ -377,12 +394,23 @@ func (s *Service) Suggest(partial string, n int) []Suggestion {
 	return out
 }
 
-// Feedback records whether an answer helped. Until feedback has a store of
-// its own it goes to the log, without the asker's identity.
+// Feedback records whether an answer helped, when the question is not known.
 func (s *Service) Feedback(ctx context.Context, entryID string, helpful bool) error {
+	return s.FeedbackOn(ctx, entryID, "", helpful)
+}
+
+// FeedbackOn records whether the answer entryID gave to question helped: to
+// the log, and to the FeedbackRecorder when one is set. The asker's identity
+// is never recorded.
+func (s *Service) FeedbackOn(ctx context.Context, entryID, question string, helpful bool) error {
 	if _, ok := s.Entry(entryID); !ok {
 		return fmt.Errorf("feedback on unknown entry %q", entryID)
 	}
 	s.log.InfoContext(ctx, "feedback", "entry", entryID, "helpful", helpful)
+	if s.feedback != nil {
+		if err := s.feedback.RecordFeedback(ctx, entryID, question, helpful); err != nil {
+			return fmt.Errorf("record feedback: %w", err)
+		}
+	}
 	return nil
 }
