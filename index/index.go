@@ -28,7 +28,6 @@ import (
 // Field names and their query-time weights. Alternate questions are what
 // people actually type, so they weigh most; the body is long and general.
 const (
-	fieldEntry    = "entry"
 	fieldQuestion = "question"
 	fieldTags     = "tags"
 	fieldBody     = "body"
@@ -47,12 +46,15 @@ var fieldBoosts = []struct {
 	{fieldBody, 0.5},
 }
 
-// Query limits: how many distinct words of a question are searched, and how
-// many index documents are read to rank entries.
+// Query limits: how many distinct words of a question are searched, how
+// many index documents are read to rank entries, the longest word given typo
+// tolerance, and how much a near spelling counts against the word typed.
 const (
-	maxQueryTerms = 32
-	maxDocHits    = 200
-	// maxClauses caps the terms a fuzzy word may expand to across a query.
+	maxQueryTerms     = 32
+	maxDocHits        = 100
+	maxFuzzyLetters   = 30
+	nearSpellingBoost = 0.8
+	// maxClauses caps the clauses a query may expand to, synonyms included.
 	maxClauses = 4096
 )
 
@@ -68,7 +70,7 @@ type Index struct {
 	terms map[string]map[string]struct{}
 	// phrasings holds the analysed terms of each entry's title and alternate
 	// questions, for scoring by the best-matching phrasing.
-	phrasings map[string][]termSet
+	phrasings map[string][]phrasing
 	vocab     *vocabulary
 	syn       map[string][]string // analysed term -> its analysed synonyms
 	// df counts the entries each term appears in, to weigh rare words more.
@@ -79,7 +81,6 @@ type Index struct {
 // per phrasing (the title and each alternate question), so that every phrasing
 // is scored on its own and no phrasing dilutes another.
 type doc struct {
-	Entry    string `json:"entry"`
 	Question string `json:"question,omitempty"`
 	Tags     string `json:"tags,omitempty"`
 	Body     string `json:"body,omitempty"`
@@ -102,7 +103,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		analyzer:  m.AnalyzerNamed(analyzerName),
 		phrases:   base.Synonyms(),
 		terms:     make(map[string]map[string]struct{}, len(base.Entries())),
-		phrasings: make(map[string][]termSet, len(base.Entries())),
+		phrasings: make(map[string][]phrasing, len(base.Entries())),
 		vocab:     newVocabulary(),
 		syn:       map[string][]string{},
 		df:        map[string]int{},
@@ -116,17 +117,17 @@ func Build(base *knowledge.Base) (*Index, error) {
 		idx.addSynonyms(group)
 	}
 	for _, e := range base.Entries() {
-		body := idx.phrases.Expand(stripMarkdown(e.Body))
+		body := idx.normalize(stripMarkdown(e.Body))
 		tags := strings.Join(e.Tags, " ")
-		if err := batch.Index("e/"+e.ID, doc{Entry: e.ID, Tags: tags, Body: body}); err != nil {
+		if err := batch.Index(entryDoc+e.ID, doc{Tags: tags, Body: body}); err != nil {
 			return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
 		}
 		texts := []string{tags, body}
 		for n, q := range append([]string{e.Title}, e.Questions...) {
-			q = idx.phrases.Expand(q)
+			q = idx.normalize(q)
 			texts = append(texts, q)
-			idx.phrasings[e.ID] = append(idx.phrasings[e.ID], newTermSet(idx.analyze(q)))
-			if err := batch.Index(fmt.Sprintf("q/%s/%d", e.ID, n), doc{Entry: e.ID, Question: q}); err != nil {
+			idx.phrasings[e.ID] = append(idx.phrasings[e.ID], phrasing{terms: idx.analyze(q)})
+			if err := batch.Index(fmt.Sprintf("%s%s/%d", phrasingDoc, e.ID, n), doc{Question: q}); err != nil {
 				return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
 			}
 		}
@@ -145,6 +146,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
+	idx.weigh()
 	return idx, nil
 }
 
@@ -196,15 +198,22 @@ func newMapping() *mapping.IndexMappingImpl {
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
-	entry := bleve.NewKeywordFieldMapping()
-	entry.Store = true
-	dm.AddFieldMappingsAt(fieldEntry, entry)
 	for _, f := range []string{fieldQuestion, fieldTags, fieldBody} {
 		dm.AddFieldMappingsAt(f, text())
 	}
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = analyzerName
 	return m
+}
+
+// separators are characters the tokenizer keeps inside a word ("title:foo",
+// "pigment.depth") that people type between words.
+var separators = strings.NewReplacer(":", " ", ".", " ", "_", " ")
+
+// normalize prepares text for indexing or searching alike: separators become
+// spaces and phrases become their words.
+func (x *Index) normalize(text string) string {
+	return x.phrases.Expand(separators.Replace(text))
 }
 
 func (x *Index) analyze(text string) []string {
@@ -234,6 +243,8 @@ func (x *Index) addSynonyms(group []string) {
 // words, where one edit makes another word, more for long ones.
 func fuzziness(n int) int {
 	switch {
+	case n > maxFuzzyLetters:
+		return 0
 	case n >= 9:
 		return 2
 	case n >= 5:
@@ -247,7 +258,7 @@ func fuzziness(n int) int {
 func (x *Index) queryTerms(question string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, t := range x.analyze(x.phrases.Expand(question)) {
+	for _, t := range x.analyze(x.normalize(question)) {
 		if !seen[t] && len(out) < maxQueryTerms {
 			seen[t] = true
 			out = append(out, t)
@@ -259,32 +270,29 @@ func (x *Index) queryTerms(question string) []string {
 // Search returns up to limit entries for question, best first. Every word of
 // the question is a plain term: query syntax means nothing here.
 func (x *Index) Search(ctx context.Context, question string, limit int) ([]knowledge.Hit, error) {
-	terms := x.queryTerms(question)
+	terms := x.expand(x.queryTerms(question))
 	if len(terms) == 0 {
 		return nil, nil
 	}
 	var clauses []query.Query
-	for _, t := range terms {
-		for _, f := range fieldBoosts {
-			var q query.Query
-			if fz := fuzziness(len([]rune(t))); fz > 0 {
-				fq := bleve.NewFuzzyQuery(t)
-				fq.SetFuzziness(fz)
-				fq.SetPrefix(1)
-				fq.SetField(f.name)
-				fq.SetBoost(f.boost)
-				q = fq
-			} else {
+	for _, qt := range terms {
+		// The word itself (bleve adds its synonyms), then its near spellings
+		// in the vocabulary, which stand in for a typo at a little less.
+		spellings := append([]string{qt.term}, qt.near...)
+		for i, t := range spellings {
+			boost := 1.0
+			if i > 0 {
+				boost = nearSpellingBoost
+			}
+			for _, f := range fieldBoosts {
 				tq := bleve.NewTermQuery(t)
 				tq.SetField(f.name)
-				tq.SetBoost(f.boost)
-				q = tq
+				tq.SetBoost(f.boost * boost)
+				clauses = append(clauses, tq)
 			}
-			clauses = append(clauses, q)
 		}
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxDocHits, 0, false)
-	req.Fields = []string{fieldEntry}
 	res, err := x.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
@@ -292,33 +300,48 @@ func (x *Index) Search(ctx context.Context, question string, limit int) ([]knowl
 	return x.rank(res, terms, limit), nil
 }
 
+// Document ids: "e/ID" for an entry's tags and body, "q/ID/N" for its
+// phrasings; synonym definitions have ids of their own.
+const (
+	entryDoc    = "e/"
+	phrasingDoc = "q/"
+)
+
+// parseDocID returns the kind and entry id of an entry's document.
+func parseDocID(docID string) (kind, id string, ok bool) {
+	switch {
+	case strings.HasPrefix(docID, entryDoc):
+		return entryDoc, docID[len(entryDoc):], true
+	case strings.HasPrefix(docID, phrasingDoc):
+		id, _, ok := strings.Cut(docID[len(phrasingDoc):], "/")
+		return phrasingDoc, id, ok
+	}
+	return "", "", false
+}
+
 // rank folds document hits into entries. An entry scores its body document
 // plus its best-matching alternate question, so adding a phrasing can only
 // help it.
-func (x *Index) rank(res *bleve.SearchResult, terms []string, limit int) []knowledge.Hit {
+func (x *Index) rank(res *bleve.SearchResult, expanded []queryTerm, limit int) []knowledge.Hit {
 	type score struct{ body, question float64 }
 	scores := map[string]*score{}
 	for _, h := range res.Hits {
-		if strings.HasPrefix(h.ID, synonymPrefix) {
-			continue
-		}
-		id, _ := h.Fields[fieldEntry].(string)
-		if id == "" {
-			continue
+		kind, id, ok := parseDocID(h.ID)
+		if !ok {
+			continue // a synonym definition
 		}
 		s := scores[id]
 		if s == nil {
 			s = &score{}
 			scores[id] = s
 		}
-		if strings.HasPrefix(h.ID, "q/") {
+		if kind == phrasingDoc {
 			s.question = max(s.question, h.Score)
 		} else {
 			s.body = h.Score
 		}
 	}
 	hits := make([]knowledge.Hit, 0, len(scores))
-	expanded := x.expand(terms)
 	top := 0.0
 	for _, s := range scores {
 		top = max(top, s.body+s.question)
@@ -343,6 +366,11 @@ func (x *Index) rank(res *bleve.SearchResult, terms []string, limit int) []knowl
 // queryTerm is a word of a question with the indexed terms that count as
 // matching it and its weight.
 type queryTerm struct {
+	term string
+	// near holds the near spellings of term in the vocabulary.
+	near []string
+	// alts holds every indexed term that counts as matching: the term, its
+	// synonyms and its near spellings.
 	alts   []string
 	weight float64
 }
@@ -357,17 +385,18 @@ func (x *Index) expand(terms []string) []queryTerm {
 	unknown := 1.5 * math.Log(1+float64(len(x.terms)))
 	out := make([]queryTerm, len(terms))
 	for i, t := range terms {
-		alts := append([]string{t}, x.syn[t]...)
-		if fz := fuzziness(len([]rune(t))); fz > 0 {
-			alts = append(alts, x.vocab.near(t, fz)...)
+		var near []string
+		if _, known := x.df[t]; !known {
+			near = x.vocab.near(t, fuzziness(len([]rune(t))))
 		}
+		alts := append(append([]string{t}, x.syn[t]...), near...)
 		w := unknown
 		for _, a := range alts {
 			if x.df[a] > 0 {
 				w = min(w, x.weight(a))
 			}
 		}
-		out[i] = queryTerm{alts: alts, weight: w}
+		out[i] = queryTerm{term: t, near: near, alts: alts, weight: w}
 	}
 	return out
 }
@@ -385,15 +414,31 @@ const (
 	weightBleve    = 0.1
 )
 
-// termSet is the analysed terms of one phrasing.
-type termSet map[string]struct{}
+// phrasing is the analysed terms of an entry's title or alternate question,
+// with each term's weight and the phrasing's norm once every entry is in.
+type phrasing struct {
+	terms   []string
+	weights map[string]float64
+	norm    float64
+}
 
-func newTermSet(terms []string) termSet {
-	s := termSet{}
-	for _, t := range terms {
-		s[t] = struct{}{}
+// weigh fills in the phrasings' weights, which depend on the whole base.
+func (x *Index) weigh() {
+	for _, ps := range x.phrasings {
+		for i := range ps {
+			p := &ps[i]
+			p.weights = make(map[string]float64, len(p.terms))
+			var sq float64
+			for _, t := range p.terms {
+				if _, seen := p.weights[t]; !seen {
+					w := x.weight(t)
+					p.weights[t] = w
+					sq += w * w
+				}
+			}
+			p.norm = math.Sqrt(sq)
+		}
 	}
-	return s
 }
 
 // bestPhrasing is the cosine similarity, with words weighted by rarity,
@@ -403,24 +448,22 @@ func (x *Index) bestPhrasing(id string, expanded []queryTerm) float64 {
 	for _, qt := range expanded {
 		qnorm += qt.weight * qt.weight
 	}
+	qnorm = math.Sqrt(qnorm)
 	best := 0.0
 	for _, p := range x.phrasings[id] {
-		var dot, pnorm float64
-		for t := range p {
-			w := x.weight(t)
-			pnorm += w * w
+		if p.norm == 0 {
+			continue
 		}
+		var dot float64
 		for _, qt := range expanded {
 			for _, a := range qt.alts {
-				if _, ok := p[a]; ok {
-					dot += qt.weight * x.weight(a)
+				if w, ok := p.weights[a]; ok {
+					dot += qt.weight * w
 					break
 				}
 			}
 		}
-		if pnorm > 0 {
-			best = max(best, dot/math.Sqrt(qnorm*pnorm))
-		}
+		best = max(best, dot/(qnorm*p.norm))
 	}
 	return best
 }

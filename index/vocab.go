@@ -41,9 +41,12 @@ func (v *vocabulary) near(term string, maxEdits int) []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b, or a number above
+// editDistance is the Damerau-Levenshtein distance between a and b (a swap
+// of two neighbouring letters is one edit, as in "pigmnet"), or a number above
 // limit once it is sure to exceed it.
 func editDistance(a, b []rune, limit int) int {
+	// Three rows: two back, one back and current.
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -58,12 +61,15 @@ func editDistance(a, b []rune, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

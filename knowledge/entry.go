@@ -135,12 +135,19 @@ func ParseEntry(file string, data []byte) (*Entry, []Problem) {
 	dec := yaml.NewDecoder(bytes.NewReader(front))
 	dec.KnownFields(true)
 	if err := dec.Decode(&e); err != nil && !errors.Is(err, io.EOF) {
-		return nil, []Problem{yamlProblem(file, err)}
+		return nil, yamlProblems(file, err)
 	}
 	e.File = file
 	e.lines = keyLines(front)
 	e.Body = strings.TrimSpace(string(bytes.Join(lines[end+1:], []byte("\n"))))
-	return &e, e.check(end + 2)
+	ps := e.check(end + 2)
+	for i, l := range lines[end+1:] {
+		if bytes.Equal(bytes.TrimRight(l, " \t"), delimiter) {
+			ps = append(ps, Problem{File: file, Line: end + 2 + i, Msg: `body contains a "---" line, which would be read as front matter`})
+			break
+		}
+	}
+	return &e, ps
 }
 
 // keyLines maps each top-level key of front matter to its line in the file,
@@ -160,10 +167,22 @@ func keyLines(front []byte) map[string]int {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-// yamlProblem turns a yaml error into a Problem, shifting its line numbers past
-// the opening "---".
-func yamlProblem(file string, err error) Problem {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+// yamlProblems turns a yaml error into Problems, one per error it holds,
+// shifting line numbers past the opening "---".
+func yamlProblems(file string, err error) []Problem {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return []Problem{yamlProblem(file, err.Error())}
+	}
+	ps := make([]Problem, len(te.Errors))
+	for i, msg := range te.Errors {
+		ps[i] = yamlProblem(file, msg)
+	}
+	return ps
+}
+
+func yamlProblem(file, msg string) Problem {
+	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		fmt.Sscan(m[1], &line)
@@ -224,8 +243,6 @@ func (e *Entry) check(bodyLine int) []Problem {
 	}
 	if e.Body == "" {
 		add(bodyLine, "empty body")
-	} else if strings.Contains("\n"+e.Body+"\n", "\n---\n") {
-		add(bodyLine, `body contains a "---" line, which would be read as front matter`)
 	}
 	return ps
 }

@@ -20,13 +20,17 @@ import (
 type Synonyms struct {
 	Groups  [][]string
 	Phrases []Phrase
+
+	// phrases matches any phrase, earlier lines first; words maps each
+	// phrase, its words joined by single spaces, to its word.
+	phrases *regexp.Regexp
+	words   map[string]string
 }
 
 // Phrase is a multi-word expression that stands for a single word.
 type Phrase struct {
 	Words []string
 	Word  string
-	re    *regexp.Regexp
 }
 
 const maxGroupWords = 30
@@ -62,7 +66,7 @@ func ParseSynonyms(file string, data []byte) (*Synonyms, []Problem) {
 			case !allWords(words):
 				bad("phrase %q may hold only letters, digits, hyphens and apostrophes", strings.Join(words, " "))
 			default:
-				s.Phrases = append(s.Phrases, newPhrase(words, to))
+				s.Phrases = append(s.Phrases, Phrase{Words: words, Word: to})
 			}
 			continue
 		}
@@ -92,6 +96,7 @@ func ParseSynonyms(file string, data []byte) (*Synonyms, []Problem) {
 			s.Groups = append(s.Groups, group)
 		}
 	}
+	s.compilePhrases()
 	return s, problems
 }
 
@@ -104,23 +109,42 @@ func allWords(words []string) bool {
 	return true
 }
 
-func newPhrase(words []string, to string) Phrase {
-	quoted := make([]string, len(words))
-	for i, w := range words {
-		quoted[i] = regexp.QuoteMeta(w)
+// compilePhrases builds the one expression that finds every phrase, so that
+// rewriting a text is a single pass however many phrases there are.
+func (s *Synonyms) compilePhrases() {
+	if len(s.Phrases) == 0 {
+		return
 	}
-	re := regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `\s+`) + `\b`)
-	return Phrase{Words: words, Word: to, re: re}
+	alts := make([]string, len(s.Phrases))
+	s.words = make(map[string]string, len(s.Phrases))
+	for i, p := range s.Phrases {
+		quoted := make([]string, len(p.Words))
+		for j, w := range p.Words {
+			quoted[j] = regexp.QuoteMeta(w)
+		}
+		alts[i] = strings.Join(quoted, `\s+`)
+		key := strings.Join(p.Words, " ")
+		if _, ok := s.words[key]; !ok {
+			s.words[key] = p.Word
+		}
+	}
+	s.phrases = regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
 }
 
 // Expand rewrites every phrase in text to its word, so that "hair tattoo"
 // reads as "smp": the phrase means the word, and its parts ("tattoo") would
-// otherwise pull the question towards other topics.
+// otherwise pull the question towards other topics. Where phrases overlap, the
+// one on the earlier line wins.
 func (s *Synonyms) Expand(text string) string {
-	for _, p := range s.Phrases {
-		text = p.re.ReplaceAllLiteralString(text, p.Word)
+	if s.phrases == nil {
+		return text
 	}
-	return text
+	return s.phrases.ReplaceAllStringFunc(text, func(m string) string {
+		if w, ok := s.words[strings.ToLower(strings.Join(strings.Fields(m), " "))]; ok {
+			return w
+		}
+		return m
+	})
 }
 
 // isStopWord reports whether w is so common in questions that a synonym group

@@ -51,11 +51,13 @@ func words(ws ...string) *regexp.Regexp {
 func IsUrgent(question string) bool {
 	q := strings.ToLower(strings.NewReplacer("’", "'", "‘", "'").Replace(question))
 	general := asking.MatchString(q)
+	// The "I" of "how do I tell…" asks; it does not describe.
+	own := personal.MatchString(asking.ReplaceAllString(q, ""))
 	switch {
 	case symptoms.MatchString(q):
-		return !general || personal.MatchString(q)
+		return !general || own
 	case infectionWords.MatchString(q):
-		return !general && !hypothetical.MatchString(q) && personal.MatchString(q) && smpContext.MatchString(q)
+		return !general && !hypothetical.MatchString(q) && own && smpContext.MatchString(q)
 	}
 	return false
 }

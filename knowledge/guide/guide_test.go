@@ -145,9 +145,9 @@ func TestEvalSet(t *testing.T) {
 // worse fails. Raise them as the engine improves. The goal (issue 2) is
 // top-1 95%, top-3 99%, off-topic rejection 95%, urgent recall 100%.
 const (
-	minTop1      = 0.82
-	minTop3      = 0.87
-	minRejection = 0.87
+	minTop1      = 0.87
+	minTop3      = 0.92
+	minRejection = 0.88
 	minUrgent    = 1.00 // every urgent question must get the urgent notice
 )
 

@@ -1,0 +1,440 @@
+package index_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/guide"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func guideBase(t testing.TB) *knowledge.Base {
+	t.Helper()
+	b, err := knowledge.Load(guide.FS())
+	if err != nil {
+		t.Fatalf("load the embedded knowledge base: %v", err)
+	}
+	return b
+}
+
+func build(t testing.TB, b *knowledge.Base) *index.Index {
+	t.Helper()
+	idx, err := index.Build(b)
+	if err != nil {
+		t.Fatalf("index.Build: %v", err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return idx
+}
+
+// guideIndex is the index of the embedded knowledge base, built once and
+// shared by the tests that only read it.
+func guideIndex(t *testing.T) *index.Index {
+	t.Helper()
+	idx, err := sharedGuideIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
+var sharedGuideIndex = sync.OnceValues(func() (*index.Index, error) {
+	b, err := knowledge.Load(guide.FS())
+	if err != nil {
+		return nil, err
+	}
+	return index.Build(b)
+})
+
+func search(t *testing.T, idx *index.Index, q string, limit int) []knowledge.Hit {
+	t.Helper()
+	hits, err := idx.Search(context.Background(), q, limit)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	if len(hits) > limit {
+		t.Errorf("Search(%q, %d) = %d hits, want at most %d", q, limit, len(hits), limit)
+	}
+	for i, h := range hits {
+		if i > 0 && h.Score > hits[i-1].Score {
+			t.Errorf("Search(%q): hit %d (%s %.3f) scores above hit %d (%s %.3f), want best first", q, i, h.ID, h.Score, i-1, hits[i-1].ID, hits[i-1].Score)
+		}
+		if h.Coverage < 0 || h.Coverage > 1 {
+			t.Errorf("Search(%q): %s coverage %v, want 0 to 1", q, h.ID, h.Coverage)
+		}
+	}
+	return hits
+}
+
+func hitIDs(hits []knowledge.Hit) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+// entry is the text of a small explanation entry.
+func entry(id, title, body string, questions ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\nid: %s\ntitle: %s\nkind: explanation\nquestions:\n", id, title)
+	for _, q := range questions {
+		fmt.Fprintf(&b, "  - %s\n", q)
+	}
+	fmt.Fprintf(&b, "---\n%s\n", body)
+	return b.String()
+}
+
+// load builds a knowledge base from files named by path.
+func load(t *testing.T, files map[string]string) *knowledge.Base {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	b, err := knowledge.Load(fsys)
+	if err != nil {
+		t.Fatalf("load test knowledge base: %v", err)
+	}
+	return b
+}
+
+// syntaxRunes are the characters of bleve's query-string syntax.
+const syntaxRunes = `?*/+-:"\~^{}[]()&|!`
+
+// plain is the question with every query-syntax character made a space.
+func plain(q string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(syntaxRunes, r) {
+			return ' '
+		}
+		return r
+	}, q)
+}
+
+func TestSearchIgnoresQuerySyntax(t *testing.T) {
+	idx := guideIndex(t)
+	for _, q := range []string{
+		"how deep*?",
+		"why are my dots blurry?",
+		"blurry*",
+		"?",
+		"*",
+		"/blur.*/ dots",
+		"/re.*/",
+		"+pigment -depth",
+		"+must -not",
+		"title:foo",
+		"pigment:depth",
+		`"unclosed quote about healing`,
+		`healing \ aftercare`,
+		`\`,
+		"dots~2",
+		"pigment^3",
+		"{}[] smp",
+		"[smp TO tattoo]",
+		"(healing) AND aftercare OR NOT fading",
+		"smp && tattoo || !pain",
+	} {
+		t.Run(q, func(t *testing.T) {
+			got := hitIDs(search(t, idx, q, 5))
+			want := hitIDs(search(t, idx, plain(q), 5))
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("Search(%q) = %q, want the hits for the plain words %q: %q", q, got, plain(q), want)
+			}
+		})
+	}
+	q := "how deep*?"
+	if hits := search(t, idx, q, 3); len(hits) == 0 || hits[0].ID != "pigment-depth" {
+		t.Errorf("Search(%q) = %q, want pigment-depth first", q, hitIDs(hits))
+	}
+}
+
+// synonymFiles is a knowledge base whose entries say only "technician" and
+// "SMP", with the synonyms that tie other words to them.
+func synonymFiles() map[string]string {
+	return map[string]string{
+		"entries/find-technician.md": entry("find-technician", "Finding a good technician",
+			"A good technician explains every step.", "where can i find a good technician"),
+		"entries/about-smp.md": entry("about-smp", "What SMP is",
+			"SMP places tiny pigment dots in the scalp.", "what is smp"),
+		"entries/washing.md": entry("washing", "Washing afterwards",
+			"Keep the scalp dry for four days.", "when can i wash my scalp"),
+		"synonyms.txt": "technician, practitioner, artist, tech\nhair tattoo => smp\n",
+	}
+}
+
+func TestSearchSynonyms(t *testing.T) {
+	files := synonymFiles()
+	with := build(t, load(t, files))
+	delete(files, "synonyms.txt")
+	without := build(t, load(t, files))
+	tests := []struct {
+		question string
+		want     string
+	}{
+		{"tech", "find-technician"},
+		{"practitioner", "find-technician"},
+		{"artists", "find-technician"},
+		{"hair tattoo", "about-smp"},
+		{"is a Hair Tattoo permanent", "about-smp"},
+	}
+	for _, tt := range tests {
+		hits := search(t, with, tt.question, 3)
+		if len(hits) == 0 || hits[0].ID != tt.want {
+			t.Errorf("Search(%q) with synonyms = %q, want %s first", tt.question, hitIDs(hits), tt.want)
+		} else if hits[0].Coverage == 0 {
+			t.Errorf("Search(%q) with synonyms: %s coverage 0, want the synonym counted", tt.question, tt.want)
+		}
+		// Without the synonyms file the same words find nothing: the
+		// synonyms, not the words themselves, did the work.
+		for _, h := range search(t, without, tt.question, 3) {
+			if h.ID == tt.want && h.Coverage > 0 {
+				t.Errorf("Search(%q) without synonyms matched %s (coverage %.2f), want no match", tt.question, h.ID, h.Coverage)
+			}
+		}
+	}
+}
+
+func TestSearchTypos(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"entries/pigment-colour.md": entry("pigment-colour", "Pigment colour",
+			"Pigment can change colour in strong sunlight.", "why did the pigment change colour"),
+		"entries/dot-size.md": entry("dot-size", "Dot size",
+			"Each dot is tiny.", "how big is each dot"),
+		"entries/washing.md": entry("washing", "Washing afterwards",
+			"Keep the scalp dry for four days.", "when can i wash my scalp"),
+	}))
+	tests := []struct {
+		question string
+		want     string // "" when the typo must find nothing
+		notFound string
+	}{
+		{question: "pigmant", want: "pigment-colour"},  // substitution
+		{question: "pigmet", want: "pigment-colour"},   // deletion
+		{question: "pigmennt", want: "pigment-colour"}, // insertion
+		{question: "pigmnet", want: "pigment-colour"},  // transposition
+		{question: "sunlihgt", want: "pigment-colour"}, // transposition, longer word
+		{question: "dat", notFound: "dot-size"},        // short words must be spelt right:
+		{question: "wesh", notFound: "washing"},        // one letter makes another word
+		{question: "dot", want: "dot-size"},            // control: spelt right
+		{question: "wash scalp", want: "washing"},      // control: spelt right
+		{question: "pigment colour", want: "pigment-colour"},
+	}
+	for _, tt := range tests {
+		hits := search(t, idx, tt.question, 3)
+		if tt.want != "" && (len(hits) == 0 || hits[0].ID != tt.want || hits[0].Coverage == 0) {
+			t.Errorf("Search(%q) = %+v, want %s first with some coverage", tt.question, hits, tt.want)
+		}
+		for _, h := range hits {
+			if h.ID == tt.notFound && h.Coverage > 0 {
+				t.Errorf("Search(%q) matched %s (coverage %.2f), want no match for a misspelt short word", tt.question, h.ID, h.Coverage)
+			}
+		}
+	}
+}
+
+// score is the entry's score for q, or 0 when it is not found, with its rank.
+func score(t *testing.T, idx *index.Index, q, id string) (float64, int) {
+	t.Helper()
+	for i, h := range search(t, idx, q, 50) {
+		if h.ID == id {
+			return h.Score, i + 1
+		}
+	}
+	return 0, 0
+}
+
+func TestAddingPhrasingNeverLowersScore(t *testing.T) {
+	questions := []string{"how long does healing take", "when will the redness fade"}
+	files := map[string]string{
+		"entries/healing.md":  entry("healing", "Healing", "Redness fades within a week and scabs fall off in ten days.", questions...),
+		"entries/dot-size.md": entry("dot-size", "Dot size", "Each dot is tiny.", "how big is each dot"),
+		"entries/washing.md":  entry("washing", "Washing afterwards", "Keep the scalp dry for four days.", "when can i wash my scalp"),
+	}
+	before := build(t, load(t, files))
+	files["entries/healing.md"] = entry("healing", "Healing", "Redness fades within a week and scabs fall off in ten days.",
+		append(questions, "is it okay to swim in the sea or a chlorinated pool during the first month")...)
+	after := build(t, load(t, files))
+	for _, q := range append(questions, "Healing", "how long does the healing of my scalp take", "redness fade") {
+		s1, r1 := score(t, before, q, "healing")
+		s2, r2 := score(t, after, q, "healing")
+		if s2 < s1-1e-9 || r2 > r1 {
+			t.Errorf("Search(%q): healing scored %.4f (rank %d) before a phrasing was added, %.4f (rank %d) after; want no lower", q, s1, r1, s2, r2)
+		}
+	}
+}
+
+// On the real knowledge base, a new phrasing adds words to the entry and so
+// shifts every word's rarity a little; the entry's score for its existing
+// phrasings must not fall by more than that noise.
+func TestAddingPhrasingNeverLowersScoreGuide(t *testing.T) {
+	const tolerance = 1e-3
+	base := guideBase(t)
+	before := guideIndex(t)
+	for _, add := range []struct{ id, question string }{
+		{"blurry-dots", "my hairline dots merged into one grey smudge, is that what a blowout looks like"},
+		{"pigment-depth", "how many millimetres does the needle go in"},
+		{"healing-timeline", "is it normal for my scalp to flake after the second session"},
+		{"checklist-training", "what certificate should an smp artist have"},
+	} {
+		var entries []*knowledge.Entry
+		for _, e := range base.Entries() {
+			if e.ID == add.id {
+				c := *e
+				c.Questions = append(append([]string(nil), e.Questions...), add.question)
+				e = &c
+			}
+			entries = append(entries, e)
+		}
+		b, ps := knowledge.NewBase(entries, base.Synonyms())
+		if len(ps) > 0 {
+			t.Fatalf("NewBase with a phrasing added to %s: %q", add.id, ps)
+		}
+		after := build(t, b)
+		e, _ := base.Entry(add.id)
+		for _, q := range append([]string{e.Title}, e.Questions...) {
+			s1, _ := score(t, before, q, add.id)
+			s2, _ := score(t, after, q, add.id)
+			if s2 < s1-tolerance {
+				t.Errorf("Search(%q): %s scored %.4f, %.4f after adding the phrasing %q; want no lower", q, add.id, s1, s2, add.question)
+			}
+		}
+	}
+}
+
+func TestSearchLongQuestion(t *testing.T) {
+	idx := guideIndex(t)
+	var b strings.Builder
+	for i := 0; b.Len() < 10000; i++ {
+		fmt.Fprintf(&b, "word%d smp? ", i)
+	}
+	rambling := b.String()[:10000]
+	repeated := strings.Repeat("why are my dots blurry ", 10000/23+1)[:10000]
+	for _, q := range []string{rambling, repeated, strings.Repeat("x", 10000), strings.Repeat("*", 10000)} {
+		if _, err := idx.Search(context.Background(), q, 3); err != nil {
+			t.Errorf("Search(%.30q… %d chars): %v", q, len(q), err)
+		}
+	}
+	if hits := search(t, idx, repeated, 3); len(hits) == 0 || hits[0].ID != "blurry-dots" {
+		t.Errorf("Search(%.30q… %d chars) = %q, want blurry-dots first", repeated, len(repeated), hitIDs(hits))
+	}
+}
+
+func TestSearchCancelled(t *testing.T) {
+	idx := guideIndex(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q := "why are my dots blurry"
+	if hits, err := idx.Search(ctx, q, 3); err == nil {
+		t.Errorf("Search(cancelled context, %q) = %q, nil; want an error", q, hitIDs(hits))
+	}
+}
+
+// goldenQuestions are representative questions over the embedded guide:
+// plain, slang, misspelt, urgent, choosing a practitioner, and off-topic.
+var goldenQuestions = []string{
+	"what is smp",
+	"is a hair tattoo permanent",
+	"why do people end up with bad smp",
+	"smp vs regular tattoo",
+	"what are the layers of the skin",
+	"how deep should the pigment go",
+	"my dots went fuzzy",
+	"why did my smp turn blue",
+	"how many sessions does smp need",
+	"does smp hurt",
+	"how long does smp take to heal",
+	"what aftercare do i need after smp",
+	"can i go swimming after smp",
+	"signs of infection after smp",
+	"there's pus coming out of my dots",
+	"itchy rash on my scalp after smp",
+	"should i do a patch test",
+	"can smp be removed with laser",
+	"my smp looks terrible can it be fixed",
+	"does smp fade over time",
+	"is temporary smp worth it",
+	"can i get smp if i have psoriasis",
+	"can i have an mri with smp",
+	"is my smp tech licensed",
+	"how do i check a clinic's reviews",
+	"can a tattoo artist do smp",
+	"i don't feel comfortable with my practitioner",
+	"what questions should i ask before smp",
+	"red flags when choosing an smp clinic",
+	"will smp damage my hair follicles",
+	"scalp micropigmentaion healing tiem",
+	"How deep is the Mariana Trench?",
+	"bitcoin price",
+}
+
+// TestRankingGolden records the top three entries for each golden question in
+// testdata/ranking.golden. Run with -update after a deliberate change to the
+// ranking and review the diff.
+func TestRankingGolden(t *testing.T) {
+	idx := guideIndex(t)
+	var b bytes.Buffer
+	for _, q := range goldenQuestions {
+		fmt.Fprintf(&b, "%s\n", q)
+		for i, h := range search(t, idx, q, 3) {
+			fmt.Fprintf(&b, "\t%d. %s\n", i+1, h.ID)
+		}
+	}
+	golden := filepath.Join("testdata", "ranking.golden")
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestRankingGolden -update to create it)", err)
+	}
+	if got := b.String(); got != string(want) {
+		t.Errorf("ranking differs from %s (run with -update to accept):\n%s", golden, lineDiff(string(want), got))
+	}
+}
+
+// lineDiff lists the lines of want and got that differ, by question.
+func lineDiff(want, got string) string {
+	parse := func(s string) (order []string, tops map[string]string) {
+		tops = map[string]string{}
+		var q string
+		for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+			if !strings.HasPrefix(l, "\t") {
+				q = l
+				order = append(order, q)
+				tops[q] = ""
+				continue
+			}
+			tops[q] += strings.TrimSpace(l) + " "
+		}
+		return order, tops
+	}
+	_, w := parse(want)
+	order, g := parse(got)
+	var b strings.Builder
+	for _, q := range order {
+		if w[q] != g[q] {
+			fmt.Fprintf(&b, "%q:\n\twant %s\n\tgot  %s\n", q, w[q], g[q])
+		}
+	}
+	for q := range w {
+		if _, ok := g[q]; !ok {
+			fmt.Fprintf(&b, "%q: in the golden file but no longer asked\n", q)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,448 @@
+package knowledge_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+
+	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/guide"
+)
+
+func TestCleanQuestion(t *testing.T) {
+	long := strings.Repeat("why are my dots blurry ", 40) // 920 runes
+	tests := []struct {
+		name          string
+		in            string
+		want          string
+		wantTruncated bool
+	}{
+		{"plain", "why are my dots blurry", "why are my dots blurry", false},
+		{"outer space", "  \t why are my dots blurry?\n\n", "why are my dots blurry?", false},
+		{"inner runs", "why\t\tare  my\r\ndots\u00a0\u2028blurry", "why are my dots blurry", false},
+		{"control characters", "why\x00are\x07my\x1bdots\u0085blurry", "why are my dots blurry", false},
+		{"invalid UTF-8", "why are my\xff\xfedots blurry", "why are my dots blurry", false},
+		{"only space and controls", " \t\x00\n ", "", false},
+		{"exactly the limit", strings.Repeat("é", knowledge.MaxQuestionRunes), strings.Repeat("é", knowledge.MaxQuestionRunes), false},
+		{"one over the limit", strings.Repeat("é", knowledge.MaxQuestionRunes+1), strings.Repeat("é", knowledge.MaxQuestionRunes), true},
+		{"long", long, strings.TrimSpace(long[:knowledge.MaxQuestionRunes]), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, truncated := knowledge.CleanQuestion(tt.in)
+			if got != tt.want || truncated != tt.wantTruncated {
+				t.Errorf("CleanQuestion(%q) = %q, %v; want %q, %v", tt.in, got, truncated, tt.want, tt.wantTruncated)
+			}
+			if !utf8.ValidString(got) || utf8.RuneCountInString(got) > knowledge.MaxQuestionRunes {
+				t.Errorf("CleanQuestion(%q) = %q: not valid UTF-8 within %d runes", tt.in, got, knowledge.MaxQuestionRunes)
+			}
+		})
+	}
+}
+
+// guideService answers from the embedded knowledge base through a real
+// index, with the embedded calibration. Building the index is the slow part
+// of these tests, so every test shares one read-only service.
+func guideService(t *testing.T) *knowledge.Service {
+	t.Helper()
+	svc, err := sharedGuideService()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+var sharedGuideService = sync.OnceValues(func() (*knowledge.Service, error) {
+	base, err := knowledge.Load(guide.FS())
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded knowledge base: %w", err)
+	}
+	cal, err := guide.Calibration()
+	if err != nil {
+		return nil, fmt.Errorf("read the embedded calibration: %w", err)
+	}
+	idx, err := index.Build(base)
+	if err != nil {
+		return nil, fmt.Errorf("build the index of the embedded knowledge base: %w", err)
+	}
+	return knowledge.NewService(base, idx, cal, nil), nil
+})
+
+func buildIndex(t *testing.T, base *knowledge.Base) *index.Index {
+	t.Helper()
+	idx, err := index.Build(base)
+	if err != nil {
+		t.Fatalf("build index: %v", err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return idx
+}
+
+func ids(es []*knowledge.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func matchIDs(ms []knowledge.Match) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
+	}
+	return out
+}
+
+func answer(t *testing.T, svc *knowledge.Service, q string) *knowledge.Answer {
+	t.Helper()
+	a, err := svc.Answer(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Answer(%q): %v", q, err)
+	}
+	return a
+}
+
+func TestServiceAnswersOnTopic(t *testing.T) {
+	svc := guideService(t)
+	tests := []struct {
+		question string
+		want     string
+	}{
+		{"why are my dots blurry", "blurry-dots"},
+		{"how deep should the pigment go", "pigment-depth"},
+		{"what is scalp micropigmentation", "what-is-smp"},
+		{"what's the difference between smp and a normal tattoo", "smp-vs-tattoo"},
+		{"my smp turned blue", "discoloration"},
+		{"can i get an mri after smp", "mri-and-blood-donation"},
+	}
+	for _, tt := range tests {
+		a := answer(t, svc, tt.question)
+		if !a.Answered || a.Best() == nil {
+			t.Errorf("Answer(%q).Answered = false (matches %q), want %s", tt.question, matchIDs(a.Matches), tt.want)
+			continue
+		}
+		if got := a.Best().ID; got != tt.want {
+			t.Errorf("Answer(%q).Best().ID = %q, want %q", tt.question, got, tt.want)
+		}
+		if a.Urgent {
+			t.Errorf("Answer(%q).Urgent = true, want false", tt.question)
+		}
+		if len(a.Sources) == 0 {
+			t.Errorf("Answer(%q).Sources is empty, want the sources of %s", tt.question, tt.want)
+		}
+	}
+}
+
+func TestServiceDeclinesOffTopic(t *testing.T) {
+	svc := guideService(t)
+	for _, q := range []string{
+		"How deep is the Mariana Trench?",
+		"bitcoin price",
+		"how long does a broken wrist take to heal",
+		"best pizza in town",
+	} {
+		a := answer(t, svc, q)
+		if a.Answered || a.Best() != nil {
+			t.Errorf("Answer(%q) answered with %q, want not answered", q, matchIDs(a.Matches))
+		}
+		if len(a.Matches) > 3 {
+			t.Errorf("Answer(%q) suggests %d topics, want at most 3", q, len(a.Matches))
+		}
+		if len(a.Checklist)+len(a.Related)+len(a.Sources) > 0 {
+			t.Errorf("Answer(%q) not answered but holds checklist %q, related %q, %d sources", q, ids(a.Checklist), ids(a.Related), len(a.Sources))
+		}
+	}
+}
+
+func TestServicePractitionerChecklist(t *testing.T) {
+	svc := guideService(t)
+	for _, q := range []string{
+		"how do i check a clinic",
+		"can a tattoo artist do smp",
+		"how do i choose a good smp practitioner",
+	} {
+		a := answer(t, svc, q)
+		if !a.Answered {
+			t.Errorf("Answer(%q).Answered = false, want the practitioner checklist", q)
+			continue
+		}
+		var steps []int
+		for _, e := range a.Checklist {
+			if e.Checklist != knowledge.PractitionerChecklist {
+				t.Errorf("Answer(%q).Checklist holds %s of checklist %q, want %q", q, e.ID, e.Checklist, knowledge.PractitionerChecklist)
+			}
+			steps = append(steps, e.Step)
+		}
+		if !slices.Equal(steps, []int{1, 2, 3}) {
+			t.Errorf("Answer(%q).Checklist steps = %v (%q), want [1 2 3]", q, steps, ids(a.Checklist))
+		}
+	}
+}
+
+func TestServiceUrgent(t *testing.T) {
+	svc := guideService(t)
+	for _, q := range []string{
+		"there's pus coming out of my dots",
+		"hives all over my scalp since my session",
+		"I think my smp is infected",
+		"fever and chills after my smp session",
+		// Words the index knows nothing about still get the urgent entries.
+		"my scalp is swollen and oozing",
+	} {
+		a := answer(t, svc, q)
+		if !a.Urgent || !a.Answered {
+			t.Errorf("Answer(%q) Urgent = %v, Answered = %v; want both true", q, a.Urgent, a.Answered)
+			continue
+		}
+		if best := a.Best(); best == nil || !slices.Contains(best.Tags, knowledge.UrgentTag) {
+			t.Errorf("Answer(%q).Matches = %q, want an entry tagged %q first", q, matchIDs(a.Matches), knowledge.UrgentTag)
+		}
+	}
+	if a := answer(t, svc, "why are my dots blurry"); a.Urgent {
+		t.Errorf("Answer(%q).Urgent = true, want false", "why are my dots blurry")
+	}
+}
+
+// TestServiceAnswerShape checks, over every question of the evaluation set,
+// what any answer promises: at most three related topics, none of them
+// already shown, a checklist in step order, and no source twice.
+func TestServiceAnswerShape(t *testing.T) {
+	svc := guideService(t)
+	cases := evalCases(t)
+	for _, c := range cases {
+		a := answer(t, svc, c.Question)
+		if !a.Answered {
+			continue
+		}
+		best := a.Best()
+		if len(a.Related) > 3 {
+			t.Errorf("Answer(%q).Related = %q, want at most 3", c.Question, ids(a.Related))
+		}
+		shown := map[string]bool{best.ID: true}
+		for _, e := range a.Checklist {
+			shown[e.ID] = true
+		}
+		seen := map[string]bool{}
+		for _, e := range a.Related {
+			if shown[e.ID] || seen[e.ID] {
+				t.Errorf("Answer(%q).Related = %q repeats %s (best %s, checklist %q)", c.Question, ids(a.Related), e.ID, best.ID, ids(a.Checklist))
+			}
+			seen[e.ID] = true
+		}
+		for i, e := range a.Checklist {
+			if e.Step != i+1 {
+				t.Errorf("Answer(%q).Checklist = %q: position %d is step %d", c.Question, ids(a.Checklist), i+1, e.Step)
+			}
+		}
+		urls := map[string]bool{}
+		for _, s := range a.Sources {
+			if urls[s.URL] {
+				t.Errorf("Answer(%q).Sources lists %s twice", c.Question, s.URL)
+			}
+			urls[s.URL] = true
+		}
+		for _, e := range append([]*knowledge.Entry{best}, a.Checklist...) {
+			for _, s := range e.Sources {
+				if !urls[s.URL] {
+					t.Errorf("Answer(%q).Sources lacks %s cited by %s", c.Question, s.URL, e.ID)
+				}
+			}
+		}
+	}
+}
+
+func evalCases(t *testing.T) []knowledge.EvalCase {
+	t.Helper()
+	f, err := guide.FS().Open(guide.EvalFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := knowledge.ReadEvalSet(f)
+	if err != nil {
+		t.Fatalf("read %s: %v", guide.EvalFile, err)
+	}
+	return cases
+}
+
+func TestServiceQuestionLimits(t *testing.T) {
+	svc := guideService(t)
+	for _, q := range []string{"", "   ", "\x00\t\n"} {
+		if _, err := svc.Answer(context.Background(), q); !errors.Is(err, knowledge.ErrEmptyQuestion) {
+			t.Errorf("Answer(%q) error = %v, want ErrEmptyQuestion", q, err)
+		}
+	}
+	long := strings.Repeat("why are my dots blurry ", 500)
+	a := answer(t, svc, long)
+	if !a.Truncated || utf8.RuneCountInString(a.Question) > knowledge.MaxQuestionRunes {
+		t.Errorf("Answer(%d-char question) Truncated = %v, Question %d runes; want true, at most %d", len(long), a.Truncated, utf8.RuneCountInString(a.Question), knowledge.MaxQuestionRunes)
+	}
+	if best := a.Best(); best == nil || best.ID != "blurry-dots" {
+		t.Errorf("Answer(%d-char question about blurry dots).Matches = %q, want blurry-dots first", len(long), matchIDs(a.Matches))
+	}
+}
+
+// smallBase is a knowledge base of two entries, both matching "care cost",
+// whose ids start with prefix.
+func smallBase(t *testing.T, prefix string) *knowledge.Base {
+	t.Helper()
+	entry := func(id, title, body string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(lines("---", "id: "+id, "title: "+title, "kind: explanation",
+			"questions:", "  - how much does "+title+" cost", "---", body))}
+	}
+	b, err := knowledge.Load(fstest.MapFS{
+		"entries/" + prefix + "-care.md": entry(prefix+"-care", "care", "Care is needed. It has a cost."),
+		"entries/" + prefix + "-cost.md": entry(prefix+"-cost", "cost", "The cost of care varies."),
+	})
+	if err != nil {
+		t.Fatalf("load base %s: %v", prefix, err)
+	}
+	return b
+}
+
+func TestServiceUpdateIsAtomic(t *testing.T) {
+	baseA, baseB := smallBase(t, "alpha"), smallBase(t, "beta")
+	idxA, idxB := buildIndex(t, baseA), buildIndex(t, baseB)
+	svc := knowledge.NewService(baseA, idxA, knowledge.Calibration{}, nil)
+
+	const readers, questions, updates = 4, 200, 200
+	var wg sync.WaitGroup
+	for r := range readers {
+		wg.Go(func() {
+			for i := range questions {
+				q := "care cost"
+				a, err := svc.Answer(context.Background(), q)
+				if err != nil {
+					t.Errorf("reader %d: Answer(%q) #%d during Update: %v", r, q, i, err)
+					return
+				}
+				got := matchIDs(a.Matches)
+				if len(got) != 2 || prefix(got[0]) != prefix(got[1]) {
+					t.Errorf("reader %d: Answer(%q) #%d during Update = %q, want both entries of one base", r, q, i, got)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range updates {
+			if i%2 == 0 {
+				svc.Update(baseB, idxB)
+			} else {
+				svc.Update(baseA, idxA)
+			}
+		}
+	})
+	wg.Wait()
+
+	svc.Update(baseB, idxB)
+	a := answer(t, svc, "care cost")
+	if got := matchIDs(a.Matches); len(got) == 0 || !strings.HasPrefix(got[0], "beta-") {
+		t.Errorf("Answer(%q) after Update(beta) = %q, want beta entries", "care cost", got)
+	}
+	if svc.Base() != baseB {
+		t.Errorf("Base() after Update(beta) is not the beta base")
+	}
+	if _, ok := svc.Entry("alpha-care"); ok {
+		t.Errorf("Entry(%q) after Update(beta) found the old entry", "alpha-care")
+	}
+}
+
+func TestServiceSuggest(t *testing.T) {
+	svc := guideService(t)
+	tests := []struct {
+		partial string
+		n       int
+	}{
+		{"dots", 3},
+		{"dots", 100},
+		{"Blurry DOTS", 10},
+		{"smp tattoo", 5},
+		{"pig", 4},
+		{"zzzz", 5},
+		{"dots", 0},
+	}
+	for _, tt := range tests {
+		got := svc.Suggest(tt.partial, tt.n)
+		if len(got) > tt.n {
+			t.Errorf("Suggest(%q, %d) = %d suggestions, want at most %d", tt.partial, tt.n, len(got), tt.n)
+		}
+		for _, s := range got {
+			for _, w := range strings.Fields(strings.ToLower(tt.partial)) {
+				if !strings.Contains(strings.ToLower(s.Text), w) {
+					t.Errorf("Suggest(%q, %d) offers %q, which lacks %q", tt.partial, tt.n, s.Text, w)
+				}
+			}
+			if _, ok := svc.Entry(s.EntryID); !ok {
+				t.Errorf("Suggest(%q, %d) offers %q leading to unknown entry %q", tt.partial, tt.n, s.Text, s.EntryID)
+			}
+		}
+	}
+	if got := svc.Suggest("dots", 100); len(got) < 5 {
+		t.Errorf("Suggest(%q, 100) = %d suggestions, want the many phrasings about dots", "dots", len(got))
+	}
+	// An empty partial offers topic titles.
+	got := svc.Suggest("", 100)
+	if want := len(svc.Base().Entries()); len(got) != want {
+		t.Errorf("Suggest(\"\", 100) = %d suggestions, want one title per entry (%d)", len(got), want)
+	}
+	for _, s := range got {
+		if e, _ := svc.Entry(s.EntryID); e == nil || e.Title != s.Text {
+			t.Errorf("Suggest(\"\", 100) offers %q for %s, want its title", s.Text, s.EntryID)
+		}
+	}
+}
+
+func TestServiceFeedback(t *testing.T) {
+	var logged bytes.Buffer
+	base := smallBase(t, "alpha")
+	svc := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{}, slog.New(slog.NewTextHandler(&logged, nil)))
+	ctx := context.Background()
+	if err := svc.Feedback(ctx, "no-such-entry", true); err == nil {
+		t.Errorf("Feedback(%q) = nil, want an error", "no-such-entry")
+	}
+	if err := svc.Feedback(ctx, "alpha-care", false); err != nil {
+		t.Errorf("Feedback(%q) = %v, want nil", "alpha-care", err)
+	}
+	if got := logged.String(); !strings.Contains(got, "entry=alpha-care") || !strings.Contains(got, "helpful=false") {
+		t.Errorf("Feedback(%q, false) logged %q, want the entry and helpful=false", "alpha-care", got)
+	}
+	if strings.Contains(logged.String(), "no-such-entry") {
+		t.Errorf("Feedback on an unknown entry was logged: %q", logged.String())
+	}
+}
+
+func TestServiceTopicsAndChecklist(t *testing.T) {
+	svc := guideService(t)
+	topics := svc.Topics()
+	for i, e := range topics {
+		if e.Kind != knowledge.Explanation {
+			t.Errorf("Topics() holds %s of kind %s, want only explanations", e.ID, e.Kind)
+		}
+		if i > 0 && topics[i-1].Title > e.Title {
+			t.Errorf("Topics() not sorted by title: %q before %q", topics[i-1].Title, e.Title)
+		}
+	}
+	var steps []string
+	for _, e := range svc.Checklist() {
+		steps = append(steps, fmt.Sprintf("%d:%s", e.Step, e.ID))
+	}
+	if want := []string{"1:checklist-training", "2:checklist-reputation", "3:checklist-comfort"}; !slices.Equal(steps, want) {
+		t.Errorf("Checklist() = %q, want %q", steps, want)
+	}
+}
+
+func prefix(id string) string {
+	p, _, _ := strings.Cut(id, "-")
+	return p
+}

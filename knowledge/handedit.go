@@ -1,0 +1,105 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+)
+
+// reconcile records the files edited by hand since the log last wrote them.
+// A valid edit becomes a change by HandEdit; an invalid one is skipped and its
+// problems kept for Problems, while the log's version keeps serving. Edits
+// that only make sense together (a new entry and another relating to it) are
+// accepted together. The caller holds the lock and has caught up.
+func (s *Store) reconcile(ctx context.Context) error {
+	disk, err := s.readDisk()
+	if err != nil {
+		return err
+	}
+	edits := map[string]Record{}
+	rejected := map[string]rejection{}
+	for p, text := range disk {
+		key := keyOf(p)
+		if p != SynonymsFile && !ValidID(key) {
+			rejected[p] = rejection{text: text, problems: []Problem{{File: p, Msg: fmt.Sprintf("file name %q is not a valid entry id: use lowercase letters, digits and single hyphens", path.Base(p))}}}
+			continue
+		}
+		if r := s.latest[key]; !present(r) || r.Text != text {
+			edits[key] = Record{Author: HandEdit, Op: opFor(key), ID: key, Text: text}
+		}
+	}
+	for key, r := range s.latest {
+		if _, ok := disk[keyPath(key)]; !ok && present(r) {
+			if key == SynonymsFile {
+				edits[key] = Record{Author: HandEdit, Op: OpSynonyms, ID: key}
+			} else {
+				edits[key] = Record{Author: HandEdit, Op: OpRemove, ID: key}
+			}
+		}
+	}
+	accepted := acceptable(edits, s.validate)
+	for _, r := range accepted {
+		delete(edits, r.ID)
+	}
+	for key, r := range edits {
+		// Report each skipped file with the problems it has on its own.
+		err := s.validate(append(append([]Record(nil), accepted...), r))
+		if err == nil {
+			continue
+		}
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		ps := ve.Problems
+		if r.Op == OpRemove {
+			ps = append([]Problem{{File: keyPath(key), Msg: "removed by hand, but the knowledge base needs it"}}, ps...)
+		}
+		rejected[keyPath(key)] = rejection{text: r.Text, problems: ps}
+	}
+	changedRejects := len(rejected) != len(s.rejected)
+	for p, r := range rejected {
+		if old, ok := s.rejected[p]; !ok || old.text != r.text {
+			changedRejects = true
+		}
+	}
+	s.rejected = rejected
+	if len(accepted) > 0 {
+		_, err := s.commit(ctx, accepted)
+		return err
+	}
+	if changedRejects && s.view.Load() != nil {
+		return s.rebuild()
+	}
+	return nil
+}
+
+// acceptable picks the largest set of edits that valid accepts together:
+// all of them if it can, else, repeatedly, each one that is valid with those
+// already picked.
+func acceptable(edits map[string]Record, valid func([]Record) error) []Record {
+	var all []Record
+	for _, k := range sortedKeys(edits) {
+		all = append(all, edits[k])
+	}
+	if len(all) == 0 || valid(all) == nil {
+		return all
+	}
+	var picked []Record
+	left := all
+	for progress := true; progress; {
+		progress = false
+		var rest []Record
+		for _, r := range left {
+			if valid(append(append([]Record(nil), picked...), r)) == nil {
+				picked = append(picked, r)
+				progress = true
+			} else {
+				rest = append(rest, r)
+			}
+		}
+		left = rest
+	}
+	return picked
+}

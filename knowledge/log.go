@@ -1,0 +1,62 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Op is what a log record does to the knowledge base.
+type Op string
+
+// The operations of the log.
+const (
+	// OpPut adds or replaces an entry with Text.
+	OpPut Op = "put"
+	// OpRemove removes an entry; its history stays in the log.
+	OpRemove Op = "remove"
+	// OpSynonyms replaces synonyms.txt with Text.
+	OpSynonyms Op = "synonyms"
+)
+
+// Record is one revision of the knowledge base: who changed which file, and
+// the file's whole new text, so that any revision can be restored from the
+// log alone.
+type Record struct {
+	// Rev numbers the records of a log 1, 2, 3 … without gaps.
+	Rev int64 `json:"rev"`
+	// Batch, when set, is the revision of the last record written together
+	// with this one. A log whose final batch is incomplete was torn by a
+	// crash, and the batch is dropped as a whole.
+	Batch  int64     `json:"batch,omitempty"`
+	Time   time.Time `json:"time"`
+	Author string    `json:"author"`
+	Op     Op        `json:"op"`
+	// ID is the entry's id, or SynonymsFile for OpSynonyms.
+	ID   string `json:"id"`
+	Text string `json:"text,omitempty"`
+	// Upstream is set when Text is the embedded default's, written by the
+	// first run or by a sync.
+	Upstream bool `json:"upstream,omitempty"`
+	// Note says why a change was made, such as "undo of revision 12".
+	Note string `json:"note,omitempty"`
+}
+
+// Live reports whether the record leaves its file in the knowledge base; the
+// zero Record, for a file that never existed, does not.
+func (r Record) Live() bool { return r.Op == OpPut || r.Op == OpSynonyms }
+
+// Log is the ordered, append-only history of a knowledge base. The data
+// directory keeps it in a file (FileLog); a shared engine can carry it so that
+// several replicas follow one knowledge base.
+type Log interface {
+	// Since returns the records after revision rev, oldest first.
+	Since(ctx context.Context, rev int64) ([]Record, error)
+	// Append writes recs as one batch, numbered from head+1, if head is still
+	// the newest revision; otherwise it writes nothing and returns
+	// ErrHeadMoved. It returns the records as written.
+	Append(ctx context.Context, head int64, recs ...Record) ([]Record, error)
+}
+
+// ErrHeadMoved is returned by Log.Append when another writer appended first.
+var ErrHeadMoved = errors.New("the log has moved on")

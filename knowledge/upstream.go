@@ -1,0 +1,88 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+)
+
+// Upstream is a file of the embedded default that is new or has changed since
+// the data directory last took it (when it was seeded, or by Merge).
+type Upstream struct {
+	// ID is the entry's id, or SynonymsFile.
+	ID string
+	// New is set for a file the data directory never had from upstream.
+	New bool
+	// Edited is set when moderators changed or removed the local copy since
+	// it was last taken from upstream: merging replaces their version.
+	Edited bool
+	// Text is the upstream text.
+	Text string
+}
+
+// Upstream lists the files of fsys, the embedded default, that are new or
+// changed since the data directory last took them, by id.
+func (s *Store) Upstream(ctx context.Context, fsys fs.FS) ([]Upstream, error) {
+	texts, err := readKB(fsys)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.log.Since(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]string{} // the last upstream text recorded, by key
+	latest := map[string]Record{}
+	for _, r := range all {
+		if r.Upstream {
+			taken[r.ID] = r.Text
+		}
+		latest[r.ID] = r
+	}
+	var out []Upstream
+	for _, p := range sortedKeys(texts) {
+		key, text := keyOf(p), texts[p]
+		last, seen := taken[key]
+		if seen && last == text {
+			continue
+		}
+		cur := latest[key]
+		out = append(out, Upstream{
+			ID:     key,
+			New:    !seen,
+			Edited: seen && (!present(cur) || cur.Text != last) || !seen && present(cur),
+			Text:   text,
+		})
+	}
+	return out, nil
+}
+
+// Merge takes the upstream version of each of ids from fsys, in one batch
+// validated as a whole, and returns the records written.
+func (s *Store) Merge(ctx context.Context, author string, fsys fs.FS, ids ...string) ([]Record, error) {
+	ups, err := s.Upstream(ctx, fsys)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]Upstream{}
+	for _, u := range ups {
+		byID[u.ID] = u
+	}
+	var recs []Record
+	for _, id := range ids {
+		u, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("%s has no upstream change to merge: %w", id, ErrNotFound)
+		}
+		recs = append(recs, Record{Author: author, Op: opFor(id), ID: id, Text: u.Text, Upstream: true, Note: "sync from the embedded default"})
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("name the entries to merge: %w", ErrNoChange)
+	}
+	return s.change(ctx, func() ([]Record, error) {
+		if err := s.validate(recs); err != nil {
+			return nil, err
+		}
+		return recs, nil
+	})
+}

@@ -1,0 +1,55 @@
+package knowledge_test
+
+import (
+	"testing"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+func TestIsUrgent(t *testing.T) {
+	tests := []struct {
+		question string
+		want     bool
+	}{
+		// People describing their own symptoms.
+		{"there's pus coming out of my dots", true},
+		{"hives all over my scalp since my session", true},
+		{"I think my smp is infected", true},
+		{"I’m having a reaction to my smp", true},
+		{"my scalp is red and swollen 3 days after smp", true},
+		{"fever and chills after my smp session", true},
+		{"my face is swelling up after smp", true},
+		{"my head is hot to the touch and oozing", true},
+		{"yellow crust on my hairline since the treatment", true},
+		{"red streaks spreading from my hairline", true},
+		{"can't breathe properly after smp, lips swollen", true},
+		{"my girlfriend got smp and now her scalp has pus", true},
+		{"im allergic to the ink i think, my scalp is itchy and red bumps", true},
+		{"what should i do, there is pus coming from my scalp", true},
+		{"THERE IS PUS IN MY DOTS", true},
+
+		// General questions, worries about the future, and other subjects.
+		{"what are the signs of infection", false},
+		{"what does an infected smp look like", false},
+		{"how do I know if my smp is infected", false},
+		{"what are the symptoms of an allergic reaction to smp pigment", false},
+		{"can smp cause an allergic reaction", false},
+		{"is there a risk of allergy with smp pigment", false},
+		{"will I get an infection from smp", false},
+		{"should I get a patch test if I have allergies", false},
+		{"how do I prevent infection after smp", false},
+		{"how do i avoid a rash after smp", false},
+		{"my dog has an ear infection", false},
+		{"is it normal to have redness after smp", false},
+		{"what is the healing timeline", false},
+		{"my dots are blurry", false},
+		{"is smp safe", false},
+		{"bitcoin price", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := knowledge.IsUrgent(tt.question); got != tt.want {
+			t.Errorf("IsUrgent(%q) = %v, want %v", tt.question, got, tt.want)
+		}
+	}
+}

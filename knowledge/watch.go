@@ -1,0 +1,103 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// Timing of Watch. A search never takes longer than searchTimeout, so an
+// index replaced retireAfter ago is no longer read by anyone and can be
+// closed.
+const (
+	PollInterval = 250 * time.Millisecond
+	retireAfter  = 30 * searchTimeout
+)
+
+// Watch keeps svc answering from the store's newest knowledge base until ctx
+// ends. It looks at the data directory every PollInterval, so that changes
+// made through this store, by other processes and by hand all serve within a
+// second; for each new revision it builds an index with build and swaps both
+// in at once with svc.Update. Hand-edited files that fail validation are
+// logged and skipped. Watch returns nil when ctx ends.
+func (s *Store) Watch(ctx context.Context, svc *Service, build func(*Base) (Index, error), log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	type retired struct {
+		c   io.Closer
+		due time.Time
+	}
+	var (
+		old      []retired
+		last     string
+		reported []Problem
+		tick     = time.NewTicker(PollInterval)
+	)
+	defer tick.Stop()
+	defer func() {
+		for _, r := range old {
+			r.c.Close()
+		}
+	}()
+	for {
+		if fp := s.fingerprint(); fp != last {
+			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+				log.ErrorContext(ctx, "reload knowledge base", "dir", s.dir, "err", err)
+			}
+			last = fp
+		}
+		if ps := s.Problems(); !slices.Equal(ps, reported) {
+			for _, p := range ps {
+				log.WarnContext(ctx, "skipping invalid file; its last good version keeps serving", "problem", p.String())
+			}
+			reported = ps
+		}
+		if base, head := s.Base(); base != svc.Base() {
+			idx, err := build(base)
+			if err != nil {
+				log.ErrorContext(ctx, "index knowledge base", "revision", head, "err", err)
+			} else {
+				prev := svc.swap(base, idx)
+				log.InfoContext(ctx, "knowledge base updated", "revision", head, "entries", len(base.Entries()))
+				if c, ok := prev.(io.Closer); ok {
+					old = append(old, retired{c, time.Now().Add(retireAfter)})
+				}
+			}
+		}
+		for len(old) > 0 && time.Now().After(old[0].due) {
+			old[0].c.Close()
+			old = old[1:]
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case <-s.changed:
+		}
+	}
+}
+
+// fingerprint sums up the names, sizes and modification times of the data
+// directory's files, to notice any change cheaply.
+func (s *Store) fingerprint() string {
+	var b []byte
+	add := func(dir string) {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			info, err := e.Info()
+			if err != nil || e.IsDir() {
+				continue
+			}
+			b = fmt.Appendf(b, "%s %d %d\n", e.Name(), info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	add(s.dir)
+	add(filepath.Join(s.dir, EntriesDir))
+	return string(b)
+}
