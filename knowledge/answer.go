@@ -216,11 +216,30 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		a.Matches = suggestions(a.Matches)
 		return a, nil
 	}
-	best := a.Matches[0].Entry
-	a.Checklist = snap.base.checklistFor(best)
-	a.Related = snap.base.related(best, a.Checklist, a.Matches[1:])
-	a.Sources = sourcesOf(append([]*Entry{best}, a.Checklist...))
+	snap.base.complete(a)
 	return a, nil
+}
+
+// complete fills in what an answer with its best match shows besides it: the
+// checklist that applies, related topics and sources.
+func (b *Base) complete(a *Answer) {
+	best := a.Matches[0].Entry
+	a.Checklist = b.checklistFor(best)
+	a.Related = b.related(best, a.Checklist, a.Matches[1:])
+	a.Sources = sourcesOf(append([]*Entry{best}, a.Checklist...))
+}
+
+// Show returns the answer that presents one entry, as when someone picks a
+// topic: the entry with its checklist, related topics and sources.
+func (s *Service) Show(id string) (*Answer, bool) {
+	base := s.Base()
+	e, ok := base.Entry(id)
+	if !ok {
+		return nil, false
+	}
+	a := &Answer{Question: e.Title, Answered: true, Matches: []Match{{Entry: e}}}
+	base.complete(a)
+	return a, true
 }
 
 // UrgentTag marks the entries that answer someone describing signs of

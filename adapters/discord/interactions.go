@@ -173,7 +173,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		b.respond(ctx, s, i, renderTopics(b.svc.Topics()), true, false)
 		return
 	}
-	e, ok := b.svc.Entry(id)
+	shown, ok := b.svc.Show(id)
 	if !ok {
 		b.respond(ctx, s, i, notice(staleButtonText), true, false)
 		return
@@ -184,7 +184,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 	}
 	switch act {
 	case actionShow:
-		b.respond(ctx, s, i, renderAnswer(entryAnswer(b.svc, e)), true, false)
+		b.respond(ctx, s, i, renderAnswer(shown), true, false)
 	case actionFeedback:
 		reply := thanksHelpful
 		if !helpful {
@@ -196,21 +196,6 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		}
 		b.respond(ctx, s, i, notice(reply), true, false)
 	}
-}
-
-// entryAnswer is the answer that shows one entry: its checklist when it is a
-// step of one, and up to three of its related entries.
-func entryAnswer(svc *knowledge.Service, e *knowledge.Entry) *knowledge.Answer {
-	a := &knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: e}}, Sources: e.Sources}
-	if e.Kind == knowledge.Checklist {
-		a.Checklist = svc.Base().Checklist(e.Checklist)
-	}
-	for _, id := range e.Related {
-		if r, ok := svc.Entry(id); ok && len(a.Related) < maxRelated {
-			a.Related = append(a.Related, r)
-		}
-	}
-	return a
 }
 
 // option returns the value of the named option, or nil.

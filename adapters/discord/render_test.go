@@ -56,7 +56,7 @@ func TestRenderGolden(t *testing.T) {
 			Matches: []knowledge.Match{{Entry: entry("pigment-depth")}, {Entry: entry("what-is-smp")}},
 		})},
 		{"not-covered-nothing", renderAnswer(&knowledge.Answer{})},
-		{"answer-long", renderAnswer(entryAnswer(testService(t, nil), entry("aftercare-encyclopedia")))},
+		{"answer-long", renderAnswer(show(t, testService(t, nil), "aftercare-encyclopedia"))},
 		{"checklist", renderChecklist(steps)},
 		{"checklist-missing", renderChecklist(nil)},
 		{"topics", renderTopics(base.Entries())},
@@ -311,4 +311,14 @@ func customIDs(msgs []message) []string {
 		}
 	}
 	return ids
+}
+
+// show returns the answer that presents entry id.
+func show(t *testing.T, svc *knowledge.Service, id string) *knowledge.Answer {
+	t.Helper()
+	a, ok := svc.Show(id)
+	if !ok {
+		t.Fatalf("Show(%q): no such entry", id)
+	}
+	return a
 }
