@@ -13,12 +13,13 @@ import (
 )
 
 func ask(ctx context.Context, e env, args []string) error {
-	flags := newFlags(e, "ask", `bot ask [--json] [--kb DIR] [QUESTION]
+	flags := newFlags(e, "ask", `bot ask [--json] [--kb DIR | --data DIR] [QUESTION]
 
 Answers QUESTION. With --json it prints one JSON object; with --json and no
 QUESTION it answers each line of standard input, one JSON object per line.`)
 	asJSON := flags.Bool("json", false, "print JSON instead of text")
-	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
+	dir := flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
+	data := flags.String("data", e.getenv(envDataDir), "answer from the data `directory` and record its gaps; "+envDataDir)
 	if err := parse(flags, args); err != nil {
 		return err
 	}
@@ -27,10 +28,12 @@ QUESTION it answers each line of standard input, one JSON object per line.`)
 		fmt.Fprintln(e.stderr, "bot ask: give a question, for example: bot ask \"how deep should the pigment go?\"")
 		return errUsage
 	}
-	svc, err := newService(*dir, nil, nil)
+	kb, err := openService(ctx, *dir, *data, nil)
 	if err != nil {
 		return err
 	}
+	defer kb.close()
+	svc := kb.svc
 	if !*asJSON {
 		a, err := svc.Answer(ctx, question)
 		if err != nil {

@@ -2,25 +2,38 @@ package main
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"os"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/smpbot/bot/adapters/console"
+	"github.com/smpbot/bot/knowledge"
 )
 
 func chat(ctx context.Context, e env, args []string) error {
-	flags := newFlags(e, "chat", `bot chat [--kb DIR]
+	flags := newFlags(e, "chat", `bot chat [--kb DIR | --data DIR]
 
 Answers questions typed on the console, one per line. From a pipe it answers
-each line and exits at the end of input.`)
-	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
+each line and exits at the end of input. With a data directory, changes to it
+are live and unanswered questions are recorded as gaps.`)
+	dir := flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
+	data := flags.String("data", e.getenv(envDataDir), "answer from the data `directory`, live; "+envDataDir)
 	if err := parse(flags, args); err != nil {
 		return err
 	}
-	svc, err := newService(*dir, nil, nil)
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	kb, err := openService(ctx, *dir, *data, log)
 	if err != nil {
 		return err
 	}
-	return console.Chat(ctx, svc, e.stdin, e.stdout, isTerminal(e.stdin))
+	ctx, stop := context.WithCancel(ctx)
+	var g errgroup.Group
+	g.Go(func() error { return kb.watch(ctx, log) })
+	err = console.Chat(knowledge.WithPlatform(ctx, "console"), kb.svc, e.stdin, e.stdout, isTerminal(e.stdin))
+	stop()
+	return errors.Join(err, g.Wait())
 }
 
 // isTerminal reports whether r is an interactive terminal, so that the console

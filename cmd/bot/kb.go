@@ -3,86 +3,424 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
 )
 
-const kbUsage = `bot kb lint [DIR]   check a knowledge base (default: the embedded one)
-bot kb list [--kb DIR]       list the entries
-bot kb show [--kb DIR] ID    print an entry's source text`
+const kbUsage = `bot kb lint [DIR]              check a knowledge base (default: the embedded one)
+bot kb list [--kb DIR | --data DIR]     list the entries
+bot kb show [--kb DIR | --data DIR] ID  print an entry's source text (ID may be synonyms.txt)
 
-func kb(_ context.Context, e env, args []string) error {
+Moderating the data directory (--data DIR, else $BOT_DATA_DIR, else
+$XDG_DATA_HOME/smp-bot or ~/.local/share/smp-bot; --author defaults to $USER):
+bot kb add FILE                add an entry
+bot kb edit [--rev N] FILE     replace an entry, or synonyms.txt; the base revision
+                               is the "kb revision" line bot kb show printed, or --rev
+bot kb rm [--rev N] ID         remove an entry (history keeps it)
+bot kb question [--rev N] ID QUESTION
+                               add an alternate question (closes its gap)
+bot kb history ID              list an entry's revisions
+bot kb undo [--rev N] ID       restore the revision before the newest
+bot kb revert [--rev N] ID REVISION
+                               restore an entry as it was at REVISION
+bot kb gaps                    questions nobody got an answer to
+bot kb feedback                👍 and 👎 per entry, and the questions that got 👎
+bot kb export [FILE]           the whole knowledge base as one file (default: stdout)
+bot kb import FILE             replace the knowledge base with an export ("-": stdin)
+bot kb sync [--apply ID...]    show (or merge) embedded default entries that are new
+                               or changed upstream`
+
+// kbCommand is a subcommand of bot kb.
+type kbCommand struct {
+	e      env
+	flags  *flag.FlagSet
+	kbDir  *string
+	data   *string
+	author *string
+	rev    *int64
+	apply  *bool
+}
+
+func kb(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintf(e.stderr, "Usage:\n%s\n", kbUsage)
 		return errUsage
 	}
 	sub, rest := args[0], args[1:]
-	flags := newFlags(e, "kb "+sub, kbUsage)
-	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
-	if err := parse(flags, rest); err != nil {
+	c := kbCommand{e: e, flags: newFlags(e, "kb "+sub, kbUsage)}
+	c.kbDir = c.flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
+	c.data = c.flags.String("data", "", "data `directory` (default: $"+envDataDir+", else $XDG_DATA_HOME/smp-bot)")
+	c.author = c.flags.String("author", e.getenv("USER"), "`name` recorded in the history (default: $USER)")
+	c.rev = c.flags.Int64("rev", 0, "the `revision` the change is based on (default: for edit, the file's kb revision line; else the newest)")
+	c.apply = c.flags.Bool("apply", false, "kb sync: merge the named entries")
+	if err := parse(c.flags, rest); err != nil {
 		return err
 	}
 	switch sub {
 	case "lint":
-		if flags.NArg() > 1 {
-			return fmt.Errorf("kb lint takes one directory, got %d", flags.NArg())
-		}
-		if flags.NArg() == 1 {
-			*dir = flags.Arg(0)
-		}
-		base, err := loadBase(*dir)
-		var ve *knowledge.ValidationError
-		if errors.As(err, &ve) {
-			fmt.Fprintln(e.stdout, ve.Error())
-			return fmt.Errorf("%d problem(s) in the knowledge base", len(ve.Problems))
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "ok: %d entries, %d synonym groups, %d phrases\n",
-			len(base.Entries()), len(base.Synonyms().Groups), len(base.Synonyms().Phrases))
-		return nil
+		return c.lint()
 	case "list":
-		base, err := loadBase(*dir)
-		if err != nil {
-			return err
-		}
-		for _, en := range base.Entries() {
-			fmt.Fprintf(e.stdout, "%-28s %-11s %s\n", en.ID, en.Kind, en.Title)
-		}
-		return nil
+		return c.list(ctx)
 	case "show":
-		if flags.NArg() != 1 {
-			return fmt.Errorf("kb show takes one entry id")
-		}
-		base, err := loadBase(*dir)
-		if err != nil {
-			return err
-		}
-		en, ok := base.Entry(flags.Arg(0))
-		if !ok {
-			return fmt.Errorf("no entry with id %q", flags.Arg(0))
-		}
-		data, err := readSource(*dir, en)
-		if err != nil {
-			return err
-		}
-		_, err = e.stdout.Write(data)
-		return err
+		return c.show(ctx)
+	case "add", "edit", "rm", "question", "undo", "revert":
+		return c.change(ctx, sub)
+	case "history", "gaps", "feedback", "export", "import", "sync":
+		return c.moderate(ctx, sub)
 	default:
 		fmt.Fprintf(e.stderr, "bot: unknown kb command %q\nUsage:\n%s\n", sub, kbUsage)
 		return errUsage
 	}
 }
 
-// readSource returns the file an entry was loaded from.
-func readSource(dir string, en *knowledge.Entry) ([]byte, error) {
-	if dir == "" {
-		return fs.ReadFile(guide.FS(), en.File)
+func (c kbCommand) lint() error {
+	if c.flags.NArg() > 1 {
+		return fmt.Errorf("kb lint takes one directory, got %d", c.flags.NArg())
 	}
-	return os.ReadFile(dir + "/" + en.File)
+	dir := *c.kbDir
+	if c.flags.NArg() == 1 {
+		dir = c.flags.Arg(0)
+	}
+	base, err := loadBase(dir)
+	var ve *knowledge.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Fprintln(c.e.stdout, ve.Error())
+		return fmt.Errorf("%d problem(s) in the knowledge base", len(ve.Problems))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.e.stdout, "ok: %d entries, %d synonym groups, %d phrases\n",
+		len(base.Entries()), len(base.Synonyms().Groups), len(base.Synonyms().Phrases))
+	return nil
+}
+
+// readStore opens the data directory for a reading command, or returns nil
+// when --kb or nothing names one: those read the read-only or embedded base.
+func (c kbCommand) readStore(ctx context.Context) (*knowledge.Store, error) {
+	dir := *c.data
+	if dir == "" && *c.kbDir == "" {
+		dir = c.e.getenv(envDataDir)
+	}
+	if dir == "" || *c.kbDir != "" {
+		return nil, nil
+	}
+	return openStore(ctx, dir, c.e.stderr)
+}
+
+// store opens the data directory for a moderation command.
+func (c kbCommand) store(ctx context.Context) (*knowledge.Store, error) {
+	if *c.kbDir != "" {
+		return nil, fmt.Errorf("--kb is read-only: moderate a data directory with --data")
+	}
+	dir, err := dataDir(c.e, *c.data)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, dir, c.e.stderr)
+}
+
+func (c kbCommand) list(ctx context.Context) error {
+	s, err := c.readStore(ctx)
+	if err != nil {
+		return err
+	}
+	var base *knowledge.Base
+	if s != nil {
+		defer s.Close()
+		base, _ = s.Base()
+	} else if base, err = loadBase(*c.kbDir); err != nil {
+		return err
+	}
+	for _, en := range base.Entries() {
+		fmt.Fprintf(c.e.stdout, "%-28s %-11s %s\n", en.ID, en.Kind, en.Title)
+	}
+	return nil
+}
+
+func (c kbCommand) show(ctx context.Context) error {
+	if c.flags.NArg() != 1 {
+		return fmt.Errorf("kb show takes one entry id")
+	}
+	id := c.flags.Arg(0)
+	s, err := c.readStore(ctx)
+	if err != nil {
+		return err
+	}
+	if s != nil {
+		defer s.Close()
+		text, rev, err := s.Source(id)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(c.e.stdout, knowledge.WithRevision(text, rev))
+		return err
+	}
+	base, err := loadBase(*c.kbDir)
+	if err != nil {
+		return err
+	}
+	en, ok := base.Entry(id)
+	if !ok {
+		return fmt.Errorf("no entry with id %q", id)
+	}
+	var data []byte
+	if *c.kbDir == "" {
+		data, err = fs.ReadFile(guide.FS(), en.File)
+	} else {
+		data, err = os.ReadFile(filepath.Join(*c.kbDir, en.File))
+	}
+	if err != nil {
+		return err
+	}
+	_, err = c.e.stdout.Write(data)
+	return err
+}
+
+// args checks the number of arguments of a subcommand.
+func (c kbCommand) args(sub string, n int, what string) error {
+	if c.flags.NArg() != n {
+		fmt.Fprintf(c.e.stderr, "bot: kb %s takes %s\nUsage:\n%s\n", sub, what, kbUsage)
+		return errUsage
+	}
+	return nil
+}
+
+// base returns the revision a change of id is based on: --rev, else the
+// newest, which makes the change unconditional.
+func (c kbCommand) base(s *knowledge.Store, id string) int64 {
+	if *c.rev != 0 {
+		return *c.rev
+	}
+	_, rev, _ := s.Source(id)
+	return rev
+}
+
+// change runs a subcommand that writes to the data directory.
+func (c kbCommand) change(ctx context.Context, sub string) error {
+	want := map[string]struct {
+		n    int
+		what string
+	}{
+		"add": {1, "a FILE"}, "edit": {1, "a FILE"}, "rm": {1, "an entry ID"},
+		"question": {2, "an entry ID and a QUESTION"}, "undo": {1, "an entry ID"},
+		"revert": {2, "an entry ID and a REVISION"},
+	}[sub]
+	n := c.flags.NArg()
+	if sub == "question" && n > 2 {
+		n = 2 // an unquoted question arrives as several arguments
+	}
+	if n != want.n {
+		return c.args(sub, want.n, want.what)
+	}
+	if *c.author == "" {
+		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+	}
+	s, err := c.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	arg := c.flags.Arg(0)
+	var r knowledge.Record
+	switch sub {
+	case "add", "edit":
+		r, err = c.put(ctx, s, sub, arg)
+	case "rm":
+		r, err = s.Remove(ctx, *c.author, arg, c.base(s, arg))
+	case "question":
+		q := strings.Join(c.flags.Args()[1:], " ")
+		r, err = s.AddQuestion(ctx, *c.author, arg, q, c.base(s, arg))
+	case "undo":
+		r, err = s.Undo(ctx, *c.author, arg, c.base(s, arg))
+	case "revert":
+		rev, perr := strconv.ParseInt(c.flags.Arg(1), 10, 64)
+		if perr != nil {
+			return fmt.Errorf("kb revert: %q is not a revision number", c.flags.Arg(1))
+		}
+		r, err = s.Revert(ctx, *c.author, arg, rev, c.base(s, arg))
+	}
+	if ce, ok := errors.AsType[*knowledge.ConflictError](err); ok {
+		return c.conflict(ce)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.e.stdout, "revision %d: %s %s\n", r.Rev, r.Op, r.ID)
+	return nil
+}
+
+// put adds or edits an entry, or replaces the synonyms, from a file.
+func (c kbCommand) put(ctx context.Context, s *knowledge.Store, sub, file string) (knowledge.Record, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return knowledge.Record{}, err
+	}
+	text, rev, marked := knowledge.CutRevision(string(data))
+	switch {
+	case sub == "add":
+		rev = 0
+	case *c.rev != 0:
+		rev = *c.rev
+	case !marked:
+		return knowledge.Record{}, fmt.Errorf("kb edit: %s has no \"kb revision\" line; start from the output of bot kb show, or name the revision you edited with --rev", file)
+	}
+	if filepath.Base(file) == knowledge.SynonymsFile {
+		return s.SetSynonyms(ctx, *c.author, text, rev)
+	}
+	return s.Put(ctx, *c.author, text, rev)
+}
+
+// conflict tells the moderator what changed and shows the newer text.
+func (c kbCommand) conflict(ce *knowledge.ConflictError) error {
+	if ce.Current.Live() {
+		fmt.Fprintf(c.e.stderr, "bot: %v\nThe newer text is below; merge your change into it and run the command again.\n", ce)
+		io.WriteString(c.e.stdout, knowledge.WithRevision(ce.Current.Text, ce.Current.Rev))
+	}
+	return ce
+}
+
+// moderate runs a subcommand that reads the data directory's records, or
+// replaces it as a whole.
+func (c kbCommand) moderate(ctx context.Context, sub string) error {
+	switch sub {
+	case "history":
+		if err := c.args(sub, 1, "an entry ID"); err != nil {
+			return err
+		}
+	case "gaps", "feedback":
+		if err := c.args(sub, 0, "no arguments"); err != nil {
+			return err
+		}
+	case "import":
+		if err := c.args(sub, 1, "a FILE (- for standard input)"); err != nil {
+			return err
+		}
+	case "export":
+		if c.flags.NArg() > 1 {
+			return c.args(sub, 1, "at most one FILE")
+		}
+	}
+	s, err := c.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	w := tabwriter.NewWriter(c.e.stdout, 0, 4, 2, ' ', 0)
+	defer w.Flush()
+	switch sub {
+	case "history":
+		hist, err := s.History(ctx, c.flags.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "REVISION\tTIME\tAUTHOR\tCHANGE\tNOTE")
+		for _, r := range hist {
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", r.Rev, r.Time.Format("2006-01-02 15:04:05"), r.Author, r.Op, r.Note)
+		}
+	case "gaps":
+		gaps, err := s.Gaps(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "ASKED\tLAST\tQUESTION")
+		for _, g := range gaps {
+			fmt.Fprintf(w, "%d\t%s\t%s\n", g.Count, g.Last.Format("2006-01-02 15:04"), g.Question)
+		}
+	case "feedback":
+		fb, err := s.Feedback(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "ENTRY\t👍\t👎\tQUESTIONS THAT GOT 👎")
+		for _, f := range fb {
+			fmt.Fprintf(w, "%s\t%d\t%d\t%s\n", f.ID, f.Up, f.Down, strings.Join(f.Unhelpful, " | "))
+		}
+	case "export":
+		if c.flags.NArg() == 0 {
+			return s.Export(ctx, c.e.stdout)
+		}
+		var b strings.Builder
+		if err := s.Export(ctx, &b); err != nil {
+			return err
+		}
+		return os.WriteFile(c.flags.Arg(0), []byte(b.String()), 0o644)
+	case "import":
+		return c.importFile(ctx, s)
+	case "sync":
+		return c.sync(ctx, s, w)
+	}
+	return nil
+}
+
+func (c kbCommand) importFile(ctx context.Context, s *knowledge.Store) error {
+	if *c.author == "" {
+		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+	}
+	var r io.Reader = c.e.stdin
+	if name := c.flags.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	recs, err := s.Import(ctx, *c.author, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.e.stdout, "imported: %d change(s), revisions %d to %d\n", len(recs), recs[0].Rev, recs[len(recs)-1].Rev)
+	return nil
+}
+
+func (c kbCommand) sync(ctx context.Context, s *knowledge.Store, w io.Writer) error {
+	if *c.apply {
+		if *c.author == "" {
+			return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+		}
+		recs, err := s.Merge(ctx, *c.author, guide.FS(), c.flags.Args()...)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			fmt.Fprintf(w, "revision %d: merged %s\n", r.Rev, r.ID)
+		}
+		return nil
+	}
+	if c.flags.NArg() > 0 {
+		return fmt.Errorf("kb sync lists; to merge, add --apply before the ids")
+	}
+	ups, err := s.Upstream(ctx, guide.FS())
+	if err != nil {
+		return err
+	}
+	if len(ups) == 0 {
+		fmt.Fprintln(w, "the data directory has every change of the embedded default")
+		return nil
+	}
+	fmt.Fprintln(w, "ID\tUPSTREAM\tLOCAL")
+	for _, u := range ups {
+		status, local := "changed", "as last synced"
+		if u.New {
+			status = "new"
+			local = "absent"
+		}
+		if u.Edited {
+			local = "edited here: merging replaces it"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\n", u.ID, status, local)
+	}
+	fmt.Fprintln(w, "\nMerge with: bot kb sync --apply ID...")
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -50,8 +51,9 @@ type env struct {
 const usage = `bot answers safety questions about scalp micropigmentation (SMP).
 
 Usage:
-  bot [run]                  run every configured platform (Discord, Telegram);
-                             with none configured, chat on the console
+  bot [run] [flags]          run every configured platform (Discord, Telegram)
+                             with health and metrics over HTTP; with none
+                             configured, chat on the console
   bot chat                   chat on the console
   bot ask [--json] [QUESTION]
                              answer one question; with --json and no QUESTION,
@@ -69,8 +71,8 @@ Run "bot COMMAND --help" for a command's flags.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := "run", args
-	if len(args) > 0 {
-		cmd, rest = args[0], args[1:]
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
+		cmd, rest = args[0], args[1:] // else bare "bot" with the flags of run
 	}
 	switch cmd {
 	case "run":
@@ -83,13 +85,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return evaluate(ctx, e, rest)
 	case "kb":
 		return kb(ctx, e, rest)
-	case "help", "-h", "-help", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
+		if isHelp(cmd) {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
 		fmt.Fprintf(stderr, "bot: unknown command %q\n\n%s", cmd, usage)
 		return errUsage
 	}
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // newFlags returns a flag set that prints its usage, headed by synopsis, to

@@ -5,71 +5,173 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/smpbot/bot/adapters/console"
 	"github.com/smpbot/bot/adapters/discord"
+	"github.com/smpbot/bot/adapters/telegram"
+	"github.com/smpbot/bot/cmd/bot/internal/monitor"
 	"github.com/smpbot/bot/knowledge"
 )
+
+// shutdownGrace is how long the pieces get to finish what they are doing
+// once the bot is told to stop (SIGINT, SIGTERM); a supervisor's patience
+// is usually ten seconds.
+const shutdownGrace = 9 * time.Second
 
 // platform is a configured chat platform adapter.
 type platform struct {
 	name string
 	run  func(ctx context.Context) error
+	// ready reports whether the adapter is connected; nil when the adapter
+	// cannot tell, and counts as ready while it runs.
+	ready monitor.Checker
 }
 
-// runPlatforms runs every configured platform adapter until ctx ends; with
-// none configured it chats on the console.
+// runPlatforms runs every configured platform adapter and the health and
+// metrics listener until ctx ends; with no platform configured it chats on
+// the console.
 func runPlatforms(ctx context.Context, e env, args []string) error {
-	flags := newFlags(e, "run", `bot [run] [--kb DIR]
+	cfg, err := loadConfig(e, args)
+	red := newRedactor(cfg.secrets...)
+	if ce, ok := errors.AsType[*configError](err); ok {
+		for _, p := range ce.problems {
+			fmt.Fprintf(e.stderr, "bot: %s\n", red.String(p))
+		}
+		return errUsage
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg.logFormat, cfg.logLevel, red)
+	return red.Error(serve(ctx, e, cfg, log))
+}
 
-Runs every platform configured in the environment (DISCORD_TOKEN,
-TELEGRAM_TOKEN); with none, chats on the console.`)
-	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
-	if err := parse(flags, args); err != nil {
-		return err
+// serve runs the bot as configured: the listener first, so that /healthz
+// answers while the knowledge base loads, then the service, then the
+// platforms.
+func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
+	var names []string
+	if cfg.discord != nil {
+		names = append(names, "discord")
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	svc, err := newService(*dir, nil, log)
+	if cfg.telegram != nil {
+		names = append(names, "telegram")
+	}
+	metrics := monitor.NewMetrics(names...)
+	var ready monitor.Readiness
+	var kbReady monitor.Flag
+	ready.Add("knowledge", &kbReady)
+
+	// stop ends every piece when one of them is done: the console at the
+	// end of its input, an adapter that gives up.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	g, gctx := errgroup.WithContext(ctx)
+	if cfg.httpAddr != "" {
+		ln, err := new(net.ListenConfig).Listen(ctx, "tcp", cfg.httpAddr)
+		if err != nil {
+			return fmt.Errorf("health and metrics listener: %w", err)
+		}
+		log.Info("serving health and metrics", "addr", ln.Addr().String())
+		g.Go(func() error { return monitor.Serve(gctx, ln, monitor.Handler(metrics, &ready)) })
+	}
+
+	kb, platforms, err := start(ctx, cfg, metrics, log)
 	if err != nil {
-		return err
+		kb.close()
+		stop()
+		return errors.Join(err, g.Wait())
 	}
-	ps, err := platforms(e.getenv, svc, log)
-	if err != nil {
-		return err
+	svc := kb.svc
+	g.Go(func() error { return kb.watch(gctx, log) })
+	kbReady.Set(true)
+	log.Info("knowledge base ready", "entries", len(svc.Base().Entries()))
+
+	if len(platforms) == 0 {
+		g.Go(func() error {
+			defer stop()
+			return console.Chat(knowledge.WithPlatform(gctx, "console"), svc, e.stdin, e.stdout, isTerminal(e.stdin))
+		})
 	}
-	if len(ps) == 0 {
-		return console.Chat(ctx, svc, e.stdin, e.stdout, isTerminal(e.stdin))
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	for _, p := range ps {
+	for _, p := range platforms {
+		var running monitor.Flag
+		check := p.ready
+		if check == nil {
+			check = &running
+		}
+		ready.Add(p.name, check)
 		log.Info("starting", "platform", p.name)
 		g.Go(func() error {
-			if err := p.run(ctx); err != nil {
-				return fmt.Errorf("%s: %w", p.name, err)
+			defer stop()
+			running.Set(true)
+			defer running.Set(false)
+			if err := p.run(gctx); err != nil {
+				return err // adapters name themselves in their errors
 			}
 			log.Info("stopped", "platform", p.name)
 			return nil
 		})
 	}
-	return g.Wait()
+	return wait(ctx, g, log)
 }
 
-// platforms builds the adapters configured in the environment, reporting
-// every configuration problem at once.
-func platforms(getenv func(string) string, svc *knowledge.Service, log *slog.Logger) ([]platform, error) {
+// wait waits for g, but once ctx ends gives it only shutdownGrace more.
+func wait(ctx context.Context, g *errgroup.Group, log *slog.Logger) error {
+	done := make(chan error, 1)
+	go func() { done <- g.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	t := time.NewTimer(shutdownGrace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return fmt.Errorf("still stopping after %s; giving up", shutdownGrace)
+	}
+}
+
+// start builds the knowledge service, instrumented with metrics, and the
+// configured adapters answering from it.
+func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.Logger) (answering, []platform, error) {
+	kb, err := openService(ctx, cfg.kbDir, cfg.dataDir, log)
+	if err != nil {
+		return kb, nil, err
+	}
+	svc := kb.svc
+	metrics.Instrument(svc)
 	var ps []platform
 	var errs []error
-	if cfg, ok, err := discord.ConfigFromEnv(getenv); err != nil {
-		errs = append(errs, err)
-	} else if ok {
-		b, err := discord.New(cfg, svc, log.With("platform", "discord"))
+	if cfg.discord != nil {
+		b, err := discord.New(*cfg.discord, svc, log.With("platform", "discord"))
 		if err != nil {
 			errs = append(errs, err)
 		} else {
-			ps = append(ps, platform{"discord", b.Run})
+			ps = append(ps, platform{"discord", b.Run, checker(b)})
 		}
 	}
-	return ps, errors.Join(errs...)
+	if cfg.telegram != nil {
+		b, err := telegram.New(*cfg.telegram, svc, log)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			ps = append(ps, platform{"telegram", b.Run, checker(b)})
+		}
+	}
+	return kb, ps, errors.Join(errs...)
+}
+
+// checker returns an adapter's own readiness check, when it has one: a
+// Ready() bool method that reports whether it is connected to its platform.
+func checker(adapter any) monitor.Checker {
+	c, _ := adapter.(monitor.Checker)
+	return c
 }

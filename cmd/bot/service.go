@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
@@ -31,6 +34,10 @@ func newService(dir string, cal *knowledge.Calibration, log *slog.Logger) (*know
 	if err != nil {
 		return nil, err
 	}
+	return serviceFor(base, cal, log)
+}
+
+func serviceFor(base *knowledge.Base, cal *knowledge.Calibration, log *slog.Logger) (*knowledge.Service, error) {
 	idx, err := index.Build(base)
 	if err != nil {
 		return nil, err
@@ -43,4 +50,84 @@ func newService(dir string, cal *knowledge.Calibration, log *slog.Logger) (*know
 		cal = &c
 	}
 	return knowledge.NewService(base, idx, *cal, log), nil
+}
+
+// dataDir is the data directory a moderation command works on: --data, else
+// BOT_DATA_DIR, else $XDG_DATA_HOME/smp-bot, else ~/.local/share/smp-bot.
+func dataDir(e env, flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if d := e.getenv(envDataDir); d != "" {
+		return d, nil
+	}
+	if d := e.getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "smp-bot"), nil
+	}
+	if h := e.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "smp-bot"), nil
+	}
+	return "", fmt.Errorf("no data directory: give --data DIR or set %s", envDataDir)
+}
+
+// openStore opens the data directory dir, seeding it from the embedded
+// default on first use, and warns about hand-edited files it skips.
+func openStore(ctx context.Context, dir string, stderr io.Writer) (*knowledge.Store, error) {
+	s, err := knowledge.Open(ctx, dir, guide.FS())
+	if err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	for _, p := range s.Problems() {
+		fmt.Fprintf(stderr, "bot: warning: skipping %s (the last good version serves)\n", p)
+	}
+	return s, nil
+}
+
+// answering is the service a command answers from, with the data directory
+// behind it when there is one.
+type answering struct {
+	svc   *knowledge.Service
+	store *knowledge.Store // nil for a read-only knowledge base
+}
+
+// openService answers from the read-only knowledge base in kbDir, from the
+// data directory dataDir, or from the embedded default when both are empty.
+// Answering from a data directory records gaps and feedback in it.
+// Hand-edited files it skips are reported by watch.
+func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (answering, error) {
+	if kbDir != "" || dataDir == "" {
+		svc, err := newService(kbDir, nil, log)
+		return answering{svc: svc}, err
+	}
+	store, err := knowledge.Open(ctx, dataDir, guide.FS())
+	if err != nil {
+		return answering{}, fmt.Errorf("data directory %s: %w", dataDir, err)
+	}
+	base, _ := store.Base()
+	svc, err := serviceFor(base, nil, log)
+	if err != nil {
+		store.Close()
+		return answering{}, err
+	}
+	svc.Observe(store)
+	svc.RecordFeedbackTo(store)
+	return answering{svc: svc, store: store}, nil
+}
+
+// watch keeps the service answering from the newest knowledge base in the
+// data directory until ctx ends, then closes it; without a data directory it
+// does nothing.
+func (a answering) watch(ctx context.Context, log *slog.Logger) error {
+	if a.store == nil {
+		return nil
+	}
+	defer a.store.Close()
+	return a.store.Watch(ctx, a.svc, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }, log)
+}
+
+// close releases the data directory.
+func (a answering) close() {
+	if a.store != nil {
+		a.store.Close()
+	}
 }

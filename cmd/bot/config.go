@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/smpbot/bot/adapters/discord"
+	"github.com/smpbot/bot/adapters/telegram"
+)
+
+// Environment variables of `bot run`; the adapters read their own
+// (DISCORD_*, TELEGRAM_*).
+const (
+	envKBDir     = "BOT_KB_DIR"
+	envDataDir   = "BOT_DATA_DIR"
+	envHTTPAddr  = "BOT_HTTP_ADDR"
+	envLogFormat = "BOT_LOG_FORMAT"
+	envLogLevel  = "BOT_LOG_LEVEL"
+)
+
+// defaultHTTPAddr is where health and metrics are served when a platform
+// is configured. It stays on loopback, and off the Telegram webhook's
+// default :8080.
+const defaultHTTPAddr = "127.0.0.1:8081"
+
+// config is the configuration of `bot run`, from the environment and flags.
+type config struct {
+	kbDir   string
+	dataDir string
+	// httpAddr is where health and metrics are served; empty means off.
+	httpAddr  string
+	logFormat string
+	logLevel  slog.Level
+	discord   *discord.Config  // nil when not configured
+	telegram  *telegram.Config // nil when not configured
+	// secrets are the values that must never be logged.
+	secrets []string
+}
+
+// configError lists every problem found in the configuration, one per line.
+type configError struct{ problems []string }
+
+func (e *configError) Error() string { return strings.Join(e.problems, "\n") }
+
+// setting is one option that a flag or an environment variable sets; the
+// flag wins.
+type setting struct {
+	flag, env string
+	value     *string
+}
+
+// source names where a setting came from, for messages.
+func (s setting) source(set map[string]bool) string {
+	if set[s.flag] {
+		return "--" + s.flag
+	}
+	return s.env
+}
+
+// loadConfig reads the configuration of `bot run` from args and the
+// environment and validates all of it, returning a *configError that lists
+// every problem, or flag.ErrHelp or errUsage for the command line itself.
+func loadConfig(e env, args []string) (config, error) {
+	flags := newFlags(e, "run", `bot [run] [flags]
+
+Runs every platform configured in the environment (DISCORD_TOKEN,
+TELEGRAM_TOKEN), with health and metrics over HTTP; with none, chats on the
+console. Each flag overrides the environment variable named with it; tokens
+are read only from the environment. See the README for every setting.`)
+	var cfg config
+	kbDir := setting{"kb", envKBDir, flags.String("kb", "", "knowledge-base `directory` (default: the embedded one); "+envKBDir)}
+	dataDir := setting{"data", envDataDir, flags.String("data", "", "data `directory`: the knowledge base moderators edit, with its history (default: the embedded knowledge base, read-only); "+envDataDir)}
+	httpAddr := setting{"http-addr", envHTTPAddr, flags.String("http-addr", "", "`address` of /healthz, /readyz and /metrics, or off (default "+defaultHTTPAddr+" with a platform, off on the console); "+envHTTPAddr)}
+	logFormat := setting{"log-format", envLogFormat, flags.String("log-format", "", "log `format`: text or json (default text); "+envLogFormat)}
+	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info); "+envLogLevel)}
+	if err := parse(flags, args); err != nil {
+		return cfg, err
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "bot run: unexpected argument %q\n", flags.Arg(0))
+		return cfg, errUsage
+	}
+	set := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel} {
+		if !set[s.flag] {
+			*s.value = strings.TrimSpace(e.getenv(s.env))
+		}
+	}
+	cfg.kbDir, cfg.dataDir, cfg.logFormat = *kbDir.value, *dataDir.value, *logFormat.value
+
+	var problems []string
+	bad := func(s setting, format string, args ...any) {
+		problems = append(problems, s.source(set)+": "+fmt.Sprintf(format, args...))
+	}
+	cfg.secrets = secrets(e.getenv)
+
+	if dc, ok, err := discord.ConfigFromEnv(e.getenv); err != nil {
+		problems = append(problems, err.Error())
+	} else if ok {
+		cfg.discord = &dc
+	}
+	if tc, ok, err := telegram.ConfigFromEnv(e.getenv); err != nil {
+		problems = append(problems, err.Error())
+	} else if ok {
+		cfg.telegram = &tc
+	}
+
+	switch cfg.logFormat {
+	case "":
+		cfg.logFormat = "text"
+	case "text", "json":
+	default:
+		bad(logFormat, "unknown log format %q (want text or json)", cfg.logFormat)
+	}
+	if level := *logLevel.value; level != "" {
+		if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
+			bad(logLevel, "unknown log level %q (want debug, info, warn or error)", level)
+		}
+	}
+	switch addr := *httpAddr.value; {
+	case addr == "off":
+	case addr == "" && (cfg.discord != nil || cfg.telegram != nil):
+		cfg.httpAddr = defaultHTTPAddr
+	case addr == "":
+	default:
+		if err := checkAddr(addr); err != nil {
+			bad(httpAddr, "%v", err)
+		}
+		cfg.httpAddr = addr
+	}
+	if cfg.httpAddr != "" && cfg.telegram != nil && samePort(cfg.httpAddr, cfg.telegram.WebhookListen) {
+		bad(httpAddr, "%s uses the port of the Telegram webhook (%s)", cfg.httpAddr, cfg.telegram.WebhookListen)
+	}
+	if cfg.dataDir != "" {
+		if err := checkWritable(cfg.dataDir); err != nil {
+			bad(dataDir, "%v", err)
+		}
+	}
+	if len(problems) > 0 {
+		return cfg, &configError{problems: problems}
+	}
+	return cfg, nil
+}
+
+// secrets returns the values in the environment that must never be logged:
+// the platform tokens and the webhook secret, as given and trimmed.
+func secrets(getenv func(string) string) []string {
+	var out []string
+	for _, name := range []string{discord.EnvToken, "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"} {
+		v := getenv(name)
+		out = append(out, v, strings.TrimSpace(v), strings.TrimPrefix(strings.TrimSpace(v), "Bot "))
+	}
+	return out
+}
+
+// checkAddr accepts a TCP listen address such as 127.0.0.1:8081 or :8081.
+func checkAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not an address such as %s (or off)", addr, defaultHTTPAddr)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("%q: port %q is not a number from 0 to 65535", addr, port)
+	}
+	if host != "" && net.ParseIP(host) == nil && host != "localhost" {
+		return fmt.Errorf("%q: host %q is not an IP address or localhost", addr, host)
+	}
+	return nil
+}
+
+// samePort reports whether two listen addresses use the same TCP port.
+func samePort(a, b string) bool {
+	_, pa, errA := net.SplitHostPort(a)
+	_, pb, errB := net.SplitHostPort(b)
+	return errA == nil && errB == nil && pa == pb && pa != "0"
+}
+
+// checkWritable makes sure the bot can write in dir, creating it if needed.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("cannot create the data directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		if pe, ok := errors.AsType[*os.PathError](err); ok {
+			err = pe.Err // the reason, without the probe's random name
+		}
+		return fmt.Errorf("data directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	return errors.Join(f.Close(), os.Remove(name))
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// envOf returns a getenv reading vars.
+func envOf(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestConfigProblems(t *testing.T) {
+	readOnly := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(readOnly, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string // the problem lines, in order
+	}{
+		{"bad log format", map[string]string{envLogFormat: "xml"}, nil,
+			[]string{`BOT_LOG_FORMAT: unknown log format "xml" (want text or json)`}},
+		{"bad log level flag", nil, []string{"--log-level", "loud"},
+			[]string{`--log-level: unknown log level "loud" (want debug, info, warn or error)`}},
+		{"bad address", map[string]string{envHTTPAddr: "localhost"}, nil,
+			[]string{`BOT_HTTP_ADDR: "localhost" is not an address such as 127.0.0.1:8081 (or off)`}},
+		{"bad port", nil, []string{"--http-addr", "127.0.0.1:http"},
+			[]string{`--http-addr: "127.0.0.1:http": port "http" is not a number from 0 to 65535`}},
+		{"bad host", nil, []string{"--http-addr", "example.com:80"},
+			[]string{`--http-addr: "example.com:80": host "example.com" is not an IP address or localhost`}},
+		{"data dir is a file", map[string]string{envDataDir: notDir}, nil,
+			[]string{"BOT_DATA_DIR: cannot create the data directory: mkdir " + notDir + ": not a directory"}},
+		{"malformed tokens", map[string]string{"DISCORD_TOKEN": "two words", "TELEGRAM_TOKEN": "nope"}, nil,
+			[]string{
+				"DISCORD_TOKEN contains spaces or control characters; paste the token exactly as the Developer Portal shows it",
+				"TELEGRAM_TOKEN is not a bot token: want digits, a colon and letters, as BotFather gives it",
+			}},
+		{"webhook port taken", map[string]string{
+			"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "https://bot.example/hook",
+			"TELEGRAM_WEBHOOK_SECRET": "s3cret", "TELEGRAM_WEBHOOK_LISTEN": ":8081",
+		}, nil, []string{"BOT_HTTP_ADDR: 127.0.0.1:8081 uses the port of the Telegram webhook (:8081)"}},
+		{"every problem at once", map[string]string{envLogFormat: "xml", envLogLevel: "loud", envHTTPAddr: "::1"}, nil,
+			[]string{
+				`BOT_LOG_FORMAT: unknown log format "xml" (want text or json)`,
+				`BOT_LOG_LEVEL: unknown log level "loud" (want debug, info, warn or error)`,
+				`BOT_HTTP_ADDR: "::1" is not an address such as 127.0.0.1:8081 (or off)`,
+			}},
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		tests = append(tests, struct {
+			name string
+			env  map[string]string
+			args []string
+			want []string
+		}{"read-only data dir", map[string]string{envDataDir: readOnly}, nil,
+			[]string{"BOT_DATA_DIR: data directory " + readOnly + " is not writable: permission denied"}})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, err := loadConfig(env{getenv: envOf(tt.env), stderr: &stderr}, tt.args)
+			ce, ok := errors.AsType[*configError](err)
+			if !ok {
+				t.Fatalf("loadConfig(%v, %q) = %v, want a configuration error", tt.env, tt.args, err)
+			}
+			if got, want := strings.Join(ce.problems, "\n"), strings.Join(tt.want, "\n"); got != want {
+				t.Errorf("loadConfig(%v, %q) problems:\n%s\nwant:\n%s", tt.env, tt.args, got, want)
+			}
+		})
+	}
+}
+
+func TestConfigFlagsWin(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "data", "nested")
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want config
+	}{
+		{"defaults on the console", nil, nil,
+			config{logFormat: "text", logLevel: slog.LevelInfo}},
+		{"default address with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc"}, nil,
+			config{httpAddr: defaultHTTPAddr, logFormat: "text"}},
+		{"off with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc", envHTTPAddr: "off"}, nil,
+			config{logFormat: "text"}},
+		{"environment", map[string]string{envHTTPAddr: "127.0.0.1:9000", envLogFormat: "json", envLogLevel: "debug", envDataDir: dataDir, envKBDir: "kb"}, nil,
+			config{httpAddr: "127.0.0.1:9000", logFormat: "json", logLevel: slog.LevelDebug, dataDir: dataDir, kbDir: "kb"}},
+		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: "kb"},
+			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", "other"},
+			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: "other"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := loadConfig(env{getenv: envOf(tt.env), stderr: new(bytes.Buffer)}, tt.args)
+			if err != nil {
+				t.Fatalf("loadConfig(%v, %q): %v", tt.env, tt.args, err)
+			}
+			if got.httpAddr != tt.want.httpAddr || got.logFormat != tt.want.logFormat || got.logLevel != tt.want.logLevel ||
+				got.kbDir != tt.want.kbDir || got.dataDir != tt.want.dataDir {
+				t.Errorf("loadConfig(%v, %q) = http %q, format %q, level %v, kb %q, data %q; want %q, %q, %v, %q, %q",
+					tt.env, tt.args, got.httpAddr, got.logFormat, got.logLevel, got.kbDir, got.dataDir,
+					tt.want.httpAddr, tt.want.logFormat, tt.want.logLevel, tt.want.kbDir, tt.want.dataDir)
+			}
+		})
+	}
+	if st, err := os.Stat(dataDir); err != nil || !st.IsDir() {
+		t.Errorf("the data directory %s was not created: %v", dataDir, err)
+	}
+}
+
+func TestConfigUsageMistakes(t *testing.T) {
+	for _, args := range [][]string{{"--bogus"}, {"extra"}} {
+		var stderr bytes.Buffer
+		_, err := loadConfig(env{getenv: envOf(nil), stderr: &stderr}, args)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("loadConfig(%q) = %v, want errUsage", args, err)
+		}
+		if stderr.Len() == 0 {
+			t.Errorf("loadConfig(%q) printed nothing", args)
+		}
+	}
+}

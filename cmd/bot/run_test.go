@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lines collects what a command writes, line by line, and hands each line
+// to whoever waits for one.
+type lines struct {
+	w    *io.PipeWriter
+	mu   sync.Mutex
+	all  bytes.Buffer
+	each chan string
+	done chan struct{}
+}
+
+func newLines(t *testing.T) *lines {
+	t.Helper()
+	r, w := io.Pipe()
+	l := &lines{w: w, each: make(chan string, 1024), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			l.mu.Lock()
+			l.all.WriteString(sc.Text() + "\n")
+			l.mu.Unlock()
+			select {
+			case l.each <- sc.Text():
+			default:
+			}
+		}
+	}()
+	return l
+}
+
+// waitFor returns the first line from now on that contains s.
+func (l *lines) waitFor(t *testing.T, s string) string {
+	t.Helper()
+	for line := range l.each {
+		if strings.Contains(line, s) {
+			return line
+		}
+	}
+	t.Fatalf("output ended without a line holding %q:\n%s", s, l.String())
+	return ""
+}
+
+// close ends the output and waits until all of it is collected.
+func (l *lines) close() {
+	l.w.Close()
+	<-l.done
+	close(l.each)
+}
+
+func (l *lines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.all.String()
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// TestRunServesAndShutsDown runs the console with the listener asked for
+// explicitly, answers a question, reads health, readiness and metrics, then
+// cancels: run returns nil and the listener is closed.
+func TestRunServesAndShutsDown(t *testing.T) {
+	stdin, typing := io.Pipe()
+	defer typing.Close()
+	stdout, stderr := newLines(t), newLines(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	getenv := envOf(map[string]string{envHTTPAddr: "127.0.0.1:0", envLogFormat: "json"})
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, nil, getenv, stdin, stdout.w, stderr.w)
+	}()
+
+	line := stderr.waitFor(t, `"msg":"serving health and metrics"`)
+	_, rest, _ := strings.Cut(line, `"addr":"`)
+	addr, _, _ := strings.Cut(rest, `"`)
+	base := "http://" + addr
+	stderr.waitFor(t, `"msg":"knowledge base ready"`)
+
+	fmt.Fprintln(typing, "why are my dots blurry")
+	stdout.waitFor(t, "not medical advice")
+
+	tests := []struct {
+		path string
+		code int
+		want string
+	}{
+		{"/healthz", http.StatusOK, "ok\n"},
+		{"/readyz", http.StatusOK, "ready\n"},
+		{"/metrics", http.StatusOK, `smpbot_questions_total{outcome="answered",platform="console"} 1`},
+		{"/metrics", http.StatusOK, `smpbot_knowledge_entries `},
+		{"/nothing", http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		code, body := httpGet(t, base+tt.path)
+		if code != tt.code || !strings.Contains(body, tt.want) {
+			t.Errorf("GET %s = %d\n%s\nwant %d with %q", tt.path, code, body, tt.code, tt.want)
+		}
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after cancel = %v, want nil", err)
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Errorf("%s still accepts connections after run returned", addr)
+	}
+	stdout.close()
+	stderr.close()
+}
+
+func TestRunConsoleHasNoListenerByDefault(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), nil, envOf(nil), strings.NewReader("what is smp\n"), &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "serving health and metrics") {
+		t.Errorf("the console started the listener without being asked:\n%s", stderr.String())
+	}
+}
+
+func TestRunBadConfigExitsWithEveryProblem(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	getenv := envOf(map[string]string{envLogFormat: "xml", envHTTPAddr: "nowhere"})
+	err := run(context.Background(), nil, getenv, strings.NewReader(""), &stdout, &stderr)
+	if code := exitCode(err, &stderr); code != 2 {
+		t.Errorf("exit code = %d, want 2", code)
+	}
+	want := "bot: BOT_LOG_FORMAT: unknown log format \"xml\" (want text or json)\n" +
+		"bot: BOT_HTTP_ADDR: \"nowhere\" is not an address such as 127.0.0.1:8081 (or off)\n"
+	if got := stderr.String(); got != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// fakePlatforms is a Bot API and a Discord REST API that refuse every
+// request, quoting the credentials they were given, as a careless proxy
+// might.
+func fakePlatforms(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"ok":false,"error_code":401,"description":"Unauthorized: %s %s","message":"401: Unauthorized %s","code":0}`,
+			r.URL.Path, r.Header.Get("Authorization"), r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestRunNeverShowsSecrets(t *testing.T) {
+	api := fakePlatforms(t)
+	tests := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"malformed tokens", map[string]string{
+			"DISCORD_TOKEN": "Bot " + fakeDiscordToken + " x", "TELEGRAM_TOKEN": fakeTelegramToken + " ", envLogLevel: "debug",
+		}},
+		{"secret quoted by another setting", map[string]string{
+			"DISCORD_TOKEN": "guildtoken", "DISCORD_GUILD_ID": "guildtoken",
+		}},
+		{"bad webhook setting", map[string]string{
+			"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "https://bot.example/hook?x=" + fakeWebhookSecret,
+			"TELEGRAM_WEBHOOK_SECRET": fakeWebhookSecret,
+		}},
+		{"platforms refuse the tokens", map[string]string{
+			"DISCORD_TOKEN": fakeDiscordToken, "DISCORD_API_URL": api,
+			"TELEGRAM_TOKEN": "123456:fakeTelegramToken_x", "TELEGRAM_API_URL": api,
+			envHTTPAddr: "127.0.0.1:0", envLogLevel: "debug",
+		}},
+		{"platforms refuse the tokens, json logs", map[string]string{
+			"TELEGRAM_TOKEN": "123456:fakeTelegramToken_x", "TELEGRAM_API_URL": api,
+			envHTTPAddr: "off", envLogLevel: "debug", envLogFormat: "json",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), nil, envOf(tt.env), strings.NewReader(""), &stdout, &stderr)
+			if err == nil {
+				t.Fatalf("run succeeded with %v, want an error", tt.env)
+			}
+			exitCode(err, &stderr)
+			out := stderr.String() + stdout.String()
+			for _, name := range []string{"DISCORD_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"} {
+				secret := strings.TrimPrefix(strings.TrimSpace(tt.env[name]), "Bot ")
+				if secret != "" && strings.Contains(out, secret) {
+					t.Errorf("%s %q shows in the output:\n%s", name, secret, out)
+				}
+			}
+			if t.Failed() || testing.Verbose() {
+				t.Logf("output:\n%s", out)
+			}
+		})
+	}
+}
