@@ -246,3 +246,41 @@ func (e *Entry) check(bodyLine int) []Problem {
 	}
 	return ps
 }
+
+// Text returns the entry as the text of its file: YAML front matter, then the
+// Markdown body. Parsing the text gives the entry back.
+func (e *Entry) Text() (string, error) {
+	front, err := yaml.Marshal(e)
+	if err != nil {
+		return "", fmt.Errorf("encode entry %s: %w", e.ID, err)
+	}
+	return "---\n" + string(front) + "---\n" + e.Body + "\n", nil
+}
+
+// Slug makes an entry id from a title: "Is SMP safe?" becomes "is-smp-safe".
+// It returns "" for a title with no letters or digits.
+func Slug(title string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			hyphen = false
+		default:
+			hyphen = true
+		}
+	}
+	s := b.String()
+	for len(s) > 64 {
+		i := strings.LastIndexByte(s[:64], '-')
+		if i < 0 {
+			i = 64
+		}
+		s = s[:i]
+	}
+	return s
+}

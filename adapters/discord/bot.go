@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +30,12 @@ const (
 	// Discord sends the content of DMs and of messages that mention the
 	// bot without the MessageContent intent.
 	intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	// platform names the adapter in metrics and in the context of the
+	// questions it asks.
+	platform = "discord"
+	// retryPause is how long a REST call waits before it is sent again
+	// after a server error.
+	retryPause = 250 * time.Millisecond
 )
 
 // Bot answers questions on Discord. Its event handlers run concurrently, each
@@ -37,6 +45,7 @@ type Bot struct {
 	svc     *knowledge.Service
 	log     *slog.Logger
 	limiter *knowledge.Limiter
+	metrics Metrics
 	session *discordgo.Session
 	started atomic.Bool
 	// registered is set while the slash commands are registered and Run
@@ -62,7 +71,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	}
 	s.StateEnabled = false // the bot needs only its own user, which State keeps anyway
 	s.Identify.Intents = intents
-	s.Client = &http.Client{Timeout: restTimeout}
+	var transport http.RoundTripper = http.DefaultTransport
 	if cfg.APIURL != "" {
 		proxy, err := url.Parse(cfg.APIURL)
 		if err != nil {
@@ -72,13 +81,22 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("discord: discordgo endpoint: %w", err)
 		}
-		s.Client.Transport = &rewriteTransport{from: discord.Host, to: proxy, next: http.DefaultTransport}
+		transport = &rewriteTransport{from: discord.Host, to: proxy, next: transport}
+	}
+	s.Client = &http.Client{Timeout: restTimeout, Transport: &retryTransport{next: transport, pause: retryPause}}
+	metrics := cfg.Metrics
+	if metrics == nil {
+		metrics = uncounted{}
+	}
+	if cfg.Store != nil && cfg.GuildID == "" && len(cfg.ModeratorRoles) == 0 {
+		log.Warn("discord: no one can moderate: Manage Server counts only in the " + EnvGuildID + " server; set it, or " + EnvModeratorRoles)
 	}
 	return &Bot{
 		cfg:     cfg,
 		svc:     svc,
 		log:     log,
 		limiter: knowledge.NewLimiter(cfg.RateEvery, cfg.RateBurst),
+		metrics: metrics,
 		session: s,
 	}, nil
 }
@@ -103,6 +121,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		b.guard(ctx, "interaction", func(ctx context.Context) { b.onInteraction(ctx, s, i.Interaction) })
 	})
+	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		if ctx.Err() == nil {
+			b.metrics.AdapterError(platform)
+			b.log.WarnContext(ctx, "discord: gateway connection lost; reconnecting")
+		}
+	})
 
 	opened := make(chan error, 1)
 	go func() { opened <- s.Open() }()
@@ -124,7 +148,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
 	}
-	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(), discordgo.WithContext(ctx)); err != nil {
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Store != nil), discordgo.WithContext(ctx)); err != nil {
 		b.close(s)
 		if ctx.Err() != nil {
 			return nil
@@ -180,10 +204,11 @@ func identity(s *discordgo.Session) (user discordgo.User, appID string) {
 // guard handles one event under a deadline, recovering and logging a panic
 // so that one bad event cannot take the bot down.
 func (b *Bot) guard(ctx context.Context, event string, handle func(context.Context)) {
-	ctx, cancel := context.WithTimeout(knowledge.WithPlatform(ctx, "discord"), handlerTimeout)
+	ctx, cancel := context.WithTimeout(knowledge.WithPlatform(ctx, platform), handlerTimeout)
 	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
+			b.metrics.AdapterError(platform)
 			b.log.ErrorContext(ctx, "discord: handler panicked", "event", event, "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
@@ -207,6 +232,57 @@ func (t *rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return t.next.RoundTrip(r)
 }
+
+// retryTransport sends a REST call again, once, when Discord answers it with
+// 500, 503 or 504 (discordgo itself retries only 502). Creating a message is
+// not retried: a server error may come after the message was posted, and
+// the bot must never answer twice. Answering an interaction is retried,
+// since Discord accepts only the first answer.
+type retryTransport struct {
+	next  http.RoundTripper
+	pause time.Duration
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *retryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err != nil || !retryable(r, resp.StatusCode) {
+		return resp, err
+	}
+	retry := r.Clone(r.Context())
+	if r.Body != nil && r.Body != http.NoBody {
+		if retry.Body, err = r.GetBody(); err != nil {
+			return resp, nil
+		}
+	}
+	select {
+	case <-r.Context().Done():
+		return resp, nil
+	case <-time.After(t.pause):
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return t.next.RoundTrip(retry)
+}
+
+// retryable reports whether a call that got status may be sent again.
+func retryable(r *http.Request, status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	default:
+		return false
+	}
+	if r.Body != nil && r.Body != http.NoBody && r.GetBody == nil {
+		return false
+	}
+	return r.Method != http.MethodPost || strings.HasSuffix(r.URL.Path, "/callback")
+}
+
+// uncounted is the Metrics of a Bot configured without any.
+type uncounted struct{}
+
+func (uncounted) RateLimited(string)  {}
+func (uncounted) AdapterError(string) {}
 
 // gatewayDialer dials gateway websockets that close when ctx ends, and
 // refuses to dial after that, so that discordgo's reconnect loop cannot

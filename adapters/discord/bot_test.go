@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/smpbot/bot/adapters/discord/discordtest"
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -54,20 +55,44 @@ func (r *feedbackRecorder) recorded() []string {
 
 const testGuild = "100000000000000009"
 
+// metricsRecorder counts what the bot reports through Metrics.
+type metricsRecorder struct {
+	mu                  sync.Mutex
+	rateLimited, errors map[string]int
+}
+
+func (m *metricsRecorder) RateLimited(platform string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rateLimited[platform]++
+}
+
+func (m *metricsRecorder) AdapterError(adapter string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.errors[adapter]++
+}
+
+// counts returns the rate-limited and error counts for "discord".
+func (m *metricsRecorder) counts() (rateLimited, errors int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rateLimited["discord"], m.errors["discord"]
+}
+
 // harness is a Bot running against a fake Discord.
 type harness struct {
-	f        *fakeDiscord
+	d        *discordtest.Server
 	bot      *Bot
 	cfg      Config
 	logs     *syncBuffer // the bot's and the knowledge service's logs
 	feedback *feedbackRecorder
-	mu       sync.Mutex
-	n        int // makes event ids unique
+	metrics  *metricsRecorder
 }
 
 // start runs a Bot against a new fake Discord until the test ends. edit, if
 // not nil, may change the configuration first.
-func start(t *testing.T, edit func(*Config)) *harness {
+func start(t testing.TB, edit func(*Config)) *harness {
 	t.Helper()
 	h := newHarness(t, edit)
 	h.run(t)
@@ -75,16 +100,24 @@ func start(t *testing.T, edit func(*Config)) *harness {
 }
 
 // newHarness builds a Bot for a new fake Discord, without running it.
-func newHarness(t *testing.T, edit func(*Config)) *harness {
+func newHarness(t testing.TB, edit func(*Config)) *harness {
 	t.Helper()
-	h := &harness{f: newFakeDiscord(t), logs: &syncBuffer{}, feedback: &feedbackRecorder{}}
+	h := &harness{
+		d: discordtest.New(t), logs: &syncBuffer{}, feedback: &feedbackRecorder{},
+		metrics: &metricsRecorder{rateLimited: map[string]int{}, errors: map[string]int{}},
+	}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.cfg = Config{Token: h.f.token, APIURL: h.f.srv.URL, GuildID: testGuild}
+	h.cfg = Config{Token: h.d.Token, APIURL: h.d.URL, GuildID: testGuild, Metrics: h.metrics}
 	if edit != nil {
 		edit(&h.cfg)
 	}
-	svc := testService(t, log)
-	svc.RecordFeedbackTo(h.feedback)
+	var svc *knowledge.Service
+	if h.cfg.Store != nil {
+		svc = storeService(t, h.cfg.Store, log)
+	} else {
+		svc = testService(t, log)
+		svc.RecordFeedbackTo(h.feedback)
+	}
 	var err error
 	h.bot, err = New(h.cfg, svc, log)
 	if err != nil {
@@ -94,7 +127,7 @@ func newHarness(t *testing.T, edit func(*Config)) *harness {
 }
 
 // run runs the Bot until the test ends, and waits until it is ready.
-func (h *harness) run(t *testing.T) {
+func (h *harness) run(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -107,11 +140,11 @@ func (h *harness) run(t *testing.T) {
 		if h.bot.Ready() {
 			t.Errorf("Ready() = true after Run returned")
 		}
-		if logs := h.logs.String(); strings.Contains(logs, h.f.token) {
+		if logs := h.logs.String(); strings.Contains(logs, h.d.Token) {
 			t.Errorf("the token appears in the logs:\n%s", logs)
 		}
 	})
-	h.f.waitCall(t, "PUT", commandsPath(h.f.appID, h.cfg.GuildID))
+	h.d.WaitCall(t, "PUT", commandsPath(h.d.AppID, h.cfg.GuildID))
 }
 
 func commandsPath(appID, guildID string) string {
@@ -121,25 +154,15 @@ func commandsPath(appID, guildID string) string {
 	return "/api/v9/applications/" + appID + "/guilds/" + guildID + "/commands"
 }
 
-// id returns a fresh snowflake-like id.
-func (h *harness) id() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.n++
-	return fmt.Sprint(500000000000000000 + h.n)
+// asker is a fresh member of the test guild.
+func (h *harness) asker() discordtest.Member {
+	return discordtest.Member{ID: h.d.NewID(), Username: "asker", GuildID: testGuild}
 }
 
-// interact dispatches an interaction from a fresh user and returns its id.
-func (h *harness) interact(t *testing.T, typ discordgo.InteractionType, data map[string]any) string {
+// interact dispatches an interaction from a fresh member and returns its id.
+func (h *harness) interact(t testing.TB, typ discordgo.InteractionType, data map[string]any) string {
 	t.Helper()
-	id := h.id()
-	h.f.dispatch(t, "INTERACTION_CREATE", map[string]any{
-		"id": id, "application_id": h.f.appID, "type": typ, "token": "itoken-" + id, "version": 1,
-		"guild_id": testGuild, "channel_id": "100000000000000010",
-		"member": map[string]any{"user": map[string]any{"id": "u" + id, "username": "asker"}},
-		"data":   data,
-	})
-	return id
+	return h.d.Interact(t, h.asker(), typ, data)
 }
 
 func askData(question any, private bool) map[string]any {
@@ -149,81 +172,31 @@ func askData(question any, private bool) map[string]any {
 	}}
 }
 
-// callback waits for the response to interaction id.
-func (h *harness) callback(t *testing.T, id string) sent {
-	t.Helper()
-	return decode(t, h.f.waitCall(t, "POST", "/api/v9/interactions/"+id+"/itoken-"+id+"/callback"))
-}
-
 // answer waits for the whole deferred answer to interaction id: the edit of
 // the original response, then follow-ups until one carries the buttons that
 // end every answer.
-func (h *harness) answer(t *testing.T, id string) []sent {
+func (h *harness) answer(t testing.TB, id string) []discordtest.Sent {
 	t.Helper()
-	hook := "/api/v9/webhooks/" + h.f.appID + "/itoken-" + id
-	first := decode(t, h.f.waitCall(t, "PATCH", hook+"/messages/@original"))
-	msgs := []sent{first}
+	msgs := []discordtest.Sent{h.d.Edit(t, id)}
 	for len(msgs[len(msgs)-1].Components) == 0 {
-		h.f.wait(t, "follow-up "+fmt.Sprint(len(msgs)), func() bool {
-			n := 0
-			for _, c := range h.f.calls {
-				if c.Method == "POST" && c.Path == hook {
-					n++
-				}
-			}
-			return n >= len(msgs)
-		})
-		followups := h.f.callsTo(hook)
-		var posts []call
-		for _, c := range followups {
-			if c.Method == "POST" && c.Path == hook {
-				posts = append(posts, c)
-			}
-		}
-		msgs = append(msgs, decode(t, posts[len(msgs)-1]))
+		msgs = append([]discordtest.Sent{msgs[0]}, h.d.Followups(t, id, len(msgs))...)
 	}
 	return msgs
-}
-
-// message dispatches a MESSAGE_CREATE and returns its id.
-func (h *harness) message(t *testing.T, m map[string]any) string {
-	t.Helper()
-	id := h.id()
-	m["id"] = id
-	if _, ok := m["type"]; !ok {
-		m["type"] = 0
-	}
-	h.f.dispatch(t, "MESSAGE_CREATE", m)
-	return id
-}
-
-// replies waits for n messages in channel and returns them.
-func (h *harness) replies(t *testing.T, channel string, n int) []sent {
-	t.Helper()
-	path := "/api/v9/channels/" + channel + "/messages"
-	h.f.wait(t, fmt.Sprintf("%d messages in channel %s", n, channel), func() bool {
-		k := 0
-		for _, c := range h.f.calls {
-			if c.Method == "POST" && c.Path == path {
-				k++
-			}
-		}
-		return k >= n
-	})
-	var out []sent
-	for _, c := range h.f.callsTo(path) {
-		if c.Method == "POST" && c.Path == path {
-			out = append(out, decode(t, c))
-		}
-	}
-	return out
 }
 
 func (h *harness) user(id string) map[string]any {
 	return map[string]any{"id": id, "username": "member" + id}
 }
 
-func (h *harness) self() map[string]any { return h.f.botUser() }
+func (h *harness) self() map[string]any { return h.d.BotUser() }
+
+// checkNoMentions fails unless the message lets no one be pinged.
+func checkNoMentions(t testing.TB, s discordtest.Sent) {
+	t.Helper()
+	if !s.MentionsNobody() {
+		t.Errorf("allowed_mentions = %+v, want present and allowing no one", s.AllowedMentions)
+	}
+}
 
 func TestRegistersCommands(t *testing.T) {
 	t.Parallel()
@@ -237,7 +210,7 @@ func TestRegistersCommands(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := start(t, func(cfg *Config) { cfg.GuildID = tt.guild })
-			c := h.f.waitCall(t, "PUT", commandsPath(h.f.appID, tt.guild))
+			c := h.d.WaitCall(t, "PUT", commandsPath(h.d.AppID, tt.guild))
 			waitReady(t, h.bot)
 			got := string(c.Body)
 			for _, want := range []string{`"name":"ask"`, `"name":"checklist"`, `"name":"topics"`, `"name":"help"`, `"autocomplete":true`, `"name":"private"`} {
@@ -270,7 +243,7 @@ func TestAsk(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			id := h.interact(t, discordgo.InteractionApplicationCommand, askData(tt.question, tt.private))
-			cb := h.callback(t, id)
+			cb := h.d.Callback(t, id)
 			if cb.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 				t.Errorf("/ask %q: response type = %d, want deferred (%d)", tt.name, cb.Type, discordgo.InteractionResponseDeferredChannelMessageWithSource)
 			}
@@ -282,7 +255,7 @@ func TestAsk(t *testing.T) {
 			title := ""
 			for _, m := range msgs {
 				checkNoMentions(t, m)
-				all.WriteString(m.text())
+				all.WriteString(m.Text())
 				for _, e := range m.Embeds {
 					if title == "" {
 						title = e.Title
@@ -301,9 +274,9 @@ func TestAsk(t *testing.T) {
 		})
 	}
 	t.Run("in a DM", func(t *testing.T) {
-		id := h.id()
-		h.f.dispatch(t, "INTERACTION_CREATE", map[string]any{
-			"id": id, "application_id": h.f.appID, "type": discordgo.InteractionApplicationCommand, "token": "itoken-" + id,
+		id := h.d.NewID()
+		h.d.Dispatch(t, "INTERACTION_CREATE", map[string]any{
+			"id": id, "application_id": h.d.AppID, "type": discordgo.InteractionApplicationCommand, "token": "itoken-" + id,
 			"channel_id": "100000000000000011", "user": map[string]any{"id": "u" + id, "username": "dm"},
 			"data": askData("what is smp", false),
 		})
@@ -322,7 +295,7 @@ func TestAsk(t *testing.T) {
 	t.Run("answer has related and feedback buttons", func(t *testing.T) {
 		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("how deep should the needle go", false))
 		msgs := h.answer(t, id)
-		got := strings.Join(msgs[len(msgs)-1].customIDs(), " ")
+		got := strings.Join(msgs[len(msgs)-1].CustomIDs(), " ")
 		for _, want := range []string{showID("what-is-smp"), feedbackID("pigment-depth", true), feedbackID("pigment-depth", false)} {
 			if !strings.Contains(got, want) {
 				t.Errorf("buttons %q lack %q", got, want)
@@ -344,7 +317,7 @@ func TestAskRejectsEmptyAndOddValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cb := h.callback(t, h.interact(t, discordgo.InteractionApplicationCommand, tt.data))
+			cb := h.d.Callback(t, h.interact(t, discordgo.InteractionApplicationCommand, tt.data))
 			if cb.Type != discordgo.InteractionResponseChannelMessageWithSource || cb.Flags&discordgo.MessageFlagsEphemeral == 0 {
 				t.Errorf("response type %d flags %d, want an ephemeral message", cb.Type, cb.Flags)
 			}
@@ -368,7 +341,7 @@ func TestLongAnswerSplit(t *testing.T) {
 	var rendered []message
 	for _, m := range msgs {
 		checkNoMentions(t, m)
-		all.WriteString(m.text())
+		all.WriteString(m.Text())
 		rendered = append(rendered, message{Content: m.Content, Embeds: m.Embeds})
 	}
 	rendered[len(rendered)-1].Components = entryButtons(nil) // the buttons are checked below
@@ -378,7 +351,7 @@ func TestLongAnswerSplit(t *testing.T) {
 			t.Errorf("split answer lost %q", want)
 		}
 	}
-	if got := msgs[len(msgs)-1].customIDs(); len(got) == 0 {
+	if got := msgs[len(msgs)-1].CustomIDs(); len(got) == 0 {
 		t.Errorf("last message has no buttons")
 	}
 }
@@ -403,7 +376,7 @@ func TestAutocomplete(t *testing.T) {
 				"id": "1", "name": cmdAsk, "type": 1,
 				"options": []any{map[string]any{"name": optQuestion, "type": 3, "value": tt.typed, "focused": true}},
 			})
-			cb := h.callback(t, id)
+			cb := h.d.Callback(t, id)
 			if cb.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
 				t.Fatalf("autocomplete %q: response type = %d, want %d", tt.typed, cb.Type, discordgo.InteractionApplicationCommandAutocompleteResult)
 			}
@@ -429,7 +402,7 @@ func TestMessages(t *testing.T) {
 	h := newHarness(t, nil)
 	h.bot.session.SyncEvents = true // events in order, so an ignored one is done before the next
 	h.run(t)
-	mention := "<@" + h.f.botID + ">"
+	mention := "<@" + h.d.BotID + ">"
 	tests := []struct {
 		name      string
 		msg       func(channel string) map[string]any
@@ -440,7 +413,7 @@ func TestMessages(t *testing.T) {
 			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u1"), "content": mention + " what is smp", "mentions": []any{h.self()}}
 		}, true, "What scalp micropigmentation (SMP) is"},
 		{"nickname mention answered", func(ch string) map[string]any {
-			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u2"), "content": "<@!" + h.f.botID + "> how deep should the needle go", "mentions": []any{h.self()}}
+			return map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u2"), "content": "<@!" + h.d.BotID + "> how deep should the needle go", "mentions": []any{h.self()}}
 		}, true, "Why needle depth matters"},
 		{"DM answered", func(ch string) map[string]any {
 			return map[string]any{"channel_id": ch, "author": h.user("u3"), "content": "what is smp"}
@@ -465,16 +438,16 @@ func TestMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ch := h.id()
-			id := h.message(t, tt.msg(ch))
+			ch := h.d.NewID()
+			id := h.d.Message(t, tt.msg(ch))
 			// A question that is always answered follows; in order, so
 			// once its reply is in, the first message has been handled.
-			sentinel := h.message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("s" + ch), "content": mention + " what is smp", "mentions": []any{h.self()}})
+			sentinel := h.d.Message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("s" + ch), "content": mention + " what is smp", "mentions": []any{h.self()}})
 			want := 1
 			if tt.answered {
 				want = 2
 			}
-			got := h.replies(t, ch, want)
+			got := h.d.Messages(t, ch, want)
 			if len(got) != want {
 				t.Fatalf("%s: %d messages sent, want %d", tt.name, len(got), want)
 			}
@@ -507,11 +480,11 @@ func TestEveryonePingsNoOne(t *testing.T) {
 	h := start(t, nil)
 	text := "@everyone @here <@&100000000000000077> <@100000000000000078> what is smp"
 	t.Run("mention", func(t *testing.T) {
-		ch := h.id()
-		h.message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u1"),
-			"content": "<@" + h.f.botID + "> " + text, "mention_everyone": true,
+		ch := h.d.NewID()
+		h.d.Message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u1"),
+			"content": "<@" + h.d.BotID + "> " + text, "mention_everyone": true,
 			"mentions": []any{h.self(), h.user("100000000000000078")}, "mention_roles": []any{"100000000000000077"}})
-		for _, r := range h.replies(t, ch, 1) {
+		for _, r := range h.d.Messages(t, ch, 1) {
 			checkNoMentions(t, r)
 		}
 	})
@@ -561,7 +534,7 @@ func TestButtons(t *testing.T) {
 				data["component_type"], data["values"] = 3, tt.values
 			}
 			id := h.interact(t, discordgo.InteractionMessageComponent, data)
-			cb := h.callback(t, id)
+			cb := h.d.Callback(t, id)
 			checkNoMentions(t, cb)
 			if cb.Type != discordgo.InteractionResponseChannelMessageWithSource || cb.Flags&discordgo.MessageFlagsEphemeral == 0 {
 				t.Errorf("%s: response type %d flags %d, want an ephemeral message", tt.customID, cb.Type, cb.Flags)
@@ -570,7 +543,7 @@ func TestButtons(t *testing.T) {
 				if len(cb.Embeds) == 0 || cb.Embeds[0].Title != tt.wantTitle {
 					t.Errorf("%s: embeds %+v, want title %q", tt.customID, cb.Embeds, tt.wantTitle)
 				}
-				if len(cb.customIDs()) == 0 {
+				if len(cb.CustomIDs()) == 0 {
 					t.Errorf("%s: entry shown without buttons", tt.customID)
 				}
 			} else if cb.Content != tt.wantText {
@@ -604,7 +577,7 @@ func TestCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cb := h.callback(t, h.interact(t, discordgo.InteractionApplicationCommand, map[string]any{"id": "1", "name": tt.command, "type": 1}))
+			cb := h.d.Callback(t, h.interact(t, discordgo.InteractionApplicationCommand, map[string]any{"id": "1", "name": tt.command, "type": 1}))
 			checkNoMentions(t, cb)
 			if got := cb.Flags&discordgo.MessageFlagsEphemeral != 0; got != tt.ephemeral {
 				t.Errorf("/%s: ephemeral = %v, want %v", tt.command, got, tt.ephemeral)
@@ -612,11 +585,11 @@ func TestCommands(t *testing.T) {
 			if tt.wantTitle != "" && (len(cb.Embeds) == 0 || cb.Embeds[0].Title != tt.wantTitle) {
 				t.Errorf("/%s: embeds %+v, want title %q", tt.command, cb.Embeds, tt.wantTitle)
 			}
-			if !strings.Contains(cb.text(), tt.wantText) {
-				t.Errorf("/%s: reply lacks %q:\n%s", tt.command, tt.wantText, cb.text())
+			if !strings.Contains(cb.Text(), tt.wantText) {
+				t.Errorf("/%s: reply lacks %q:\n%s", tt.command, tt.wantText, cb.Text())
 			}
-			if tt.wantButton != "" && !strings.Contains(strings.Join(cb.customIDs(), " "), tt.wantButton) {
-				t.Errorf("/%s: components %v lack %q", tt.command, cb.customIDs(), tt.wantButton)
+			if tt.wantButton != "" && !strings.Contains(strings.Join(cb.CustomIDs(), " "), tt.wantButton) {
+				t.Errorf("/%s: components %v lack %q", tt.command, cb.CustomIDs(), tt.wantButton)
 			}
 		})
 	}
@@ -629,16 +602,16 @@ func TestRateLimit(t *testing.T) {
 		user := map[string]any{"user": map[string]any{"id": "100000000000000050", "username": "fast"}}
 		var ids []string
 		for range 2 {
-			id := h.id()
+			id := h.d.NewID()
 			ids = append(ids, id)
-			h.f.dispatch(t, "INTERACTION_CREATE", map[string]any{
-				"id": id, "application_id": h.f.appID, "type": discordgo.InteractionApplicationCommand, "token": "itoken-" + id,
+			h.d.Dispatch(t, "INTERACTION_CREATE", map[string]any{
+				"id": id, "application_id": h.d.AppID, "type": discordgo.InteractionApplicationCommand, "token": "itoken-" + id,
 				"guild_id": testGuild, "channel_id": "1", "member": user, "data": askData("what is smp", false),
 			})
 		}
 		var limited int
 		for _, id := range ids {
-			if cb := h.callback(t, id); cb.Content == knowledge.RateLimitNotice {
+			if cb := h.d.Callback(t, id); cb.Content == knowledge.RateLimitNotice {
 				limited++
 				if cb.Flags&discordgo.MessageFlagsEphemeral == 0 {
 					t.Errorf("rate-limit notice is not ephemeral")
@@ -650,12 +623,12 @@ func TestRateLimit(t *testing.T) {
 		}
 	})
 	t.Run("direct message", func(t *testing.T) {
-		ch := h.id()
+		ch := h.d.NewID()
 		for range 2 {
-			h.message(t, map[string]any{"channel_id": ch, "author": h.user("100000000000000051"), "content": "what is smp"})
+			h.d.Message(t, map[string]any{"channel_id": ch, "author": h.user("100000000000000051"), "content": "what is smp"})
 		}
 		var limited int
-		for _, r := range h.replies(t, ch, 2) {
+		for _, r := range h.d.Messages(t, ch, 2) {
 			if r.Content == knowledge.RateLimitNotice {
 				limited++
 			}
@@ -665,48 +638,30 @@ func TestRateLimit(t *testing.T) {
 		}
 	})
 	t.Run("mention reacts instead of flooding the channel", func(t *testing.T) {
-		ch := h.id()
+		ch := h.d.NewID()
 		for range 2 {
-			h.message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("100000000000000052"),
-				"content": "<@" + h.f.botID + "> what is smp", "mentions": []any{h.self()}})
+			h.d.Message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("100000000000000052"),
+				"content": "<@" + h.d.BotID + "> what is smp", "mentions": []any{h.self()}})
 		}
-		h.replies(t, ch, 1)
-		h.f.wait(t, "a reaction", func() bool {
-			for _, c := range h.f.calls {
+		h.d.Messages(t, ch, 1)
+		h.d.Wait(t, "a reaction", func(calls []discordtest.Call) bool {
+			for _, c := range calls {
 				if c.Method == "PUT" && strings.HasPrefix(c.Path, "/api/v9/channels/"+ch+"/messages/") && strings.Contains(c.Path, "/reactions/") {
 					return true
 				}
 			}
 			return false
 		})
-		if got := len(h.replies(t, ch, 1)); got != 1 {
+		if got := len(h.d.Messages(t, ch, 1)); got != 1 {
 			t.Errorf("%d messages in the channel, want only the one answer", got)
 		}
 	})
 }
 
-func TestReconnect(t *testing.T) {
-	t.Parallel()
-	h := start(t, nil)
-	ask := func(t *testing.T) {
-		t.Helper()
-		ch := h.id()
-		h.message(t, map[string]any{"channel_id": ch, "author": h.user("u" + ch), "content": "what is smp"})
-		if got := h.replies(t, ch, 1); len(got[0].Embeds) == 0 || got[0].Embeds[0].Title != "What scalp micropigmentation (SMP) is" {
-			t.Errorf("reply = %+v, want the answer", got[0])
-		}
-	}
-	ask(t)
-	h.f.drop()
-	h.f.waitReady(t, 2)
-	ask(t)
-	waitReady(t, h.bot)
-}
-
 // waitReady polls b.Ready until it reports true.
 func waitReady(t *testing.T, b *Bot) {
 	t.Helper()
-	for deadline := time.Now().Add(waitTimeout); !b.Ready(); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(discordtest.WaitTimeout); !b.Ready(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("Ready() stayed false while connected")
 		}
@@ -715,9 +670,9 @@ func waitReady(t *testing.T, b *Bot) {
 
 func TestRunFailsWithBadToken(t *testing.T) {
 	t.Parallel()
-	f := newFakeDiscord(t)
+	f := discordtest.New(t)
 	const wrong = "wrong-token.SECRET.y"
-	b, err := New(Config{Token: wrong, APIURL: f.srv.URL}, testService(t, nil), nil)
+	b, err := New(Config{Token: wrong, APIURL: f.URL}, testService(t, nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -732,8 +687,8 @@ func TestRunFailsWithBadToken(t *testing.T) {
 
 func TestRunStopsWhileConnecting(t *testing.T) {
 	t.Parallel()
-	f := newFakeDiscord(t)
-	b, err := New(Config{Token: f.token, APIURL: f.srv.URL}, testService(t, nil), nil)
+	f := discordtest.New(t)
+	b, err := New(Config{Token: f.Token, APIURL: f.URL}, testService(t, nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -749,10 +704,14 @@ func TestRunStopsWhileConnecting(t *testing.T) {
 
 func TestGuardRecoversPanic(t *testing.T) {
 	logs := &syncBuffer{}
-	b := &Bot{log: slog.New(slog.NewTextHandler(logs, nil))}
+	m := &metricsRecorder{errors: map[string]int{}}
+	b := &Bot{log: slog.New(slog.NewTextHandler(logs, nil)), metrics: m}
 	b.guard(context.Background(), "test", func(context.Context) { panic("boom") })
 	if got := logs.String(); !strings.Contains(got, "handler panicked") || !strings.Contains(got, "boom") {
 		t.Errorf("log after a panic = %q, want the panic logged", got)
+	}
+	if _, errs := m.counts(); errs != 1 {
+		t.Errorf("adapter errors after a panic = %d, want 1", errs)
 	}
 }
 

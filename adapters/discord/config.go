@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // Config holds the Discord settings. The zero value of every optional field
@@ -29,6 +31,28 @@ type Config struct {
 	// DefaultRateBurst.
 	RateEvery time.Duration
 	RateBurst int
+	// Store is the knowledge base moderators change with the /kb commands;
+	// nil turns moderation off and leaves /kb unregistered. The knowledge
+	// service must follow it (Store.Watch) for changes to be answered.
+	Store *knowledge.Store
+	// ModeratorRoles are the ids of the roles whose members may moderate,
+	// besides members with the Manage Server permission in the GuildID
+	// server.
+	ModeratorRoles []string
+	// Metrics, when not nil, counts rate-limited questions and errors
+	// talking to Discord.
+	Metrics Metrics
+}
+
+// Metrics counts what happens on a platform, for monitoring. Its methods
+// must be safe for concurrent use.
+type Metrics interface {
+	// RateLimited counts a question refused because its asker went over
+	// the rate limit.
+	RateLimited(platform string)
+	// AdapterError counts a failed call to the platform, a dropped
+	// connection or a failed handler.
+	AdapterError(adapter string)
 }
 
 // Defaults of the per-user rate limit.
@@ -44,6 +68,8 @@ const (
 	EnvAPIURL    = "DISCORD_API_URL"
 	EnvRateEvery = "DISCORD_RATE_EVERY"
 	EnvRateBurst = "DISCORD_RATE_BURST"
+	// EnvModeratorRoles holds comma-separated role ids.
+	EnvModeratorRoles = "DISCORD_MODERATOR_ROLES"
 )
 
 // ConfigFromEnv reads the Discord settings through getenv (os.Getenv in
@@ -72,6 +98,11 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 		}
 		cfg.RateBurst = n
 	}
+	for _, r := range strings.Split(getenv(EnvModeratorRoles), ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			cfg.ModeratorRoles = append(cfg.ModeratorRoles, r)
+		}
+	}
 	if err := cfg.validate(); err != nil {
 		return Config{}, true, err
 	}
@@ -89,6 +120,11 @@ func (cfg *Config) validate() error {
 	}
 	if cfg.GuildID != "" && !isSnowflake(cfg.GuildID) {
 		return fmt.Errorf("%s must be a server id (a number such as 123456789012345678), got %q", EnvGuildID, cfg.GuildID)
+	}
+	for _, r := range cfg.ModeratorRoles {
+		if !isSnowflake(r) {
+			return fmt.Errorf("%s must be role ids (numbers such as 123456789012345678) separated by commas, got %q", EnvModeratorRoles, r)
+		}
 	}
 	if cfg.APIURL != "" {
 		u, err := url.Parse(cfg.APIURL)

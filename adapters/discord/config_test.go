@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,9 @@ func TestConfigFromEnv(t *testing.T) {
 			want: Config{Token: token, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst}},
 		{name: "everything", env: map[string]string{EnvToken: "Bot " + token, EnvGuildID: "123456789012345678", EnvAPIURL: "http://127.0.0.1:8080/", EnvRateEvery: "30s", EnvRateBurst: "2"}, wantEnabled: true,
 			want: Config{Token: token, GuildID: "123456789012345678", APIURL: "http://127.0.0.1:8080", RateEvery: 30 * time.Second, RateBurst: 2}},
+		{name: "moderator roles", env: map[string]string{EnvToken: token, EnvModeratorRoles: " 123456789012345678, ,223456789012345678 "}, wantEnabled: true,
+			want: Config{Token: token, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst, ModeratorRoles: []string{"123456789012345678", "223456789012345678"}}},
+		{name: "moderator role a name", env: map[string]string{EnvToken: token, EnvModeratorRoles: "123456789012345678,Mods"}, wantEnabled: true, wantErr: EnvModeratorRoles},
 		{name: "guild not a number", env: map[string]string{EnvToken: token, EnvGuildID: "my-server"}, wantEnabled: true, wantErr: EnvGuildID},
 		{name: "guild too big", env: map[string]string{EnvToken: token, EnvGuildID: "99999999999999999999999"}, wantEnabled: true, wantErr: EnvGuildID},
 		{name: "api url with path", env: map[string]string{EnvToken: token, EnvAPIURL: "http://proxy/api/v9"}, wantEnabled: true, wantErr: EnvAPIURL},
@@ -50,7 +54,7 @@ func TestConfigFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ConfigFromEnv(%v) error = %v", tt.env, err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ConfigFromEnv(%v) = %+v, want %+v", tt.env, got, tt.want)
 			}
 		})

@@ -1,6 +1,8 @@
 package discord
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -61,4 +63,91 @@ func parseCustomID(customID string, values []string) (act action, entryID string
 		return actionUnknown, "", false
 	}
 	return act, entryID, helpful
+}
+
+// Custom ids of the moderation forms and menus. They carry what the
+// moderator started from (an entry id, a base revision, a gap), all checked
+// again when they come back: a forged one changes nothing that the member
+// could not change anyway, and a stale revision is refused by the store.
+const (
+	prefixKB      = "kb:"
+	addModalID    = "kb:add"   // the add form
+	prefixEdit    = "kb:edit:" // kb:edit:<entry id>:<base revision>, the edit form
+	prefixSyn     = "kb:syn:"  // kb:syn:<base revision>, the synonyms form
+	gapsMenuID    = "kb:gaps"  // the gap menu; the chosen value is a gap's ref
+	prefixGapMenu = "kb:gap:"  // kb:gap:<gap ref>:<menu number>; the chosen value is an entry id
+	gapRefLen     = 12
+)
+
+func editModalID(entryID string, rev int64) string {
+	return prefixEdit + entryID + ":" + strconv.FormatInt(rev, 10)
+}
+
+func synonymsModalID(rev int64) string { return prefixSyn + strconv.FormatInt(rev, 10) }
+
+func gapMenuID(ref string, menu int) string { return prefixGapMenu + ref + ":" + strconv.Itoa(menu) }
+
+// gapRef names a gap in a custom id, which is too short for the question.
+func gapRef(question string) string {
+	sum := sha256.Sum256([]byte(question))
+	return hex.EncodeToString(sum[:])[:gapRefLen]
+}
+
+// kbAction is what a moderation form or menu asks for.
+type kbAction int
+
+const (
+	kbUnknown kbAction = iota
+	kbAdd
+	kbEdit
+	kbSynonyms
+	kbPickGap   // a gap was chosen: offer the entries
+	kbAnswerGap // an entry was chosen for a gap: add the question to it
+)
+
+// kbRef is a parsed moderation custom id.
+type kbRef struct {
+	act kbAction
+	id  string // entry id
+	rev int64  // base revision
+	gap string // gap ref
+}
+
+// parseKBID reads a moderation custom id and, for menus, the chosen values.
+// Anything malformed is kbUnknown.
+func parseKBID(customID string, values []string) kbRef {
+	switch {
+	case customID == addModalID:
+		return kbRef{act: kbAdd}
+	case strings.HasPrefix(customID, prefixEdit):
+		id, rev, _ := strings.Cut(strings.TrimPrefix(customID, prefixEdit), ":")
+		if n, ok := revision(rev); ok && n > 0 && knowledge.ValidID(id) {
+			return kbRef{act: kbEdit, id: id, rev: n}
+		}
+	case strings.HasPrefix(customID, prefixSyn):
+		if n, ok := revision(strings.TrimPrefix(customID, prefixSyn)); ok {
+			return kbRef{act: kbSynonyms, rev: n}
+		}
+	case customID == gapsMenuID && len(values) == 1 && validGapRef(values[0]):
+		return kbRef{act: kbPickGap, gap: values[0]}
+	case strings.HasPrefix(customID, prefixGapMenu) && len(values) == 1 && knowledge.ValidID(values[0]):
+		ref, menu, _ := strings.Cut(strings.TrimPrefix(customID, prefixGapMenu), ":")
+		if _, err := strconv.Atoi(menu); err == nil && validGapRef(ref) {
+			return kbRef{act: kbAnswerGap, gap: ref, id: values[0]}
+		}
+	}
+	return kbRef{}
+}
+
+// revision reads a revision number: digits only, no sign.
+func revision(s string) (int64, bool) {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+func validGapRef(s string) bool {
+	return len(s) == gapRefLen && strings.Trim(s, "0123456789abcdef") == ""
 }

@@ -41,3 +41,34 @@ func TestParseCustomID(t *testing.T) {
 		t.Errorf("feedback custom id for a 64-character entry id is %d characters, over Discord's 100", n)
 	}
 }
+
+func TestParseKBID(t *testing.T) {
+	ref := gapRef("how long does smp last")
+	tests := []struct {
+		customID string
+		values   []string
+		want     kbRef
+	}{
+		{addModalID, nil, kbRef{act: kbAdd}},
+		{editModalID("pigment-depth", 12), nil, kbRef{act: kbEdit, id: "pigment-depth", rev: 12}},
+		{synonymsModalID(0), nil, kbRef{act: kbSynonyms}},
+		{gapsMenuID, []string{ref}, kbRef{act: kbPickGap, gap: ref}},
+		{gapMenuID(ref, 2), []string{"what-is-smp"}, kbRef{act: kbAnswerGap, gap: ref, id: "what-is-smp"}},
+		{"kb:edit:pigment-depth:0", nil, kbRef{}},
+		{"kb:edit:pigment-depth:+3", nil, kbRef{}},
+		{"kb:edit:../x:3", nil, kbRef{}},
+		{"kb:edit:pigment-depth", nil, kbRef{}},
+		{"kb:syn:-1", nil, kbRef{}},
+		{"kb:syn:99999999999999999999", nil, kbRef{}},
+		{gapsMenuID, []string{"ZZZZ"}, kbRef{}},
+		{gapsMenuID, nil, kbRef{}},
+		{gapMenuID(ref, 0), []string{"../etc"}, kbRef{}},
+		{gapMenuID("short", 0), []string{"what-is-smp"}, kbRef{}},
+		{"kb:rm:pigment-depth", nil, kbRef{}},
+	}
+	for _, tt := range tests {
+		if got := parseKBID(tt.customID, tt.values); got != tt.want {
+			t.Errorf("parseKBID(%q, %q) = %+v, want %+v", tt.customID, tt.values, got, tt.want)
+		}
+	}
+}

@@ -5,6 +5,9 @@
 // Discord embeds and buttons. Members ask with the /ask slash command, by
 // mentioning the bot, or in a direct message; /checklist, /topics and /help
 // show the practitioner checklist, the topic menu and how to use the bot.
+// With a knowledge.Store in Config, moderators change the knowledge base with
+// /kb (forms for add, edit and the synonyms; history, undo, revert, gaps and
+// feedback), checked on every call.
 //
 // The adapter uses github.com/bwmarrin/discordgo for the gateway websocket and
 // the REST API, and needs only non-privileged gateway intents: Discord still
@@ -13,5 +16,6 @@
 //
 // Config holds the settings (ConfigFromEnv reads them from DISCORD_*
 // variables), New builds a Bot without touching the network, and Run connects,
-// registers the slash commands and answers until its context ends.
+// registers the slash commands and answers until its context ends. The
+// discordtest package is a fake Discord to test it against.
 package discord

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -28,8 +29,8 @@ const (
 	maxChoiceLen = 100
 )
 
-// commands are the slash commands the bot registers.
-func commands() []*discordgo.ApplicationCommand {
+// commands are the slash commands the bot registers; moderation adds /kb.
+func commands(moderation bool) []*discordgo.ApplicationCommand {
 	contexts := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 	install := &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 	command := func(name, description string, options ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommand {
@@ -42,7 +43,7 @@ func commands() []*discordgo.ApplicationCommand {
 			Options:          options,
 		}
 	}
-	return []*discordgo.ApplicationCommand{
+	cmds := []*discordgo.ApplicationCommand{
 		command(cmdAsk, "Ask a question about scalp micropigmentation (SMP) safety",
 			&discordgo.ApplicationCommandOption{
 				Type:         discordgo.ApplicationCommandOptionString,
@@ -61,17 +62,28 @@ func commands() []*discordgo.ApplicationCommand {
 		command(cmdTopics, "Everything I can explain about SMP safety"),
 		command(cmdHelp, "How to use this bot"),
 	}
+	if moderation {
+		cmds = append(cmds, kbCommand())
+	}
+	return cmds
 }
 
-// onInteraction answers slash commands, autocomplete and button presses.
+// onInteraction answers slash commands, autocomplete, button presses and
+// forms.
 func (b *Bot) onInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		b.onCommand(ctx, s, i)
 	case discordgo.InteractionApplicationCommandAutocomplete:
+		if b.cfg.Store != nil && i.ApplicationCommandData().Name == cmdKB {
+			b.kbAutocomplete(ctx, s, i)
+			return
+		}
 		b.onAutocomplete(ctx, s, i)
 	case discordgo.InteractionMessageComponent:
 		b.onComponent(ctx, s, i)
+	case discordgo.InteractionModalSubmit:
+		b.onModal(ctx, s, i)
 	}
 }
 
@@ -86,6 +98,12 @@ func (b *Bot) onCommand(ctx context.Context, s *discordgo.Session, i *discordgo.
 		b.respond(ctx, s, i, renderTopics(b.svc.Topics()), false, false)
 	case cmdHelp:
 		b.respond(ctx, s, i, renderHelp(), true, false)
+	case cmdKB:
+		if b.cfg.Store == nil {
+			b.respond(ctx, s, i, notice(unknownCmdText), true, false)
+			return
+		}
+		b.onKB(ctx, s, i)
 	default:
 		b.respond(ctx, s, i, notice(unknownCmdText), true, false)
 	}
@@ -100,7 +118,7 @@ func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Intera
 		b.respond(ctx, s, i, notice(emptyQuestionText), true, false)
 		return
 	}
-	if !b.limiter.Allow(userKey(interactionUser(i))) {
+	if !b.allow(interactionUser(i)) {
 		b.respond(ctx, s, i, notice(knowledge.RateLimitNotice), true, false)
 		return
 	}
@@ -113,7 +131,7 @@ func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Intera
 		Data: &discordgo.InteractionResponseData{Flags: flags},
 	}, discordgo.WithContext(ctx))
 	if err != nil {
-		b.log.ErrorContext(ctx, "discord: defer /ask", "interaction", i.ID, "err", err)
+		b.failed(ctx, "defer /ask", err, "interaction", i.ID)
 		return
 	}
 	b.respond(ctx, s, i, b.answer(ctx, question), private, true)
@@ -128,12 +146,17 @@ func (b *Bot) onAutocomplete(ctx context.Context, s *discordgo.Session, i *disco
 			typed, _ = o.Value.(string)
 		}
 	}
+	b.respondChoices(ctx, s, i, b.choices(typed))
+}
+
+// respondChoices answers an autocomplete request.
+func (b *Bot) respondChoices(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
 	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: b.choices(typed)},
+		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}, discordgo.WithContext(ctx))
 	if err != nil {
-		b.log.ErrorContext(ctx, "discord: autocomplete", "interaction", i.ID, "err", err)
+		b.failed(ctx, "autocomplete", err, "interaction", i.ID)
 	}
 }
 
@@ -164,6 +187,10 @@ func (b *Bot) choices(typed string) []*discordgo.ApplicationCommandOptionChoice 
 // from the client and are checked like any other input.
 func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
 	data := i.MessageComponentData()
+	if b.cfg.Store != nil && strings.HasPrefix(data.CustomID, prefixKB) {
+		b.onKBComponent(ctx, s, i, data)
+		return
+	}
 	act, id, helpful := parseCustomID(data.CustomID, data.Values)
 	switch act {
 	case actionUnknown:
@@ -178,7 +205,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		b.respond(ctx, s, i, notice(staleButtonText), true, false)
 		return
 	}
-	if !b.limiter.Allow(userKey(interactionUser(i))) {
+	if !b.allow(interactionUser(i)) {
 		b.respond(ctx, s, i, notice(knowledge.RateLimitNotice), true, false)
 		return
 	}

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -131,6 +132,48 @@ func testBase(t testing.TB) *knowledge.Base {
 		t.Fatalf("load test knowledge base: %v", err)
 	}
 	return base
+}
+
+// testStore opens dir as a data directory seeded with testEntries, closed
+// when the test ends.
+func testStore(t testing.TB, dir string) *knowledge.Store {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for id, text := range testEntries {
+		fsys[knowledge.EntriesDir+"/"+id+".md"] = &fstest.MapFile{Data: []byte(text)}
+	}
+	st, err := knowledge.Open(context.Background(), dir, fsys)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// storeService is a knowledge service answering from st, recording gaps
+// and feedback in it, and following its changes until the test ends.
+func storeService(t testing.TB, st *knowledge.Store, log *slog.Logger) *knowledge.Service {
+	t.Helper()
+	base, _ := st.Base()
+	idx, err := index.Build(base)
+	if err != nil {
+		t.Fatalf("build index: %v", err)
+	}
+	svc := knowledge.NewService(base, idx, knowledge.Calibration{}, log)
+	svc.Observe(st)
+	svc.RecordFeedbackTo(st)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- st.Watch(ctx, svc, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }, log)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+	})
+	return svc
 }
 
 // testService is a knowledge service over testEntries with a real index,

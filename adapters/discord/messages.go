@@ -28,14 +28,14 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 	if !dm && !slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == self.ID }) {
 		return
 	}
-	if !b.limiter.Allow(userKey(m.Author.ID)) {
+	if !b.allow(m.Author.ID) {
 		if dm {
 			b.replyTo(ctx, s, m, notice(knowledge.RateLimitNotice))
 			return
 		}
 		// A notice in a channel would add to the flood; a reaction does not.
 		if err := s.MessageReactionAdd(m.ChannelID, m.ID, "⏳", discordgo.WithContext(ctx)); err != nil {
-			b.log.WarnContext(ctx, "discord: react to a rate-limited message", "err", err)
+			b.failed(ctx, "react to a rate-limited message", err, "channel", m.ChannelID)
 		}
 		return
 	}

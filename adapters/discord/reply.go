@@ -52,7 +52,7 @@ func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Me
 			send.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &keep}
 		}
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send, discordgo.WithContext(ctx)); err != nil {
-			b.log.ErrorContext(ctx, "discord: send message", "channel", m.ChannelID, "err", err)
+			b.failed(ctx, "send message", err, "channel", m.ChannelID)
 			return
 		}
 	}
@@ -102,9 +102,22 @@ func (b *Bot) respond(ctx context.Context, s *discordgo.Session, i *discordgo.In
 		}, discordgo.WithContext(ctx))
 	}
 	if err != nil {
-		b.log.ErrorContext(ctx, "discord: respond to interaction", "interaction", i.ID, "err", err)
+		b.failed(ctx, "respond to interaction", err, "interaction", i.ID)
 	}
 }
 
-// userKey names a Discord user for the rate limiter.
-func userKey(userID string) string { return "discord:" + userID }
+// allow reports whether a user may ask now, counting a refusal.
+func (b *Bot) allow(userID string) bool {
+	if b.limiter.Allow("discord:" + userID) {
+		return true
+	}
+	b.metrics.RateLimited(platform)
+	return false
+}
+
+// failed logs and counts a failed call to Discord; attrs say what it was
+// about.
+func (b *Bot) failed(ctx context.Context, what string, err error, attrs ...any) {
+	b.metrics.AdapterError(platform)
+	b.log.ErrorContext(ctx, "discord: "+what, append(attrs, "err", err)...)
+}

@@ -50,6 +50,8 @@ type Bot struct {
 	workers chan struct{} // one slot per update being handled
 	retry   backoff
 
+	mod *moderation // nil when moderation is off
+
 	running atomic.Bool
 	ready   atomic.Bool
 	me      tgbotapi.User // set by Run before any update is handled
@@ -82,14 +84,31 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		svc:     svc,
 		log:     log.With("adapter", "telegram"),
 		base:    base,
-		http:    &http.Client{Timeout: cfg.PollTimeout + 15*time.Second},
+		http:    &http.Client{Timeout: cfg.PollTimeout + cfg.RequestTimeout},
 		users:   knowledge.NewLimiter(cfg.AskEvery, cfg.AskBurst),
 		notices: knowledge.NewLimiter(noticeEvery, 1),
-		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval),
+		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),
 		retry:   backoff{min: time.Second, max: 30 * time.Second},
+		mod:     newModeration(cfg, time.Now),
 	}, nil
 }
+
+// rateLimited and adapterError count events in Config.Metrics, if set.
+func (b *Bot) rateLimited() {
+	if b.cfg.Metrics != nil {
+		b.cfg.Metrics.RateLimited(platform)
+	}
+}
+
+func (b *Bot) adapterError() {
+	if b.cfg.Metrics != nil {
+		b.cfg.Metrics.AdapterError(platform)
+	}
+}
+
+// platform names the adapter in metrics and on the context of questions.
+const platform = "telegram"
 
 // Run connects to the Bot API (getMe, setMyCommands, then deleteWebhook for
 // long polling or setWebhook for a webhook) and answers updates until ctx
@@ -115,17 +134,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("telegram: connect: %w", err)
 	}
 	b.log.InfoContext(ctx, "connected", "bot", b.me.UserName, "webhook", b.cfg.WebhookURL != "")
-	err = b.call(ctx, "setMyCommands", sendAttempts, func(api *tgbotapi.BotAPI) error {
-		_, err := api.Request(tgbotapi.NewSetMyCommands(botCommands()...))
-		return err
-	})
-	if err != nil && ctx.Err() == nil {
-		b.log.WarnContext(ctx, "could not register commands", "error", err)
-	}
+	b.registerCommands(ctx)
 
 	// Handlers outlive ctx by drainTimeout, so that what was received is
 	// answered rather than cut off.
-	hctx, cancel := context.WithCancel(knowledge.WithPlatform(context.WithoutCancel(ctx), "telegram"))
+	hctx, cancel := context.WithCancel(knowledge.WithPlatform(context.WithoutCancel(ctx), platform))
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(drainTimeout, cancel) })
 	defer stop()
@@ -139,6 +152,28 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("telegram: %w", err)
 	}
 	return nil
+}
+
+// registerCommands tells Telegram which commands to suggest: the public
+// ones to everyone, and /kb besides in each moderator's private chat (whose
+// chat id is the moderator's user id). A failure is logged: Telegram refuses
+// the chat of a moderator who has never opened a chat with the bot.
+func (b *Bot) registerCommands(ctx context.Context) {
+	configs := []tgbotapi.SetMyCommandsConfig{tgbotapi.NewSetMyCommands(botCommands()...)}
+	if b.mod != nil {
+		for _, id := range b.cfg.Moderators {
+			configs = append(configs, tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(id), append(botCommands(), kbCommand())...))
+		}
+	}
+	for _, c := range configs {
+		err := b.call(ctx, "setMyCommands", sendAttempts, func(api *tgbotapi.BotAPI) error {
+			_, err := api.Request(c)
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			b.log.WarnContext(ctx, "could not register commands", "scope", c.Scope, "error", err)
+		}
+	}
 }
 
 // allowedUpdates are the kinds of update the bot asks Telegram for.

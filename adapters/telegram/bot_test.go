@@ -3,12 +3,14 @@ package telegram
 import (
 	"encoding/json"
 	"math"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -19,11 +21,13 @@ var notCovered = knowledge.Calibration{MinScore: math.Inf(1)}
 
 func TestConnect(t *testing.T) {
 	h := start(t, options{})
-	reqs := h.f.waitFor("a long poll", func(reqs []apiRequest) bool { return len(calls(reqs, "getUpdates")) > 0 || hasOpenPoll(reqs) })
+	reqs := h.f.WaitFor("a long poll", func(reqs []telegramtest.Request) bool {
+		return len(telegramtest.Calls(reqs, "getUpdates")) > 0 || telegramtest.HasOpenPoll(reqs)
+	})
 	var methods []string
 	for _, r := range reqs {
-		if !slices.Contains(methods, r.method) {
-			methods = append(methods, r.method)
+		if !slices.Contains(methods, r.Method) {
+			methods = append(methods, r.Method)
 		}
 	}
 	if want := []string{"getMe", "setMyCommands", "deleteWebhook", "getUpdates"}; !slices.Equal(methods, want) {
@@ -33,7 +37,7 @@ func TestConnect(t *testing.T) {
 		t.Error("Ready() = false while polling")
 	}
 	var commands []struct{ Command, Description string }
-	if err := json.Unmarshal([]byte(calls(reqs, "setMyCommands")[0].form.Get("commands")), &commands); err != nil {
+	if err := json.Unmarshal([]byte(telegramtest.Calls(reqs, "setMyCommands")[0].Form.Get("commands")), &commands); err != nil {
 		t.Fatalf("setMyCommands commands: %v", err)
 	}
 	var got []string
@@ -45,40 +49,36 @@ func TestConnect(t *testing.T) {
 	}
 }
 
-func hasOpenPoll(reqs []apiRequest) bool {
-	return slices.ContainsFunc(reqs, func(r apiRequest) bool { return r.method == "getUpdates" && r.status == 0 })
-}
-
 // TestMessages sends messages and checks what the bot says back: which
 // messages it answers, and how the answers look.
 func TestMessages(t *testing.T) {
-	type sent = []sentMessage
+	type sent = []telegramtest.Message
 	tests := []struct {
 		name string
 		cal  knowledge.Calibration
 		// send queues updates and returns the message ids that must be
 		// answered, in order.
-		send  func(f *fakeAPI) (updates []string, answered []int)
+		send  func(f *telegramtest.Server) (updates []string, answered []int)
 		check func(t *testing.T, got sent)
 	}{{
 		name: "private question",
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, annChat, depthQuestion, nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, annChat, depthQuestion, nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
 			m := got[0]
-			if m.chat != annChat.ID || m.preview {
-				t.Errorf("reply to chat %d with preview %v, want chat %d without preview", m.chat, m.preview, annChat.ID)
+			if m.Chat != annChat.ID || m.Preview {
+				t.Errorf("reply to chat %d with preview %v, want chat %d without preview", m.Chat, m.Preview, annChat.ID)
 			}
 			wantText(t, m, "How deep SMP pigment should go", "upper dermis", "depth < 1 mm & even", "• A textbook", "1. Ask what depth", knowledge.Disclaimer)
-			if !strings.Contains(m.html, `<a href="https://example.org/chapter?a=1&amp;b=2">papillary dermis</a>`) {
-				t.Errorf("reply %q lacks the escaped link", m.html)
+			if !strings.Contains(m.HTML, `<a href="https://example.org/chapter?a=1&amp;b=2">papillary dermis</a>`) {
+				t.Errorf("reply %q lacks the escaped link", m.HTML)
 			}
 			wantText(t, m, "Checklist: choosing a practitioner\n• Step 1: Check their training\n• Step 2")
 			// Related topics: the entry's own first, then runners-up; steps
 			// the checklist shows are not repeated.
-			b := buttons(m)
+			b := m.Buttons()
 			if len(b) < 3 || len(b) > 5 || b[0] != "Why SMP dots blur" || slices.Contains(b, "Step 1: Check their training") ||
 				!slices.Equal(b[len(b)-2:], []string{"👍 Helpful", "👎 Not helpful"}) {
 				t.Errorf("buttons = %q, want up to 3 related topics starting with the entry's own, then feedback", b)
@@ -86,10 +86,10 @@ func TestMessages(t *testing.T) {
 		},
 	}, {
 		name: "group chatter ignored, mention answered",
-		send: func(f *fakeAPI) ([]string, []int) {
-			chatter, _ := f.message(ann, group, depthQuestion, nil)
-			other, _ := f.message(ann, group, "@someone_else "+depthQuestion, nil)
-			mention, id := f.message(ben, group, "hey @"+botUsername+" "+depthQuestion+"?", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			chatter, _ := f.Message(ann, group, depthQuestion, nil)
+			other, _ := f.Message(ann, group, "@someone_else "+depthQuestion, nil)
+			mention, id := f.Message(ben, group, "hey @"+telegramtest.BotUsername+" "+depthQuestion+"?", nil)
 			return []string{chatter, other, mention}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
@@ -97,10 +97,10 @@ func TestMessages(t *testing.T) {
 		},
 	}, {
 		name: "group commands for this bot only",
-		send: func(f *fakeAPI) ([]string, []int) {
-			other, _ := f.message(ann, group, "/ask@other_bot "+depthQuestion, nil)
-			unknown, _ := f.message(ann, group, "/weather", nil)
-			ask, id := f.message(ann, group, "/ask@"+strings.ToUpper(botUsername)+" why are my smp dots blurry", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			other, _ := f.Message(ann, group, "/ask@other_bot "+depthQuestion, nil)
+			unknown, _ := f.Message(ann, group, "/weather", nil)
+			ask, id := f.Message(ann, group, "/ask@"+strings.ToUpper(telegramtest.BotUsername)+" why are my smp dots blurry", nil)
 			return []string{other, unknown, ask}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
@@ -108,9 +108,9 @@ func TestMessages(t *testing.T) {
 		},
 	}, {
 		name: "group reply to the bot",
-		send: func(f *fakeAPI) ([]string, []int) {
-			toOther, _ := f.message(ann, group, depthQuestion, map[string]any{"reply_to_message": map[string]any{"message_id": 1, "date": 0, "chat": group, "from": ben}})
-			toBot, id := f.message(ann, group, "why are my smp dots blurry", map[string]any{"reply_to_message": map[string]any{"message_id": 2, "date": 0, "chat": group, "from": botUser}})
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			toOther, _ := f.Message(ann, group, depthQuestion, map[string]any{"reply_to_message": map[string]any{"message_id": 1, "date": 0, "chat": group, "from": ben}})
+			toBot, id := f.Message(ann, group, "why are my smp dots blurry", map[string]any{"reply_to_message": map[string]any{"message_id": 2, "date": 0, "chat": group, "from": telegramtest.Bot()}})
 			return []string{toOther, toBot}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
@@ -118,68 +118,68 @@ func TestMessages(t *testing.T) {
 		},
 	}, {
 		name: "ignored kinds of message",
-		send: func(f *fakeAPI) ([]string, []int) {
-			sticker, _ := f.message(ann, annChat, "", map[string]any{"sticker": map[string]any{"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1}})
-			photo, _ := f.message(ann, annChat, "", map[string]any{"caption": depthQuestion, "photo": []map[string]any{{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}}})
-			joined, _ := f.message(ann, group, "", map[string]any{"new_chat_members": []user{ben}})
-			fromBot, _ := f.message(user{ID: 99, IsBot: true, Name: "Other"}, annChat, depthQuestion, nil)
-			fromSelf, _ := f.message(botUser, annChat, depthQuestion, nil)
-			edited, _ := f.message(ann, annChat, depthQuestion, nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			sticker, _ := f.Message(ann, annChat, "", map[string]any{"sticker": map[string]any{"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1}})
+			photo, _ := f.Message(ann, annChat, "", map[string]any{"caption": depthQuestion, "photo": []map[string]any{{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}}})
+			joined, _ := f.Message(ann, group, "", map[string]any{"new_chat_members": []telegramtest.User{ben}})
+			fromBot, _ := f.Message(telegramtest.User{ID: 99, IsBot: true, Name: "Other"}, annChat, depthQuestion, nil)
+			fromSelf, _ := f.Message(telegramtest.Bot(), annChat, depthQuestion, nil)
+			edited, _ := f.Message(ann, annChat, depthQuestion, nil)
 			edited = strings.Replace(edited, `"message":`, `"edited_message":`, 1)
-			channel, _ := f.message(ann, chat{ID: -200, Type: "channel"}, depthQuestion, nil)
+			channel, _ := f.Message(ann, telegramtest.Chat{ID: -200, Type: "channel"}, depthQuestion, nil)
 			post := strings.Replace(channel, `"message":`, `"channel_post":`, 1)
 			return []string{sticker, photo, joined, fromBot, fromSelf, edited, channel, post}, nil
 		},
 	}, {
 		name: "checklist in step order",
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, annChat, "/checklist", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, annChat, "/checklist", nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
 			steps := []string{"Step 1: Check their training", "Step 2: Check their reviews", "Step 3: Ask questions"}
 			last := -1
 			for _, s := range steps {
-				i := strings.Index(got[0].text, s)
+				i := strings.Index(got[0].Text, s)
 				if i <= last {
-					t.Errorf("checklist %q: %q missing or out of order", got[0].text, s)
+					t.Errorf("checklist %q: %q missing or out of order", got[0].Text, s)
 				}
 				last = i
 			}
-			if b := buttons(got[0]); !slices.Equal(b, steps) {
+			if b := got[0].Buttons(); !slices.Equal(b, steps) {
 				t.Errorf("buttons = %q, want %q", b, steps)
 			}
 		},
 	}, {
 		name: "topics as buttons",
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, group, "/topics@"+botUsername, nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, group, "/topics@"+telegramtest.BotUsername, nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
 			want := []string{"Everything about aftercare", "How deep SMP pigment should go", "Ink & needles <explained>", "Signs of infection after SMP", "Why SMP dots blur"}
-			if b := buttons(got[0]); !slices.Equal(b, want) {
+			if b := got[0].Buttons(); !slices.Equal(b, want) {
 				t.Errorf("buttons = %q, want %q", b, want)
 			}
 		},
 	}, {
 		name: "start and help",
-		send: func(f *fakeAPI) ([]string, []int) {
-			s, sid := f.message(ann, annChat, "/start", nil)
-			h, hid := f.message(ann, annChat, "/help", nil)
-			u, uid := f.message(ann, annChat, "/unknown", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			s, sid := f.Message(ann, annChat, "/start", nil)
+			h, hid := f.Message(ann, annChat, "/help", nil)
+			u, uid := f.Message(ann, annChat, "/unknown", nil)
 			return []string{s, h, u}, []int{sid, hid, uid}
 		},
 		check: func(t *testing.T, got sent) {
-			wantText(t, got[0], "scalp micropigmentation", "@"+botUsername, "/ask", knowledge.Disclaimer)
+			wantText(t, got[0], "scalp micropigmentation", "@"+telegramtest.BotUsername, "/ask", knowledge.Disclaimer)
 			for _, m := range got[1:] {
 				wantText(t, m, "/ask", "/checklist", "/topics", knowledge.Disclaimer)
 			}
 		},
 	}, {
 		name: "empty ask gets a hint",
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, group, "/ask", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, group, "/ask", nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
@@ -187,9 +187,9 @@ func TestMessages(t *testing.T) {
 		},
 	}, {
 		name: "10,000-character question",
-		send: func(f *fakeAPI) ([]string, []int) {
+		send: func(f *telegramtest.Server) ([]string, []int) {
 			q := strings.Repeat(depthQuestion+" ", 400)[:10000]
-			u, id := f.message(ann, annChat, q, nil)
+			u, id := f.Message(ann, annChat, q, nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
@@ -198,44 +198,44 @@ func TestMessages(t *testing.T) {
 	}, {
 		name: "markup and mentions in a question are shown harmlessly",
 		cal:  notCovered,
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, annChat, `<b>bold</b> & </a> <a href="x"> @someone pigment`, nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, annChat, `<b>bold</b> & </a> <a href="x"> @someone pigment`, nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
 			wantText(t, got[0], knowledge.NotCovered, `<b>bold</b> & </a> <a href="x">`, "@\u2060someone")
-			if strings.Contains(got[0].text, "@someone") {
-				t.Errorf("reply %q would notify @someone", got[0].text)
+			if strings.Contains(got[0].Text, "@someone") {
+				t.Errorf("reply %q would notify @someone", got[0].Text)
 			}
 		},
 	}, {
 		name: "not covered offers the closest topics",
 		cal:  notCovered,
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, annChat, depthQuestion, nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, annChat, depthQuestion, nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
 			wantText(t, got[0], knowledge.NotCovered, "closest topics")
-			if b := buttons(got[0]); len(b) == 0 || b[0] != "How deep SMP pigment should go" || slices.Contains(b, "👍 Helpful") {
+			if b := got[0].Buttons(); len(b) == 0 || b[0] != "How deep SMP pigment should go" || slices.Contains(b, "👍 Helpful") {
 				t.Errorf("buttons = %q, want the closest topics first and no feedback", b)
 			}
 		},
 	}, {
 		name: "urgent notice first",
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, annChat, "my scalp is swollen and oozing since my smp", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, annChat, "my scalp is swollen and oozing since my smp", nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
-			if !strings.HasPrefix(got[0].text, knowledge.UrgentNotice) {
-				t.Errorf("reply %q does not start with the urgent notice", got[0].text)
+			if !strings.HasPrefix(got[0].Text, knowledge.UrgentNotice) {
+				t.Errorf("reply %q does not start with the urgent notice", got[0].Text)
 			}
 		},
 	}, {
 		name: "answer over 4096 characters",
-		send: func(f *fakeAPI) ([]string, []int) {
-			u, id := f.message(ann, annChat, "tell me everything about aftercare", nil)
+		send: func(f *telegramtest.Server) ([]string, []int) {
+			u, id := f.Message(ann, annChat, "tell me everything about aftercare", nil)
 			return []string{u}, []int{id}
 		},
 		check: func(t *testing.T, got sent) {
@@ -244,13 +244,13 @@ func TestMessages(t *testing.T) {
 			}
 			var all strings.Builder
 			for i, m := range got {
-				if strings.HasPrefix(m.text, "\n") || strings.HasSuffix(m.text, "\n") {
-					t.Errorf("part %d is not cut at a paragraph: %q…%q", i+1, m.text[:20], m.text[len(m.text)-20:])
+				if strings.HasPrefix(m.Text, "\n") || strings.HasSuffix(m.Text, "\n") {
+					t.Errorf("part %d is not cut at a paragraph: %q…%q", i+1, m.Text[:20], m.Text[len(m.Text)-20:])
 				}
-				if last := i == len(got)-1; (m.keyboard != nil) != last || (m.replyTo != 0) != (i == 0) {
-					t.Errorf("part %d: keyboard %v, replying to %d; want the keyboard on the last part only and only the first replying", i+1, m.keyboard != nil, m.replyTo)
+				if last := i == len(got)-1; (m.Keyboard != nil) != last || (m.ReplyTo != 0) != (i == 0) {
+					t.Errorf("part %d: keyboard %v, replying to %d; want the keyboard on the last part only and only the first replying", i+1, m.Keyboard != nil, m.ReplyTo)
 				}
-				all.WriteString(m.text + "\n\n")
+				all.WriteString(m.Text + "\n\n")
 			}
 			for _, p := range []string{"Paragraph 1 of", "Paragraph 15 of", "Paragraph 30 of", knowledge.Disclaimer} {
 				if strings.Count(all.String(), p) != 1 {
@@ -263,13 +263,13 @@ func TestMessages(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := start(t, options{cal: tt.cal})
 			updates, answered := tt.send(h.f)
-			ids := h.f.push(updates...)
-			reqs := h.f.waitHandled(ids[len(ids)-1])
-			got := delivered(t, reqs)
+			ids := h.f.Push(updates...)
+			reqs := h.f.WaitHandled(ids[len(ids)-1])
+			got := telegramtest.Delivered(t, reqs)
 			var replied []int
 			for _, m := range got {
-				if m.replyTo != 0 {
-					replied = append(replied, m.replyTo)
+				if m.ReplyTo != 0 {
+					replied = append(replied, m.ReplyTo)
 				}
 			}
 			if !slices.Equal(replied, answered) {
@@ -282,54 +282,33 @@ func TestMessages(t *testing.T) {
 	}
 }
 
-func wantText(t *testing.T, m sentMessage, parts ...string) {
+func wantText(t *testing.T, m telegramtest.Message, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
-		if !strings.Contains(m.text, p) {
-			t.Errorf("reply lacks %q:\n%s", p, m.text)
+		if !strings.Contains(m.Text, p) {
+			t.Errorf("reply lacks %q:\n%s", p, m.Text)
 		}
 	}
 }
 
-func buttons(m sentMessage) []string {
-	var out []string
-	for _, row := range m.keyboard {
-		for _, b := range row {
-			out = append(out, b.Text)
-		}
-	}
-	return out
-}
-
-func buttonData(m sentMessage, text string) string {
-	for _, row := range m.keyboard {
-		for _, b := range row {
-			if b.Text == text {
-				return b.Data
-			}
-		}
-	}
-	return ""
-}
-
-func texts(msgs []sentMessage) string {
+func texts(msgs []telegramtest.Message) string {
 	var out []string
 	for _, m := range msgs {
-		out = append(out, m.text)
+		out = append(out, m.Text)
 	}
 	return strings.Join(out, "\n---\n")
 }
 
 func TestButtons(t *testing.T) {
 	h := start(t, options{})
-	q, qid := h.f.message(ann, annChat, depthQuestion, nil)
-	long, _ := h.f.message(ann, annChat, "what about ink and needles", nil)
-	h.f.push(q, long)
-	answers := h.f.waitSent(2)
-	related, helpful := buttonData(answers[0], "Why SMP dots blur"), buttonData(answers[0], "👍 Helpful")
-	longHelpful := buttonData(answers[1], "👎 Not helpful")
+	q, qid := h.f.Message(ann, annChat, depthQuestion, nil)
+	long, _ := h.f.Message(ann, annChat, "what about ink and needles", nil)
+	h.f.Push(q, long)
+	answers := h.f.WaitSent(2)
+	related, helpful := answers[0].ButtonData("Why SMP dots blur"), answers[0].ButtonData("👍 Helpful")
+	longHelpful := answers[1].ButtonData("👎 Not helpful")
 	if related == "" || helpful == "" || longHelpful == "" {
-		t.Fatalf("answers lack buttons: %v, %v", answers[0].keyboard, answers[1].keyboard)
+		t.Fatalf("answers lack buttons: %v, %v", answers[0].Keyboard, answers[1].Keyboard)
 	}
 
 	tests := []struct {
@@ -351,25 +330,25 @@ func TestButtons(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := len(h.f.sent())
+			before := len(h.f.Sent())
 			logsBefore := len(h.feedback.all())
 			id := string(rune('a' + i))
-			ids := h.f.push(tap(id, ann, annChat, qid, tt.data))
-			reqs := h.f.waitHandled(ids[0])
+			ids := h.f.Push(telegramtest.Tap(id, ann, annChat, qid, tt.data))
+			reqs := h.f.WaitHandled(ids[0])
 			var answered []string
-			for _, r := range calls(reqs, "answerCallbackQuery") {
-				if r.form.Get("callback_query_id") == id {
-					answered = append(answered, r.form.Get("text"))
+			for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
+				if r.Form.Get("callback_query_id") == id {
+					answered = append(answered, r.Form.Get("text"))
 				}
 			}
 			if !slices.Equal(answered, []string{tt.wantToast}) {
 				t.Errorf("tap %q answered with %q, want once with %q", tt.data, answered, tt.wantToast)
 			}
-			sent := delivered(t, reqs)[before:]
+			sent := telegramtest.Delivered(t, reqs)[before:]
 			switch {
 			case tt.wantSent == "" && len(sent) > 0:
 				t.Errorf("tap %q sent %q, want nothing", tt.data, texts(sent))
-			case tt.wantSent != "" && (len(sent) != 1 || !strings.HasPrefix(sent[0].text, tt.wantSent)):
+			case tt.wantSent != "" && (len(sent) != 1 || !strings.HasPrefix(sent[0].Text, tt.wantSent)):
 				t.Errorf("tap %q sent %q, want one message starting %q", tt.data, texts(sent), tt.wantSent)
 			}
 			logs := h.feedback.all()[logsBefore:]
@@ -389,19 +368,19 @@ func TestInline(t *testing.T) {
 	}{
 		{"question", depthQuestion, []string{"pigment-depth"}, "How deep SMP pigment should go"},
 		{"empty query offers topics", "", []string{"aftercare-everything", "pigment-depth", longID, "infection-signs", "blurry-dots"}, "Everything about aftercare"},
-		{"long answer is shortened", "tell me everything about aftercare", []string{"aftercare-everything"}, "Shortened: ask @" + botUsername},
+		{"long answer is shortened", "tell me everything about aftercare", []string{"aftercare-everything"}, "Shortened: ask @" + telegramtest.BotUsername},
 		{"urgent", "my scalp is swollen and infected", []string{"infection-signs"}, knowledge.UrgentNotice},
 	}
 	h := start(t, options{})
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			id := string(rune('a' + i))
-			ids := h.f.push(inlineQuery(id, ann, tt.query))
-			reqs := h.f.waitHandled(ids[0])
-			var results []inlineResult
-			for _, r := range calls(reqs, "answerInlineQuery") {
-				if r.form.Get("inline_query_id") == id {
-					if err := json.Unmarshal([]byte(r.form.Get("results")), &results); err != nil {
+			ids := h.f.Push(telegramtest.InlineQuery(id, ann, tt.query))
+			reqs := h.f.WaitHandled(ids[0])
+			var results []telegramtest.InlineResult
+			for _, r := range telegramtest.Calls(reqs, "answerInlineQuery") {
+				if r.Form.Get("inline_query_id") == id {
+					if err := json.Unmarshal([]byte(r.Form.Get("results")), &results); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -415,7 +394,7 @@ func TestInline(t *testing.T) {
 				}
 			}
 			first := results[0].Content
-			text, _ := parseHTML(first.Text)
+			text, _ := telegramtest.ParseHTML(first.Text)
 			if !strings.Contains(text, tt.wantFirst) || !first.NoPreview {
 				t.Errorf("inline query %q: first message %q (no preview: %v), want it to contain %q without preview", tt.query, text, first.NoPreview, tt.wantFirst)
 			}
@@ -428,26 +407,30 @@ func TestInline(t *testing.T) {
 // for their turn rather than being dropped.
 func TestRateLimits(t *testing.T) {
 	t.Run("per user", func(t *testing.T) {
-		h := start(t, options{config: func(c *Config) { c.AskBurst = 2; c.AskEvery = 1e15 }})
+		m := &countingMetrics{}
+		h := start(t, options{config: func(c *Config) { c.AskBurst = 2; c.AskEvery = 1e15; c.Metrics = m }})
 		var updates []string
 		for range 6 {
-			u, _ := h.f.message(ann, annChat, depthQuestion, nil)
+			u, _ := h.f.Message(ann, annChat, depthQuestion, nil)
 			updates = append(updates, u)
 		}
-		benQ, benID := h.f.message(ben, benChat, "why are my smp dots blurry", nil)
-		ids := h.f.push(append(updates, benQ)...)
-		got := delivered(t, h.f.waitHandled(ids[len(ids)-1]))
+		benQ, benID := h.f.Message(ben, benChat, "why are my smp dots blurry", nil)
+		ids := h.f.Push(append(updates, benQ)...)
+		got := telegramtest.Delivered(t, h.f.WaitHandled(ids[len(ids)-1]))
 		var toAnn []string
 		for _, m := range got {
-			if m.chat == annChat.ID {
-				toAnn = append(toAnn, strings.SplitN(m.text, "\n", 2)[0])
+			if m.Chat == annChat.ID {
+				toAnn = append(toAnn, strings.SplitN(m.Text, "\n", 2)[0])
 			}
 		}
 		if want := []string{"How deep SMP pigment should go", "How deep SMP pigment should go", knowledge.RateLimitNotice}; !slices.Equal(toAnn, want) {
 			t.Errorf("replies to a flood = %q, want %q", toAnn, want)
 		}
-		if !slices.ContainsFunc(got, func(m sentMessage) bool { return m.replyTo == benID }) {
+		if !slices.ContainsFunc(got, func(m telegramtest.Message) bool { return m.ReplyTo == benID }) {
 			t.Errorf("another user's question went unanswered during a flood")
+		}
+		if got := m.count("rate-limited telegram"); got != 4 {
+			t.Errorf("RateLimited(telegram) counted %d times, want once per refused question: 4", got)
 		}
 	})
 	t.Run("group pace", func(t *testing.T) {
@@ -455,14 +438,14 @@ func TestRateLimits(t *testing.T) {
 		var updates []string
 		var want []int
 		for i := range 6 {
-			u, id := h.f.message(user{ID: int64(100 + i), Name: "P"}, group, "/ask "+depthQuestion, nil)
+			u, id := h.f.Message(telegramtest.User{ID: int64(100 + i), Name: "P"}, group, "/ask "+depthQuestion, nil)
 			updates = append(updates, u)
 			want = append(want, id)
 		}
-		ids := h.f.push(updates...)
+		ids := h.f.Push(updates...)
 		var got []int
-		for _, m := range delivered(t, h.f.waitHandled(ids[len(ids)-1])) {
-			got = append(got, m.replyTo)
+		for _, m := range telegramtest.Delivered(t, h.f.WaitHandled(ids[len(ids)-1])) {
+			got = append(got, m.ReplyTo)
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("group answers replied to %v, want all of %v in order", got, want)
@@ -473,18 +456,30 @@ func TestRateLimits(t *testing.T) {
 // TestFailures checks that the update loop survives what the Bot API and the
 // network throw at it, and that no update is lost or answered twice.
 func TestFailures(t *testing.T) {
-	htmlPage := fault{status: http.StatusBadGateway, body: "<html><body>502 Bad Gateway</body></html>"}
+	htmlPage := telegramtest.Fault{Status: http.StatusBadGateway, Body: "<html><body>502 Bad Gateway</body></html>"}
+	// A stalled response lasts until the client's timeout, which the long
+	// poll's wait (1s) and RequestTimeout make up.
+	quickTimeout := func(c *Config) { c.RequestTimeout = 200 * time.Millisecond }
 	tests := []struct {
 		name   string
-		faults map[string][]fault
+		faults map[string][]telegramtest.Fault
 		raw    []string // updates sent before the question
+		config func(*Config)
 	}{
-		{"429 on sendMessage", map[string][]fault{"sendMessage": {tooMany(1)}}, nil},
-		{"429 on getUpdates", map[string][]fault{"getUpdates": {tooMany(1)}}, nil},
-		{"500s then recovery", map[string][]fault{
-			"getUpdates":  {{status: 500, body: `{"ok":false,"error_code":500,"description":"Internal Server Error"}`}, htmlPage, {status: 503}, {status: 200, body: "not json"}},
+		{"429 on sendMessage", map[string][]telegramtest.Fault{"sendMessage": {telegramtest.TooMany(1)}}, nil, nil},
+		{"429 on getUpdates", map[string][]telegramtest.Fault{"getUpdates": {telegramtest.TooMany(1)}}, nil, nil},
+		{"500s then recovery", map[string][]telegramtest.Fault{
+			"getUpdates":  {{Status: 500, Body: `{"ok":false,"error_code":500,"description":"Internal Server Error"}`}, htmlPage, {Status: 503}, {Status: 200, Body: "not json"}},
 			"sendMessage": {htmlPage, htmlPage},
-		}, nil},
+		}, nil, nil},
+		{name: "responses slower than the client timeout", config: quickTimeout, faults: map[string][]telegramtest.Fault{
+			"getUpdates":  {{Stall: true}},
+			"sendMessage": {{Stall: true}},
+		}},
+		{name: "connections closed mid-response", faults: map[string][]telegramtest.Fault{
+			"getUpdates":  {{Cut: true}, {Cut: true}},
+			"sendMessage": {{Cut: true}},
+		}},
 		{"malformed updates", nil, []string{
 			`{"update_id":%d,"message":"not an object"}`,
 			`{"update_id":%d,"message":{"message_id":1,"date":0,"chat":{"id":"abc"}}}`,
@@ -496,61 +491,67 @@ func TestFailures(t *testing.T) {
 			`{"update_id":%d,"some_future_kind":{"x":1}}`,
 			`{"update_id":%d}`,
 			`{"message":"no update_id"}`,
-		}},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeAPI(t)
-			for method, faults := range tt.faults {
-				f.failNext(method, faults...)
+			f := telegramtest.New(t)
+			faults := 0
+			for method, fs := range tt.faults {
+				f.FailNext(method, fs...)
+				faults += len(fs)
 			}
-			h := start(t, options{fake: f})
-			q, qid := f.message(ann, annChat, depthQuestion, nil)
-			ids := f.push(append(tt.raw, q)...)
-			reqs := f.waitHandled(ids[len(ids)-1])
+			m := &countingMetrics{}
+			h := start(t, options{fake: f, config: func(c *Config) {
+				c.Metrics = m
+				if tt.config != nil {
+					tt.config(c)
+				}
+			}})
+			q, qid := f.Message(ann, annChat, depthQuestion, nil)
+			ids := f.Push(append(tt.raw, q)...)
+			reqs := f.WaitHandled(ids[len(ids)-1])
 			var replies []int
-			for _, m := range delivered(t, reqs) {
-				replies = append(replies, m.replyTo)
+			for _, m := range telegramtest.Delivered(t, reqs) {
+				replies = append(replies, m.ReplyTo)
 			}
 			if !slices.Equal(replies, []int{qid}) {
 				t.Errorf("replied to %v, want one reply to %d", replies, qid)
 			}
 			for _, id := range ids {
-				if f.pending(id) {
+				if f.Pending(id) {
 					t.Errorf("update %d is still pending: the offset did not move past it", id)
 				}
 			}
 			h.stop()
+			if got := m.count("error telegram"); got != faults {
+				t.Errorf("AdapterError(telegram) counted %d times, want once per fault: %d", got, faults)
+			}
 		})
 	}
 }
 
 func TestConnectionRefusedAtStart(t *testing.T) {
-	f := unstartedFakeAPI(t)
-	addr := f.srv.Listener.Addr().String()
-	f.srv.Listener.Close() // nothing listens there yet
-	h := start(t, options{fake: f, config: func(c *Config) { c.APIURL = "http://" + addr }})
+	f := telegramtest.NewUnstarted(t) // nothing listens at its URL yet
+	h := start(t, options{fake: f})
 	h.logs.waitFor(t, "retrying", "method=getMe", "connection refused", "<token>")
 	h.logs.waitFor(t, "method=getMe", "attempt=3")
 
 	// The Bot API comes up at that address: the bot connects and answers.
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("cannot listen on %s again: %v", addr, err)
+	if err := f.Start(); err != nil {
+		t.Skipf("cannot listen at %s again: %v", f.URL(), err)
 	}
-	f.srv.Listener = ln
-	f.srv.Start()
-	q, qid := f.message(ann, annChat, depthQuestion, nil)
-	f.push(q)
-	if got := f.waitSent(1); got[0].replyTo != qid {
-		t.Errorf("after connecting, replied to %d, want %d", got[0].replyTo, qid)
+	q, qid := f.Message(ann, annChat, depthQuestion, nil)
+	f.Push(q)
+	if got := f.WaitSent(1); got[0].ReplyTo != qid {
+		t.Errorf("after connecting, replied to %d, want %d", got[0].ReplyTo, qid)
 	}
 	// start's cleanup checks that Run returns nil and never logged the token.
 }
 
 func TestUnauthorized(t *testing.T) {
-	f := newFakeAPI(t)
-	bot, err := New(Config{Token: "999:wrong", APIURL: f.url()}, newService(t, knowledge.Calibration{}, nil), nil)
+	f := telegramtest.New(t)
+	bot, err := New(Config{Token: "999:wrong", APIURL: f.URL()}, newService(t, knowledge.Calibration{}, nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -565,12 +566,12 @@ func TestUnauthorized(t *testing.T) {
 // twice.
 func TestShutdown(t *testing.T) {
 	t.Run("while a long poll is open", func(t *testing.T) {
-		f := newFakeAPI(t)
+		f := telegramtest.New(t)
 		h := start(t, options{fake: f})
-		q, qid := f.message(ann, annChat, depthQuestion, nil)
-		ids := f.push(q)
-		f.waitHandled(ids[0])
-		f.waitFor("an open long poll", hasOpenPoll)
+		q, qid := f.Message(ann, annChat, depthQuestion, nil)
+		ids := f.Push(q)
+		f.WaitHandled(ids[0])
+		f.WaitFor("an open long poll", telegramtest.HasOpenPoll)
 		if err := h.stop(); err != nil {
 			t.Fatalf("Run = %v, want nil", err)
 		}
@@ -580,21 +581,21 @@ func TestShutdown(t *testing.T) {
 		assertOnceAfterRestart(t, f, qid)
 	})
 	t.Run("while a reply is being sent", func(t *testing.T) {
-		f := newFakeAPI(t)
+		f := telegramtest.New(t)
 		gate := make(chan struct{})
-		f.failNext("sendMessage", fault{gate: gate})
+		f.FailNext("sendMessage", telegramtest.Fault{Gate: gate})
 		h := start(t, options{fake: f})
-		q, qid := f.message(ann, annChat, depthQuestion, nil)
-		f.push(q)
-		f.waitFor("a reply on its way", func(reqs []apiRequest) bool {
-			return slices.ContainsFunc(reqs, func(r apiRequest) bool { return r.method == "sendMessage" && r.status == 0 })
+		q, qid := f.Message(ann, annChat, depthQuestion, nil)
+		f.Push(q)
+		f.WaitFor("a reply on its way", func(reqs []telegramtest.Request) bool {
+			return slices.ContainsFunc(reqs, func(r telegramtest.Request) bool { return r.Method == "sendMessage" && r.Status == 0 })
 		})
 		h.cancel()
 		close(gate)
 		if err := h.stop(); err != nil {
 			t.Fatalf("Run = %v, want nil", err)
 		}
-		commits := slices.DeleteFunc(calls(f.all(), "getUpdates"), func(r apiRequest) bool { return r.form.Get("limit") != "1" })
+		commits := slices.DeleteFunc(telegramtest.Calls(f.Requests(), "getUpdates"), func(r telegramtest.Request) bool { return r.Form.Get("limit") != "1" })
 		if len(commits) != 1 {
 			t.Errorf("%d acknowledging calls after shutdown, want 1", len(commits))
 		}
@@ -604,16 +605,41 @@ func TestShutdown(t *testing.T) {
 
 // assertOnceAfterRestart runs a second bot on f and checks that message
 // qid, answered by the first, is not answered again while a new one is.
-func assertOnceAfterRestart(t *testing.T, f *fakeAPI, qid int) {
+func assertOnceAfterRestart(t *testing.T, f *telegramtest.Server, qid int) {
 	t.Helper()
 	start(t, options{fake: f})
-	q, next := f.message(ben, benChat, "why are my smp dots blurry", nil)
-	ids := f.push(q)
+	q, next := f.Message(ben, benChat, "why are my smp dots blurry", nil)
+	ids := f.Push(q)
 	var replies []int
-	for _, m := range delivered(t, f.waitHandled(ids[0])) {
-		replies = append(replies, m.replyTo)
+	for _, m := range telegramtest.Delivered(t, f.WaitHandled(ids[0])) {
+		replies = append(replies, m.ReplyTo)
 	}
 	if !slices.Equal(replies, []int{qid, next}) {
 		t.Errorf("over two runs replied to %v, want %v", replies, []int{qid, next})
 	}
+}
+
+// countingMetrics counts the calls of the Metrics interface, by what and
+// label.
+type countingMetrics struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (m *countingMetrics) add(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.counts == nil {
+		m.counts = map[string]int{}
+	}
+	m.counts[key]++
+}
+
+func (m *countingMetrics) RateLimited(platform string) { m.add("rate-limited " + platform) }
+func (m *countingMetrics) AdapterError(adapter string) { m.add("error " + adapter) }
+
+func (m *countingMetrics) count(key string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.counts[key]
 }

@@ -31,6 +31,7 @@ func (b *Bot) call(ctx context.Context, method string, attempts int, req func(*t
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", method, ctx.Err())
 		}
+		b.adapterError()
 		wait, ok := b.retryAfter(err, try)
 		if !ok || (attempts != untilDone && try >= attempts) {
 			return fmt.Errorf("%s: %w", method, err)
@@ -119,7 +120,7 @@ func (b *Bot) redact(err error) error {
 
 // throttle paces outgoing messages within Telegram's limits: about one
 // message a second in a chat, twenty a minute in a group and thirty a second
-// overall. It is safe for concurrent use.
+// overall (by default: see Config). It is safe for concurrent use.
 type throttle struct {
 	chat, group rate.Limit
 	all         *rate.Limiter
@@ -133,11 +134,11 @@ const (
 	maxIdleLimiters = 1024
 )
 
-func newThrottle(chat, group time.Duration) *throttle {
+func newThrottle(chat, group time.Duration, perSecond int) *throttle {
 	return &throttle{
 		chat:  rate.Every(chat),
 		group: rate.Every(group),
-		all:   rate.NewLimiter(30, 30),
+		all:   rate.NewLimiter(rate.Limit(perSecond), perSecond),
 		chats: map[int64]*rate.Limiter{},
 	}
 }

@@ -7,8 +7,12 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // DefaultAPIURL is the official Bot API server.
@@ -16,13 +20,16 @@ const DefaultAPIURL = "https://api.telegram.org"
 
 // Defaults of the optional Config fields.
 const (
-	DefaultPollTimeout   = 30 * time.Second
-	DefaultWebhookListen = ":8080"
-	DefaultWorkers       = 8
-	DefaultAskEvery      = 5 * time.Second
-	DefaultAskBurst      = 5
-	DefaultChatInterval  = time.Second
-	DefaultGroupInterval = 3 * time.Second
+	DefaultPollTimeout       = 30 * time.Second
+	DefaultWebhookListen     = ":8080"
+	DefaultWorkers           = 8
+	DefaultAskEvery          = 5 * time.Second
+	DefaultAskBurst          = 5
+	DefaultChatInterval      = time.Second
+	DefaultGroupInterval     = 3 * time.Second
+	DefaultSendRate          = 30
+	DefaultRequestTimeout    = 15 * time.Second
+	DefaultModerationTimeout = 15 * time.Minute
 )
 
 // Config configures the Telegram adapter. Every field but Token is optional:
@@ -67,6 +74,37 @@ type Config struct {
 	// dropped.
 	ChatInterval  time.Duration
 	GroupInterval time.Duration
+	// SendRate is how many messages a second the bot sends across all
+	// chats, after a burst of as many (default 30, Telegram's limit).
+	SendRate int
+	// RequestTimeout is how long a Bot API request may take before it is
+	// given up and retried, beyond the wait of a long poll (default 15s).
+	RequestTimeout time.Duration
+
+	// Store is the knowledge base moderators change with /kb; nil turns
+	// moderation off.
+	Store *knowledge.Store
+	// Moderators are the Telegram user ids allowed to use /kb
+	// (TELEGRAM_MODERATORS, comma-separated). The /kb command is shown in
+	// their private chats with the bot only, and checked on every use.
+	Moderators []int64
+	// ModerationTimeout is how long a /kb conversation or button waits for
+	// the moderator's next step before it lapses (default 15m).
+	ModerationTimeout time.Duration
+
+	// Metrics, when set, counts rate-limited questions and failed Bot API
+	// requests.
+	Metrics Metrics
+}
+
+// Metrics counts what happens in the adapter. Implementations must be safe
+// for concurrent use.
+type Metrics interface {
+	// RateLimited counts a question refused on platform because its asker
+	// went over the rate limit.
+	RateLimited(platform string)
+	// AdapterError counts a failed request to the chat platform.
+	AdapterError(adapter string)
 }
 
 // Environment variables read by ConfigFromEnv.
@@ -77,6 +115,7 @@ const (
 	envWebhookURL    = "TELEGRAM_WEBHOOK_URL"
 	envWebhookListen = "TELEGRAM_WEBHOOK_LISTEN"
 	envWebhookSecret = "TELEGRAM_WEBHOOK_SECRET"
+	envModerators    = "TELEGRAM_MODERATORS"
 )
 
 // ConfigFromEnv reads the adapter's configuration from the environment
@@ -91,7 +130,7 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 		WebhookSecret: getenv(envWebhookSecret),
 	}
 	if cfg.Token == "" {
-		for _, name := range []string{envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret} {
+		for _, name := range []string{envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret, envModerators} {
 			if getenv(name) != "" {
 				return Config{}, false, fmt.Errorf("%s is set but %s is not", name, envToken)
 			}
@@ -105,6 +144,9 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 	}
 	if cfg.WebhookURL == "" && cfg.WebhookListen != "" {
 		return Config{}, true, fmt.Errorf("%s is set but %s is not", envWebhookListen, envWebhookURL)
+	}
+	if cfg.Moderators, err = parseModerators(getenv(envModerators)); err != nil {
+		return Config{}, true, err
 	}
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
@@ -125,6 +167,9 @@ func (c Config) withDefaults() Config {
 	c.AskBurst = cmp.Or(c.AskBurst, DefaultAskBurst)
 	c.ChatInterval = cmp.Or(c.ChatInterval, DefaultChatInterval)
 	c.GroupInterval = cmp.Or(c.GroupInterval, DefaultGroupInterval)
+	c.SendRate = cmp.Or(c.SendRate, DefaultSendRate)
+	c.RequestTimeout = cmp.Or(c.RequestTimeout, DefaultRequestTimeout)
+	c.ModerationTimeout = cmp.Or(c.ModerationTimeout, DefaultModerationTimeout)
 	return c
 }
 
@@ -161,10 +206,35 @@ func (c Config) check() error {
 			return fmt.Errorf("%s is not a listen address such as :8080", envWebhookListen)
 		}
 	}
-	if c.Workers < 1 || c.AskBurst < 1 || c.AskEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 {
-		return errors.New("workers, rate limits and send intervals must be positive")
+	if c.Workers < 1 || c.AskBurst < 1 || c.AskEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 ||
+		c.SendRate < 1 || c.RequestTimeout < 0 || c.ModerationTimeout < 0 {
+		return errors.New("workers, rate limits, send intervals and timeouts must be positive")
+	}
+	for _, id := range c.Moderators {
+		if id <= 0 {
+			return fmt.Errorf("%s: %d is not a user id", envModerators, id)
+		}
 	}
 	return nil
+}
+
+// parseModerators reads a comma-separated list of user ids.
+func parseModerators(s string) ([]int64, error) {
+	var ids []int64
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a user id: want positive numbers separated by commas, such as 123456789,987654321", envModerators, f)
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }
 
 // checkURL accepts an absolute http or https URL without query or fragment.

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,8 @@ func TestConfigFromEnv(t *testing.T) {
 			want: Config{Token: token, APIURL: DefaultAPIURL, PollTimeout: DefaultPollTimeout, WebhookURL: "https://bot.example.com/tg", WebhookListen: DefaultWebhookListen, WebhookSecret: "abc_DEF-123"}},
 		{name: "webhook with listen address", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg", "TELEGRAM_WEBHOOK_SECRET": "s", "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1:9000"}, wantEnabled: true,
 			want: Config{Token: token, APIURL: DefaultAPIURL, PollTimeout: DefaultPollTimeout, WebhookURL: "https://bot.example.com/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: "s"}},
+		{name: "moderators", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_MODERATORS": " 123456789, 42,123456789,"}, wantEnabled: true,
+			want: Config{Token: token, APIURL: DefaultAPIURL, PollTimeout: DefaultPollTimeout, Moderators: []int64{123456789, 42}}},
 
 		{name: "malformed token", env: map[string]string{"TELEGRAM_TOKEN": "AAE-secret_Token"}, wantEnabled: true, wantErr: "TELEGRAM_TOKEN is not a bot token"},
 		{name: "token with a space", env: map[string]string{"TELEGRAM_TOKEN": token + " x"}, wantEnabled: true, wantErr: "TELEGRAM_TOKEN is not a bot token"},
@@ -38,6 +41,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "secret too long", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg", "TELEGRAM_WEBHOOK_SECRET": strings.Repeat("a", 257)}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters"},
 		{name: "secret without webhook", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_SECRET": "abc"}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not"},
 		{name: "listen without webhook", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_LISTEN": ":80"}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_LISTEN is set but TELEGRAM_WEBHOOK_URL is not"},
+		{name: "moderator not a number", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_MODERATORS": "42,@ann"}, wantEnabled: true, wantErr: `TELEGRAM_MODERATORS: "@ann" is not a user id`},
+		{name: "moderator a group", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_MODERATORS": "-1001"}, wantEnabled: true, wantErr: `TELEGRAM_MODERATORS: "-1001" is not a user id`},
+		{name: "moderators without token", env: map[string]string{"TELEGRAM_MODERATORS": "42"}, wantErr: "TELEGRAM_MODERATORS is set but TELEGRAM_TOKEN is not"},
 		{name: "bad listen address", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg", "TELEGRAM_WEBHOOK_SECRET": "abc", "TELEGRAM_WEBHOOK_LISTEN": "8080"}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_LISTEN is not a listen address"},
 	}
 	for _, tt := range tests {
@@ -61,7 +67,7 @@ func TestConfigFromEnv(t *testing.T) {
 			if tt.wantEnabled {
 				tt.want = tt.want.withDefaults()
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ConfigFromEnv(%v) =\n%+v, want\n%+v", tt.env, got, tt.want)
 			}
 		})

@@ -14,4 +14,9 @@
 // to Telegram's per-chat limits. What an answer says, and the per-user rate
 // limit, are decided in package knowledge; this package only decides how it
 // looks on Telegram.
+//
+// With a knowledge.Store and a list of moderators, moderators change the
+// knowledge base in their private chat with /kb: guided conversations and
+// previews, with buttons whose callback data is a random token standing for a
+// change kept in memory (see moderation.go and kb.go).
 package telegram

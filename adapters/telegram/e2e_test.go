@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 )
 
 // TestBinary builds the bot command and runs it against the fake Bot API
@@ -31,9 +33,9 @@ func TestBinary(t *testing.T) {
 		t.Fatalf("go build ./cmd/bot: %v\n%s", err, out)
 	}
 
-	f := newFakeAPI(t)
+	f := telegramtest.New(t)
 	cmd := exec.Command(bin)
-	cmd.Env = []string{"TELEGRAM_TOKEN=" + testToken, "TELEGRAM_API_URL=" + f.url(), "TELEGRAM_POLL_TIMEOUT=1s", "BOT_HTTP_ADDR=off"}
+	cmd.Env = []string{"TELEGRAM_TOKEN=" + telegramtest.Token, "TELEGRAM_API_URL=" + f.URL(), "TELEGRAM_POLL_TIMEOUT=1s", "BOT_HTTP_ADDR=off"}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TELEGRAM_") && !strings.HasPrefix(kv, "BOT_") && !strings.HasPrefix(kv, "DISCORD_") {
 			cmd.Env = append(cmd.Env, kv)
@@ -51,13 +53,13 @@ func TestBinary(t *testing.T) {
 		<-exited
 	})
 
-	private, pid := f.message(ann, annChat, "what is smp", nil)
-	mention, mid := f.message(ben, group, "@"+botUsername+" how deep should smp pigment go?", nil)
-	chatter, _ := f.message(ann, group, "nice weather today", nil)
-	ids := f.push(private, mention, chatter)
+	private, pid := f.Message(ann, annChat, "what is smp", nil)
+	mention, mid := f.Message(ben, group, "@"+telegramtest.BotUsername+" how deep should smp pigment go?", nil)
+	chatter, _ := f.Message(ann, group, "nice weather today", nil)
+	ids := f.Push(private, mention, chatter)
 	var replied []int
-	for _, m := range delivered(t, f.waitHandled(ids[len(ids)-1])) {
-		replied = append(replied, m.replyTo)
+	for _, m := range telegramtest.Delivered(t, f.WaitHandled(ids[len(ids)-1])) {
+		replied = append(replied, m.ReplyTo)
 	}
 	slices.Sort(replied)
 	if want := []int{pid, mid}; !slices.Equal(replied, want) {
@@ -73,10 +75,10 @@ func TestBinary(t *testing.T) {
 		if err != nil {
 			t.Errorf("bot exited with %v after SIGTERM, want 0\nstderr:\n%s", err, stderr.String())
 		}
-	case <-time.After(waitLimit):
+	case <-time.After(telegramtest.WaitLimit):
 		t.Fatalf("bot still running after SIGTERM\nstderr:\n%s", stderr.String())
 	}
-	if strings.Contains(stderr.String(), testToken) {
+	if strings.Contains(stderr.String(), telegramtest.Token) {
 		t.Errorf("the bot logged its token:\n%s", stderr.String())
 	}
 }

@@ -28,6 +28,10 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 		b.onCommand(ctx, m, name, args)
 		return
 	}
+	if private && b.mod != nil && b.mod.inConversation(m.From.ID) {
+		b.onConversation(ctx, m)
+		return
+	}
 	if private {
 		b.ask(ctx, m, m.Text)
 	} else if q, ok := b.addressed(m); ok {
@@ -67,6 +71,12 @@ func (b *Bot) onCommand(ctx context.Context, m *tgbotapi.Message, name, args str
 		r = checklistReply(b.svc.Checklist())
 	case "topics":
 		r = topicsReply(b.svc.Topics())
+	case kbCommandName:
+		if b.mod != nil {
+			b.onKB(ctx, m, args)
+			return
+		}
+		fallthrough
 	default:
 		if !m.Chat.IsPrivate() {
 			return // perhaps another bot's
@@ -133,6 +143,7 @@ func (b *Bot) allow(ctx context.Context, m *tgbotapi.Message) bool {
 	if b.users.Allow(user) {
 		return true
 	}
+	b.rateLimited()
 	if b.notices.Allow(user) {
 		b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.RateLimitNotice)))
 	}
@@ -175,6 +186,10 @@ func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r repl
 // gets a polite note and changes nothing.
 func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	action, ref, _ := strings.Cut(q.Data, ":")
+	if action == string(actionKB) && b.mod != nil && q.From != nil {
+		b.onKBCallback(ctx, q, ref)
+		return
+	}
 	e := b.entryRef(ref)
 	switch {
 	case e == nil || len(action) != 1 || q.From == nil:
@@ -190,6 +205,7 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 		b.answerCallback(ctx, q, openChatText)
 	case action[0] == actionTopic:
 		if !b.users.Allow(userKey(q.From)) {
+			b.rateLimited()
 			b.answerCallback(ctx, q, knowledge.RateLimitNotice)
 			return
 		}

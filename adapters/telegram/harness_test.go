@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 )
@@ -21,8 +22,17 @@ var longID = strings.Repeat("ink-and-needles-", 4)[:63] + "x"
 // testBase is a small knowledge base that exercises the renderer: Markdown
 // of every kind, text that needs escaping, a checklist, an entry too long
 // for one message, and an id of the longest allowed length.
-func testBase(t *testing.T) *knowledge.Base {
+func testBase(t testing.TB) *knowledge.Base {
 	t.Helper()
+	base, err := knowledge.Load(testFS())
+	if err != nil {
+		t.Fatalf("test knowledge base: %v", err)
+	}
+	return base
+}
+
+// testFS holds the files of the test knowledge base.
+func testFS() fstest.MapFS {
 	entry := func(id, front, body string) (string, *fstest.MapFile) {
 		return "entries/" + id + ".md", &fstest.MapFile{Data: []byte("---\nid: " + id + "\n" + front + "---\n" + body + "\n")}
 	}
@@ -87,24 +97,57 @@ questions: [what about ink and needles]
 		name, file := entry(e[0], e[1], e[2])
 		fsys[name] = file
 	}
-	base, err := knowledge.Load(fsys)
-	if err != nil {
-		t.Fatalf("test knowledge base: %v", err)
-	}
-	return base
+	return fsys
 }
 
 // newService answers from the test knowledge base. A calibration that
 // nothing meets makes every answer "not covered".
-func newService(t *testing.T, cal knowledge.Calibration, log *slog.Logger) *knowledge.Service {
+func newService(t testing.TB, cal knowledge.Calibration, log *slog.Logger) *knowledge.Service {
 	t.Helper()
-	base := testBase(t)
+	return serviceFor(t, testBase(t), cal, log)
+}
+
+func serviceFor(t testing.TB, base *knowledge.Base, cal knowledge.Calibration, log *slog.Logger) *knowledge.Service {
+	t.Helper()
 	idx, err := index.Build(base)
 	if err != nil {
 		t.Fatalf("index.Build: %v", err)
 	}
 	t.Cleanup(func() { idx.Close() })
 	return knowledge.NewService(base, idx, cal, log)
+}
+
+// buildIndex is what Store.Watch builds a new index with. Watch closes the
+// indexes it replaces.
+func buildIndex(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
+
+// moderatedService answers from a store in a temporary data directory,
+// seeded with the test knowledge base, that records gaps and feedback and
+// whose changes serve within a second, as cmd/bot wires it.
+func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger) (*knowledge.Service, *knowledge.Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := knowledge.Open(t.Context(), dir, testFS())
+	if err != nil {
+		t.Fatalf("knowledge.Open: %v", err)
+	}
+	base, _ := store.Base()
+	idx, err := buildIndex(base)
+	if err != nil {
+		t.Fatalf("index.Build: %v", err)
+	}
+	svc := knowledge.NewService(base, idx, cal, log)
+	svc.Observe(store)
+	svc.RecordFeedbackTo(store)
+	ctx, cancel := context.WithCancel(context.Background())
+	watched := make(chan error, 1)
+	go func() { watched <- store.Watch(ctx, svc, buildIndex, nil) }()
+	t.Cleanup(func() {
+		cancel()
+		<-watched
+		store.Close()
+	})
+	return svc, store, dir
 }
 
 // logRecorder is a slog handler that keeps every record as a line of text.
@@ -161,9 +204,9 @@ func containsAll(s string, words ...string) bool {
 }
 
 // waitFor blocks until a line contains every one of words.
-func (l *logRecorder) waitFor(t *testing.T, words ...string) {
+func (l *logRecorder) waitFor(t testing.TB, words ...string) {
 	t.Helper()
-	limit := time.NewTimer(waitLimit)
+	limit := time.NewTimer(telegramtest.WaitLimit)
 	defer limit.Stop()
 	for {
 		l.mu.Lock()
@@ -182,37 +225,56 @@ func (l *logRecorder) waitFor(t *testing.T, words ...string) {
 
 // harness is a bot running against a fake Bot API.
 type harness struct {
-	f        *fakeAPI
+	f        *telegramtest.Server
 	bot      *Bot
 	logs     *logRecorder       // the adapter's
 	feedback *logRecorder       // the service's
 	cancel   context.CancelFunc // ends Run's context
 	stop     func() error       // cancels Run and returns its result
+	store    *knowledge.Store   // with options.moderators
+	dir      string             // the store's data directory
+	t        testing.TB
+	taps     int // button taps so far, to number them
 }
 
 type options struct {
 	cal    knowledge.Calibration
 	config func(*Config)
-	fake   *fakeAPI // to share one fake between runs
+	fake   *telegramtest.Server // to share one fake between runs
+	// moderators, when set, turns moderation on: the bot answers from a
+	// store (harness.store) in harness.dir.
+	moderators []int64
+	// now, when set, is the moderation clock.
+	now func() time.Time
 }
 
 // start runs a bot against a fake Bot API until the test ends. Sends are not
 // paced and retries do not wait, unless opts say otherwise.
-func start(t *testing.T, opts options) *harness {
+func start(t testing.TB, opts options) *harness {
 	t.Helper()
-	h := &harness{f: opts.fake, logs: newLogRecorder(), feedback: newLogRecorder()}
+	h := &harness{f: opts.fake, logs: newLogRecorder(), feedback: newLogRecorder(), t: t}
 	if h.f == nil {
-		h.f = newFakeAPI(t)
+		h.f = telegramtest.New(t)
 	}
-	cfg := Config{Token: testToken, APIURL: h.f.url(), PollTimeout: time.Second, ChatInterval: time.Nanosecond, GroupInterval: time.Nanosecond}
+	cfg := Config{Token: telegramtest.Token, APIURL: h.f.URL(), PollTimeout: time.Second, ChatInterval: time.Nanosecond, GroupInterval: time.Nanosecond}
 	if opts.config != nil {
 		opts.config(&cfg)
 	}
-	bot, err := New(cfg, newService(t, opts.cal, slog.New(h.feedback)), slog.New(h.logs))
+	var svc *knowledge.Service
+	if opts.moderators != nil {
+		svc, h.store, h.dir = moderatedService(t, opts.cal, slog.New(h.feedback))
+		cfg.Store, cfg.Moderators = h.store, opts.moderators
+	} else {
+		svc = newService(t, opts.cal, slog.New(h.feedback))
+	}
+	bot, err := New(cfg, svc, slog.New(h.logs))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	bot.retry = backoff{min: time.Millisecond, max: 5 * time.Millisecond}
+	if opts.now != nil {
+		bot.mod.now = opts.now
+	}
 	h.bot = bot
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
@@ -225,7 +287,7 @@ func start(t *testing.T, opts options) *harness {
 			cancel()
 			select {
 			case result = <-done:
-			case <-time.After(waitLimit):
+			case <-time.After(telegramtest.WaitLimit):
 				t.Fatal("Run did not return after its context ended")
 			}
 		})
@@ -236,10 +298,19 @@ func start(t *testing.T, opts options) *harness {
 			t.Errorf("Run = %v, want nil", err)
 		}
 		for _, line := range h.logs.all() {
-			if strings.Contains(line, testToken) || strings.Contains(line, "TEST-token") {
+			if strings.Contains(line, telegramtest.Token) || strings.Contains(line, "TEST-token") {
 				t.Errorf("the token is in a log line: %s", line)
 			}
 		}
 	})
 	return h
 }
+
+// People and chats of the tests.
+var (
+	ann     = telegramtest.User{ID: 11, Name: "Ann"}
+	ben     = telegramtest.User{ID: 12, Name: "Ben"}
+	annChat = telegramtest.Private(ann)
+	benChat = telegramtest.Private(ben)
+	group   = telegramtest.Chat{ID: -1001, Type: "supergroup", Title: "SMP talk"}
+)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -45,7 +46,7 @@ func TestMarkdownHTML(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := markdownHTML(tt.md)
-			if _, err := parseHTML(got); err != nil {
+			if _, err := telegramtest.ParseHTML(got); err != nil {
 				t.Errorf("markdownHTML(%q) = %q: %v", tt.md, got, err)
 			}
 			golden(t, "markdown-"+strings.ReplaceAll(tt.name, " ", "-"), got+"\n")
@@ -82,7 +83,7 @@ func TestReplies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var b strings.Builder
 			for i, p := range tt.reply.parts {
-				if _, err := parseHTML(p); err != nil {
+				if _, err := telegramtest.ParseHTML(p); err != nil {
 					t.Errorf("part %d is not valid Telegram HTML: %v\n%s", i+1, err, p)
 				}
 				fmt.Fprintf(&b, "--- part %d\n%s\n", i+1, p)
@@ -141,13 +142,13 @@ func TestSplit(t *testing.T) {
 		if n := utf16Len(p); n > maxMessageLen {
 			t.Errorf("part %d is %d long, over %d", i+1, n, maxMessageLen)
 		}
-		visible, err := parseHTML(p)
+		visible, err := telegramtest.ParseHTML(p)
 		if err != nil {
 			t.Errorf("part %d: %v", i+1, err)
 		}
 		text.WriteString(visible)
 	}
-	whole, _ := parseHTML(msg)
+	whole, _ := telegramtest.ParseHTML(msg)
 	squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	if squash(text.String()) != squash(whole) {
 		t.Errorf("split lost or repeated text")

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 )
 
 func TestWebhook(t *testing.T) {
@@ -21,13 +23,13 @@ func TestWebhook(t *testing.T) {
 		c.WebhookListen = listen
 		c.WebhookSecret = secret
 	}})
-	reqs := h.f.waitFor("setWebhook", func(reqs []apiRequest) bool { return len(calls(reqs, "setWebhook")) > 0 })
-	set := calls(reqs, "setWebhook")[0].form
+	reqs := h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
+	set := telegramtest.Calls(reqs, "setWebhook")[0].Form
 	if set.Get("url") != "https://bot.example.com/hooks/telegram" || set.Get("secret_token") != secret ||
 		set.Get("allowed_updates") != `["message","callback_query","inline_query"]` {
 		t.Errorf("setWebhook(%v), want the URL, the secret and the update kinds", set)
 	}
-	if n := len(calls(reqs, "getUpdates")) + len(calls(reqs, "deleteWebhook")); n != 0 {
+	if n := len(telegramtest.Calls(reqs, "getUpdates")) + len(telegramtest.Calls(reqs, "deleteWebhook")); n != 0 {
 		t.Errorf("webhook mode made %d polling calls, want none", n)
 	}
 
@@ -50,11 +52,11 @@ func TestWebhook(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := len(h.f.sent())
+			before := len(h.f.Sent())
 			body, qid := tt.body, 0
 			if body == "question" {
 				var u string
-				u, qid = h.f.message(ann, annChat, depthQuestion, nil)
+				u, qid = h.f.Message(ann, annChat, depthQuestion, nil)
 				body = strings.ReplaceAll(u, "%d", "1")
 			}
 			req, err := http.NewRequest(tt.method, tt.url, strings.NewReader(body))
@@ -75,8 +77,8 @@ func TestWebhook(t *testing.T) {
 			}
 			// The webhook answers only once the update is handled, so the
 			// reply, if any, has been sent by now.
-			sent := h.f.sent()[before:]
-			replied := slices.ContainsFunc(sent, func(m sentMessage) bool { return m.replyTo == qid && qid != 0 })
+			sent := h.f.Sent()[before:]
+			replied := slices.ContainsFunc(sent, func(m telegramtest.Message) bool { return m.ReplyTo == qid && qid != 0 })
 			if replied != tt.wantReply || len(sent) > 1 {
 				t.Errorf("%s: sent %d message(s) (reply to the question: %v), want a reply: %v", tt.name, len(sent), replied, tt.wantReply)
 			}

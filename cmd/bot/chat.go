@@ -30,7 +30,7 @@ are live and unanswered questions are recorded as gaps.`)
 	}
 	ctx, stop := context.WithCancel(ctx)
 	var g errgroup.Group
-	g.Go(func() error { return kb.watch(ctx, log) })
+	g.Go(func() error { return kb.watch(ctx, log, nil) })
 	err = console.Chat(knowledge.WithPlatform(ctx, "console"), kb.svc, e.stdin, e.stdout, isTerminal(e.stdin))
 	stop()
 	return errors.Join(err, g.Wait())

@@ -87,7 +87,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 		return errors.Join(err, g.Wait())
 	}
 	svc := kb.svc
-	g.Go(func() error { return kb.watch(gctx, log) })
+	g.Go(func() error { return kb.watch(gctx, log, metrics.Reloaded) })
 	kbReady.Set(true)
 	log.Info("knowledge base ready", "entries", len(svc.Base().Entries()))
 
@@ -151,7 +151,10 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	var ps []platform
 	var errs []error
 	if cfg.discord != nil {
-		b, err := discord.New(*cfg.discord, svc, log.With("platform", "discord"))
+		dc := *cfg.discord
+		dc.Store = kb.store // nil without a data directory: no /kb
+		dc.Metrics = metrics
+		b, err := discord.New(dc, svc, log.With("platform", "discord"))
 		if err != nil {
 			errs = append(errs, err)
 		} else {
@@ -159,7 +162,10 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 		}
 	}
 	if cfg.telegram != nil {
-		b, err := telegram.New(*cfg.telegram, svc, log)
+		tc := *cfg.telegram
+		tc.Store = kb.store // nil without a data directory: no /kb
+		tc.Metrics = metrics
+		b, err := telegram.New(tc, svc, log)
 		if err != nil {
 			errs = append(errs, err)
 		} else {

@@ -116,13 +116,20 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 
 // watch keeps the service answering from the newest knowledge base in the
 // data directory until ctx ends, then closes it; without a data directory it
-// does nothing.
-func (a answering) watch(ctx context.Context, log *slog.Logger) error {
+// does nothing. reloaded, when not nil, is told how each rebuild went.
+func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(error)) error {
 	if a.store == nil {
 		return nil
 	}
 	defer a.store.Close()
-	return a.store.Watch(ctx, a.svc, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }, log)
+	build := func(b *knowledge.Base) (knowledge.Index, error) {
+		idx, err := index.Build(b)
+		if reloaded != nil {
+			reloaded(err)
+		}
+		return idx, err
+	}
+	return a.store.Watch(ctx, a.svc, build, log)
 }
 
 // close releases the data directory.

@@ -1,0 +1,162 @@
+package discord
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/adapters/discord/discordtest"
+	"github.com/smpbot/bot/knowledge"
+)
+
+func TestGatewayFaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fault func(*discordtest.Server, testing.TB)
+	}{
+		{"connection dropped", (*discordtest.Server).Drop},
+		{"reconnect requested (op 7)", (*discordtest.Server).Reconnect},
+		{"session invalidated (op 9)", (*discordtest.Server).InvalidateSession},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, nil)
+			h.bot.session.SyncEvents = true // so that once a later question is answered, every earlier one is too
+			h.run(t)
+			ask := func() string {
+				ch := h.d.NewID()
+				h.d.Message(t, map[string]any{"channel_id": ch, "author": h.user(h.d.NewID()), "content": "what is smp"})
+				return ch
+			}
+			before := ask()
+			h.d.Messages(t, before, 1)
+			ready := h.d.Ready()
+			tt.fault(h.d, t)
+			during := ask() // on the connection going away: handled, or replayed on resume
+			h.d.WaitReady(t, ready+1)
+			after := ask()
+			h.d.Messages(t, after, 1)
+			for _, ch := range []string{before, during, after} {
+				got := discordtest.Matching(h.d.Calls(), "POST", "/api/v9/channels/"+ch+"/messages")
+				if len(got) != 1 {
+					t.Errorf("%s: question in channel %s answered %d times, want once", tt.name, ch, len(got))
+				}
+			}
+			waitReady(t, h.bot)
+		})
+	}
+}
+
+func TestRESTFaults(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	attempts := func(path string) (failed, ok int) {
+		for _, c := range h.d.Calls() {
+			if c.Path == path && c.Method == http.MethodPost {
+				if c.OK() {
+					ok++
+				} else {
+					failed++
+				}
+			}
+		}
+		return failed, ok
+	}
+	dm := func() string {
+		ch := h.d.NewID()
+		h.d.Message(t, map[string]any{"channel_id": ch, "author": h.user(h.d.NewID()), "content": "what is smp"})
+		return ch
+	}
+
+	t.Run("500 once on an interaction response", func(t *testing.T) {
+		h.d.Fail(http.MethodPost, "/api/v9/interactions/", http.StatusInternalServerError, 1, 0)
+		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("what is smp", false))
+		if got := h.answer(t, id)[0].Embeds[0].Title; got != "What scalp micropigmentation (SMP) is" {
+			t.Errorf("answer after a 500: title %q", got)
+		}
+		if failed, ok := attempts(discordtest.CallbackPath(id)); failed != 1 || ok != 1 {
+			t.Errorf("interaction response: %d failed and %d accepted attempts, want 1 and 1", failed, ok)
+		}
+	})
+
+	t.Run("500 on a message is not sent twice, and the next is answered", func(t *testing.T) {
+		_, errsBefore := h.metrics.counts()
+		h.d.Fail(http.MethodPost, "/api/v9/channels/", http.StatusInternalServerError, 1, 0)
+		lost := dm()
+		eventually(t, "the failure counted", func() bool { _, errs := h.metrics.counts(); return errs > errsBefore })
+		if failed, ok := attempts("/api/v9/channels/" + lost + "/messages"); failed != 1 || ok != 0 {
+			t.Errorf("message after a 500: %d failed and %d accepted attempts, want 1 and 0", failed, ok)
+		}
+		h.d.Messages(t, dm(), 1)
+	})
+
+	t.Run("429 waits retry_after", func(t *testing.T) {
+		const wait = 300 * time.Millisecond
+		h.d.Fail(http.MethodPost, "/api/v9/channels/", http.StatusTooManyRequests, 1, wait)
+		ch := dm()
+		h.d.Messages(t, ch, 1)
+		var times []time.Time
+		for _, c := range h.d.Calls() {
+			if c.Path == "/api/v9/channels/"+ch+"/messages" {
+				times = append(times, c.Time)
+			}
+		}
+		if len(times) != 2 {
+			t.Fatalf("%d attempts to answer after a 429, want 2", len(times))
+		}
+		if got := times[1].Sub(times[0]); got < wait {
+			t.Errorf("retried %v after a 429 saying %v", got, wait)
+		}
+	})
+}
+
+// TestDataDirUnwritable breaks the data directory under a running bot. Tests
+// may run as root, whom a read-only mode does not stop, so the history file
+// is replaced by a directory instead: every write to the knowledge base
+// fails as on a read-only or failing disk.
+func TestDataDirUnwritable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	h, st := startModerated(t, dir)
+	mod := h.moderator()
+	cb := h.d.Callback(t, h.d.Command(t, mod, cmdKB, discordtest.Subcommand(subEdit, discordtest.Option(optID, "pigment-depth"))))
+	fields := cb.Fields()
+	fields[fieldBody] = "Edited while the disk fails."
+
+	history := filepath.Join(dir, knowledge.LogFile)
+	if err := os.Rename(history, history+".saved"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(history, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got := h.reply(t, h.d.ModalSubmit(t, mod, cb.CustomID, fields))
+	for _, want := range []string{storeFailedText, "What you wrote", "Edited while the disk fails."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("edit on a broken disk: reply lacks %q:\n%s", want, got)
+		}
+	}
+	if got := h.answer(t, h.interact(t, discordgo.InteractionApplicationCommand, askData("how deep should the needle go", false))); got[0].Embeds[0].Title != "Why needle depth matters" {
+		t.Errorf("answer on a broken disk: title %q", got[0].Embeds[0].Title)
+	}
+
+	if err := os.Remove(history); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(history+".saved", history); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.reply(t, h.d.ModalSubmit(t, mod, cb.CustomID, fields)); !strings.Contains(got, "Saved") {
+		t.Errorf("the same edit once the disk is back: %q", got)
+	}
+	if text, _ := source(t, st, "pigment-depth"); !strings.Contains(text, "Edited while the disk fails.") {
+		t.Errorf("entry after the edit:\n%s", text)
+	}
+}

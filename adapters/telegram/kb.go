@@ -1,0 +1,503 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// The /kb command, for moderators only.
+const (
+	kbCommandName = "kb"
+	// actionKB starts the callback data of moderation buttons:
+	// k:<token>:y to go ahead, k:<token>:n to cancel.
+	actionKB = 'k'
+)
+
+// Limits of what /kb lists.
+const (
+	maxListed    = 10 // gaps
+	maxHistory   = 20 // revisions
+	maxUnhelpful = 3  // questions per entry in /kb feedback
+	gapLabelLen  = 40 // runes of a gap's button label
+)
+
+func kbCommand() tgbotapi.BotCommand {
+	return tgbotapi.BotCommand{Command: kbCommandName, Description: "Moderators: change the knowledge base"}
+}
+
+// onKB handles /kb. Whether the sender is a moderator is checked on every
+// command; anyone else is refused, and the attempt logged.
+func (b *Bot) onKB(ctx context.Context, m *tgbotapi.Message, args string) {
+	sub, rest := cutWord(args)
+	sub = strings.ToLower(sub)
+	if !b.mod.isModerator(m.From.ID) {
+		b.log.WarnContext(ctx, "refused a moderation command from a non-moderator", "user", m.From.ID, "chat", m.Chat.ID, "command", "/kb "+sub)
+		if b.allow(ctx, m) {
+			b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.NotModeratorNotice)))
+		}
+		return
+	}
+	var r reply
+	if m.Chat.IsPrivate() {
+		r = b.kb(ctx, m.From, sub, rest)
+	} else {
+		r = newReply(nil, "Please use /kb in your private chat with me, so that drafts stay out of the group.")
+	}
+	b.send(ctx, m.Chat, m.MessageID, r)
+}
+
+// kb carries out a /kb subcommand for a moderator and returns the reply.
+func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply {
+	store, user, author := b.mod.store, u.ID, authorOf(u)
+	id, arg := cutWord(rest)
+	switch sub {
+	case "add":
+		if rest != "" {
+			return b.prepareEntry(user, rest, conversation{step: stepText}, false)
+		}
+		b.mod.begin(user, conversation{step: stepTitle})
+		return newReply(nil, "<b>New entry</b>, step 1 of 3: send its title, in one line.", cancelHint)
+	case "edit", "source":
+		text, rev, err := store.Source(id)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		if sub == "source" {
+			return newReply(nil, fmt.Sprintf("<b>%s</b>, revision %d:", escape(id), rev), preHTML(knowledge.WithRevision(text, rev)), "To change it: /kb edit "+escape(id))
+		}
+		b.mod.begin(user, conversation{step: stepText, id: id, base: rev})
+		return newReply(nil,
+			fmt.Sprintf("<b>Editing %s</b> from revision %d. Send me the whole edited text; keep its last line, which names the revision you started from.", escape(id), rev),
+			preHTML(knowledge.WithRevision(text, rev)), cancelHint)
+	case "rm":
+		text, rev, err := store.Source(id)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		title := id
+		if e, ps := knowledge.ParseEntry(id, []byte(text)); len(ps) == 0 {
+			title = e.Title
+		}
+		tok := b.mod.offer(user, pending{kind: doRemove, id: id, base: rev})
+		return newReply(confirmButtons(tok, "🗑 Remove"), fmt.Sprintf("Remove <b>%s</b> (<code>%s</code>, revision %d)? Its history stays, and /kb undo %s brings it back.", escape(title), escape(id), rev, escape(id)))
+	case "question":
+		if arg == "" {
+			return newReply(nil, "Usage: /kb question ID QUESTION")
+		}
+		_, rev, err := store.Source(id)
+		if err == nil {
+			var r knowledge.Record
+			r, err = store.AddQuestion(ctx, author, id, arg, rev)
+			return b.kbResult(ctx, user, r, err, 0)
+		}
+		return b.kbFailure(ctx, user, err, 0)
+	case "history":
+		hist, err := store.History(ctx, id)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		return historyReply(id, hist)
+	case "undo", "revert":
+		hist, err := store.History(ctx, id)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		base := hist[len(hist)-1].Rev
+		var r knowledge.Record
+		if sub == "undo" {
+			r, err = store.Undo(ctx, author, id, base)
+		} else if rev, perr := strconv.ParseInt(arg, 10, 64); perr != nil {
+			return newReply(nil, "Usage: /kb revert ID REVISION, with a revision number from /kb history "+escape(id))
+		} else {
+			r, err = store.Revert(ctx, author, id, rev, base)
+		}
+		return b.kbResult(ctx, user, r, err, 0)
+	case "synonyms":
+		text, rev, err := store.Source(knowledge.SynonymsFile)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		if rest != "" {
+			return b.prepareSynonyms(user, rest, rev)
+		}
+		b.mod.begin(user, conversation{step: stepSynonyms, base: rev})
+		return newReply(nil, fmt.Sprintf("<b>Synonyms</b>, revision %d. To replace them, send me the whole new file:", rev),
+			preHTML(knowledge.WithRevision(text, rev)), cancelHint)
+	case "gaps":
+		gaps, err := store.Gaps(ctx)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		return b.gapsReply(user, gaps)
+	case "feedback":
+		fb, err := store.Feedback(ctx)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
+		}
+		return feedbackReply(fb)
+	case "cancel":
+		b.mod.cancel(user)
+		return newReply(nil, "Cancelled. Nothing was changed.")
+	}
+	return kbHelpReply()
+}
+
+// onConversation takes a moderator's message as the next step of their /kb
+// conversation.
+func (b *Bot) onConversation(ctx context.Context, m *tgbotapi.Message) {
+	c, ok := b.mod.take(m.From.ID)
+	r := newReply(nil, fmt.Sprintf("Your /kb draft lapsed after %s without an answer; nothing was changed. Please start again.", b.cfg.ModerationTimeout))
+	if ok {
+		r = b.converse(m.From.ID, c, m.Text)
+	}
+	b.send(ctx, m.Chat, m.MessageID, r)
+}
+
+// converse moves a conversation on with the moderator's text.
+func (b *Bot) converse(user int64, c conversation, text string) reply {
+	switch c.step {
+	case stepTitle:
+		if strings.HasPrefix(text, "---") {
+			return b.prepareEntry(user, text, conversation{step: stepText}, false)
+		}
+		title := strings.TrimSpace(text)
+		if title == "" || strings.Contains(title, "\n") || utf8.RuneCountInString(title) > knowledge.MaxTitleRunes {
+			b.mod.begin(user, c)
+			return newReply(nil, fmt.Sprintf("A title is one line of at most %d characters. Please send the title again.", knowledge.MaxTitleRunes))
+		}
+		c.title, c.step = title, stepQuestions
+		b.mod.begin(user, c)
+		return newReply(nil, "<b>Title:</b> "+escape(title),
+			"Step 2 of 3: send the questions people ask about it, one per line, in their own words. Send <code>-</code> for none.")
+	case stepQuestions:
+		if strings.TrimSpace(text) != "-" {
+			for line := range strings.Lines(text) {
+				if q := strings.TrimSpace(line); q != "" {
+					c.questions = append(c.questions, q)
+				}
+			}
+		}
+		c.step = stepBody
+		b.mod.begin(user, c)
+		return newReply(nil, "Step 3 of 3: send the text of the answer, in Markdown: paragraphs, **bold**, *italics*, lists and [links](https://…).")
+	case stepBody:
+		entry, err := guidedEntry(c.title, c.questions, text)
+		if err != nil {
+			return newReply(nil, escape("Could not write the entry: "+err.Error()))
+		}
+		return b.prepareEntry(user, entry, conversation{step: stepText}, true)
+	case stepSynonyms:
+		return b.prepareSynonyms(user, text, c.base)
+	}
+	return b.prepareEntry(user, text, c, false)
+}
+
+// prepareEntry checks a whole entry file and shows it as people will see
+// it, with buttons to save or cancel. c says what it is: a new entry, or an
+// edit of c.id from revision c.base; a revision line in the text wins over
+// c.base. When the text has problems the conversation goes on, so that the
+// moderator can send it again; generated says the bot wrote the text, which
+// is then shown to be corrected.
+func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bool) reply {
+	if rest, rev, ok := knowledge.CutRevision(text); ok {
+		text, c.base = rest, rev
+	}
+	e, problems := knowledge.ParseEntry("your text", []byte(text))
+	if len(problems) == 0 && c.id != "" && e.ID != c.id {
+		problems = []knowledge.Problem{{File: "your text", Line: e.Line("id"), Msg: fmt.Sprintf("the id must stay %q: to rename an entry, add it under the new id and remove the old one", c.id)}}
+	}
+	if len(problems) > 0 {
+		b.mod.begin(user, conversation{step: stepText, id: c.id, base: c.base})
+		blocks := []string{problemsHTML("Not saved yet. Please fix this and send the whole text again, or /kb cancel:", problems)}
+		if generated {
+			blocks = append(blocks, preHTML(text))
+		}
+		return newReply(nil, blocks...)
+	}
+	tok := b.mod.offer(user, pending{kind: doPut, id: e.ID, text: text, base: c.base})
+	what := "a new entry"
+	if c.base != 0 {
+		what = fmt.Sprintf("an edit of revision %d", c.base)
+	}
+	blocks := []string{fmt.Sprintf("<b>Preview</b> of <code>%s</code>, %s. People will see:", escape(e.ID), what)}
+	blocks = append(blocks, entryBlocks(e, false)...)
+	blocks = append(blocks, questionsHTML(e.Questions))
+	return newReply(confirmButtons(tok, "✅ Save"), blocks...)
+}
+
+// prepareSynonyms checks a synonyms file and shows it with buttons to save
+// or cancel.
+func (b *Bot) prepareSynonyms(user int64, text string, base int64) reply {
+	if rest, rev, ok := knowledge.CutRevision(text); ok {
+		text, base = rest, rev
+	}
+	if _, problems := knowledge.ParseSynonyms(knowledge.SynonymsFile, []byte(text)); len(problems) > 0 {
+		b.mod.begin(user, conversation{step: stepSynonyms, base: base})
+		return newReply(nil, problemsHTML("Not saved yet. Please fix this and send the whole file again, or /kb cancel:", problems))
+	}
+	tok := b.mod.offer(user, pending{kind: doSynonyms, text: text, base: base})
+	shown := preHTML(text)
+	if strings.TrimSpace(text) == "" {
+		shown = "<i>(empty: no synonyms at all)</i>"
+	}
+	return newReply(confirmButtons(tok, "✅ Save"), fmt.Sprintf("<b>Preview</b> of the synonyms, replacing revision %d:", base), shown)
+}
+
+// onKBCallback handles a tap on a moderation button. The tapper must be a
+// moderator, and the token one of the buttons offered to them and not yet
+// used; anything else changes nothing.
+func (b *Bot) onKBCallback(ctx context.Context, q *tgbotapi.CallbackQuery, ref string) {
+	if !b.mod.isModerator(q.From.ID) {
+		b.log.WarnContext(ctx, "refused a moderation button from a non-moderator", "user", q.From.ID, "data", q.Data)
+		b.answerCallback(ctx, q, knowledge.NotModeratorNotice)
+		return
+	}
+	tok, verb, _ := strings.Cut(ref, ":")
+	if verb != "y" && verb != "n" {
+		b.answerCallback(ctx, q, staleButton)
+		return
+	}
+	p, ok := b.mod.claim(q.From.ID, tok)
+	switch {
+	case !ok:
+		b.answerCallback(ctx, q, staleButton)
+	case verb == "n":
+		b.answerCallback(ctx, q, "Cancelled. Nothing was changed.")
+	default:
+		b.answerCallback(ctx, q, "")
+		b.send(ctx, &tgbotapi.Chat{ID: q.From.ID, Type: "private"}, 0, b.carryOut(ctx, q.From, p))
+	}
+}
+
+// carryOut makes the change a moderator confirmed.
+func (b *Bot) carryOut(ctx context.Context, u *tgbotapi.User, p pending) reply {
+	store, author := b.mod.store, authorOf(u)
+	var (
+		r      knowledge.Record
+		err    error
+		resume step // where a conflict leaves the moderator
+	)
+	switch p.kind {
+	case doPut:
+		r, err = store.Put(ctx, author, p.text, p.base)
+		resume = stepText
+	case doRemove:
+		r, err = store.Remove(ctx, author, p.id, p.base)
+	case doSynonyms:
+		r, err = store.SetSynonyms(ctx, author, p.text, p.base)
+		resume = stepSynonyms
+	case doAddQuestion:
+		r, err = store.AddQuestion(ctx, author, p.id, p.text, p.base)
+	case doPickEntry:
+		return b.pickEntryReply(ctx, u.ID, p.text)
+	}
+	return b.kbResult(ctx, u.ID, r, err, resume)
+}
+
+// kbResult reports a change: the revision written, or why there is none.
+func (b *Bot) kbResult(ctx context.Context, user int64, r knowledge.Record, err error, resume step) reply {
+	if err != nil {
+		return b.kbFailure(ctx, user, err, resume)
+	}
+	what := "Saved"
+	if r.Op == knowledge.OpRemove {
+		what = "Removed"
+	}
+	if r.Note != "" {
+		what += " (" + escape(r.Note) + ")"
+	}
+	return newReply(nil, fmt.Sprintf("%s: <code>%s</code> is now at revision %d. People get the change within a second.", what, escape(r.ID), r.Rev))
+}
+
+// kbFailure explains why a change was not made. On a conflict it shows the
+// newer text and, when resume is set, waits for the moderator's merge of it.
+func (b *Bot) kbFailure(ctx context.Context, user int64, err error, resume step) reply {
+	var (
+		conflict *knowledge.ConflictError
+		invalid  *knowledge.ValidationError
+	)
+	switch {
+	case errors.As(err, &conflict):
+		blocks := []string{"<b>Not saved</b>: " + escape(conflict.Error()) + "."}
+		if cur := conflict.Current; cur.Live() {
+			blocks = append(blocks, fmt.Sprintf("Here is revision %d. Make your change to it and send it again, or /kb cancel:", cur.Rev), preHTML(knowledge.WithRevision(cur.Text, cur.Rev)))
+			if resume != 0 {
+				b.mod.begin(user, conversation{step: resume, id: conflict.ID, base: cur.Rev})
+			}
+		}
+		return newReply(nil, blocks...)
+	case errors.As(err, &invalid):
+		return newReply(nil, problemsHTML("<b>Not saved</b>: the knowledge base would not load. Please fix this and try again:", invalid.Problems))
+	case errors.Is(err, knowledge.ErrNoChange):
+		return newReply(nil, "Nothing to change: "+escape(err.Error())+".")
+	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, knowledge.ErrInvalidID), errors.Is(err, knowledge.ErrEmptyQuestion):
+		return newReply(nil, "<b>Not done</b>: "+escape(err.Error())+". /kb lists the commands.")
+	}
+	b.log.ErrorContext(ctx, "moderation failed", "user", user, "error", err)
+	return newReply(nil, "<b>Not saved</b>: the knowledge base's files could not be read or written. People still get answers from the current version. Please ask the operator to check the bot's log and its data directory, then look at /kb history and try again.")
+}
+
+// gapsReply lists the open gaps, newest first, each with a button to turn
+// it into an alternate question of an entry.
+func (b *Bot) gapsReply(user int64, gaps []knowledge.Gap) reply {
+	if len(gaps) == 0 {
+		return newReply(nil, "No open gaps: every question asked lately got an answer.")
+	}
+	lines := []string{fmt.Sprintf("<b>Questions nobody got an answer to</b>: %d, newest first. Tap one to add it to an entry.", len(gaps))}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for i, g := range gaps[:min(len(gaps), maxListed)] {
+		lines = append(lines, fmt.Sprintf("%d. %s — asked %d×, last %s", i+1, escapeUser(g.Question), g.Count, g.Last.Format("2006-01-02 15:04 MST")))
+		tok := b.mod.offer(user, pending{kind: doPickEntry, text: g.Question})
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(fmt.Sprintf("➕ %d. %s", i+1, shorten(g.Question, gapLabelLen)), kbData(tok, "y"))))
+	}
+	if n := len(gaps) - maxListed; n > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more.", n))
+	}
+	return newReply(rows, strings.Join(lines, "\n"))
+}
+
+// pickEntryReply offers the closest topics to a gap's question: tapping one
+// adds the question to it.
+func (b *Bot) pickEntryReply(ctx context.Context, user int64, question string) reply {
+	hint := "Or send /kb question ID " + escapeUser(question)
+	a, err := b.svc.Answer(ctx, question)
+	if err != nil {
+		return newReply(nil, "I could not look for entries that fit “"+escapeUser(question)+"”.", hint)
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
+		_, rev, err := b.mod.store.Source(m.ID)
+		if err != nil {
+			continue
+		}
+		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: m.ID, text: question, base: rev})
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(m.Title, maxButtonRunes), kbData(tok, "y"))))
+	}
+	if len(rows) == 0 {
+		return newReply(nil, "No entry comes close to “"+escapeUser(question)+"”.", hint)
+	}
+	return newReply(rows, "Which entry answers “"+escapeUser(question)+"”? Tap it to add the question to it.", hint)
+}
+
+// maxSuggestions is how many entries are offered for a gap.
+const maxSuggestions = 3
+
+func historyReply(id string, hist []knowledge.Record) reply {
+	lines := []string{fmt.Sprintf("<b>History of %s</b>, newest first:", escape(id))}
+	for i, r := range slices.Backward(hist) {
+		if len(hist)-i > maxHistory {
+			lines = append(lines, fmt.Sprintf("… and %d older.", i+1))
+			break
+		}
+		line := fmt.Sprintf("%d · %s · %s · %s", r.Rev, r.Time.Format("2006-01-02 15:04 MST"), escape(r.Author), r.Op)
+		if r.Note != "" {
+			line += " · " + escape(r.Note)
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, "", "/kb undo "+escape(id)+" or /kb revert "+escape(id)+" REVISION restores one.")
+	return newReply(nil, strings.Join(lines, "\n"))
+}
+
+func feedbackReply(fb []knowledge.EntryFeedback) reply {
+	if len(fb) == 0 {
+		return newReply(nil, "No feedback yet.")
+	}
+	lines := []string{"<b>Feedback</b> per entry:"}
+	for _, f := range fb {
+		lines = append(lines, fmt.Sprintf("<code>%s</code> 👍 %d 👎 %d", escape(f.ID), f.Up, f.Down))
+		for _, q := range f.Unhelpful[:min(len(f.Unhelpful), maxUnhelpful)] {
+			lines = append(lines, "    👎 “"+escapeUser(q)+"”")
+		}
+	}
+	return newReply(nil, strings.Join(lines, "\n"))
+}
+
+func kbHelpReply() reply {
+	return newReply(nil, `<b>Changing the knowledge base</b>
+/kb add — a new entry, step by step; or /kb add with a whole entry file on the next lines
+/kb edit ID — change an entry
+/kb rm ID — remove an entry (its history stays)
+/kb question ID QUESTION — add a way people ask
+/kb source ID — show an entry's text
+/kb history ID — its revisions
+/kb undo ID, /kb revert ID REVISION — restore an earlier version
+/kb synonyms — show the synonyms, then replace them
+/kb gaps — questions nobody got an answer to
+/kb feedback — 👍 and 👎 per entry
+/kb cancel — stop what you started`)
+}
+
+const cancelHint = "<i>/kb cancel stops without changing anything.</i>"
+
+func confirmButtons(tok, label string) [][]tgbotapi.InlineKeyboardButton {
+	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+		tgbotapi.NewInlineKeyboardButtonData(label, kbData(tok, "y")),
+		tgbotapi.NewInlineKeyboardButtonData("✖️ Cancel", kbData(tok, "n")),
+	)}
+}
+
+// kbData is the callback data of a moderation button: 20 bytes.
+func kbData(tok, verb string) string { return string(actionKB) + ":" + tok + ":" + verb }
+
+func preHTML(s string) string { return "<pre>" + escape(s) + "</pre>" }
+
+func problemsHTML(title string, problems []knowledge.Problem) string {
+	lines := []string{title}
+	for _, p := range problems {
+		lines = append(lines, "• "+escape(p.String()))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func questionsHTML(qs []string) string {
+	if len(qs) == 0 {
+		return "<i>No alternate questions.</i>"
+	}
+	lines := []string{"<b>Alternate questions</b>"}
+	for _, q := range qs {
+		lines = append(lines, "• "+escapeUser(q))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// authorOf names a moderator in the history.
+func authorOf(u *tgbotapi.User) string {
+	a := "telegram:" + strconv.FormatInt(u.ID, 10)
+	if u.UserName != "" {
+		a += " @" + u.UserName
+	}
+	return a
+}
+
+// cutWord splits s at its first run of white space.
+func cutWord(s string) (word, rest string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// guidedEntry is the file text of an entry written step by step: its title,
+// alternate questions and body. A title without letters or digits gets the
+// id "entry", which the preview shows so the moderator can change it.
+func guidedEntry(title string, questions []string, body string) (string, error) {
+	id := knowledge.Slug(title)
+	if id == "" {
+		id = "entry"
+	}
+	e := &knowledge.Entry{ID: id, Title: title, Kind: knowledge.Explanation, Questions: questions, Body: strings.TrimSpace(body)}
+	return e.Text()
+}

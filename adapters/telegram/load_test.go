@@ -1,0 +1,165 @@
+package telegram
+
+import (
+	"os"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
+)
+
+// Load test settings. Each user asks in bursts of loadBurst questions, more
+// than the per-chat pace lets through at once, so that pacing is exercised.
+const (
+	loadBurst        = 10
+	loadChatInterval = 5 * time.Millisecond
+	loadOutstanding  = 500 // questions queued and not yet answered, at most
+	// loadWindow and loadSlack bound the replies a chat may get within any
+	// window: the pace's burst and rate, plus slack for the time a request
+	// takes to reach the fake.
+	loadWindow = 4 * loadChatInterval
+	loadSlack  = 2
+	// loadHeapGrowth bounds how much the heap may grow over a run.
+	loadHeapGrowth = 64 << 20
+)
+
+// envFullLoad runs TestLoad with the full 10,000 questions.
+const envFullLoad = "SMPBOT_LOAD_FULL"
+
+// TestLoad sends questions from many users through the adapter and the fake
+// Bot API, and checks that every one is answered exactly once, that no chat
+// gets messages faster than its pace, and that memory stays steady. It logs
+// the throughput and the 99th-percentile latency from queueing an update to
+// its reply. It asks 1,000 questions from 50 users, or 10,000 from 200 with
+// SMPBOT_LOAD_FULL=1.
+func TestLoad(t *testing.T) {
+	users, perUser := 50, 20
+	if os.Getenv(envFullLoad) != "" {
+		users, perUser = 200, 50
+	}
+	r := runLoad(t, users, perUser)
+	t.Logf("%d questions from %d users: %.0f questions/s, p99 latency %v, heap %d → %d KiB",
+		users*perUser, users, r.throughput, r.p99, r.heapBefore>>10, r.heapAfter>>10)
+	if r.heapAfter > r.heapBefore+loadHeapGrowth {
+		t.Errorf("heap grew from %d to %d bytes over the run, want at most %d more", r.heapBefore, r.heapAfter, loadHeapGrowth)
+	}
+}
+
+// BenchmarkAnswer measures questions answered per second through the
+// adapter and the fake Bot API, from 20 users.
+func BenchmarkAnswer(b *testing.B) {
+	perUser := max(loadBurst, (b.N+19)/20/loadBurst*loadBurst)
+	b.ResetTimer()
+	r := runLoad(b, 20, perUser)
+	b.ReportMetric(r.throughput, "questions/s")
+	b.ReportMetric(float64(r.p99.Microseconds()), "p99-µs")
+}
+
+type loadResult struct {
+	throughput            float64 // questions a second
+	p99                   time.Duration
+	heapBefore, heapAfter uint64
+}
+
+// runLoad asks perUser questions (a multiple of loadBurst) from each of
+// users and checks what the fake received.
+func runLoad(tb testing.TB, users, perUser int) loadResult {
+	tb.Helper()
+	f := telegramtest.New(tb, telegramtest.Lean())
+	h := start(tb, options{fake: f, config: func(c *Config) {
+		c.Workers = 16
+		c.AskBurst, c.AskEvery = 1<<30, time.Nanosecond
+		c.ChatInterval = loadChatInterval
+		c.SendRate = 1 << 20
+	}})
+	questions := []string{depthQuestion, "why are my smp dots blurry", "how do i check smp training", "are smp reviews reliable", "what should i ask my smp artist"}
+	// Warm up, so that the heap measured holds the bot's steady state.
+	warm, _ := f.Ask(ann, annChat, depthQuestion)
+	f.WaitHandled(warm)
+	before := f.SentCount()
+	heapBefore := heapInUse()
+
+	total := users * perUser
+	queued := make(map[int]time.Time, total) // by message id
+	var last int
+	began := time.Now()
+	for round := range perUser / loadBurst {
+		for u := range users {
+			f.Wait("room in the queue", func() bool { return f.SentCount()-before >= len(queued)-loadOutstanding })
+			from := telegramtest.User{ID: int64(1000 + u), Name: "User"}
+			var batch []string
+			var ids []int
+			for i := range loadBurst {
+				upd, id := f.Message(from, telegramtest.Private(from), questions[(round+i+u)%len(questions)], nil)
+				batch, ids = append(batch, upd), append(ids, id)
+			}
+			now := time.Now()
+			for _, id := range ids {
+				queued[id] = now
+			}
+			pushed := f.Push(batch...)
+			last = pushed[len(pushed)-1]
+		}
+	}
+	reqs := f.WaitHandled(last)
+	got := telegramtest.Delivered(tb, reqs)
+	got = slices.DeleteFunc(got, func(m telegramtest.Message) bool { _, ok := queued[m.ReplyTo]; return !ok })
+
+	replies := map[int]int{}
+	var latencies []time.Duration
+	end := began
+	byChat := map[int64][]time.Time{}
+	for _, m := range got {
+		replies[m.ReplyTo]++
+		latencies = append(latencies, m.Time.Sub(queued[m.ReplyTo]))
+		if m.Time.After(end) {
+			end = m.Time
+		}
+		byChat[m.Chat] = append(byChat[m.Chat], m.Time)
+	}
+	for id := range queued {
+		if n := replies[id]; n != 1 {
+			tb.Errorf("message %d got %d replies, want 1", id, n)
+		}
+	}
+	limit := chatBurst + int(loadWindow/loadChatInterval) + loadSlack
+	for chat, times := range byChat {
+		if n, at := busiestWindow(times, loadWindow); n > limit {
+			tb.Errorf("chat %d got %d messages within %v from %v, want at most %d", chat, n, loadWindow, at.Sub(began), limit)
+		}
+	}
+	h.stop()
+	slices.Sort(latencies)
+	return loadResult{
+		throughput: float64(total) / end.Sub(began).Seconds(),
+		p99:        latencies[len(latencies)*99/100],
+		heapBefore: heapBefore,
+		heapAfter:  heapInUse(),
+	}
+}
+
+// busiestWindow returns the most of times that fall within one window of
+// length w, and where that window starts.
+func busiestWindow(times []time.Time, w time.Duration) (int, time.Time) {
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	best, at := 0, time.Time{}
+	j := 0
+	for i := range times {
+		for times[i].Sub(times[j]) >= w {
+			j++
+		}
+		if n := i - j + 1; n > best {
+			best, at = n, times[j]
+		}
+	}
+	return best, at
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
