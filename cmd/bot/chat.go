@@ -28,6 +28,7 @@ are live and unanswered questions are recorded as gaps.`)
 	if err != nil {
 		return err
 	}
+	defer kb.close()
 	ctx, stop := context.WithCancel(ctx)
 	var g errgroup.Group
 	g.Go(func() error { return kb.watch(ctx, log, nil) })

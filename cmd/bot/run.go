@@ -86,6 +86,9 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 		stop()
 		return errors.Join(err, g.Wait())
 	}
+	// Closed once every piece has stopped: adapters may be writing a
+	// moderator's change until then.
+	defer kb.close()
 	svc := kb.svc
 	g.Go(func() error { return kb.watch(gctx, log, metrics.Reloaded) })
 	kbReady.Set(true)

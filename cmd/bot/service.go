@@ -115,13 +115,13 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 }
 
 // watch keeps the service answering from the newest knowledge base in the
-// data directory until ctx ends, then closes it; without a data directory it
-// does nothing. reloaded, when not nil, is told how each rebuild went.
+// data directory until ctx ends; without a data directory it does nothing.
+// reloaded, when not nil, is told how each rebuild went. The caller closes
+// the data directory once nothing can write to it any more.
 func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(error)) error {
 	if a.store == nil {
 		return nil
 	}
-	defer a.store.Close()
 	build := func(b *knowledge.Base) (knowledge.Index, error) {
 		idx, err := index.Build(b)
 		if reloaded != nil {
