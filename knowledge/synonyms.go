@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -21,10 +22,12 @@ type Synonyms struct {
 	Groups  [][]string
 	Phrases []Phrase
 
-	// phrases matches any phrase, earlier lines first; words maps each
-	// phrase, its words joined by single spaces, to its word.
-	phrases *regexp.Regexp
-	words   map[string]string
+	// starts lists, for each lower-case ASCII letter or digit, the phrases
+	// whose first word begins with it, earlier lines first; it is nil until
+	// the phrases are compiled. words maps each phrase, its words joined by
+	// single spaces, to its word.
+	starts [][]int
+	words  map[string]string
 }
 
 // Phrase is a multi-word expression that stands for a single word.
@@ -109,42 +112,149 @@ func allWords(words []string) bool {
 	return true
 }
 
-// compilePhrases builds the one expression that finds every phrase, so that
+// compilePhrases indexes the phrases by their first letter, so that
 // rewriting a text is a single pass however many phrases there are.
 func (s *Synonyms) compilePhrases() {
 	if len(s.Phrases) == 0 {
 		return
 	}
-	alts := make([]string, len(s.Phrases))
+	s.starts = make([][]int, utf8.RuneSelf)
 	s.words = make(map[string]string, len(s.Phrases))
 	for i, p := range s.Phrases {
-		quoted := make([]string, len(p.Words))
-		for j, w := range p.Words {
-			quoted[j] = regexp.QuoteMeta(w)
-		}
-		alts[i] = strings.Join(quoted, `\s+`)
+		c := p.Words[0][0]
+		s.starts[c] = append(s.starts[c], i)
 		key := strings.Join(p.Words, " ")
 		if _, ok := s.words[key]; !ok {
 			s.words[key] = p.Word
 		}
 	}
-	s.phrases = regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
 }
 
 // Expand rewrites every phrase in text to its word, so that "hair tattoo"
 // reads as "smp": the phrase means the word, and its parts ("tattoo") would
 // otherwise pull the question towards other topics. Where phrases overlap, the
 // one on the earlier line wins.
+//
+// It matches as the expression (?i)\b(?:PHRASE|PHRASE...)\b would, with the
+// words of each phrase joined by \s+, scanning word starts rather than running
+// a regular expression: case is folded as Unicode simple folding does, word
+// boundaries and white space are ASCII, and at each position the phrase on the
+// earliest line that matches wins.
 func (s *Synonyms) Expand(text string) string {
-	if s.phrases == nil {
+	if s.starts == nil {
 		return text
 	}
-	return s.phrases.ReplaceAllStringFunc(text, func(m string) string {
-		if w, ok := s.words[strings.ToLower(strings.Join(strings.Fields(m), " "))]; ok {
-			return w
+	var b strings.Builder
+	done := 0 // text[:done] is written to b
+	for i := 0; i < len(text); {
+		c, size := text[i], 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			// A non-ASCII letter that folds to an ASCII one (the Kelvin
+			// sign, the long s) starts a match only after a word character.
+			c = 0
+			if i > 0 && isWordByte(text[i-1]) {
+				c = foldASCII(r)
+			}
+		} else if i > 0 && isWordByte(text[i-1]) {
+			c = 0 // inside a word: no boundary before an ASCII word character
+		} else {
+			c = lowerASCII(c)
 		}
-		return m
-	})
+		if int(c) < len(s.starts) && c != 0 {
+			for _, p := range s.starts[c] {
+				end, ok := matchPhrase(text, i, s.Phrases[p].Words)
+				if !ok {
+					continue
+				}
+				m := text[i:end]
+				if w, ok := s.words[strings.ToLower(strings.Join(strings.Fields(m), " "))]; ok {
+					if b.Len() == 0 {
+						b.Grow(len(text))
+					}
+					b.WriteString(text[done:i])
+					b.WriteString(w)
+					done = end
+				}
+				i, size = end, 0
+				break
+			}
+		}
+		i += size
+	}
+	if done == 0 {
+		return text
+	}
+	b.WriteString(text[done:])
+	return b.String()
+}
+
+// matchPhrase reports whether words, separated by ASCII white space and
+// ending on a word boundary, match text from i, folding case, and where the
+// match ends.
+func matchPhrase(text string, i int, words []string) (int, bool) {
+	for j, w := range words {
+		if j > 0 {
+			start := i
+			for i < len(text) && isSpaceByte(text[i]) {
+				i++
+			}
+			if i == start {
+				return 0, false
+			}
+		}
+		for k := 0; k < len(w); k++ {
+			if i >= len(text) {
+				return 0, false
+			}
+			c, size := text[i], 1
+			if c >= utf8.RuneSelf {
+				var r rune
+				r, size = utf8.DecodeRuneInString(text[i:])
+				c = foldASCII(r)
+			} else {
+				c = lowerASCII(c)
+			}
+			if c != w[k] {
+				return 0, false
+			}
+			i += size
+		}
+	}
+	// A word boundary: exactly one side is an ASCII word character.
+	before := i > 0 && isWordByte(text[i-1])
+	after := i < len(text) && isWordByte(text[i])
+	return i, before != after
+}
+
+// isWordByte reports whether c is a word character of \b and \w: an ASCII
+// letter, digit or underscore. Bytes of multi-byte runes never are.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
+// isSpaceByte reports whether c is in \s: ASCII white space without \v.
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// foldASCII returns the lower-case ASCII letter r folds to, as the Kelvin
+// sign folds to k, or 0 when it folds to none.
+func foldASCII(r rune) byte {
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return lowerASCII(byte(f))
+		}
+	}
+	return 0
 }
 
 // isStopWord reports whether w is so common in questions that a synonym group

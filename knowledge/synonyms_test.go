@@ -2,6 +2,8 @@ package knowledge_test
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -140,4 +142,80 @@ func manyWords(n int) []string {
 		ws = append(ws, fmt.Sprintf("word%c%c", 'a'+i%26, 'a'+i/26))
 	}
 	return ws
+}
+
+// regexpExpand is Expand as one regular expression, the way it was first
+// written: the reference the faster scan must agree with.
+func regexpExpand(s *knowledge.Synonyms, text string) string {
+	if len(s.Phrases) == 0 {
+		return text
+	}
+	var alts []string
+	words := map[string]string{}
+	for _, p := range s.Phrases {
+		quoted := make([]string, len(p.Words))
+		for j, w := range p.Words {
+			quoted[j] = regexp.QuoteMeta(w)
+		}
+		alts = append(alts, strings.Join(quoted, `\s+`))
+		if _, ok := words[strings.Join(p.Words, " ")]; !ok {
+			words[strings.Join(p.Words, " ")] = p.Word
+		}
+	}
+	re := regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
+	return re.ReplaceAllStringFunc(text, func(m string) string {
+		if w, ok := words[strings.ToLower(strings.Join(strings.Fields(m), " "))]; ok {
+			return w
+		}
+		return m
+	})
+}
+
+func TestSynonymsExpandMatchesRegexp(t *testing.T) {
+	s, ps := knowledge.ParseSynonyms("synonyms.txt", []byte(lines(
+		"hair tattoo => smp",
+		"hair tattoo removal => removal",
+		"scalp micro pigmentation => smp",
+		"micro pigmentation => micropigmentation",
+		"touch up => touchup",
+		"touch-up session => touchup",
+		"don't know => unsure",
+		"keloid scar => keloid",
+		"ink- spill => spill",
+		"3 day => threeday",
+	)))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	fixed := []string{
+		"", "hair tattoo", "HAIR\t\n TATTOO removal", "a hair tattoo removal", "chair tattoo", "hair tattoos",
+		"hair_tattoo", "_hair tattoo", "hair tattoo_", "hair\vtattoo", "scalp micro pigmentation", "scalp micro",
+		"micro pigmentation scalp", "touch-up session", "touch-up", "Don't Know", "don’t know",
+		"\u212Aeloid scar", "a\u212Aeloid scar", "\u017Fcalp micro pigmentation", "x\u017Fcalp micro pigmentation",
+		"hair ta\u017F", "ink- spill", "ink- spilled", "ink-- spill", "3 day", "13 day", "3 days", "3 DAY!",
+		"hair tattoo hair tattoo", "hairtattoo", "\xffhair tattoo\xff", "é hair tattoo é", "éhair tattooé",
+		"touch up touch up", "hair  tattoo.removal",
+	}
+	for _, text := range fixed {
+		if got, want := s.Expand(text), regexpExpand(s, text); got != want {
+			t.Errorf("Expand(%q) = %q, want %q as the regular expression gives", text, got, want)
+		}
+	}
+	pieces := []string{"hair", "HAIR", "tattoo", "Tattoo", "removal", "scalp", "micro", "pigmentation", "touch", "up",
+		"touch-up", "session", "don't", "know", "keloid", "\u212Aeloid", "scar", "\u017Fcar", "ink-", "spill", "3", "day",
+		" ", "  ", "\t", "\n", "\v", "_", "-", "'", ".", ",", "é", "\xff", "x", "s", "k"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			if r.IntN(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		text := b.String()
+		if got, want := s.Expand(text), regexpExpand(s, text); got != want {
+			t.Fatalf("Expand(%q) = %q, want %q as the regular expression gives", text, got, want)
+		}
+	}
 }
