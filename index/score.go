@@ -1,0 +1,208 @@
+package index
+
+import (
+	"math"
+	"slices"
+)
+
+// queryTerm is a word of a question with the indexed terms that count as
+// matching it and its weight.
+type queryTerm struct {
+	term string
+	// near holds the near spellings of term in the vocabulary.
+	near []string
+	// alts holds the numbers of every indexed term that counts as matching,
+	// in this order: the term, its synonyms and its near spellings.
+	alts []int32
+	// mask has the bit of every alt: see termBit.
+	mask   uint64
+	weight float64
+}
+
+// termBit is a term's bit in a 64-bit set of terms: a set without the bit
+// does not hold the term, which saves looking for it.
+func termBit(t int32) uint64 { return 1 << (uint32(t) % 64) }
+
+// expand lists, for each query term, the terms that count as matching it (the
+// term itself, its synonyms and its near spellings in the vocabulary) and its
+// inverse document frequency over entries. A word the knowledge base has never
+// seen weighs most: a question about something else is mostly such words.
+func (x *Index) expand(terms []string) []queryTerm {
+	// A word the knowledge base has never seen weighs half as much again
+	// as its rarest word.
+	unknown := 1.5 * math.Log(1+float64(len(x.entries)))
+	out := make([]queryTerm, len(terms))
+	for i, t := range terms {
+		qt := queryTerm{term: t, weight: unknown}
+		add := func(term string) {
+			if n, ok := x.ids[term]; ok {
+				qt.alts = append(qt.alts, n)
+				qt.mask |= termBit(n)
+				qt.weight = min(qt.weight, x.weights[n])
+			}
+		}
+		add(t)
+		for _, s := range x.syn[t] {
+			add(s)
+		}
+		if _, known := x.ids[t]; !known {
+			qt.near = x.vocab.near(t, fuzziness(len([]rune(t))))
+			for _, s := range qt.near {
+				add(s)
+			}
+		}
+		out[i] = qt
+	}
+	return out
+}
+
+// maxMissedWords is how many of the question's words an entry lacks count
+// against its coverage: the weightiest ones.
+const maxMissedWords = 2
+
+// How an entry's score is made: how closely its best phrasing matches the
+// question, how much of the question the entry covers at all, and bleve's
+// relevance relative to the best hit.
+const (
+	weightPhrasing = 0.6
+	weightCoverage = 0.3
+	weightBleve    = 0.1
+)
+
+// phrasing is the analysed terms of an entry's title or alternate question,
+// with each term's weight and the phrasing's norm once every entry is in.
+type phrasing struct {
+	// terms holds the phrasing's terms in order until weigh, then each
+	// distinct term once, sorted, with its weight in weights.
+	terms   []int32
+	weights []float64
+	norm    float64
+	mask    uint64 // the bits of terms: see termBit
+}
+
+// weigh fills in the terms' and phrasings' weights, which depend on the whole
+// base.
+func (x *Index) weigh() {
+	n := float64(len(x.entries))
+	x.weights = make([]float64, len(x.df))
+	for t, df := range x.df {
+		x.weights[t] = math.Log(1 + n/float64(max(df, 1)))
+	}
+	for _, e := range x.entries {
+		for i := range e.phrasings {
+			p := &e.phrasings[i]
+			var distinct []int32
+			var sq float64
+			for _, t := range p.terms {
+				if !slices.Contains(distinct, t) {
+					distinct = append(distinct, t)
+					w := x.weights[t]
+					sq += w * w
+				}
+			}
+			slices.Sort(distinct)
+			p.terms = distinct
+			p.weights = make([]float64, len(distinct))
+			for j, t := range distinct {
+				p.weights[j] = x.weights[t]
+				p.mask |= termBit(t)
+			}
+			p.norm = math.Sqrt(sq)
+		}
+	}
+}
+
+// weight returns the weight of term t in the phrasing.
+func (p *phrasing) weight(t int32) (float64, bool) {
+	if len(p.terms) <= 16 {
+		for i, u := range p.terms {
+			if u >= t {
+				return p.weights[i], u == t
+			}
+		}
+		return 0, false
+	}
+	i, ok := slices.BinarySearch(p.terms, t)
+	if !ok {
+		return 0, false
+	}
+	return p.weights[i], true
+}
+
+// bestPhrasing is the cosine similarity, with words weighted by rarity,
+// between the question and the entry's closest phrasing.
+func (x *Index) bestPhrasing(e *entryTerms, expanded []queryTerm) float64 {
+	var qnorm float64
+	for _, qt := range expanded {
+		qnorm += qt.weight * qt.weight
+	}
+	qnorm = math.Sqrt(qnorm)
+	var mask uint64
+	for _, qt := range expanded {
+		mask |= qt.mask
+	}
+	best := 0.0
+	for i := range e.phrasings {
+		p := &e.phrasings[i]
+		if p.norm == 0 || p.mask&mask == 0 {
+			continue // shares no term with the question: similarity 0
+		}
+		var dot float64
+		for _, qt := range expanded {
+			if qt.mask&p.mask == 0 {
+				continue
+			}
+			for _, a := range qt.alts {
+				if termBit(a)&p.mask == 0 {
+					continue
+				}
+				if w, ok := p.weight(a); ok {
+					dot += qt.weight * w
+					break
+				}
+			}
+		}
+		best = max(best, dot/(qnorm*p.norm))
+	}
+	return best
+}
+
+// coverage is the weighted share of query terms the entry matches.
+func (x *Index) coverage(e *entryTerms, expanded []queryTerm) float64 {
+	var matched float64
+	// missed holds the weightiest words the entry lacks, weightiest first.
+	var missed [maxMissedWords]float64
+	nmissed := 0
+	for _, qt := range expanded {
+		hit := false
+		for _, a := range qt.alts {
+			if _, ok := slices.BinarySearch(e.terms, a); ok {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			matched += qt.weight
+			continue
+		}
+		w := qt.weight
+		for i := range min(nmissed+1, maxMissedWords) {
+			if i == nmissed || w > missed[i] {
+				copy(missed[i+1:], missed[i:])
+				missed[i] = w
+				break
+			}
+		}
+		nmissed = min(nmissed+1, maxMissedWords)
+	}
+	// A few words the entry lacks show the question is about something
+	// else; past that, a long message is just long.
+	total := matched
+	for _, w := range missed[:nmissed] {
+		total += w
+	}
+	if total == 0 {
+		return 0
+	}
+	return matched / total
+}

@@ -1,0 +1,299 @@
+package index
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// fuzziness is the typo tolerance for a word of n letters: none for short
+// words, where one edit makes another word, more for long ones.
+func fuzziness(n int) int {
+	switch {
+	case n > maxFuzzyLetters:
+		return 0
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// queryTerms analyses a question into its distinct meaningful terms.
+func (x *Index) queryTerms(question string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range x.analyze(x.normalize(question)) {
+		if !seen[t] && len(out) < maxQueryTerms {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Search returns up to limit entries for question, best first. Every word of
+// the question is a plain term: query syntax means nothing here.
+func (x *Index) Search(ctx context.Context, question string, limit int) ([]knowledge.Hit, error) {
+	terms := x.expand(x.queryTerms(question))
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	hits, err := x.searchGroups(ctx, x.clauses(terms))
+	if err != nil {
+		return nil, err
+	}
+	return x.rank(hits, terms, limit), nil
+}
+
+// clauseGroup is the term queries of a question on the fields of one kind of
+// document: phrasings (the question field) or entries (tags and body).
+type clauseGroup struct {
+	clauses  []query.Query
+	synonyms search.FieldTermSynonymMap
+	// weight is the sum of the clauses' weights, from which bleve works out
+	// the query norm; NaN when it cannot be worked out.
+	weight float64
+}
+
+// clauses makes the term queries for the expanded question words, in two
+// groups: phrasing documents hold only the question field and entry documents
+// only the others, so that each group matches one kind of document.
+func (x *Index) clauses(terms []queryTerm) [2]clauseGroup {
+	var groups [2]clauseGroup
+	for _, qt := range terms {
+		// The word itself (bleve adds its synonyms), then its near spellings
+		// in the vocabulary, which stand in for a typo at a little less.
+		spellings := append([]string{qt.term}, qt.near...)
+		for i, t := range spellings {
+			boost := 1.0
+			if i > 0 {
+				boost = nearSpellingBoost
+			}
+			reach := x.reach(t)
+			for fi, f := range fieldBoosts {
+				if reach&f.bit == 0 {
+					// Neither the word nor a synonym is in this field.
+					// The clause could not match; left out, it only
+					// scales every document's score alike, which
+					// ranking divides out.
+					continue
+				}
+				g := &groups[min(fi, 1)]
+				tq := bleve.NewTermQuery(t)
+				tq.SetField(f.name)
+				tq.SetBoost(f.boost * boost)
+				g.clauses = append(g.clauses, tq)
+				g.weight += x.clauseWeight(t, fi, f.boost*boost)
+				if syns := x.thesaurus[t]; len(syns) > 0 {
+					if g.synonyms == nil {
+						g.synonyms = search.FieldTermSynonymMap{}
+					}
+					if g.synonyms[f.name] == nil {
+						g.synonyms[f.name] = map[string][]string{}
+					}
+					g.synonyms[f.name][t] = syns
+				}
+			}
+		}
+	}
+	return groups
+}
+
+// searchGroups returns the best document hits for the clauses of both groups
+// with the scores bleve gives them in one disjunction of every clause.
+//
+// Each group is searched on its own, both at once. A document matches clauses
+// of one group only, and bleve scores it as the sum of its matching clauses'
+// scores times the share of clauses it matches, with every clause's score
+// multiplied by the query norm, 1/sqrt(the sum of the clauses' weights). Its
+// score in its group's search, times (group clauses / all clauses) ×
+// sqrt(group weight / total weight), is therefore its score in the whole
+// disjunction, and the best hits of the whole are among the best of each.
+func (x *Index) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*search.DocumentMatch, error) {
+	n := len(groups[0].clauses) + len(groups[1].clauses)
+	if n == 0 {
+		// Nothing in the knowledge base can match.
+		return nil, ctx.Err()
+	}
+	total := groups[0].weight + groups[1].weight
+	if !x.split || len(groups[0].clauses) == 0 || len(groups[1].clauses) == 0 ||
+		math.IsNaN(total) || math.IsInf(total, 0) || groups[0].weight <= 0 || groups[1].weight <= 0 {
+		all := clauseGroup{
+			clauses:  append(groups[0].clauses, groups[1].clauses...),
+			synonyms: search.FieldTermSynonymMap{},
+		}
+		for _, g := range groups {
+			for field, terms := range g.synonyms {
+				all.synonyms[field] = terms // the groups' fields differ
+			}
+		}
+		return x.searchClauses(ctx, all)
+	}
+	var hits [2][]*search.DocumentMatch
+	var errs [2]error
+	var wg sync.WaitGroup
+	wg.Go(func() { hits[1], errs[1] = x.searchClauses(ctx, groups[1]) })
+	hits[0], errs[0] = x.searchClauses(ctx, groups[0])
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i, g := range groups {
+		scale := float64(len(g.clauses)) / float64(n) * math.Sqrt(g.weight/total)
+		for _, h := range hits[i] {
+			h.Score *= scale
+		}
+	}
+	merged := append(hits[0], hits[1]...)
+	sort.Slice(merged, func(i, j int) bool {
+		if merged[i].Score != merged[j].Score {
+			return merged[i].Score > merged[j].Score
+		}
+		return merged[i].ID < merged[j].ID
+	})
+	return merged[:min(len(merged), maxDocHits)], nil
+}
+
+// searchClauses returns the best document hits for a disjunction of the
+// group's clauses.
+func (x *Index) searchClauses(ctx context.Context, g clauseGroup) ([]*search.DocumentMatch, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(g.clauses...), maxDocHits, 0, false)
+	if x.thesaurus != nil {
+		// The synonyms bleve would look up for every clause, as an index
+		// alias hands them to its indexes.
+		synonyms := g.synonyms
+		if synonyms == nil {
+			synonyms = search.FieldTermSynonymMap{}
+		}
+		req.PreSearchData = map[string]any{search.SynonymPreSearchDataKey: synonyms}
+	}
+	res, err := x.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return res.Hits, nil
+}
+
+// clauseWeight is the weight bleve gives a term query on the field
+// fieldBoosts[field] with the given boost: (boost × idf)², plus that of each
+// synonym it is widened to, at half the boost.
+func (x *Index) clauseWeight(term string, field int, boost float64) float64 {
+	sq := func(t string, boost float64) float64 {
+		w := boost * x.idf(t, field)
+		return w * w
+	}
+	w := sq(term, boost)
+	for _, s := range x.thesaurus[term] {
+		w += sq(s, boost/2)
+	}
+	return w
+}
+
+// idf is the inverse document frequency bleve gives a term in the field
+// fieldBoosts[field]: BM25's, or TF-IDF's for a field without terms.
+func (x *Index) idf(term string, field int) float64 {
+	var df float64
+	if n, ok := x.ids[term]; ok {
+		df = float64(x.fieldDF[field][n])
+	}
+	docs := float64(x.docCount)
+	if x.avgFieldLen[field] > 0 {
+		return math.Log(1 + (docs-df+0.5)/(df+0.5))
+	}
+	return 1 + math.Log(docs/(df+1))
+}
+
+// reach returns the fields where term or one of its synonyms appears: where
+// a term query for it, which bleve widens to its synonyms, can match.
+func (x *Index) reach(term string) fieldSet {
+	var in fieldSet
+	if n, ok := x.ids[term]; ok {
+		in = x.fields[n]
+	}
+	for _, s := range x.syn[term] {
+		if n, ok := x.ids[s]; ok {
+			in |= x.fields[n]
+		}
+	}
+	return in
+}
+
+// Document ids: "e/ID" for an entry's tags and body, "q/ID/N" for its
+// phrasings; synonym definitions have ids of their own.
+const (
+	entryDoc    = "e/"
+	phrasingDoc = "q/"
+)
+
+// parseDocID returns the kind and entry id of an entry's document.
+func parseDocID(docID string) (kind, id string, ok bool) {
+	switch {
+	case strings.HasPrefix(docID, entryDoc):
+		return entryDoc, docID[len(entryDoc):], true
+	case strings.HasPrefix(docID, phrasingDoc):
+		id, _, ok := strings.Cut(docID[len(phrasingDoc):], "/")
+		return phrasingDoc, id, ok
+	}
+	return "", "", false
+}
+
+// rank folds document hits into entries. An entry scores its body document
+// plus its best-matching alternate question, so adding a phrasing can only
+// help it.
+func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []knowledge.Hit {
+	type score struct{ body, question float64 }
+	scores := map[string]*score{}
+	for _, h := range docs {
+		kind, id, ok := parseDocID(h.ID)
+		if !ok {
+			continue // a synonym definition
+		}
+		s := scores[id]
+		if s == nil {
+			s = &score{}
+			scores[id] = s
+		}
+		if kind == phrasingDoc {
+			s.question = max(s.question, h.Score)
+		} else {
+			s.body = h.Score
+		}
+	}
+	hits := make([]knowledge.Hit, 0, len(scores))
+	top := 0.0
+	for _, s := range scores {
+		top = max(top, s.body+s.question)
+	}
+	for id, s := range scores {
+		e := x.entries[id]
+		if e == nil {
+			continue // not an entry of this base
+		}
+		cov := x.coverage(e, expanded)
+		score := weightPhrasing*x.bestPhrasing(e, expanded) + weightCoverage*cov + weightBleve*(s.body+s.question)/top
+		hits = append(hits, knowledge.Hit{ID: id, Score: score, Coverage: cov})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
