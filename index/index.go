@@ -438,14 +438,21 @@ func (x *Index) Close() error { return x.bleve.Close() }
 const analyzerName = "en_questions"
 
 // fillerWords are words people wrap any question in ("how long does it
-// take", "what's the best"). They say nothing about the topic, and left in
-// they tie "how long does a broken wrist take to heal" to SMP healing.
+// take", "what's the best", "is it supposed to"), with contractions typed
+// without their apostrophe ("shouldnt"). They say nothing about the topic,
+// and left in they tie "how long does a broken wrist take to heal" to SMP
+// healing, or count as unknown words against a real question.
 var fillerWords = []any{
-	"anyone", "anything", "best", "bit", "can't", "could", "do", "does", "done", "ever", "get", "gets",
-	"getting", "go", "going", "gonna", "got", "guys", "hey", "hi", "just", "know", "kind", "like", "lol",
-	"long", "lot", "make", "much", "many", "need", "normal", "ok", "okay", "one", "please", "pretty",
-	"really", "right", "say", "so", "someone", "something", "sort", "still", "take", "takes", "thing",
-	"things", "think", "time", "u", "ur", "want", "wanna", "way", "well", "whats", "what's", "would",
+	"actually", "advice", "anyone", "anything", "arent", "basically", "best", "bit", "can't", "cant",
+	"could", "couldnt", "curious", "didnt", "do", "does", "doesnt", "done", "dont", "ever", "exactly",
+	"get", "gets", "getting", "go", "going", "gonna", "got", "guess", "guys", "help", "hey", "hi",
+	"honestly", "hows", "id", "idea", "ideas", "im", "isnt", "ive", "just", "kind", "know", "like",
+	"literally", "lol", "long", "lot", "make", "many", "matter", "maybe", "much", "need", "normal",
+	"ok", "okay", "one", "please", "pretty", "probably", "process", "question", "questions", "really",
+	"right", "say", "seriously", "shouldnt", "so", "someone", "something", "sort", "still", "stuff",
+	"supposed", "take", "takes", "tell", "thats", "theyre", "thing", "things", "think", "time",
+	"tips", "totally", "u", "ur", "wanna", "want", "wasnt", "way", "well", "werent", "what's",
+	"whats", "wheres", "whos", "wonder", "wondering", "wont", "would", "wouldnt", "youre",
 }
 
 func newMapping() *mapping.IndexMappingImpl {
