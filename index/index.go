@@ -439,20 +439,23 @@ const analyzerName = "en_questions"
 
 // fillerWords are words people wrap any question in ("how long does it
 // take", "what's the best", "is it supposed to"), with contractions typed
-// without their apostrophe ("shouldnt"). They say nothing about the topic,
-// and left in they tie "how long does a broken wrist take to heal" to SMP
-// healing, or count as unknown words against a real question.
+// without their apostrophe ("shouldnt") and chat slang ("tbh", "wat"). They
+// say nothing about the topic, and left in they tie "how long does a broken
+// wrist take to heal" to SMP healing, or count as unknown words against a
+// real question.
 var fillerWords = []any{
-	"actually", "advice", "anyone", "anything", "arent", "basically", "best", "bit", "can't", "cant",
-	"could", "couldnt", "curious", "didnt", "do", "does", "doesnt", "done", "dont", "ever", "exactly",
-	"get", "gets", "getting", "go", "going", "gonna", "got", "guess", "guys", "help", "hey", "hi",
-	"honestly", "hows", "id", "idea", "ideas", "im", "isnt", "ive", "just", "kind", "know", "like",
-	"literally", "lol", "long", "lot", "make", "many", "matter", "maybe", "much", "need", "normal",
-	"ok", "okay", "one", "please", "pretty", "probably", "process", "question", "questions", "really",
-	"right", "say", "seriously", "shouldnt", "so", "someone", "something", "sort", "still", "stuff",
-	"supposed", "take", "takes", "tell", "thats", "theyre", "thing", "things", "think", "time",
-	"tips", "totally", "u", "ur", "wanna", "want", "wasnt", "way", "well", "werent", "what's",
-	"whats", "wheres", "whos", "wonder", "wondering", "wont", "would", "wouldnt", "youre",
+	"actually", "advice", "anyone", "anything", "arent", "basically", "best", "bit", "bro", "btw",
+	"can't", "cant", "could", "couldnt", "curious", "didnt", "do", "does", "doesnt", "done", "dont",
+	"dude", "ever", "exactly", "fam", "get", "gets", "getting", "go", "going", "gonna", "got",
+	"guess", "guys", "help", "hey", "hi", "honestly", "hows", "id", "idea", "ideas", "idk", "im",
+	"imho", "imo", "isnt", "ive", "just", "kind", "know", "like", "literally", "lmao", "lmfao", "lol",
+	"long", "lot", "make", "many", "mate", "matter", "maybe", "much", "need", "ngl", "normal", "ok",
+	"okay", "omg", "one", "please", "pls", "plz", "pretty", "probably", "process", "question",
+	"questions", "r", "really", "right", "say", "seriously", "shouldnt", "so", "someone", "something",
+	"sort", "still", "stuff", "supposed", "take", "takes", "tbh", "tell", "thanks", "thats", "theyre",
+	"thing", "things", "think", "thx", "time", "tips", "totally", "u", "ur", "wanna", "want", "wasnt",
+	"wat", "way", "well", "werent", "what's", "whats", "wheres", "whos", "wonder", "wondering",
+	"wont", "would", "wouldnt", "wtf", "wut", "ya", "yeah", "yep", "youre",
 }
 
 func newMapping() *mapping.IndexMappingImpl {
