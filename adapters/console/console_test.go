@@ -1,0 +1,108 @@
+package console
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/guide"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func service(t *testing.T) *knowledge.Service {
+	t.Helper()
+	base, err := knowledge.Load(guide.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := index.Build(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := guide.Calibration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return knowledge.NewService(base, idx, cal, nil)
+}
+
+func TestRenderGolden(t *testing.T) {
+	svc := service(t)
+	tests := []struct{ name, question string }{
+		{"answer", "why are my dots blurry"},
+		{"checklist", "how do i check a clinic"},
+		{"urgent", "there's pus coming out of my dots and i have a fever"},
+		{"not-covered", "how deep is the mariana trench"},
+		{"truncated", "how deep should the pigment go " + strings.Repeat("really ", 100)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := svc.Answer(context.Background(), tt.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := Render(a)
+			path := filepath.Join("testdata", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("Render(Answer(%q)) =\n%s\nwant (%s, rerun with -update to accept):\n%s", tt.question, got, path, want)
+			}
+		})
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ md, want string }{
+		{"**bold** and *italic*", "bold and italic"},
+		{"see [AAD](https://www.aad.org/news/tattoo-complications).", "see AAD (https://www.aad.org/news/tattoo-complications)."},
+		{"2 * 3 = 6", "2 * 3 = 6"},
+	}
+	for _, tt := range tests {
+		if got := PlainText(tt.md); got != tt.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tt.md, got, tt.want)
+		}
+	}
+}
+
+func TestChat(t *testing.T) {
+	svc := service(t)
+	t.Run("interactive", func(t *testing.T) {
+		var out strings.Builder
+		in := strings.NewReader("what is smp\n\nquit\nwhy are my dots blurry\n")
+		if err := Chat(context.Background(), svc, in, &out, true); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		if !strings.HasPrefix(got, Greeting) {
+			t.Errorf("chat did not open with the greeting:\n%s", got)
+		}
+		if n := strings.Count(got, knowledge.Disclaimer); n != 2 { // greeting + one answer
+			t.Errorf("chat printed the disclaimer %d times, want 2 (one answer, then quit):\n%s", n, got)
+		}
+		if strings.Contains(got, "Why SMP dots") {
+			t.Errorf("chat answered after quit:\n%s", got)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var out strings.Builder
+		if err := Chat(ctx, svc, strings.NewReader("what is smp\n"), &out, false); err != nil {
+			t.Fatalf("Chat on a cancelled context = %v, want nil", err)
+		}
+	})
+}
