@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/time/rate"
 )
 
 // Hit is one entry an Index found for a question.
@@ -108,6 +110,11 @@ type Service struct {
 	log       *slog.Logger
 	observers []Observer
 	feedback  FeedbackRecorder
+
+	// rate and slots enforce the Capacity set by LimitTo; nil means no
+	// limit.
+	rate  *rate.Limiter
+	slots chan struct{} // one per question being answered
 }
 
 // FeedbackRecorder keeps feedback on answers, without who gave it. A Store
@@ -179,6 +186,8 @@ func (s *Service) Base() *Base { return s.state.Load().base }
 var ErrEmptyQuestion = errors.New("empty question")
 
 // Answer finds the reply to a question. User text is treated as plain words.
+// It returns ErrEmptyQuestion for a question without words, and ErrBusy for
+// one beyond the service's Capacity (see LimitTo).
 func (s *Service) Answer(ctx context.Context, question string) (*Answer, error) {
 	start := time.Now()
 	a, err := s.answer(ctx, question)
@@ -196,6 +205,10 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	if q == "" {
 		return nil, ErrEmptyQuestion
 	}
+	if !s.admit() {
+		return nil, ErrBusy
+	}
+	defer s.leave()
 	a := &Answer{Question: q, Truncated: truncated, Urgent: IsUrgent(q)}
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()

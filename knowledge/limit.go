@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -9,6 +10,63 @@ import (
 
 // RateLimitNotice is the polite reply to someone asking faster than the limit.
 const RateLimitNotice = "You're asking faster than I can keep up. Please wait a few seconds and ask again."
+
+// BusyNotice is the polite reply to a question refused with ErrBusy.
+const BusyNotice = "I'm answering a lot of questions right now. Please try again shortly."
+
+// ErrBusy is returned by Service.Answer for a question beyond the service's
+// Capacity.
+var ErrBusy = errors.New("too many questions at once")
+
+// Capacity bounds the questions a Service answers across every user and
+// platform, on top of each platform's per-user Limiter: a global token
+// bucket, and how many questions are answered at once. A question beyond
+// either is refused at once rather than queued, so that under a flood
+// people hear back quickly. Zero fields mean no limit.
+type Capacity struct {
+	// Rate is how many questions a second are answered, after a burst of
+	// Burst (at least one).
+	Rate  float64
+	Burst int
+	// Concurrent is how many questions are answered at once.
+	Concurrent int
+}
+
+// LimitTo makes Answer refuse with ErrBusy the questions beyond c. Call it
+// before the service is shared.
+func (s *Service) LimitTo(c Capacity) {
+	s.rate, s.slots = nil, nil
+	if c.Rate > 0 {
+		s.rate = rate.NewLimiter(rate.Limit(c.Rate), max(c.Burst, 1))
+	}
+	if c.Concurrent > 0 {
+		s.slots = make(chan struct{}, c.Concurrent)
+	}
+}
+
+// admit takes a place for one question within the service's Capacity, and
+// reports whether there was one. A question admitted must leave.
+func (s *Service) admit() bool {
+	if s.slots != nil {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			return false
+		}
+	}
+	if s.rate != nil && !s.rate.Allow() {
+		s.leave()
+		return false
+	}
+	return true
+}
+
+// leave gives back the place an admitted question took.
+func (s *Service) leave() {
+	if s.slots != nil {
+		<-s.slots
+	}
+}
 
 // Limiter decides whether a user may ask now: a per-user token bucket, so one
 // person flooding cannot starve the others. It is safe for concurrent use.

@@ -658,6 +658,32 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
+// TestBusy checks that questions beyond the bot's capacity get the busy
+// notice, through both ways of asking, and are counted as rate-limited.
+func TestBusy(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	// One question, then none for an hour: no time passes in the test.
+	h.bot.svc.LimitTo(knowledge.Capacity{Rate: 1.0 / 3600, Burst: 1})
+	h.run(t)
+	first := h.interact(t, discordgo.InteractionApplicationCommand, askData("what is smp", false))
+	if got := h.answer(t, first)[0]; len(got.Embeds) == 0 || got.Content == knowledge.BusyNotice {
+		t.Fatalf("first question got %+v, want an answer", got)
+	}
+	second := h.interact(t, discordgo.InteractionApplicationCommand, askData("what is smp", false))
+	if got := h.d.Edit(t, second); got.Content != knowledge.BusyNotice || len(got.Embeds) > 0 {
+		t.Errorf("/ask beyond capacity got %q with %d embeds, want only %q", got.Content, len(got.Embeds), knowledge.BusyNotice)
+	}
+	ch := h.d.NewID()
+	h.d.Message(t, map[string]any{"channel_id": ch, "author": h.user("100000000000000053"), "content": "what is smp"})
+	if got := h.d.Messages(t, ch, 1)[0]; got.Content != knowledge.BusyNotice {
+		t.Errorf("DM beyond capacity got %q, want %q", got.Content, knowledge.BusyNotice)
+	}
+	if limited, _ := h.metrics.counts(); limited != 2 {
+		t.Errorf("RateLimited(discord) counted %d times, want once per refused question: 2", limited)
+	}
+}
+
 // waitReady polls b.Ready until it reports true.
 func waitReady(t *testing.T, b *Bot) {
 	t.Helper()

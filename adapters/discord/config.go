@@ -48,7 +48,7 @@ type Config struct {
 // must be safe for concurrent use.
 type Metrics interface {
 	// RateLimited counts a question refused because its asker went over
-	// the rate limit.
+	// the rate limit, or the bot was busy (knowledge.ErrBusy).
 	RateLimited(platform string)
 	// AdapterError counts a failed call to the platform, a dropped
 	// connection or a failed handler.

@@ -218,6 +218,10 @@ func TestDiscordMarkdown(t *testing.T) {
 	}
 }
 
+// maxFooter is Discord's limit on an embed's footer. The renderer's footer
+// is always the disclaimer, so only the tests need it.
+const maxFooter = 2048
+
 // checkLimits fails the test if any message breaks one of Discord's limits.
 func checkLimits(t *testing.T, msgs []message) {
 	t.Helper()
@@ -242,6 +246,9 @@ func checkLimits(t *testing.T, msgs []message) {
 			}
 			if n := size(e.Description); n > maxDescription {
 				t.Errorf("message %d embed %d: description has %d characters, limit %d", i, j, n, maxDescription)
+			}
+			if e.Footer != nil && size(e.Footer.Text) > maxFooter {
+				t.Errorf("message %d embed %d: footer has %d characters, limit %d", i, j, size(e.Footer.Text), maxFooter)
 			}
 			if len(e.Fields) > maxFields {
 				t.Errorf("message %d embed %d: %d fields, limit %d", i, j, len(e.Fields), maxFields)

@@ -26,6 +26,9 @@ func (b *Bot) answer(ctx context.Context, question string) []message {
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
 		return notice(emptyQuestionText)
+	case errors.Is(err, knowledge.ErrBusy):
+		b.metrics.RateLimited(platform)
+		return notice(knowledge.BusyNotice)
 	case err != nil:
 		b.log.ErrorContext(ctx, "discord: answer", "err", err)
 		return notice(failureText)

@@ -334,7 +334,7 @@ func TestButtons(t *testing.T) {
 			logsBefore := len(h.feedback.all())
 			id := string(rune('a' + i))
 			ids := h.f.Push(telegramtest.Tap(id, ann, annChat, qid, tt.data))
-			reqs := h.f.WaitHandled(ids[0])
+			reqs := h.f.WaitHandled(ids[len(ids)-1])
 			var answered []string
 			for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
 				if r.Form.Get("callback_query_id") == id {
@@ -376,7 +376,7 @@ func TestInline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			id := string(rune('a' + i))
 			ids := h.f.Push(telegramtest.InlineQuery(id, ann, tt.query))
-			reqs := h.f.WaitHandled(ids[0])
+			reqs := h.f.WaitHandled(ids[len(ids)-1])
 			var results []telegramtest.InlineResult
 			for _, r := range telegramtest.Calls(reqs, "answerInlineQuery") {
 				if r.Form.Get("inline_query_id") == id {
@@ -431,6 +431,34 @@ func TestRateLimits(t *testing.T) {
 		}
 		if got := m.count("rate-limited telegram"); got != 4 {
 			t.Errorf("RateLimited(telegram) counted %d times, want once per refused question: 4", got)
+		}
+	})
+	t.Run("bot at capacity", func(t *testing.T) {
+		m := &countingMetrics{}
+		// Two questions, then none for an hour: no time passes in the test.
+		h := start(t, options{capacity: knowledge.Capacity{Rate: 1.0 / 3600, Burst: 2}, config: func(c *Config) { c.Metrics = m }})
+		var updates []string
+		for i := range 3 {
+			u := telegramtest.User{ID: int64(100 + i), Name: "P"}
+			update, _ := h.f.Message(u, telegramtest.Private(u), depthQuestion, nil)
+			updates = append(updates, update)
+		}
+		ids := h.f.Push(updates...)
+		var got []string
+		for _, m := range telegramtest.Delivered(t, h.f.WaitHandled(ids[len(ids)-1])) {
+			got = append(got, strings.SplitN(m.Text, "\n", 2)[0])
+		}
+		slices.Sort(got)
+		if want := []string{"How deep SMP pigment should go", "How deep SMP pigment should go", knowledge.BusyNotice}; !slices.Equal(got, want) {
+			t.Errorf("replies to three questions with room for two = %q, want %q", got, want)
+		}
+		ids = h.f.Push(telegramtest.InlineQuery("q", ben, depthQuestion))
+		inline := telegramtest.Calls(h.f.WaitHandled(ids[0]), "answerInlineQuery")
+		if len(inline) != 1 || inline[0].Form.Get("results") != "[]" || inline[0].Form.Has("cache_time") {
+			t.Errorf("inline query beyond capacity answered with %v, want one empty, uncached answer", inline)
+		}
+		if got := m.count("rate-limited telegram"); got != 2 {
+			t.Errorf("RateLimited(telegram) counted %d times, want once per refused question: 2", got)
 		}
 	})
 	t.Run("group pace", func(t *testing.T) {

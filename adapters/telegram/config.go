@@ -101,7 +101,7 @@ type Config struct {
 // for concurrent use.
 type Metrics interface {
 	// RateLimited counts a question refused on platform because its asker
-	// went over the rate limit.
+	// went over the rate limit, or the bot was busy (knowledge.ErrBusy).
 	RateLimited(platform string)
 	// AdapterError counts a failed request to the chat platform.
 	AdapterError(adapter string)

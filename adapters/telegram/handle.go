@@ -127,6 +127,9 @@ func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
 		r = newReply(nil, askHint)
+	case errors.Is(err, knowledge.ErrBusy):
+		b.rateLimited()
+		r = newReply(nil, escape(knowledge.BusyNotice))
 	case err != nil:
 		b.log.ErrorContext(ctx, "could not answer", "error", err)
 		r = newReply(nil, failedReply)
@@ -251,14 +254,19 @@ const (
 // the topics when nothing has been typed yet.
 func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 	results := []any{}
+	cacheTime := inlineCacheTime
 	a, err := b.svc.Answer(ctx, q.Query)
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
 		for _, e := range b.svc.Topics() {
 			results = append(results, inlineArticle(e, false, false, b.me.UserName))
 		}
+	case errors.Is(err, knowledge.ErrBusy):
+		b.rateLimited()
+		cacheTime = 0 // there may be room in a moment: do not cache the empty list
 	case err != nil:
 		b.log.ErrorContext(ctx, "could not answer an inline query", "error", err)
+		cacheTime = 0
 	default:
 		for _, m := range a.Matches {
 			results = append(results, inlineArticle(m.Entry, a.Urgent, !a.Answered, b.me.UserName))
@@ -268,7 +276,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 		results = results[:maxInlineResults]
 	}
 	err = b.call(ctx, "answerInlineQuery", sendAttempts, func(api *tgbotapi.BotAPI) error {
-		_, err := api.Request(tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: results, CacheTime: inlineCacheTime})
+		_, err := api.Request(tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: results, CacheTime: cacheTime})
 		return err
 	})
 	if err != nil {

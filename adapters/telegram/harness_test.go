@@ -246,6 +246,8 @@ type options struct {
 	moderators []int64
 	// now, when set, is the moderation clock.
 	now func() time.Time
+	// capacity bounds the questions the service answers.
+	capacity knowledge.Capacity
 }
 
 // start runs a bot against a fake Bot API until the test ends. Sends are not
@@ -267,6 +269,7 @@ func start(t testing.TB, opts options) *harness {
 	} else {
 		svc = newService(t, opts.cal, slog.New(h.feedback))
 	}
+	svc.LimitTo(opts.capacity)
 	bot, err := New(cfg, svc, slog.New(h.logs))
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -211,10 +211,15 @@ func matching(s string, open, close byte) int {
 	return -1
 }
 
+// maxURLLen is the longest link target shown as a link. A tag open where a
+// long message is cut is opened again in the next part, so a link must be
+// far shorter than a message.
+const maxURLLen = 1024
+
 // safeURL reports whether a link may be shown as a link.
 func safeURL(href string) bool {
 	u, err := url.Parse(href)
-	if err != nil {
+	if err != nil || len(href) > maxURLLen {
 		return false
 	}
 	switch u.Scheme {
@@ -273,7 +278,8 @@ func tokenize(msg string) []token {
 // Telegram counts. It cuts at the last paragraph break that fits, else the
 // last line break, else the last space, else anywhere between characters.
 // Tags open at a cut are closed at the end of the part and opened again at
-// the start of the next, so every part is valid on its own.
+// the start of the next, so every part is valid on its own. A part that
+// would show only whitespace, which Telegram refuses, is left out.
 func split(msg string, limit int) []string {
 	if utf16Len(msg) <= limit {
 		return []string{msg}
@@ -293,7 +299,9 @@ func split(msg string, limit int) []string {
 			b.WriteString(t.text)
 		}
 		b.WriteString(closers(stack))
-		parts = append(parts, b.String())
+		if !blank(toks[i:cut]) {
+			parts = append(parts, b.String())
+		}
 		i, open = next, stack
 		for i < len(toks) && isSpace(toks[i]) {
 			i++
@@ -372,6 +380,16 @@ func rank(toks []token, j int) int {
 }
 
 func isSpace(t token) bool { return t.text == " " || t.text == "\n" }
+
+// blank reports whether toks show nothing but whitespace.
+func blank(toks []token) bool {
+	for _, t := range toks {
+		if t.name == "" && strings.TrimSpace(t.text) != "" {
+			return false
+		}
+	}
+	return true
+}
 
 // closers closes the open tags, innermost first.
 func closers(stack []token) string {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/telegram"
+	"github.com/smpbot/bot/knowledge"
 )
 
 // Environment variables of `bot run`; the adapters read their own
@@ -22,6 +24,17 @@ const (
 	envHTTPAddr  = "BOT_HTTP_ADDR"
 	envLogFormat = "BOT_LOG_FORMAT"
 	envLogLevel  = "BOT_LOG_LEVEL"
+	// envGlobalRate and envMaxConcurrent set the bot's capacity, across
+	// every platform and user.
+	envGlobalRate    = "BOT_GLOBAL_RATE"
+	envMaxConcurrent = "BOT_MAX_CONCURRENT"
+)
+
+// Default capacity: well within what Telegram lets a bot send (30 messages
+// a second) and what two cores answer.
+const (
+	defaultGlobalRate    = 20
+	defaultMaxConcurrent = 16
 )
 
 // defaultHTTPAddr is where health and metrics are served when a platform
@@ -37,8 +50,10 @@ type config struct {
 	httpAddr  string
 	logFormat string
 	logLevel  slog.Level
-	discord   *discord.Config  // nil when not configured
-	telegram  *telegram.Config // nil when not configured
+	// capacity bounds the questions the platforms' users get answered.
+	capacity knowledge.Capacity
+	discord  *discord.Config  // nil when not configured
+	telegram *telegram.Config // nil when not configured
 	// secrets are the values that must never be logged.
 	secrets []string
 }
@@ -79,6 +94,8 @@ are read only from the environment. See the README for every setting.`)
 	httpAddr := setting{"http-addr", envHTTPAddr, flags.String("http-addr", "", "`address` of /healthz, /readyz and /metrics, or off (default "+defaultHTTPAddr+" with a platform, off on the console); "+envHTTPAddr)}
 	logFormat := setting{"log-format", envLogFormat, flags.String("log-format", "", "log `format`: text or json (default text); "+envLogFormat)}
 	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info); "+envLogLevel)}
+	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "questions a `second` answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
+	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "questions answered at `once`; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}
@@ -88,7 +105,7 @@ are read only from the environment. See the README for every setting.`)
 	}
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel} {
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent} {
 		if !set[s.flag] {
 			*s.value = strings.TrimSpace(e.getenv(s.env))
 		}
@@ -137,6 +154,21 @@ are read only from the environment. See the README for every setting.`)
 	}
 	if cfg.httpAddr != "" && cfg.telegram != nil && samePort(cfg.httpAddr, cfg.telegram.WebhookListen) {
 		bad(httpAddr, "%s uses the port of the Telegram webhook (%s)", cfg.httpAddr, cfg.telegram.WebhookListen)
+	}
+	cfg.capacity = knowledge.Capacity{Rate: defaultGlobalRate, Burst: defaultGlobalRate, Concurrent: defaultMaxConcurrent}
+	if v := *globalRate.value; v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+			bad(globalRate, "%q is not a number of questions a second, such as %d (or 0 for no limit)", v, defaultGlobalRate)
+		}
+		cfg.capacity.Rate, cfg.capacity.Burst = r, int(math.Ceil(r))
+	}
+	if v := *maxConcurrent.value; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			bad(maxConcurrent, "%q is not a number of questions, such as %d (or 0 for no limit)", v, defaultMaxConcurrent)
+		}
+		cfg.capacity.Concurrent = n
 	}
 	if cfg.dataDir != "" {
 		if err := checkWritable(cfg.dataDir); err != nil {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // envOf returns a getenv reading vars.
@@ -40,6 +42,10 @@ func TestConfigProblems(t *testing.T) {
 			[]string{`--http-addr: "127.0.0.1:http": port "http" is not a number from 0 to 65535`}},
 		{"bad host", nil, []string{"--http-addr", "example.com:80"},
 			[]string{`--http-addr: "example.com:80": host "example.com" is not an IP address or localhost`}},
+		{"bad global rate", map[string]string{envGlobalRate: "-1"}, nil,
+			[]string{`BOT_GLOBAL_RATE: "-1" is not a number of questions a second, such as 20 (or 0 for no limit)`}},
+		{"bad concurrency flag", nil, []string{"--max-concurrent", "many"},
+			[]string{`--max-concurrent: "many" is not a number of questions, such as 16 (or 0 for no limit)`}},
 		{"data dir is a file", map[string]string{envDataDir: notDir}, nil,
 			[]string{"BOT_DATA_DIR: cannot create the data directory: mkdir " + notDir + ": not a directory"}},
 		{"malformed tokens", map[string]string{"DISCORD_TOKEN": "two words", "TELEGRAM_TOKEN": "nope"}, nil,
@@ -84,6 +90,7 @@ func TestConfigProblems(t *testing.T) {
 
 func TestConfigFlagsWin(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "data", "nested")
+	defaults := knowledge.Capacity{Rate: defaultGlobalRate, Burst: defaultGlobalRate, Concurrent: defaultMaxConcurrent}
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -91,16 +98,18 @@ func TestConfigFlagsWin(t *testing.T) {
 		want config
 	}{
 		{"defaults on the console", nil, nil,
-			config{logFormat: "text", logLevel: slog.LevelInfo}},
+			config{logFormat: "text", logLevel: slog.LevelInfo, capacity: defaults}},
 		{"default address with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc"}, nil,
-			config{httpAddr: defaultHTTPAddr, logFormat: "text"}},
+			config{httpAddr: defaultHTTPAddr, logFormat: "text", capacity: defaults}},
 		{"off with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc", envHTTPAddr: "off"}, nil,
-			config{logFormat: "text"}},
-		{"environment", map[string]string{envHTTPAddr: "127.0.0.1:9000", envLogFormat: "json", envLogLevel: "debug", envDataDir: dataDir, envKBDir: "kb"}, nil,
-			config{httpAddr: "127.0.0.1:9000", logFormat: "json", logLevel: slog.LevelDebug, dataDir: dataDir, kbDir: "kb"}},
-		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: "kb"},
-			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", "other"},
-			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: "other"}},
+			config{logFormat: "text", capacity: defaults}},
+		{"environment", map[string]string{envHTTPAddr: "127.0.0.1:9000", envLogFormat: "json", envLogLevel: "debug", envDataDir: dataDir, envKBDir: "kb",
+			envGlobalRate: "2.5", envMaxConcurrent: "0"}, nil,
+			config{httpAddr: "127.0.0.1:9000", logFormat: "json", logLevel: slog.LevelDebug, dataDir: dataDir, kbDir: "kb",
+				capacity: knowledge.Capacity{Rate: 2.5, Burst: 3}}},
+		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: "kb", envGlobalRate: "x", envMaxConcurrent: "-1"},
+			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", "other", "--global-rate", "0", "--max-concurrent", "4"},
+			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: "other", capacity: knowledge.Capacity{Concurrent: 4}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,10 +118,10 @@ func TestConfigFlagsWin(t *testing.T) {
 				t.Fatalf("loadConfig(%v, %q): %v", tt.env, tt.args, err)
 			}
 			if got.httpAddr != tt.want.httpAddr || got.logFormat != tt.want.logFormat || got.logLevel != tt.want.logLevel ||
-				got.kbDir != tt.want.kbDir || got.dataDir != tt.want.dataDir {
-				t.Errorf("loadConfig(%v, %q) = http %q, format %q, level %v, kb %q, data %q; want %q, %q, %v, %q, %q",
-					tt.env, tt.args, got.httpAddr, got.logFormat, got.logLevel, got.kbDir, got.dataDir,
-					tt.want.httpAddr, tt.want.logFormat, tt.want.logLevel, tt.want.kbDir, tt.want.dataDir)
+				got.kbDir != tt.want.kbDir || got.dataDir != tt.want.dataDir || got.capacity != tt.want.capacity {
+				t.Errorf("loadConfig(%v, %q) = http %q, format %q, level %v, kb %q, data %q, capacity %+v; want %q, %q, %v, %q, %q, %+v",
+					tt.env, tt.args, got.httpAddr, got.logFormat, got.logLevel, got.kbDir, got.dataDir, got.capacity,
+					tt.want.httpAddr, tt.want.logFormat, tt.want.logLevel, tt.want.kbDir, tt.want.dataDir, tt.want.capacity)
 			}
 		})
 	}

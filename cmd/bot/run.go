@@ -151,6 +151,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	}
 	svc := kb.svc
 	metrics.Instrument(svc)
+	if cfg.discord != nil || cfg.telegram != nil {
+		svc.LimitTo(cfg.capacity) // the console's one user waits for each answer
+	}
 	var ps []platform
 	var errs []error
 	if cfg.discord != nil {

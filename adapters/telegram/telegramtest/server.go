@@ -333,7 +333,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ft, s.faults[method] = &q[0], q[1:]
 	}
 	if off, _ := strconv.Atoi(r.PostForm.Get("offset")); method == "getUpdates" && ft == nil && off > s.acked {
+		// The offset confirms every update before it, at once, so that
+		// Pending agrees with Acked as soon as WaitHandled returns.
 		s.acked = off
+		s.queue = slices.DeleteFunc(s.queue, func(q queued) bool { return q.id < off })
 	}
 	s.signal()
 	s.mu.Unlock()
@@ -468,11 +471,10 @@ func checkCommands(commands, scope string) (int, string) {
 	return okResult(true)
 }
 
-// getUpdates answers a long poll the way Telegram does: an offset confirms
-// every update before it, and the call waits up to timeout seconds for an
-// update to arrive.
+// getUpdates answers a long poll the way Telegram does: it waits up to
+// timeout seconds for an update to arrive. ServeHTTP has already dropped
+// the updates its offset confirms.
 func (s *Server) getUpdates(r *http.Request) (int, string) {
-	offset, _ := strconv.Atoi(r.PostForm.Get("offset"))
 	limit, _ := strconv.Atoi(r.PostForm.Get("limit"))
 	timeout, _ := strconv.Atoi(r.PostForm.Get("timeout"))
 	if limit <= 0 || limit > 100 {
@@ -482,9 +484,6 @@ func (s *Server) getUpdates(r *http.Request) (int, string) {
 	defer expire.Stop()
 	for {
 		s.mu.Lock()
-		if offset > 0 {
-			s.queue = slices.DeleteFunc(s.queue, func(q queued) bool { return q.id < offset })
-		}
 		var raws []string
 		for _, q := range s.queue[:min(limit, len(s.queue))] {
 			raws = append(raws, q.raw)

@@ -60,7 +60,7 @@ func NewMetrics(platforms ...string) *Metrics {
 		}, []string{"adapter"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "smpbot_rate_limited_total",
-			Help: "Questions refused because the asker went over the rate limit, by platform.",
+			Help: "Questions refused because the asker went over the per-user rate limit or the bot was at its capacity, by platform.",
 		}, []string{"platform"}),
 	}
 	entries := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -141,7 +141,7 @@ func (m *Metrics) AdapterError(adapter string) {
 }
 
 // RateLimited counts a question refused on platform because its asker went
-// over the rate limit.
+// over the per-user rate limit, or the bot was at its capacity.
 func (m *Metrics) RateLimited(platform string) {
 	m.rateLimited.WithLabelValues(platform).Inc()
 }
