@@ -3,6 +3,7 @@ package guide_test
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -85,13 +86,29 @@ func TestPractitionerChecklist(t *testing.T) {
 	}
 }
 
+// TestCalibration checks that calibration.json holds the thresholds
+// `bot eval --calibrate` derives from the embedded evaluation set today, so
+// that a change to the entries cannot leave stale, hand-picked thresholds.
 func TestCalibration(t *testing.T) {
-	c, err := guide.Calibration()
+	got, err := guide.Calibration()
 	if err != nil {
 		t.Fatalf("Calibration(): %v", err)
 	}
-	if c.MinScore <= 0 || c.MinCoverage <= 0 || c.MinScore > 1 || c.MinCoverage > 1 {
-		t.Errorf("Calibration() = %+v, want thresholds between 0 and 1", c)
+	b := loadBase(t)
+	idx, err := index.Build(b)
+	if err != nil {
+		t.Fatalf("index.Build: %v", err)
+	}
+	want, err := knowledge.Calibrate(context.Background(), knowledge.NewService(b, idx, knowledge.Calibration{}, nil), evalCases(t))
+	if err != nil {
+		t.Fatalf("Calibrate: %v", err)
+	}
+	const tolerance = 1e-6 // bleve's scores vary that little between builds
+	if math.Abs(got.MinScore-want.MinScore) > tolerance || math.Abs(got.MinCoverage-want.MinCoverage) > tolerance {
+		t.Errorf("calibration.json = %+v, but the evaluation set calibrates to %+v: run\n\tgo run ./cmd/bot eval --calibrate > knowledge/guide/calibration.json", got, want)
+	}
+	if got.MinCoverage <= 0 {
+		t.Errorf("Calibration() = %+v: with no coverage threshold every question with a match would be answered", got)
 	}
 }
 
