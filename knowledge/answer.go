@@ -346,12 +346,13 @@ func sourcesOf(entries []*Entry) []Source {
 }
 
 // CleanQuestion trims a question, folds runs of white space and control
-// characters into single spaces, and cuts it to MaxQuestionRunes. It reports
-// whether it had to cut.
+// characters into single spaces, drops bidirectional-text controls, and cuts
+// it to MaxQuestionRunes. It reports whether it had to cut.
 func CleanQuestion(q string) (string, bool) {
 	if !utf8.ValidString(q) {
 		q = strings.ToValidUTF8(q, " ")
 	}
+	q = strings.Map(dropBidi, q)
 	q = strings.Join(strings.FieldsFunc(q, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
 	}), " ")
@@ -359,6 +360,15 @@ func CleanQuestion(q string) (string, bool) {
 		return q, false
 	}
 	return strings.TrimSpace(string([]rune(q)[:MaxQuestionRunes])), true
+}
+
+// dropBidi removes the bidirectional-text controls, which can make a stored
+// question read backwards to the moderator who lists it.
+func dropBidi(r rune) rune {
+	if unicode.Is(unicode.Bidi_Control, r) {
+		return -1
+	}
+	return r
 }
 
 // Entry returns the current entry with the given id.
@@ -424,11 +434,6 @@ func (s *Service) Suggest(partial string, n int) []Suggestion {
 		out = out[:n]
 	}
 	return out
-}
-
-// Feedback records whether an answer helped, when the question is not known.
-func (s *Service) Feedback(ctx context.Context, entryID string, helpful bool) error {
-	return s.FeedbackOn(ctx, entryID, "", helpful)
 }
 
 // FeedbackOn records whether the answer entryID gave to question helped: to

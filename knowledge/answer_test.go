@@ -30,6 +30,7 @@ func TestCleanQuestion(t *testing.T) {
 		{"outer space", "  \t why are my dots blurry?\n\n", "why are my dots blurry?", false},
 		{"inner runs", "why\t\tare  my\r\ndots\u00a0\u2028blurry", "why are my dots blurry", false},
 		{"control characters", "why\x00are\x07my\x1bdots\u0085blurry", "why are my dots blurry", false},
+		{"bidirectional controls", "why are my \u202edots\u202c blurry\u2066", "why are my dots blurry", false},
 		{"invalid UTF-8", "why are my\xff\xfedots blurry", "why are my dots blurry", false},
 		{"only space and controls", " \t\x00\n ", "", false},
 		{"exactly the limit", strings.Repeat("é", knowledge.MaxQuestionRunes), strings.Repeat("é", knowledge.MaxQuestionRunes), false},
@@ -408,10 +409,10 @@ func TestServiceFeedback(t *testing.T) {
 	base := smallBase(t, "alpha")
 	svc := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{}, slog.New(slog.NewTextHandler(&logged, nil)))
 	ctx := context.Background()
-	if err := svc.Feedback(ctx, "no-such-entry", true); err == nil {
+	if err := svc.FeedbackOn(ctx, "no-such-entry", "", true); err == nil {
 		t.Errorf("Feedback(%q) = nil, want an error", "no-such-entry")
 	}
-	if err := svc.Feedback(ctx, "alpha-care", false); err != nil {
+	if err := svc.FeedbackOn(ctx, "alpha-care", "", false); err != nil {
 		t.Errorf("Feedback(%q) = %v, want nil", "alpha-care", err)
 	}
 	if got := logged.String(); !strings.Contains(got, "entry=alpha-care") || !strings.Contains(got, "helpful=false") {

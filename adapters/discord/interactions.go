@@ -211,18 +211,34 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 	}
 	switch act {
 	case actionShow:
-		b.respond(ctx, s, i, renderAnswer(shown), true, false)
+		b.respond(ctx, s, i, renderAnswer(shown, ""), true, false)
 	case actionFeedback:
 		reply := thanksHelpful
 		if !helpful {
 			reply = thanksUnhelpful
 		}
-		if err := b.svc.Feedback(ctx, id, helpful); err != nil {
+		if err := b.svc.FeedbackOn(ctx, id, askedOn(i.Message), helpful); err != nil {
 			b.log.ErrorContext(ctx, "discord: record feedback", "err", err)
 			reply = failureText
 		}
 		b.respond(ctx, s, i, notice(reply), true, false)
 	}
+}
+
+// askedOn reads back the question an answer was given to from the author
+// line renderAnswer put on m, the message whose button was pressed. It is
+// the asker's own words, cut to fit, and is used only as text. An entry
+// opened from a button has none.
+func askedOn(m *discordgo.Message) string {
+	if m == nil || len(m.Embeds) == 0 || m.Embeds[0] == nil || m.Embeds[0].Author == nil {
+		return ""
+	}
+	q, ok := strings.CutPrefix(m.Embeds[0].Author.Name, askedPrefix)
+	if !ok {
+		return ""
+	}
+	q, _ = knowledge.CleanQuestion(q)
+	return q
 }
 
 // option returns the value of the named option, or nil.

@@ -15,6 +15,7 @@ import (
 const (
 	maxContent     = 2000
 	maxTitle       = 256
+	maxAuthorName  = 256
 	maxDescription = 4096
 	maxFieldName   = 256
 	maxFieldValue  = 1024
@@ -49,11 +50,20 @@ func notice(text string) []message {
 	return []message{{Content: truncate(text, maxContent)}}
 }
 
+// askedPrefix starts the author line of an answer to a question.
+const askedPrefix = "You asked: "
+
 // renderAnswer lays out an answer: the urgent notice first, then the entry
 // (or the admission that nothing matched), its checklist and sources, with
-// buttons for related topics and feedback under the last message.
-func renderAnswer(a *knowledge.Answer) []message {
+// buttons for related topics and feedback under the last message. question
+// is what the person asked, shown above the answer so that a 👎 on it can
+// say what it failed to answer (see askedOn); it is "" for an entry opened
+// from a button.
+func renderAnswer(a *knowledge.Answer, question string) []message {
 	var l layout
+	if question != "" {
+		l.author = truncate(askedPrefix+question, maxAuthorName)
+	}
 	if a.Urgent {
 		l.text("", knowledge.UrgentNotice, colorUrgent)
 	}
@@ -151,6 +161,9 @@ func renderHelp() []message {
 // packs them into messages.
 type layout struct {
 	embeds []*discordgo.MessageEmbed
+	// author, when set, is the author line of the first embed of the first
+	// message and of the message with the buttons.
+	author string
 }
 
 // text adds a titled text, split over as many embeds as its length needs.
@@ -174,7 +187,7 @@ func (l *layout) field(name string, lines []string) {
 		}
 		f := &discordgo.MessageEmbedField{Name: truncate(n, maxFieldName), Value: chunk}
 		last := l.embeds[len(l.embeds)-1]
-		if len(last.Fields) == maxFields || embedSize(last)+size(f.Name)+size(f.Value) > embedBudget() {
+		if len(last.Fields) == maxFields || embedSize(last)+size(f.Name)+size(f.Value) > l.budget() {
 			last = &discordgo.MessageEmbed{Color: last.Color}
 			l.embeds = append(l.embeds, last)
 		}
@@ -182,9 +195,9 @@ func (l *layout) field(name string, lines []string) {
 	}
 }
 
-// embedBudget is what the embeds of one message may hold besides the
-// disclaimer in the footer of the last.
-func embedBudget() int { return maxEmbedChars - size(knowledge.Disclaimer) }
+// budget is what the embeds of one message may hold besides the disclaimer
+// in the footer of the last and the author line of the first.
+func (l *layout) budget() int { return maxEmbedChars - size(knowledge.Disclaimer) - size(l.author) }
 
 // messages packs the embeds into as few messages as Discord's limits allow.
 // content goes on the first message and the component rows under the last;
@@ -195,7 +208,7 @@ func (l *layout) messages(content string, rows []discordgo.MessageComponent) []m
 	for _, e := range l.embeds {
 		cur := &msgs[len(msgs)-1]
 		n := embedSize(e)
-		if len(cur.Embeds) == maxEmbeds || (len(cur.Embeds) > 0 && used+n > embedBudget()) {
+		if len(cur.Embeds) == maxEmbeds || (len(cur.Embeds) > 0 && used+n > l.budget()) {
 			msgs = append(msgs, message{})
 			cur, used = &msgs[len(msgs)-1], 0
 		}
@@ -205,6 +218,13 @@ func (l *layout) messages(content string, rows []discordgo.MessageComponent) []m
 	for _, m := range msgs {
 		if len(m.Embeds) > 0 {
 			m.Embeds[len(m.Embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: knowledge.Disclaimer}
+		}
+	}
+	if l.author != "" {
+		for _, m := range []message{msgs[0], msgs[len(msgs)-1]} {
+			if len(m.Embeds) > 0 {
+				m.Embeds[0].Author = &discordgo.MessageEmbedAuthor{Name: l.author}
+			}
 		}
 	}
 	if len(rows) > maxRows {

@@ -39,24 +39,24 @@ func TestRenderGolden(t *testing.T) {
 			Checklist: steps,
 			Related:   []*knowledge.Entry{entry("pigment-depth"), entry("what-is-smp")},
 			Sources:   entry("checklist-training").Sources,
-		})},
+		}, "how do i check smp training")},
 		{"answer-markdown-sources", renderAnswer(&knowledge.Answer{
 			Answered: true,
 			Matches:  []knowledge.Match{{Entry: entry("pigment-depth")}, {Entry: entry("what-is-smp")}},
 			Related:  []*knowledge.Entry{entry("what-is-smp")},
 			Sources:  entry("pigment-depth").Sources,
-		})},
+		}, "")},
 		{"answer-urgent-truncated", renderAnswer(&knowledge.Answer{
 			Truncated: true,
 			Answered:  true,
 			Urgent:    true,
 			Matches:   []knowledge.Match{{Entry: entry("infection-signs")}},
-		})},
+		}, "")},
 		{"not-covered-closest", renderAnswer(&knowledge.Answer{
 			Matches: []knowledge.Match{{Entry: entry("pigment-depth")}, {Entry: entry("what-is-smp")}},
-		})},
-		{"not-covered-nothing", renderAnswer(&knowledge.Answer{})},
-		{"answer-long", renderAnswer(show(t, testService(t, nil), "aftercare-encyclopedia"))},
+		}, "does <@123> **bold** [x](https://evil) pigment fade")},
+		{"not-covered-nothing", renderAnswer(&knowledge.Answer{}, "")},
+		{"answer-long", renderAnswer(show(t, testService(t, nil), "aftercare-encyclopedia"), "")},
 		{"checklist", renderChecklist(steps)},
 		{"checklist-missing", renderChecklist(nil)},
 		{"topics", renderTopics(base.Entries())},
@@ -97,19 +97,19 @@ func TestRenderShape(t *testing.T) {
 	steps := base.Checklist(knowledge.PractitionerChecklist)
 
 	t.Run("urgent notice comes first", func(t *testing.T) {
-		msgs := renderAnswer(&knowledge.Answer{Answered: true, Urgent: true, Matches: []knowledge.Match{{Entry: infection}}})
+		msgs := renderAnswer(&knowledge.Answer{Answered: true, Urgent: true, Matches: []knowledge.Match{{Entry: infection}}}, "")
 		if got := msgs[0].Embeds[0].Description; got != knowledge.UrgentNotice {
 			t.Errorf("first embed = %q, want the urgent notice", got)
 		}
 	})
 	t.Run("truncated question is said so", func(t *testing.T) {
-		msgs := renderAnswer(&knowledge.Answer{Answered: true, Truncated: true, Matches: []knowledge.Match{{Entry: depth}}})
+		msgs := renderAnswer(&knowledge.Answer{Answered: true, Truncated: true, Matches: []knowledge.Match{{Entry: depth}}}, "")
 		if got := msgs[0].Content; !strings.Contains(got, fmt.Sprint(knowledge.MaxQuestionRunes)) {
 			t.Errorf("content = %q, want a note that only %d characters were read", got, knowledge.MaxQuestionRunes)
 		}
 	})
 	t.Run("not covered offers the closest topics", func(t *testing.T) {
-		msgs := renderAnswer(&knowledge.Answer{Matches: []knowledge.Match{{Entry: depth}}})
+		msgs := renderAnswer(&knowledge.Answer{Matches: []knowledge.Match{{Entry: depth}}}, "")
 		if got := msgs[0].Embeds[0].Description; !strings.HasPrefix(got, knowledge.NotCovered) {
 			t.Errorf("description = %q, want it to start with %q", got, knowledge.NotCovered)
 		}
@@ -118,7 +118,7 @@ func TestRenderShape(t *testing.T) {
 		}
 	})
 	t.Run("answer has checklist, related and feedback buttons, disclaimer", func(t *testing.T) {
-		msgs := renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: steps[1]}}, Checklist: steps, Related: []*knowledge.Entry{depth}})
+		msgs := renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: steps[1]}}, Checklist: steps, Related: []*knowledge.Entry{depth}}, "")
 		e := msgs[0].Embeds[0]
 		if len(e.Fields) == 0 || !strings.Contains(e.Fields[0].Value, "1. Check their SMP training") || !strings.Contains(e.Fields[0].Value, "2. **Check their reputation") {
 			t.Errorf("checklist field = %+v, want numbered steps with step 2 marked", e.Fields)
@@ -132,7 +132,7 @@ func TestRenderShape(t *testing.T) {
 		}
 	})
 	t.Run("long answer keeps all its text", func(t *testing.T) {
-		msgs := renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: long}}, Sources: long.Sources})
+		msgs := renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: long}}, Sources: long.Sources}, "")
 		if len(msgs) < 2 {
 			t.Fatalf("a %d-character answer fits in %d message, want it split", len(long.Body), len(msgs))
 		}
@@ -154,6 +154,69 @@ func TestRenderShape(t *testing.T) {
 			t.Errorf("last message has no buttons, want the feedback row")
 		}
 	})
+	t.Run("question on the first message and the one with the buttons", func(t *testing.T) {
+		tests := []struct {
+			name, question, want string
+		}{
+			{"short", "what about aftercare?", askedPrefix + "what about aftercare?"},
+			{"markup", "<@123> @everyone **x**", askedPrefix + "<@123> @everyone **x**"},
+			{"long", strings.Repeat("a", knowledge.MaxQuestionRunes), askedPrefix + strings.Repeat("a", maxAuthorName-size(askedPrefix)-1) + "…"},
+		}
+		for _, tt := range tests {
+			msgs := renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: long}}, Sources: long.Sources}, tt.question)
+			checkLimits(t, msgs)
+			for i, m := range msgs {
+				var got string
+				if a := m.Embeds[0].Author; a != nil {
+					got = a.Name
+				}
+				want := ""
+				if i == 0 || i == len(msgs)-1 {
+					want = tt.want
+				}
+				if got != want {
+					t.Errorf("%s: message %d of %d: author %q, want %q", tt.name, i+1, len(msgs), got, want)
+				}
+			}
+			if got := askedOn(&discordgo.Message{Embeds: msgs[len(msgs)-1].Embeds}); got != strings.TrimPrefix(tt.want, askedPrefix) {
+				t.Errorf("%s: askedOn(the message with the buttons) = %q, want %q", tt.name, got, strings.TrimPrefix(tt.want, askedPrefix))
+			}
+		}
+	})
+	t.Run("no question on an entry opened from a button", func(t *testing.T) {
+		for i, m := range renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: depth}}}, "") {
+			for j, e := range m.Embeds {
+				if e.Author != nil {
+					t.Errorf("message %d embed %d: author %q, want none", i+1, j+1, e.Author.Name)
+				}
+			}
+		}
+	})
+}
+
+func TestAskedOn(t *testing.T) {
+	embeds := func(author string) []*discordgo.MessageEmbed {
+		return []*discordgo.MessageEmbed{{Author: &discordgo.MessageEmbedAuthor{Name: author}, Description: "answer"}}
+	}
+	tests := []struct {
+		name string
+		msg  *discordgo.Message
+		want string
+	}{
+		{"no message", nil, ""},
+		{"no embeds", &discordgo.Message{}, ""},
+		{"nil embed", &discordgo.Message{Embeds: []*discordgo.MessageEmbed{nil}}, ""},
+		{"no author", &discordgo.Message{Embeds: []*discordgo.MessageEmbed{{Title: "t"}}}, ""},
+		{"other author", &discordgo.Message{Embeds: embeds("Someone")}, ""},
+		{"question", &discordgo.Message{Embeds: embeds(askedPrefix + " how   deep\n ")}, "how deep"},
+		{"control characters", &discordgo.Message{Embeds: embeds(askedPrefix + "a\x00\tb")}, "a b"},
+		{"empty question", &discordgo.Message{Embeds: embeds(askedPrefix)}, ""},
+	}
+	for _, tt := range tests {
+		if got := askedOn(tt.msg); got != tt.want {
+			t.Errorf("%s: askedOn = %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }
 
 // TestRenderLimits feeds extreme content and checks every Discord limit.
@@ -169,8 +232,8 @@ func TestRenderLimits(t *testing.T) {
 		name string
 		msgs []message
 	}{
-		{"huge answer", renderAnswer(&knowledge.Answer{Answered: true, Truncated: true, Urgent: true, Matches: []knowledge.Match{{Entry: huge}}, Checklist: many, Related: many[:3], Sources: sources})},
-		{"many closest topics", renderAnswer(&knowledge.Answer{Matches: []knowledge.Match{{Entry: huge}, {Entry: huge}, {Entry: huge}}})},
+		{"huge answer", renderAnswer(&knowledge.Answer{Answered: true, Truncated: true, Urgent: true, Matches: []knowledge.Match{{Entry: huge}}, Checklist: many, Related: many[:3], Sources: sources}, strings.Repeat("é", knowledge.MaxQuestionRunes))},
+		{"many closest topics", renderAnswer(&knowledge.Answer{Matches: []knowledge.Match{{Entry: huge}, {Entry: huge}, {Entry: huge}}}, "")},
 		{"many topics", renderTopics(many)},
 		{"long checklist", renderChecklist(many)},
 	}
@@ -246,6 +309,9 @@ func checkLimits(t *testing.T, msgs []message) {
 			}
 			if n := size(e.Description); n > maxDescription {
 				t.Errorf("message %d embed %d: description has %d characters, limit %d", i, j, n, maxDescription)
+			}
+			if e.Author != nil && size(e.Author.Name) > maxAuthorName {
+				t.Errorf("message %d embed %d: author has %d characters, limit %d", i, j, size(e.Author.Name), maxAuthorName)
 			}
 			if e.Footer != nil && size(e.Footer.Text) > maxFooter {
 				t.Errorf("message %d embed %d: footer has %d characters, limit %d", i, j, size(e.Footer.Text), maxFooter)

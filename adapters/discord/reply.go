@@ -33,7 +33,7 @@ func (b *Bot) answer(ctx context.Context, question string) []message {
 		b.log.ErrorContext(ctx, "discord: answer", "err", err)
 		return notice(failureText)
 	}
-	return renderAnswer(a)
+	return renderAnswer(a, a.Question)
 }
 
 // noMentions lets a message ping no one, whatever its text holds.

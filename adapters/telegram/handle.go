@@ -157,17 +157,20 @@ func userKey(u *tgbotapi.User) string { return "telegram:" + strconv.FormatInt(u
 
 // send sends a reply to a chat, as an answer to message replyTo when it is
 // not zero. Parts wait for the chat's pace; the keyboard goes under the
-// last. Failures are logged: the update counts as handled.
+// last. The first part replies to replyTo, and so does the part with the
+// keyboard, so that a tap on its buttons brings the question back (see
+// askedIn). Failures are logged: the update counts as handled.
 func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r reply) {
 	for i, part := range r.parts {
 		msg := tgbotapi.NewMessage(chat.ID, part)
 		msg.ParseMode = tgbotapi.ModeHTML
 		msg.DisableWebPagePreview = true
-		if i == 0 && replyTo != 0 {
+		keyboard := i == len(r.parts)-1 && r.keyboard != nil
+		if replyTo != 0 && (i == 0 || keyboard) {
 			msg.ReplyToMessageID = replyTo
 			msg.AllowSendingWithoutReply = true
 		}
-		if i == len(r.parts)-1 && r.keyboard != nil {
+		if keyboard {
 			msg.ReplyMarkup = r.keyboard
 		}
 		err := b.pace.wait(ctx, chat)
@@ -199,7 +202,7 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 		b.answerCallback(ctx, q, staleButton)
 	case action[0] == actionHelpful || action[0] == actionUseless:
 		toast := thanksToast
-		if err := b.svc.Feedback(ctx, e.ID, action[0] == actionHelpful); err != nil {
+		if err := b.svc.FeedbackOn(ctx, e.ID, b.askedIn(q.Message), action[0] == actionHelpful); err != nil {
 			b.log.WarnContext(ctx, "could not record feedback", "error", err)
 			toast = staleButton
 		}
@@ -217,6 +220,50 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	default:
 		b.answerCallback(ctx, q, staleButton)
 	}
+}
+
+// askedIn returns the question that m, the message under which a button
+// was tapped, answers: the text of the message it replies to, read as ask
+// read it. Answers in inline mode (which have no message) and entries opened
+// from a topic button reply to nothing, and answer no question. The text is
+// the asker's own words and is used only as text; nothing about the asker is
+// kept.
+func (b *Bot) askedIn(m *tgbotapi.Message) string {
+	if m == nil || m.ReplyToMessage == nil {
+		return ""
+	}
+	asked := m.ReplyToMessage
+	if asked.From == nil || asked.From.IsBot {
+		return ""
+	}
+	text := asked.Text
+	switch name, args, ok := b.command(asked); {
+	case ok && name != "ask":
+		return "" // /start, /topics and the like ask nothing
+	case ok:
+		text = args
+	case len(asked.Entities) == 0:
+		text = withoutAddress(text, b.me.UserName)
+	default:
+		if q, ok := b.addressed(asked); ok {
+			text = q
+		}
+	}
+	q, _ := knowledge.CleanQuestion(text)
+	return q
+}
+
+// withoutAddress strips a leading /ask or /ask@bot command and a leading
+// @bot mention from text, for a message whose entities are not known.
+func withoutAddress(text, username string) string {
+	word, rest := cutWord(text)
+	if strings.EqualFold(word, "/ask") || strings.EqualFold(word, "/ask@"+username) {
+		word, rest = cutWord(rest)
+	}
+	if strings.EqualFold(word, "@"+username) {
+		return rest
+	}
+	return word + " " + rest
 }
 
 // entryRef finds the entry a button refers to: by id, or by idHash for the

@@ -38,6 +38,12 @@ func (s *Server) Message(t testing.TB, m map[string]any) string {
 // and returns the interaction's id. Its token is Token(id).
 func (s *Server) Interact(t testing.TB, m Member, typ discordgo.InteractionType, data map[string]any) string {
 	t.Helper()
+	return s.interact(t, m, typ, data, nil)
+}
+
+// interact dispatches an interaction, on message when it is not nil.
+func (s *Server) interact(t testing.TB, m Member, typ discordgo.InteractionType, data, message map[string]any) string {
+	t.Helper()
 	id := s.NewID()
 	user := map[string]any{"id": m.ID, "username": m.Username}
 	i := map[string]any{
@@ -53,6 +59,9 @@ func (s *Server) Interact(t testing.TB, m Member, typ discordgo.InteractionType,
 		}
 		i["guild_id"] = m.GuildID
 		i["member"] = map[string]any{"user": user, "roles": roles, "permissions": formatInt(m.Permissions)}
+	}
+	if message != nil {
+		i["message"] = message
 	}
 	s.Dispatch(t, "INTERACTION_CREATE", i)
 	return id
@@ -75,11 +84,27 @@ func (s *Server) Autocomplete(t testing.TB, m Member, name string, options ...ma
 // Component dispatches a button press (no values) or a menu choice.
 func (s *Server) Component(t testing.TB, m Member, customID string, values ...string) string {
 	t.Helper()
+	return s.interact(t, m, discordgo.InteractionMessageComponent, componentData(customID, values), nil)
+}
+
+// Press dispatches a button press (no values) or a menu choice under on, a
+// message the bot sent. Like Discord, the interaction carries the message:
+// here its content, embeds and flags, as the bot sent them.
+func (s *Server) Press(t testing.TB, m Member, on Sent, customID string, values ...string) string {
+	t.Helper()
+	message := map[string]any{
+		"id": s.NewID(), "channel_id": ChannelID, "type": discordgo.MessageTypeDefault, "author": s.BotUser(),
+		"content": on.Content, "embeds": on.Embeds, "flags": on.Flags,
+	}
+	return s.interact(t, m, discordgo.InteractionMessageComponent, componentData(customID, values), message)
+}
+
+func componentData(customID string, values []string) map[string]any {
 	data := map[string]any{"custom_id": customID, "component_type": discordgo.ButtonComponent}
 	if values != nil {
 		data["component_type"], data["values"] = discordgo.SelectMenuComponent, values
 	}
-	return s.Interact(t, m, discordgo.InteractionMessageComponent, data)
+	return data
 }
 
 // ModalSubmit dispatches the submission of a modal with the values of its

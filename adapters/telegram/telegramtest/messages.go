@@ -142,6 +142,7 @@ func ParseHTML(s string) (string, error) {
 
 // Message is a message the bot delivered.
 type Message struct {
+	ID       int
 	Chat     int64
 	HTML     string
 	Text     string // as the reader sees it
@@ -181,7 +182,7 @@ func Delivered(t testing.TB, reqs []Request) []Message {
 	t.Helper()
 	var out []Message
 	for _, r := range Calls(reqs, "sendMessage") {
-		m := Message{HTML: r.Form.Get("text"), Preview: r.Form.Get("disable_web_page_preview") != "true", Time: r.Time}
+		m := Message{ID: r.MessageID, HTML: r.Form.Get("text"), Preview: r.Form.Get("disable_web_page_preview") != "true", Time: r.Time}
 		m.Chat, _ = strconv.ParseInt(r.Form.Get("chat_id"), 10, 64)
 		m.ReplyTo, _ = strconv.Atoi(r.Form.Get("reply_to_message_id"))
 		m.Text, _ = ParseHTML(m.HTML)
@@ -243,6 +244,9 @@ func (s *Server) Message(from User, in Chat, text string, extra map[string]any) 
 	for k, v := range extra {
 		m[k] = v
 	}
+	s.mu.Lock()
+	s.remember(m, in)
+	s.mu.Unlock()
 	return wrap("message", m), msgID
 }
 
@@ -259,6 +263,20 @@ func wrap(kind string, v any) string {
 func Tap(id string, from User, in Chat, msgID int, data string) string {
 	return wrap("callback_query", map[string]any{"id": id, "from": from, "chat_instance": "ci", "data": data,
 		"message": map[string]any{"message_id": msgID, "date": 1700000000, "chat": in, "from": Bot(), "text": "answer"}})
+}
+
+// TapOn returns a callback query update: a tap with id by a user on a
+// button with data under msgID, a message the bot sent. The query carries
+// the message as Telegram does, with the message it replies to, if any.
+func (s *Server) TapOn(id string, from User, msgID int, data string) string {
+	s.t.Helper()
+	s.mu.Lock()
+	msg, ok := s.messages[msgID]
+	s.mu.Unlock()
+	if !ok {
+		s.t.Fatalf("TapOn: the bot sent no message %d", msgID)
+	}
+	return wrap("callback_query", map[string]any{"id": id, "from": from, "chat_instance": "ci", "data": data, "message": msg})
 }
 
 // InlineQuery returns an inline query update.

@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -59,6 +60,11 @@ type Server struct {
 	acked     int // the highest offset a getUpdates call has named
 	sent      int // messages delivered
 	faults    map[string][]Fault
+	// messages are the messages of the chats, as Telegram would send them
+	// in updates, by id; chats are the chats they were seen in. A Lean
+	// server keeps neither.
+	messages map[int]map[string]any
+	chats    map[int64]Chat
 }
 
 type queued struct {
@@ -77,6 +83,8 @@ type Request struct {
 	Reject string
 	// Time is when the request arrived.
 	Time time.Time
+	// MessageID is the id of the message a sendMessage request delivered.
+	MessageID int
 }
 
 // Fault replaces the server's next response to a method. The zero Fault
@@ -130,7 +138,8 @@ func NewUnstarted(t testing.TB, opts ...Option) *Server {
 }
 
 func newServer(t testing.TB, opts []Option) *Server {
-	s := &Server{t: t, changed: make(chan struct{}), nextID: 100, nextMsgID: 1000, faults: map[string][]Fault{}}
+	s := &Server{t: t, changed: make(chan struct{}), nextID: 100, nextMsgID: 1000, faults: map[string][]Fault{},
+		messages: map[int]map[string]any{}, chats: map[int64]Chat{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -346,7 +355,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.finish(req, StatusBroken, "")
 		return
 	}
-	status, body := s.respond(r, token, method, ft)
+	status, body := s.respond(req, r, token, method, ft)
 	if status == http.StatusOK && method == "sendMessage" {
 		s.mu.Lock()
 		s.sent++
@@ -399,7 +408,7 @@ func writePartial(buf *bufio.ReadWriter) {
 	buf.Flush()
 }
 
-func (s *Server) respond(r *http.Request, token, method string, ft *Fault) (int, string) {
+func (s *Server) respond(req *Request, r *http.Request, token, method string, ft *Fault) (int, string) {
 	if ft != nil && ft.Gate == nil && ft.Status != 0 {
 		return ft.Status, ft.Body
 	}
@@ -423,9 +432,7 @@ func (s *Server) respond(r *http.Request, token, method string, ft *Fault) (int,
 		if reason := checkMessage(form.Get("text"), form.Get("parse_mode"), form.Get("reply_markup")); reason != "" {
 			return apiError(http.StatusBadRequest, reason)
 		}
-		chat, _ := strconv.ParseInt(form.Get("chat_id"), 10, 64)
-		return okResult(map[string]any{"message_id": s.msgID(), "date": 0, "chat": map[string]any{"id": chat, "type": "private"},
-			"from": map[string]any{"id": BotID, "is_bot": true, "first_name": "SMP Safety"}, "text": form.Get("text")})
+		return okResult(s.delivered(req, form))
 	case "answerInlineQuery":
 		var results []InlineResult
 		if err := json.Unmarshal([]byte(form.Get("results")), &results); err != nil {
@@ -443,6 +450,43 @@ func (s *Server) respond(r *http.Request, token, method string, ft *Fault) (int,
 		return okResult(true)
 	}
 	return apiError(http.StatusNotFound, "Not Found: method not found")
+}
+
+// delivered records the message a sendMessage request delivers and returns
+// it as Telegram would: in the chat it was sent to, with the message it
+// replies to when that is known.
+func (s *Server) delivered(req *Request, form url.Values) map[string]any {
+	id := s.msgID()
+	chatID, _ := strconv.ParseInt(form.Get("chat_id"), 10, 64)
+	replyTo, _ := strconv.Atoi(form.Get("reply_to_message_id"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	chat, ok := s.chats[chatID]
+	if !ok {
+		chat = Chat{ID: chatID, Type: "private"}
+	}
+	msg := map[string]any{"message_id": id, "date": 0, "chat": chat, "from": Bot(), "text": form.Get("text")}
+	if kb := form.Get("reply_markup"); kb != "" {
+		msg["reply_markup"] = json.RawMessage(kb)
+	}
+	if orig, ok := s.messages[replyTo]; ok && orig["chat"] == chat {
+		// Telegram leaves out the replied message's own reply_to_message.
+		inner := maps.Clone(orig)
+		delete(inner, "reply_to_message")
+		msg["reply_to_message"] = inner
+	}
+	req.MessageID = id
+	s.remember(msg, chat)
+	return msg
+}
+
+// remember keeps a message for TapOn and replies. s.mu must be held.
+func (s *Server) remember(msg map[string]any, chat Chat) {
+	if s.lean {
+		return
+	}
+	s.messages[msg["message_id"].(int)] = msg
+	s.chats[chat.ID] = chat
 }
 
 // commandPattern is what Telegram accepts as a command name.

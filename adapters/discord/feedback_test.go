@@ -1,0 +1,117 @@
+package discord
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/smpbot/bot/adapters/discord/discordtest"
+	"github.com/smpbot/bot/knowledge"
+)
+
+// buttonsOf returns the message of msgs that carries the buttons.
+func buttonsOf(t testing.TB, msgs []discordtest.Sent) discordtest.Sent {
+	t.Helper()
+	i := slices.IndexFunc(msgs, func(m discordtest.Sent) bool { return len(m.Components) > 0 })
+	if i < 0 {
+		t.Fatalf("no message with buttons in %+v", msgs)
+	}
+	return msgs[i]
+}
+
+// feedbackOn returns what the store holds about entry id.
+func feedbackOn(t testing.TB, st *knowledge.Store, id string) knowledge.EntryFeedback {
+	t.Helper()
+	fb, err := st.Feedback(t.Context())
+	if err != nil {
+		t.Fatalf("Store.Feedback: %v", err)
+	}
+	for _, f := range fb {
+		if f.ID == id {
+			return f
+		}
+	}
+	return knowledge.EntryFeedback{ID: id}
+}
+
+// press presses the button customID under on as m and checks the thanks.
+func (h *harness) press(t testing.TB, m discordtest.Member, on discordtest.Sent, customID string) discordtest.Sent {
+	t.Helper()
+	if !slices.Contains(on.CustomIDs(), customID) {
+		t.Fatalf("no button %s under the message; buttons: %v", customID, on.CustomIDs())
+	}
+	return h.d.Callback(t, h.d.Press(t, m, on, customID))
+}
+
+// TestFeedbackQuestion presses 👎 under answers and checks that the store
+// keeps the question each answered, and no question for an entry opened
+// from a button.
+func TestFeedbackQuestion(t *testing.T) {
+	t.Parallel()
+	const long = "tell me everything about aftercare encyclopedia"
+	tests := []struct {
+		name  string
+		ask   func(t *testing.T, h *harness) discordtest.Sent // the message with the buttons
+		entry string
+		want  string
+	}{
+		{name: "/ask", entry: "pigment-depth", want: "how deep should the needle go", ask: func(t *testing.T, h *harness) discordtest.Sent {
+			return buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, "  how deep\nshould the needle go "))))
+		}},
+		{name: "/ask private", entry: "pigment-depth", want: "what happens if <@123> **pigment** goes too deep", ask: func(t *testing.T, h *harness) discordtest.Sent {
+			return buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk,
+				discordtest.Option(optQuestion, "what happens if <@123> **pigment** goes too deep"), discordtest.Option(optPrivate, true))))
+		}},
+		{name: "answer in several messages", entry: "aftercare-encyclopedia", want: long, ask: func(t *testing.T, h *harness) discordtest.Sent {
+			msgs := h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, long)))
+			if len(msgs) < 2 {
+				t.Fatalf("the answer to %q fits in %d message, want several", long, len(msgs))
+			}
+			return msgs[len(msgs)-1]
+		}},
+		{name: "mention", entry: "pigment-depth", want: "how deep should the needle go", ask: func(t *testing.T, h *harness) discordtest.Sent {
+			ch := h.d.NewID()
+			h.d.Message(t, map[string]any{"channel_id": ch, "guild_id": testGuild, "author": h.user("u1"),
+				"content": "<@" + h.d.BotID + "> how deep should the needle go", "mentions": []any{h.self()}})
+			return buttonsOf(t, h.d.Messages(t, ch, 1))
+		}},
+		{name: "entry opened from a button", entry: "what-is-smp", want: "", ask: func(t *testing.T, h *harness) discordtest.Sent {
+			answer := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, "how deep should the needle go"))))
+			return h.press(t, h.asker(), answer, showID("what-is-smp"))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, st := startModerated(t, t.TempDir())
+			on := tt.ask(t, h)
+			if got := h.press(t, h.asker(), on, feedbackID(tt.entry, false)); got.Content != thanksUnhelpful {
+				t.Errorf("👎 on %s: reply %q, want %q", tt.entry, got.Content, thanksUnhelpful)
+			}
+			var want []string
+			if tt.want != "" {
+				want = []string{tt.want}
+			}
+			if got := feedbackOn(t, st, tt.entry); got.Down != 1 || !slices.Equal(got.Unhelpful, want) {
+				t.Errorf("after 👎, feedback on %s = %+v, want 👎 1 with questions %q", tt.entry, got, want)
+			}
+		})
+	}
+}
+
+// TestFeedbackShownToModerators is the whole way: /ask, a 👎 on the answer,
+// and the question in a moderator's /kb feedback.
+func TestFeedbackShownToModerators(t *testing.T) {
+	t.Parallel()
+	h, _ := startModerated(t, t.TempDir())
+	const q = "does the needle go deep *enough*?"
+	answer := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, q))))
+	h.press(t, h.asker(), answer, feedbackID("pigment-depth", true))
+	h.press(t, h.asker(), answer, feedbackID("pigment-depth", false))
+	got := h.kb(t, h.moderator(), subFeedback)
+	for _, want := range []string{"Why needle depth matters (pigment\\-depth) — 👍 1 · 👎 1", "👎 “does the needle go deep \\*enough\\*?”"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/kb feedback = %q, want it to contain %q", got, want)
+		}
+	}
+}
