@@ -22,12 +22,7 @@ import (
 // people ask, on-topic and off.
 func guideQuestions(b *testing.B) []string {
 	b.Helper()
-	f, err := guide.FS().Open(guide.EvalFile)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	cases, err := knowledge.ReadEvalSet(f)
+	cases, err := guide.EvalCases()
 	if err != nil {
 		b.Fatal(err)
 	}

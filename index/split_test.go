@@ -24,12 +24,7 @@ func TestSplitSearchMatchesWhole(t *testing.T) {
 	}
 	defer idx.Close()
 	idx.split = true // the guide is too small for it to be on by default
-	f, err := guide.FS().Open(guide.EvalFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cases, err := knowledge.ReadEvalSet(f)
+	cases, err := guide.EvalCases()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -264,14 +264,9 @@ func TestServiceAnswerShape(t *testing.T) {
 
 func evalCases(t *testing.T) []knowledge.EvalCase {
 	t.Helper()
-	f, err := guide.FS().Open(guide.EvalFile)
+	cases, err := guide.EvalCases()
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	cases, err := knowledge.ReadEvalSet(f)
-	if err != nil {
-		t.Fatalf("read %s: %v", guide.EvalFile, err)
 	}
 	return cases
 }

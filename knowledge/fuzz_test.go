@@ -13,9 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // The seed corpora are the embedded guide (added here) and the inputs under
@@ -26,21 +26,8 @@ import (
 // FuzzAnswer answers arbitrary text from the embedded guide through the real
 // index: it must return, without panicking, an answer of the promised shape.
 func FuzzAnswer(f *testing.F) {
-	base, err := knowledge.Load(guide.FS())
-	if err != nil {
-		f.Fatal(err)
-	}
-	idx, err := index.Build(base)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { idx.Close() })
-	cal, err := guide.Calibration()
-	if err != nil {
-		f.Fatal(err)
-	}
-	svc := knowledge.NewService(base, idx, cal, nil)
-	for _, e := range base.Entries() {
+	svc := knowledgetest.Guide(f)
+	for _, e := range svc.Base().Entries() {
 		f.Add(e.Title)
 		for _, q := range e.Questions {
 			f.Add(q)

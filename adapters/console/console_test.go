@@ -8,32 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
-	"github.com/smpbot/bot/knowledge/guide"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func service(t *testing.T) *knowledge.Service {
-	t.Helper()
-	base, err := knowledge.Load(guide.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := index.Build(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := guide.Calibration()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return knowledge.NewService(base, idx, cal, nil)
-}
-
 func TestRenderGolden(t *testing.T) {
-	svc := service(t)
+	svc := knowledgetest.Guide(t)
 	tests := []struct{ name, question string }{
 		{"answer", "why are my dots blurry"},
 		{"checklist", "how do i check a clinic"},
@@ -79,7 +61,7 @@ func TestPlainText(t *testing.T) {
 }
 
 func TestChat(t *testing.T) {
-	svc := service(t)
+	svc := knowledgetest.Guide(t)
 	t.Run("interactive", func(t *testing.T) {
 		var out strings.Builder
 		in := strings.NewReader("what is smp\n\nquit\nwhy are my dots blurry\n")

@@ -83,12 +83,7 @@ urgent recall. It exits non-zero when a figure is below its minimum.`)
 func readEvalSet(args []string) ([]knowledge.EvalCase, string, error) {
 	switch len(args) {
 	case 0:
-		f, err := guide.FS().Open(guide.EvalFile)
-		if err != nil {
-			return nil, "", err
-		}
-		defer f.Close()
-		cases, err := knowledge.ReadEvalSet(f)
+		cases, err := guide.EvalCases()
 		return cases, "embedded " + guide.EvalFile, err
 	case 1:
 		f, err := os.Open(args[0])

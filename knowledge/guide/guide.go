@@ -43,3 +43,17 @@ func ReadCalibration(fsys fs.FS) (knowledge.Calibration, error) {
 	}
 	return c, nil
 }
+
+// EvalCases returns the embedded evaluation set.
+func EvalCases() ([]knowledge.EvalCase, error) {
+	f, err := files.Open(EvalFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cases, err := knowledge.ReadEvalSet(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EvalFile, err)
+	}
+	return cases, nil
+}

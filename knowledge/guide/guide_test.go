@@ -114,14 +114,9 @@ func TestCalibration(t *testing.T) {
 
 func evalCases(t *testing.T) []knowledge.EvalCase {
 	t.Helper()
-	f, err := guide.FS().Open(guide.EvalFile)
+	cases, err := guide.EvalCases()
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	cases, err := knowledge.ReadEvalSet(f)
-	if err != nil {
-		t.Fatalf("ReadEvalSet(%s): %v", guide.EvalFile, err)
 	}
 	return cases
 }

@@ -1,7 +1,7 @@
-// Package knowledgetest builds knowledge values for the adapters' tests:
-// answers of any shape from arbitrary text, as their fuzz tests need to
-// check that a rendered answer stays within a platform's limits whatever
-// the knowledge base holds. No index is involved.
+// Package knowledgetest builds knowledge values for tests: answers of any
+// shape from arbitrary text, as the adapters' fuzz tests need to check that a
+// rendered answer stays within a platform's limits whatever the knowledge
+// base holds, and the service over the embedded knowledge base.
 package knowledgetest
 
 import (

@@ -12,29 +12,9 @@ import (
 	"testing"
 
 	"github.com/smpbot/bot/cmd/bot/internal/monitor"
-	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
-	"github.com/smpbot/bot/knowledge/guide"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
-
-// newService answers from the embedded guide through a real index.
-func newService(t *testing.T) *knowledge.Service {
-	t.Helper()
-	base, err := knowledge.Load(guide.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := index.Build(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
-	cal, err := guide.Calibration()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return knowledge.NewService(base, idx, cal, nil)
-}
 
 // get requests path from h and returns the status and body.
 func get(t *testing.T, h http.Handler, path string) (int, string) {
@@ -104,7 +84,7 @@ func equal(a, b []string) bool {
 }
 
 func TestMetrics(t *testing.T) {
-	svc := newService(t)
+	svc := knowledgetest.Guide(t)
 	m := monitor.NewMetrics("discord", "telegram")
 	m.Instrument(svc)
 	questions := []struct{ platform, question string }{
