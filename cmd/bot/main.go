@@ -63,6 +63,9 @@ Usage:
   bot kb lint [DIR]          check a knowledge base (default: the embedded one)
   bot kb list                list the entries
   bot kb show ID             print an entry's source text
+  bot kb add|edit|rm|question|history|undo|revert|gaps|feedback|export|import|sync
+                             moderate the knowledge base in the data directory
+                             (run "bot kb" for each one's arguments)
 
 Run "bot COMMAND --help" for a command's flags.
 `
