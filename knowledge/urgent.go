@@ -42,7 +42,7 @@ var hypothetical = words(`am i going to`, `will i`, `would i`, `could i`, `might
 var personal = words(`my`, `mine`, `me`, `i`, `i'm`, `im`, `i've`, `ive`, `i'd`, `he`, `she`, `his`, `her`, `our`)
 
 func words(ws ...string) *regexp.Regexp {
-	return regexp.MustCompile(`\b(` + strings.Join(ws, "|") + `)\b`)
+	return regexp.MustCompile(`\b(?:` + strings.Join(ws, "|") + `)\b`)
 }
 
 // IsUrgent reports whether a question describes signs of infection or an
