@@ -4,7 +4,6 @@
 package console
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -30,16 +29,14 @@ func Chat(ctx context.Context, svc Answerer, in io.Reader, out io.Writer, prompt
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
+		readErr <- ReadLines(in, func(line string) error {
 			select {
-			case lines <- sc.Text():
+			case lines <- line:
+				return nil
 			case <-ctx.Done():
-				return
+				return ctx.Err()
 			}
-		}
-		readErr <- sc.Err()
+		})
 		close(lines)
 	}()
 	for {
@@ -54,7 +51,7 @@ func Chat(ctx context.Context, svc Answerer, in io.Reader, out io.Writer, prompt
 				if prompt {
 					fmt.Fprintln(out)
 				}
-				if err := <-readErr; err != nil {
+				if err := <-readErr; err != nil && ctx.Err() == nil {
 					return fmt.Errorf("read question: %w", err)
 				}
 				return nil

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,4 +88,35 @@ func TestChat(t *testing.T) {
 			t.Fatalf("Chat on a cancelled context = %v, want nil", err)
 		}
 	})
+}
+
+func TestReadLines(t *testing.T) {
+	huge := strings.Repeat("a", 3*maxLineBytes)
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"lines", "one\ntwo\n", []string{"one", "two"}},
+		{"no final newline", "one\ntwo", []string{"one", "two"}},
+		{"windows line endings", "one\r\ntwo\r\n", []string{"one", "two"}},
+		{"empty lines kept", "one\n\ntwo\n", []string{"one", "", "two"}},
+		{"huge line cut, next line read", huge + "\nwhat is smp\n", []string{huge[:maxLineBytes], "what is smp"}},
+		{"nothing", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			err := ReadLines(strings.NewReader(tt.in), func(line string) error {
+				got = append(got, line)
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("ReadLines: %v", err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("ReadLines(%.40q…) read %d lines %.60q, want %d lines %.60q", tt.in, len(got), got, len(tt.want), tt.want)
+			}
+		})
+	}
 }

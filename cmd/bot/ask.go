@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -57,17 +56,16 @@ QUESTION it answers each line of standard input, one JSON object per line.`)
 	if question != "" {
 		return answerLine(question)
 	}
-	sc := bufio.NewScanner(e.stdin)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err := answerLine(sc.Text()); err != nil {
+	err = console.ReadLines(e.stdin, func(line string) error {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
+		return answerLine(line)
+	})
+	if ctx.Err() != nil {
+		return nil // interrupted: what was answered stands
 	}
-	return sc.Err()
+	return err
 }
 
 // jsonAnswer is the documented JSON form of an answer.

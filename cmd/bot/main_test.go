@@ -78,6 +78,25 @@ func TestAskJSONLines(t *testing.T) {
 	}
 }
 
+func TestAskJSONLinesHugeLine(t *testing.T) {
+	in := strings.Repeat("why are my dots blurry ", 100_000) + "\nwhat is smp\n"
+	got, _, err := runBot(t, in, "ask", "--json")
+	if err != nil {
+		t.Fatalf("bot ask --json with a 2 MB line: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("bot ask --json printed %d lines for a huge line and a short one, want 2", len(lines))
+	}
+	var first, second jsonAnswer
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || !first.Truncated {
+		t.Errorf("first answer truncated=%v (%v), want the huge question cut and said so", first.Truncated, err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &second); err != nil || len(second.Matches) == 0 || second.Matches[0].ID != "what-is-smp" {
+		t.Errorf("second answer = %+v (%v), want what-is-smp", second.Matches, err)
+	}
+}
+
 func TestChatFromPipe(t *testing.T) {
 	got, _, err := runBot(t, "what is smp\nhow long does healing take\n", "chat")
 	if err != nil {
