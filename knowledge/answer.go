@@ -222,7 +222,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		}
 	}
 	if a.Urgent {
-		a.Matches = urgentFirst(snap.base, a.Matches)
+		a.Matches = urgentFirst(snap.base, a.Matches, urgentLean(q))
 	}
 	a.Answered = a.Urgent || len(a.Matches) > 0 && s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
 	if !a.Answered {
@@ -259,10 +259,12 @@ func (s *Service) Show(id string) (*Answer, bool) {
 // infection or an allergic reaction.
 const UrgentTag = "urgent"
 
-// urgentFirst puts the entries tagged urgent ahead of the others, best match
-// first, so that someone describing symptoms is always answered with what to
-// watch for and when to see a doctor, even in words the index does not know.
-func urgentFirst(b *Base, ms []Match) []Match {
+// urgentFirst puts the entries tagged urgent ahead of the others, so that
+// someone describing symptoms is always answered with what to watch for and
+// when to see a doctor, even in words the index does not know. Among them,
+// an entry tagged lean ("infection" or "allergy") comes first, then the best
+// match.
+func urgentFirst(b *Base, ms []Match, lean string) []Match {
 	var urgent, rest []Match
 	seen := map[string]bool{}
 	for _, m := range ms {
@@ -278,7 +280,19 @@ func urgentFirst(b *Base, ms []Match) []Match {
 			urgent = append(urgent, Match{Entry: e})
 		}
 	}
+	if lean != "" {
+		slices.SortStableFunc(urgent, func(x, y Match) int {
+			return boolRank(slices.Contains(y.Tags, lean)) - boolRank(slices.Contains(x.Tags, lean))
+		})
+	}
 	return append(urgent, rest...)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // suggestions keeps the closest topics that matched anything at all.

@@ -192,21 +192,28 @@ func TestServicePractitionerChecklist(t *testing.T) {
 
 func TestServiceUrgent(t *testing.T) {
 	svc := guideService(t)
-	for _, q := range []string{
-		"there's pus coming out of my dots",
-		"hives all over my scalp since my session",
-		"I think my smp is infected",
-		"fever and chills after my smp session",
+	tests := []struct {
+		question string
+		lean     string // the tag the first entry must carry besides urgent
+	}{
+		{"there's pus coming out of my dots", "infection"},
+		{"hives all over my scalp since my session", "allergy"},
+		{"I think my smp is infected", "infection"},
+		{"fever and chills after my smp session", "infection"},
+		{"a lump full of pus and a fever after my session", "infection"},
+		{"itchy raised bumps on my dots two years later", "allergy"},
+		{"my lips are swelling and it's hard to breathe after smp", "allergy"},
 		// Words the index knows nothing about still get the urgent entries.
-		"my scalp is swollen and oozing",
-	} {
-		a := answer(t, svc, q)
+		{"my scalp is swollen and oozing", "infection"},
+	}
+	for _, tt := range tests {
+		a := answer(t, svc, tt.question)
 		if !a.Urgent || !a.Answered {
-			t.Errorf("Answer(%q) Urgent = %v, Answered = %v; want both true", q, a.Urgent, a.Answered)
+			t.Errorf("Answer(%q) Urgent = %v, Answered = %v; want both true", tt.question, a.Urgent, a.Answered)
 			continue
 		}
-		if best := a.Best(); best == nil || !slices.Contains(best.Tags, knowledge.UrgentTag) {
-			t.Errorf("Answer(%q).Matches = %q, want an entry tagged %q first", q, matchIDs(a.Matches), knowledge.UrgentTag)
+		if best := a.Best(); best == nil || !slices.Contains(best.Tags, knowledge.UrgentTag) || !slices.Contains(best.Tags, tt.lean) {
+			t.Errorf("Answer(%q).Matches = %q, want an entry tagged %q and %q first", tt.question, matchIDs(a.Matches), knowledge.UrgentTag, tt.lean)
 		}
 	}
 	if a := answer(t, svc, "why are my dots blurry"); a.Urgent {

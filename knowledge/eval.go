@@ -140,6 +140,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		score, coverage float64
 		right           bool // answering this case with its best hit is right
 		onTopic         bool
+		urgent          bool // answered whatever the thresholds
 	}
 	var points []point
 	offTopicWithMatches := 0
@@ -155,7 +156,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			offTopicWithMatches++
 		}
 		m := a.Matches[0]
-		points = append(points, point{m.Score, m.Coverage, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0})
+		points = append(points, point{m.Score, m.Coverage, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
 	}
 	scores := []float64{0}
 	coverages := []float64{0}
@@ -180,7 +181,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		for _, cv := range coverages {
 			var answeredRight, rejected int
 			for _, p := range points {
-				answered := p.score >= s && p.coverage >= cv
+				answered := p.urgent || p.score >= s && p.coverage >= cv
 				switch {
 				case answered && p.right:
 					answeredRight++

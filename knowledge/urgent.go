@@ -45,6 +45,31 @@ func words(ws ...string) *regexp.Regexp {
 	return regexp.MustCompile(`\b(?:` + strings.Join(ws, "|") + `)\b`)
 }
 
+// Cues that tell an infection from an allergic reaction, for choosing which
+// urgent entry answers first.
+var (
+	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
+		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
+		`glands?`, `yellow\w*`, `crust\w*`, `throbbing`)
+	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
+		`throat`, `lips?`, `tongue`, `raised`, `scaly`, `years? later`, `months? later`)
+)
+
+// urgentLean tells which urgent entry fits a message best: "infection",
+// "allergy", or "" when its cues do not lean either way.
+func urgentLean(question string) string {
+	q := strings.ToLower(question)
+	inf := len(infectionCues.FindAllString(q, -1))
+	all := len(allergyCues.FindAllString(q, -1))
+	switch {
+	case inf > all:
+		return "infection"
+	case all > inf:
+		return "allergy"
+	}
+	return ""
+}
+
 // IsUrgent reports whether a question describes signs of infection or an
 // allergic reaction that need a doctor: spreading redness, pus, fever,
 // swelling, a rash or an allergic reaction.

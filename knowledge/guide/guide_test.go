@@ -157,7 +157,7 @@ func TestEvalSet(t *testing.T) {
 // worse fails. Raise them as the engine improves. The goal (issue 2) is
 // top-1 95%, top-3 99%, off-topic rejection 95%, urgent recall 100%.
 const (
-	minTop1      = 0.90
+	minTop1      = 0.91
 	minTop3      = 0.95
 	minRejection = 0.88
 	minUrgent    = 1.00 // every urgent question must get the urgent notice
