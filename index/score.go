@@ -129,18 +129,21 @@ func (p *phrasing) weight(t int32) (float64, bool) {
 	return p.weights[i], true
 }
 
+// queryNorm returns the norm of the question's term weights and the bits of
+// every term that counts as matching one of its words: what bestPhrasing
+// needs of the question, worked out once for every entry.
+func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
+	for i := range expanded {
+		norm += expanded[i].weight * expanded[i].weight
+		mask |= expanded[i].mask
+	}
+	return math.Sqrt(norm), mask
+}
+
 // bestPhrasing is the cosine similarity, with words weighted by rarity,
-// between the question and the entry's closest phrasing.
-func (x *Index) bestPhrasing(e *entryTerms, expanded []queryTerm) float64 {
-	var qnorm float64
-	for _, qt := range expanded {
-		qnorm += qt.weight * qt.weight
-	}
-	qnorm = math.Sqrt(qnorm)
-	var mask uint64
-	for _, qt := range expanded {
-		mask |= qt.mask
-	}
+// between the question and the entry's closest phrasing. qnorm and mask are
+// queryNorm's.
+func (x *Index) bestPhrasing(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) float64 {
 	best := 0.0
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
@@ -148,7 +151,8 @@ func (x *Index) bestPhrasing(e *entryTerms, expanded []queryTerm) float64 {
 			continue // shares no term with the question: similarity 0
 		}
 		var dot float64
-		for _, qt := range expanded {
+		for k := range expanded {
+			qt := &expanded[k]
 			if qt.mask&p.mask == 0 {
 				continue
 			}
@@ -173,7 +177,8 @@ func (x *Index) coverage(e *entryTerms, expanded []queryTerm) float64 {
 	// missed holds the weightiest words the entry lacks, weightiest first.
 	var missed [maxMissedWords]float64
 	nmissed := 0
-	for _, qt := range expanded {
+	for k := range expanded {
+		qt := &expanded[k]
 		hit := false
 		for _, a := range qt.alts {
 			if _, ok := slices.BinarySearch(e.terms, a); ok {

@@ -1,8 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,11 +33,10 @@ func fuzziness(n int) int {
 
 // queryTerms analyses a question into its distinct meaningful terms.
 func (x *Index) queryTerms(question string) []string {
-	seen := map[string]bool{}
 	var out []string
 	for _, t := range x.analyze(x.normalize(question)) {
-		if !seen[t] && len(out) < maxQueryTerms {
-			seen[t] = true
+		// At most maxQueryTerms to look through: no map needed.
+		if len(out) < maxQueryTerms && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
@@ -254,17 +255,28 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 // plus its best-matching alternate question, so adding a phrasing can only
 // help it.
 func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []knowledge.Hit {
-	type score struct{ body, question float64 }
-	scores := map[string]*score{}
+	type score struct {
+		id             string
+		body, question float64
+	}
+	// An entry has a few dozen documents at most, and a question finds few
+	// entries: a slice, looked up backwards, beats a map.
+	scores := make([]score, 0, 32)
 	for _, h := range docs {
 		kind, id, ok := parseDocID(h.ID)
 		if !ok {
 			continue // a synonym definition
 		}
-		s := scores[id]
+		var s *score
+		for i := len(scores) - 1; i >= 0; i-- {
+			if scores[i].id == id {
+				s = &scores[i]
+				break
+			}
+		}
 		if s == nil {
-			s = &score{}
-			scores[id] = s
+			scores = append(scores, score{id: id})
+			s = &scores[len(scores)-1]
 		}
 		if kind == phrasingDoc {
 			s.question = max(s.question, h.Score)
@@ -277,20 +289,21 @@ func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 	for _, s := range scores {
 		top = max(top, s.body+s.question)
 	}
-	for id, s := range scores {
-		e := x.entries[id]
+	qnorm, mask := queryNorm(expanded)
+	for _, s := range scores {
+		e := x.entries[s.id]
 		if e == nil {
 			continue // not an entry of this base
 		}
 		cov := x.coverage(e, expanded)
-		score := weightPhrasing*x.bestPhrasing(e, expanded) + weightCoverage*cov + weightBleve*(s.body+s.question)/top
-		hits = append(hits, knowledge.Hit{ID: id, Score: score, Coverage: cov})
+		score := weightPhrasing*x.bestPhrasing(e, expanded, qnorm, mask) + weightCoverage*cov + weightBleve*(s.body+s.question)/top
+		hits = append(hits, knowledge.Hit{ID: s.id, Score: score, Coverage: cov})
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
+	slices.SortFunc(hits, func(a, b knowledge.Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
 		}
-		return hits[i].ID < hits[j].ID
+		return strings.Compare(a.ID, b.ID)
 	})
 	if len(hits) > limit {
 		hits = hits[:limit]

@@ -31,9 +31,17 @@ func (v *vocabulary) add(term string) {
 func (v *vocabulary) near(term string, maxEdits int) []string {
 	r := []rune(term)
 	var out []string
+	// The distance's rows and the candidate's letters, reused for every
+	// candidate.
+	rows := make([]int, 3*(len(r)+maxEdits+1))
+	var cr []rune
 	for n := len(r) - maxEdits; n <= len(r)+maxEdits; n++ {
 		for _, cand := range v.buckets[bucket{r[0], n}] {
-			if cand != term && editDistance(r, []rune(cand), maxEdits) <= maxEdits {
+			if cand == term {
+				continue
+			}
+			cr = append(cr[:0], []rune(cand)...)
+			if editDistance(r, cr, maxEdits, rows) <= maxEdits {
 				out = append(out, cand)
 			}
 		}
@@ -43,12 +51,17 @@ func (v *vocabulary) near(term string, maxEdits int) []string {
 
 // editDistance is the Damerau-Levenshtein distance between a and b (a swap
 // of two neighbouring letters is one edit, as in "pigmnet"), or a number above
-// limit once it is sure to exceed it.
-func editDistance(a, b []rune, limit int) int {
+// limit once it is sure to exceed it. rows, if long enough, holds the
+// working rows: at least 3×(len(b)+1) ints.
+func editDistance(a, b []rune, limit int, rows []int) int {
 	// Three rows: two back, one back and current.
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	if len(rows) < 3*(len(b)+1) {
+		rows = make([]int, 3*(len(b)+1))
+	}
+	prev2 := rows[:len(b)+1]
+	prev := rows[len(b)+1 : 2*(len(b)+1)]
+	cur := rows[2*(len(b)+1) : 3*(len(b)+1)]
+	clear(prev2)
 	for j := range prev {
 		prev[j] = j
 	}

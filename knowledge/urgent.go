@@ -8,7 +8,9 @@ import (
 // symptoms are the words of someone describing signs of infection or an
 // allergic reaction. They are deliberately broad: a needless "see a doctor"
 // costs little, a missed one can cost a lot.
-var symptoms = words(
+var symptoms = words(symptomWords...)
+
+var symptomWords = []string{
 	`pus`, `puss`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
 	`(yellow|green|white)(ish)? (stuff|fluid|liquid|gunk|crust)`, `smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`fevers?`, `feverish`, `chills`, `shivering`, `(high |running a )temperature`,
@@ -21,11 +23,63 @@ var symptoms = words(
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
 	`throat (is )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
-)
+}
 
 // infectionWords name an infection or allergy without describing it. They
 // count only when someone says it is happening to them after SMP.
-var infectionWords = words(`infected`, `infection`, `allergic`, `allergy`)
+var infectionWords = words(infectionWordList...)
+
+var infectionWordList = []string{`infected`, `infection`, `allergic`, `allergy`}
+
+// triggers holds a word of every string that symptoms or infectionWords can
+// match. A message without any of them cannot be urgent, which spares most
+// messages the regular expressions. TestTriggers checks it against every
+// spelling the two lists allow.
+var triggers = wordSet(
+	// symptoms
+	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
+	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
+	`fever`, `fevers`, `feverish`, `chills`, `shivering`, `temperature`,
+	`swollen`, `swelling`, `swell`, `swells`, `puffy`, `puffed`,
+	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
+	`growing`, `worse`, `touch`, `burning`, `throbbing`,
+	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
+	`itchy`, `raised`, `painful`, `hard`, `tender`,
+	`bumps`, `lump`, `lumps`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
+	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
+	// infectionWords
+	`infected`, `infection`, `allergy`,
+)
+
+func wordSet(ws ...string) map[string]bool {
+	set := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		set[w] = true
+	}
+	return set
+}
+
+// mayBeUrgent reports whether the lower-cased message q has a trigger among
+// its words. Its words are what \b delimits: runs of ASCII letters, digits
+// and underscores, so that a match of symptoms or infectionWords, which
+// starts and ends at \b, is made of whole words of q.
+func mayBeUrgent(q string) bool {
+	for i := 0; i < len(q); {
+		if !isWordByte(q[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(q) && isWordByte(q[j]) {
+			j++
+		}
+		if triggers[q[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return false
+}
 
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
@@ -74,15 +128,26 @@ func urgentLean(question string) string {
 // allergic reaction that need a doctor: spreading redness, pus, fever,
 // swelling, a rash or an allergic reaction.
 func IsUrgent(question string) bool {
-	q := strings.ToLower(strings.NewReplacer("’", "'", "‘", "'").Replace(question))
-	general := asking.MatchString(q)
-	// The "I" of "how do I tell…" asks; it does not describe.
-	own := personal.MatchString(asking.ReplaceAllString(q, ""))
+	// Folding the quotes changes no word, so the words of q are those of
+	// the message mayBeUrgent reads.
+	if !mayBeUrgent(strings.ToLower(question)) {
+		return false
+	}
+	q := strings.ToLower(quotes.Replace(question))
 	switch {
 	case symptoms.MatchString(q):
-		return !general || own
+		return !asking.MatchString(q) || speaksOwn(q)
 	case infectionWords.MatchString(q):
-		return !general && !hypothetical.MatchString(q) && own && smpContext.MatchString(q)
+		return !asking.MatchString(q) && !hypothetical.MatchString(q) && speaksOwn(q) && smpContext.MatchString(q)
 	}
 	return false
+}
+
+// quotes folds typographic apostrophes into the ASCII one the patterns use.
+var quotes = strings.NewReplacer("’", "'", "‘", "'")
+
+// speaksOwn reports whether q speaks of the writer or someone close. The "I"
+// of "how do I tell…" asks; it does not describe.
+func speaksOwn(q string) bool {
+	return personal.MatchString(asking.ReplaceAllString(q, ""))
 }

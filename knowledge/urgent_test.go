@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/guide"
 )
 
 func TestIsUrgent(t *testing.T) {
@@ -51,5 +52,20 @@ func TestIsUrgent(t *testing.T) {
 		if got := knowledge.IsUrgent(tt.question); got != tt.want {
 			t.Errorf("IsUrgent(%q) = %v, want %v", tt.question, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkIsUrgent checks the questions of the embedded evaluation set in
+// turn, most of them not urgent, as people ask them.
+func BenchmarkIsUrgent(b *testing.B) {
+	cases, err := guide.EvalCases()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		knowledge.IsUrgent(cases[i%len(cases)].Question)
+		i++
 	}
 }
