@@ -103,7 +103,9 @@ func TestCalibration(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Calibrate: %v", err)
 	}
-	const tolerance = 1e-6 // bleve's scores vary that little between builds
+	// bleve's scores differ by up to about 2e-4 from one build of the same
+	// knowledge base to the next; a stale calibration is off by far more.
+	const tolerance = 1e-3
 	if math.Abs(got.MinScore-want.MinScore) > tolerance || math.Abs(got.MinCoverage-want.MinCoverage) > tolerance {
 		t.Errorf("calibration.json = %+v, but the evaluation set calibrates to %+v: run\n\tgo run ./cmd/bot eval --calibrate > knowledge/guide/calibration.json", got, want)
 	}
@@ -152,14 +154,15 @@ func TestEvalSet(t *testing.T) {
 	}
 }
 
-// Minimums for the evaluation, set at the figures the engine reaches now,
-// rounded down to the whole percent, so that a change that makes answers
+// Minimums for the evaluation, set a question or two under the figures the
+// engine reaches now (91.1%, 95.3%, 88.7%, 100%), since bleve's scores vary a
+// little from one build to the next, so that a change that makes answers
 // worse fails. Raise them as the engine improves. The goal (issue 2) is
 // top-1 95%, top-3 99%, off-topic rejection 95%, urgent recall 100%.
 const (
-	minTop1      = 0.91
-	minTop3      = 0.95
-	minRejection = 0.88
+	minTop1      = 0.90
+	minTop3      = 0.94
+	minRejection = 0.87
 	minUrgent    = 1.00 // every urgent question must get the urgent notice
 )
 
