@@ -16,6 +16,7 @@ import (
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 func TestCleanQuestion(t *testing.T) {
@@ -226,7 +227,7 @@ func TestServiceUrgent(t *testing.T) {
 // already shown, a checklist in step order, and no source twice.
 func TestServiceAnswerShape(t *testing.T) {
 	svc := guideService(t)
-	cases := evalCases(t)
+	cases := knowledgetest.EvalCases(t)
 	for _, c := range cases {
 		a := answer(t, svc, c.Question)
 		if !a.Answered {
@@ -267,15 +268,6 @@ func TestServiceAnswerShape(t *testing.T) {
 			}
 		}
 	}
-}
-
-func evalCases(t *testing.T) []knowledge.EvalCase {
-	t.Helper()
-	cases, err := guide.EvalCases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
 }
 
 func TestServiceQuestionLimits(t *testing.T) {

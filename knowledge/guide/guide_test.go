@@ -11,6 +11,7 @@ import (
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // guideURL is the guide every answer about SMP results rests on.
@@ -99,7 +100,7 @@ func TestCalibration(t *testing.T) {
 	if err != nil {
 		t.Fatalf("index.Build: %v", err)
 	}
-	want, err := knowledge.Calibrate(context.Background(), knowledge.NewService(b, idx, knowledge.Calibration{}, nil), evalCases(t))
+	want, err := knowledge.Calibrate(context.Background(), knowledge.NewService(b, idx, knowledge.Calibration{}, nil), knowledgetest.EvalCases(t))
 	if err != nil {
 		t.Fatalf("Calibrate: %v", err)
 	}
@@ -114,22 +115,13 @@ func TestCalibration(t *testing.T) {
 	}
 }
 
-func evalCases(t *testing.T) []knowledge.EvalCase {
-	t.Helper()
-	cases, err := guide.EvalCases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
-
 // TestEvalSet checks the evaluation set is what the issue asks for and only
 // expects entries that exist.
 func TestEvalSet(t *testing.T) {
 	b := loadBase(t)
 	var onTopic, offTopic, urgent int
 	seen := map[string]bool{}
-	for _, c := range evalCases(t) {
+	for _, c := range knowledgetest.EvalCases(t) {
 		if seen[c.Question] {
 			t.Errorf("%s: question %q appears twice", guide.EvalFile, c.Question)
 		}
@@ -180,7 +172,7 @@ func TestEvaluation(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := knowledge.NewService(b, idx, cal, nil)
-	r, err := knowledge.Evaluate(context.Background(), svc, evalCases(t))
+	r, err := knowledge.Evaluate(context.Background(), svc, knowledgetest.EvalCases(t))
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 	}

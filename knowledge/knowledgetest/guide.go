@@ -28,3 +28,13 @@ func Guide(tb testing.TB) *knowledge.Service {
 	}
 	return knowledge.NewService(base, idx, cal, nil)
 }
+
+// EvalCases returns the embedded evaluation set.
+func EvalCases(tb testing.TB) []knowledge.EvalCase {
+	tb.Helper()
+	cases, err := guide.EvalCases()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cases
+}
