@@ -83,7 +83,10 @@ type Answer struct {
 	// Urgent is set when the question describes signs of infection or an
 	// allergic reaction: UrgentNotice must come first.
 	Urgent bool
-	// Matches are the entries found, best first.
+	// Declined is the out-of-scope topic the question matched best, when it
+	// was declined for it; its body says who can help instead.
+	Declined *Entry
+	// Matches are the entries found, best first; never an out-of-scope one.
 	Matches []Match
 	// Checklist holds the steps that apply, in step order.
 	Checklist []*Entry
@@ -216,15 +219,21 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
-	for _, h := range hits {
-		if e, ok := snap.base.Entry(h.ID); ok {
+	for i, h := range hits {
+		e, ok := snap.base.Entry(h.ID)
+		switch {
+		case !ok:
+		case e.Kind != OutOfScope:
 			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage})
+		case i == 0 && !a.Urgent:
+			a.Declined = e
 		}
 	}
 	if a.Urgent {
 		a.Matches = urgentFirst(snap.base, a.Matches, urgentLean(q))
 	}
-	a.Answered = a.Urgent || len(a.Matches) > 0 && s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
+	a.Answered = a.Urgent || a.Declined == nil && len(a.Matches) > 0 &&
+		s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
 	if !a.Answered {
 		a.Matches = suggestions(a.Matches)
 		return a, nil
@@ -247,7 +256,7 @@ func (b *Base) complete(a *Answer) {
 func (s *Service) Show(id string) (*Answer, bool) {
 	base := s.Base()
 	e, ok := base.Entry(id)
-	if !ok {
+	if !ok || e.Kind == OutOfScope {
 		return nil, false
 	}
 	a := &Answer{Question: e.Title, Answered: true, Matches: []Match{{Entry: e}}}
@@ -430,6 +439,9 @@ func (s *Service) Suggest(partial string, n int) []Suggestion {
 		return true
 	}
 	for _, e := range s.Base().Entries() {
+		if e.Kind == OutOfScope {
+			continue
+		}
 		if matches(e.Title) {
 			titles = append(titles, Suggestion{Text: e.Title, EntryID: e.ID})
 		}

@@ -388,8 +388,14 @@ func TestServiceSuggest(t *testing.T) {
 	}
 	// An empty partial offers topic titles.
 	got := svc.Suggest("", 100)
-	if want := len(svc.Base().Entries()); len(got) != want {
-		t.Errorf("Suggest(\"\", 100) = %d suggestions, want one title per entry (%d)", len(got), want)
+	want := 0
+	for _, e := range svc.Base().Entries() {
+		if e.Kind != knowledge.OutOfScope {
+			want++
+		}
+	}
+	if len(got) != want {
+		t.Errorf("Suggest(\"\", 100) = %d suggestions, want one title per entry that answers (%d)", len(got), want)
 	}
 	for _, s := range got {
 		if e, _ := svc.Entry(s.EntryID); e == nil || e.Title != s.Text {
@@ -440,4 +446,74 @@ func TestServiceTopicsAndChecklist(t *testing.T) {
 func prefix(id string) string {
 	p, _, _ := strings.Cut(id, "-")
 	return p
+}
+
+// scopeBase is a knowledge base with an SMP entry about depth, an urgent
+// entry, and an out-of-scope topic sharing the word "deep".
+func scopeBase(t *testing.T) *knowledge.Base {
+	t.Helper()
+	b, err := knowledge.Load(fstest.MapFS{
+		"entries/depth.md": {Data: []byte(lines("---", "id: depth", "title: How deep SMP pigment goes", "kind: explanation",
+			"questions:", "  - how deep does the pigment go", "  - how deep should the needle go", "---", "In the upper dermis."))},
+		"entries/infection.md": {Data: []byte(lines("---", "id: infection", "title: Signs of infection", "kind: explanation",
+			"questions:", "  - is my scalp infected", "tags: [urgent, infection]", "---", "See a doctor."))},
+		"entries/not-water.md": {Data: []byte(lines("---", "id: not-water", "title: Depth of pools and the sea", "kind: out-of-scope",
+			"questions:", "  - how deep is the ocean", "  - how deep is a swimming pool", "---", "I only cover SMP: ask a lifeguard."))},
+	})
+	if err != nil {
+		t.Fatalf("load base: %v", err)
+	}
+	return b
+}
+
+func TestServiceOutOfScope(t *testing.T) {
+	base := scopeBase(t)
+	svc := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{}, nil)
+	noScope := func(q string, ms []knowledge.Match) {
+		t.Helper()
+		if slices.Contains(matchIDs(ms), "not-water") {
+			t.Errorf("Answer(%q).Matches = %q, want no out-of-scope topic among them", q, matchIDs(ms))
+		}
+	}
+
+	q := "how deep is the ocean"
+	a := answer(t, svc, q)
+	if a.Answered || a.Best() != nil {
+		t.Errorf("Answer(%q) answered with %q, want it declined", q, matchIDs(a.Matches))
+	}
+	if a.Declined == nil || a.Declined.ID != "not-water" {
+		t.Errorf("Answer(%q).Declined = %v, want not-water", q, a.Declined)
+	}
+	noScope(q, a.Matches)
+	if len(a.Checklist)+len(a.Related)+len(a.Sources) > 0 {
+		t.Errorf("Answer(%q) declined but holds checklist %q, related %q, %d sources", q, ids(a.Checklist), ids(a.Related), len(a.Sources))
+	}
+
+	q = "how deep does the pigment go"
+	a = answer(t, svc, q)
+	if a.Best() == nil || a.Best().ID != "depth" || a.Declined != nil {
+		t.Errorf("Answer(%q) = best %v, declined %v; want depth answered", q, matchIDs(a.Matches), a.Declined)
+	}
+	noScope(q, a.Matches)
+
+	// Symptoms are answered whatever else the question matches best.
+	q = "fever and pus on my head, how deep is the ocean"
+	a = answer(t, svc, q)
+	if !a.Urgent || !a.Answered || a.Best() == nil || a.Best().ID != "infection" || a.Declined != nil {
+		t.Errorf("Answer(%q) = urgent %v, answered %v, matches %q, declined %v; want the infection entry, urgently",
+			q, a.Urgent, a.Answered, matchIDs(a.Matches), a.Declined)
+	}
+	noScope(q, a.Matches)
+
+	if _, ok := svc.Show("not-water"); ok {
+		t.Error(`Show("not-water") = ok, want an out-of-scope topic never shown as an answer`)
+	}
+	for _, s := range svc.Suggest("deep", 10) {
+		if s.EntryID == "not-water" {
+			t.Errorf("Suggest(%q) offers %q of the out-of-scope topic", "deep", s.Text)
+		}
+	}
+	if got := ids(svc.Topics()); slices.Contains(got, "not-water") {
+		t.Errorf("Topics() = %q, want no out-of-scope topic", got)
+	}
 }

@@ -94,8 +94,10 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 		for _, r := range e.Related {
 			if r == e.ID {
 				add(e, "related", "entry lists itself as related")
-			} else if _, ok := b.byID[r]; !ok {
+			} else if re, ok := b.byID[r]; !ok {
 				add(e, "related", "related id %q does not exist", r)
+			} else if re.Kind == OutOfScope {
+				add(e, "related", "related id %q is an out-of-scope topic, which is never shown", r)
 			}
 		}
 	}

@@ -21,6 +21,12 @@ const (
 	Explanation Kind = "explanation"
 	// Checklist entries are numbered steps of a named checklist.
 	Checklist Kind = "checklist"
+	// OutOfScope entries name a neighbouring topic the knowledge base
+	// deliberately leaves out ("hair transplants", "tattoo designs"): a
+	// question that matches one best is declined, with the entry's body
+	// saying who can help, rather than answered by an SMP entry that merely
+	// shares its words.
+	OutOfScope Kind = "out-of-scope"
 )
 
 // Limits on an entry, so that one mistaken paste cannot swamp an answer.
@@ -213,7 +219,7 @@ func (e *Entry) check(bodyLine int) []Problem {
 		add(e.Line("title"), "title is over %d characters", MaxTitleRunes)
 	}
 	switch e.Kind {
-	case Explanation:
+	case Explanation, OutOfScope:
 		if e.Checklist != "" || e.Step != 0 {
 			add(e.Line("kind"), "checklist and step belong only to entries of kind checklist")
 		}
@@ -225,9 +231,9 @@ func (e *Entry) check(bodyLine int) []Problem {
 			add(e.Line("step"), "checklist entry needs a step number of 1 or more")
 		}
 	case "":
-		add(e.Line("kind"), "missing kind (explanation or checklist)")
+		add(e.Line("kind"), "missing kind (explanation, checklist or out-of-scope)")
 	default:
-		add(e.Line("kind"), "unknown kind %q (want explanation or checklist)", e.Kind)
+		add(e.Line("kind"), "unknown kind %q (want explanation, checklist or out-of-scope)", e.Kind)
 	}
 	for _, q := range e.Questions {
 		if strings.TrimSpace(q) == "" {

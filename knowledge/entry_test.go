@@ -333,6 +333,14 @@ func TestLoadProblems(t *testing.T) {
 			want:  []wantProblem{{"entries/healing.md", 7, `related id "no-such-entry" does not exist`}},
 		},
 		{
+			name: "related to an out-of-scope topic",
+			files: map[string]string{
+				"entries/healing.md":   entryText("healing", "not-pools"),
+				"entries/not-pools.md": strings.Replace(entryText("not-pools"), "kind: explanation", "kind: out-of-scope", 1),
+			},
+			want: []wantProblem{{"entries/healing.md", 7, `related id "not-pools" is an out-of-scope topic`}},
+		},
+		{
 			name:  "related to itself",
 			files: map[string]string{"entries/healing.md": entryText("healing", "healing")},
 			want:  []wantProblem{{"entries/healing.md", 7, "itself"}},

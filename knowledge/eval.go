@@ -149,7 +149,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		if err != nil {
 			return Calibration{}, fmt.Errorf("%q: %w", c.Question, err)
 		}
-		if len(a.Matches) == 0 {
+		if len(a.Matches) == 0 || a.Declined != nil {
 			continue // never answered, whatever the thresholds
 		}
 		if len(c.Expect) == 0 {
@@ -189,7 +189,8 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 					rejected++
 				}
 			}
-			// Off-topic questions with no match at all are always declined.
+			// Off-topic questions with no match at all, or matching an
+			// out-of-scope topic best, are always declined.
 			rejected += offTopic - offTopicWithMatches
 			right := ratio(answeredRight, onTopic) + ratio(rejected, offTopic)
 			if right > bestRight {

@@ -91,6 +91,9 @@ func Render(a *knowledge.Answer) string {
 		fmt.Fprintf(&b, "%s\n%s\n\n%s\n", best.Title, strings.Repeat("=", len([]rune(best.Title))), PlainText(best.Body))
 	} else {
 		b.WriteString(knowledge.NotCovered + "\n")
+		if a.Declined != nil {
+			fmt.Fprintf(&b, "\n%s\n", PlainText(a.Declined.Body))
+		}
 		if len(a.Matches) > 0 {
 			b.WriteString("\nClosest topics I do have:\n")
 			for _, m := range a.Matches {

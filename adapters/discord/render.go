@@ -74,6 +74,9 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 	best := a.Best()
 	if best == nil {
 		text := knowledge.NotCovered
+		if a.Declined != nil {
+			text += "\n\n" + discordMarkdown(a.Declined.Body)
+		}
 		var closest []*knowledge.Entry
 		for _, m := range a.Matches {
 			closest = append(closest, m.Entry)

@@ -117,6 +117,18 @@ func TestRenderShape(t *testing.T) {
 			t.Errorf("buttons = %v, want %v", got, want)
 		}
 	})
+	t.Run("declined says who can help", func(t *testing.T) {
+		transplants := &knowledge.Entry{ID: "not-transplants", Title: "Hair transplants", Kind: knowledge.OutOfScope,
+			Body: "For transplants, ask a **hair-restoration surgeon**."}
+		msgs := renderAnswer(&knowledge.Answer{Declined: transplants, Matches: []knowledge.Match{{Entry: depth}}}, "")
+		got := msgs[0].Embeds[0].Description
+		if !strings.HasPrefix(got, knowledge.NotCovered) || !strings.Contains(got, "ask a **hair-restoration surgeon**") {
+			t.Errorf("description = %q, want %q, then who can help", got, knowledge.NotCovered)
+		}
+		if got, want := customIDs(msgs), []string{showID("pigment-depth"), topicsID}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("buttons = %v, want %v (no button for the out-of-scope topic)", got, want)
+		}
+	})
 	t.Run("answer has checklist, related and feedback buttons, disclaimer", func(t *testing.T) {
 		msgs := renderAnswer(&knowledge.Answer{Answered: true, Matches: []knowledge.Match{{Entry: steps[1]}}, Checklist: steps, Related: []*knowledge.Entry{depth}}, "")
 		e := msgs[0].Embeds[0]

@@ -74,6 +74,9 @@ func answerReply(a *knowledge.Answer) reply {
 	best := a.Best()
 	if best == nil {
 		blocks = append(blocks, escape(knowledge.NotCovered), "You asked: <i>"+escapeUser(a.Question)+"</i>")
+		if a.Declined != nil {
+			blocks = append(blocks, markdownHTML(a.Declined.Body))
+		}
 		var rows [][]tgbotapi.InlineKeyboardButton
 		for _, m := range a.Matches {
 			rows = append(rows, topicButton(m.Entry))

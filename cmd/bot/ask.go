@@ -70,10 +70,12 @@ QUESTION it answers each line of standard input, one JSON object per line.`)
 
 // jsonAnswer is the documented JSON form of an answer.
 type jsonAnswer struct {
-	Question  string             `json:"question"`
-	Answered  bool               `json:"answered"`
-	Urgent    bool               `json:"urgent"`
-	Truncated bool               `json:"truncated,omitempty"`
+	Question  string `json:"question"`
+	Answered  bool   `json:"answered"`
+	Urgent    bool   `json:"urgent"`
+	Truncated bool   `json:"truncated,omitempty"`
+	// Declined names the out-of-scope topic a question was declined for.
+	Declined  *jsonRef           `json:"declined,omitempty"`
 	Matches   []jsonMatch        `json:"matches"`
 	Checklist []jsonStep         `json:"checklist"`
 	Related   []jsonRef          `json:"related"`
@@ -107,6 +109,9 @@ func toJSON(a *knowledge.Answer) jsonAnswer {
 	}
 	if j.Sources == nil {
 		j.Sources = []knowledge.Source{}
+	}
+	if a.Declined != nil {
+		j.Declined = &jsonRef{ID: a.Declined.ID, Title: a.Declined.Title}
 	}
 	for _, m := range a.Matches {
 		j.Matches = append(j.Matches, jsonMatch{ID: m.ID, Title: m.Title, Kind: m.Kind, Score: m.Score, Text: m.Body})
