@@ -85,8 +85,9 @@ var capClauses sync.Once
 // Index is a read-only search index over one knowledge base. It is safe for
 // concurrent use; build a new one to reflect a changed knowledge base.
 type Index struct {
-	bleve    bleve.Index
-	analyzer analysis.Analyzer
+	bleve bleve.Index
+	// analyzer is the analysis chain bleve indexes with: see analyzeSurface.
+	analyzer *analysis.DefaultAnalyzer
 	phrases  *knowledge.Synonyms
 	// ids numbers every term of the knowledge base, so that scoring compares
 	// integers; a term's number indexes the slices below.
@@ -99,8 +100,13 @@ type Index struct {
 	// field, where neither it nor a synonym appears, cannot match.
 	fields  []fieldSet
 	entries map[string]*entryTerms
-	vocab   *vocabulary
-	syn     map[string][]string // analysed term -> its analysed synonyms
+	// vocab holds every term, standing for itself; words holds the surface
+	// form of every word of the knowledge base that is indexed, standing for
+	// its term (see analyzeSurface), so that a typo is looked for both in the
+	// word as typed and in the term it makes.
+	vocab *vocabulary
+	words *vocabulary
+	syn   map[string][]string // analysed term -> its analysed synonyms
 	// thesaurus holds what bleve's synonym source gives each of its terms,
 	// read once rather than for every query; nil when bleve looks them up.
 	thesaurus map[string][]string
@@ -136,6 +142,10 @@ func Build(base *knowledge.Base) (*Index, error) {
 		searcher.DisjunctionMaxClauseCount = maxClauses
 	})
 	m := newMapping()
+	analyzer, ok := m.AnalyzerNamed(analyzerName).(*analysis.DefaultAnalyzer)
+	if !ok || analyzer.CharFilters != nil {
+		return nil, fmt.Errorf("analyser %s is not a plain chain of token filters", analyzerName)
+	}
 	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
@@ -143,11 +153,12 @@ func Build(base *knowledge.Base) (*Index, error) {
 	entries := base.Entries()
 	idx := &Index{
 		bleve:    bi,
-		analyzer: m.AnalyzerNamed(analyzerName),
+		analyzer: analyzer,
 		phrases:  base.Synonyms(),
 		ids:      map[string]int32{},
 		entries:  make(map[string]*entryTerms, len(entries)),
 		vocab:    newVocabulary(),
+		words:    newVocabulary(),
 		syn:      map[string][]string{},
 	}
 	batch := bi.NewBatch()
@@ -287,7 +298,8 @@ func (x *Index) readThesaurus() (map[string][]string, error) {
 }
 
 // analysedEntry is an entry's bleve documents and the analysed terms of its
-// texts: its tags, its body, then each phrasing.
+// texts (its tags, its body, then each phrasing) with the surface form of
+// each term's word: see analyzeSurface.
 //
 // bleve indexes one document for an entry's tags and body, and one per
 // phrasing (the title and each alternate question), so that every phrasing is
@@ -295,8 +307,9 @@ func (x *Index) readThesaurus() (map[string][]string, error) {
 // three fields, as bleve's mapping of a struct with the three would give it,
 // the ones it does not use empty.
 type analysedEntry struct {
-	docs  []*document.Document
-	texts []preAnalysed
+	docs    []*document.Document
+	texts   []preAnalysed
+	surface [][][]byte
 }
 
 // analyzeEntries analyses the entries on every CPU. Each text is analysed
@@ -331,8 +344,9 @@ type newField func(name, value string, tokens preAnalysed) *document.TextField
 func (x *Index) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
 	phrasings := append([]string{e.Title}, e.Questions...)
 	a := analysedEntry{
-		docs:  make([]*document.Document, 0, 1+len(phrasings)),
-		texts: make([]preAnalysed, 0, 2+len(phrasings)),
+		docs:    make([]*document.Document, 0, 1+len(phrasings)),
+		texts:   make([]preAnalysed, 0, 2+len(phrasings)),
+		surface: make([][][]byte, 0, 2+len(phrasings)),
 	}
 	var empty preAnalysed
 	// newDoc makes the document bleve's mapping would make of the three
@@ -347,14 +361,17 @@ func (x *Index) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
 	}
 	body := x.normalize(stripMarkdown(e.Body))
 	tags := strings.Join(e.Tags, " ")
-	bodyTokens, tagTokens := x.tokens(body), x.tokens(tags)
+	bodyTokens, bodySurface := x.analyzeSurface(body)
+	tagTokens, tagSurface := x.analyzeSurface(tags)
 	a.docs = append(a.docs, newDoc(entryDoc+e.ID, "", tags, body, empty, tagTokens, bodyTokens))
 	a.texts = append(a.texts, tagTokens, bodyTokens)
+	a.surface = append(a.surface, tagSurface, bodySurface)
 	for n, q := range phrasings {
 		q = x.normalize(q)
-		qTokens := x.tokens(q)
+		qTokens, qSurface := x.analyzeSurface(q)
 		a.docs = append(a.docs, newDoc(fmt.Sprintf("%s%s/%d", phrasingDoc, e.ID, n), q, "", "", qTokens, empty, empty))
 		a.texts = append(a.texts, qTokens)
+		a.surface = append(a.surface, qSurface)
 	}
 	return a
 }
@@ -374,7 +391,8 @@ func (p preAnalysed) terms() []string {
 	return out
 }
 
-// addEntry records an analysed entry's terms, in the order they appear.
+// addEntry records an analysed entry's terms, in the order they appear, and
+// the surface forms of their words.
 func (x *Index) addEntry(id string, a analysedEntry) {
 	et := &entryTerms{phrasings: make([]phrasing, 0, len(a.texts)-2)}
 	seen := map[int32]struct{}{}
@@ -391,6 +409,7 @@ func (x *Index) addEntry(id string, a analysedEntry) {
 		for j, tok := range text {
 			n := x.intern(tok.Term)
 			ids[j] = n
+			x.words.add(a.surface[i][j], tok.Term)
 			x.fields[n] |= field
 			if x.lastText[n] != x.texts {
 				x.lastText[n] = x.texts
@@ -424,7 +443,7 @@ func (x *Index) intern(b []byte) int32 {
 			x.fieldDF[f] = append(x.fieldDF[f], 0)
 		}
 		x.lastText = append(x.lastText, 0)
-		x.vocab.add(term)
+		x.vocab.add(b, b)
 	}
 	return n
 }
@@ -433,9 +452,16 @@ func (x *Index) intern(b []byte) int32 {
 func (x *Index) Close() error { return x.bleve.Close() }
 
 // analyzerName is the English analysis chain with question filler words
-// removed: unicode words, possessives, lower case, English and filler stop
-// words, Porter stemming.
+// removed: unicode words, then surfaceFilters and termFilters.
 const analyzerName = "en_questions"
+
+// surfaceFilters are the first filters of the analysis chain, which make a
+// word its surface form: possessive dropped, lower case. termFilters, after
+// them, drop English and filler stop words and stem what is left (Porter).
+var (
+	surfaceFilters = []any{en.PossessiveName, lowercase.Name}
+	termFilters    = []any{en.StopName, "filler_stop", porter.Name}
+)
 
 // fillerWords are words people wrap any question in ("how long does it
 // take", "what's the best", "is it supposed to"), with contractions typed
@@ -451,7 +477,7 @@ var fillerWords = []any{
 	"hey", "hi", "honestly", "hows", "id", "idea", "ideas", "idk", "im", "imho", "imo", "isnt", "ive",
 	"just", "kind", "know", "like", "literally", "lmao", "lmfao", "lol", "long", "lot", "make",
 	"many", "mate", "matter", "maybe", "much", "need", "ngl", "normal", "ok", "okay", "omg", "one",
-	"please", "pls", "plz", "pretty", "probably", "process", "question", "questions", "r", "really",
+	"please", "pls", "plz", "pretty", "probably", "process", "r", "really",
 	"right", "say", "seriously", "shouldnt", "so", "someone", "something", "sort", "still", "stuff",
 	"supposed", "take", "takes", "tbh", "tell", "thanks", "thats", "theyre", "thing", "things",
 	"think", "thx", "time", "tips", "totally", "turn", "turned", "turning", "turns", "u", "ur", "wanna",
@@ -472,7 +498,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	must(m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
-		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, "filler_stop", porter.Name},
+		"token_filters": slices.Concat(surfaceFilters, termFilters),
 	}))
 	must(m.AddSynonymSource(synonymSource, map[string]any{
 		"collection": synonymCollection,
@@ -513,6 +539,35 @@ func (x *Index) normalize(text string) string {
 
 func (x *Index) tokens(text string) preAnalysed {
 	return preAnalysed(x.analyzer.Analyze([]byte(text)))
+}
+
+// analyzeSurface analyses text as tokens does, and returns with the tokens
+// the surface form of each one's word: the word as written, in lower case and
+// without a possessive, as surfaceFilters leave it.
+//
+// A token's word is found by its position: the tokenizer numbers the words
+// from 1, surfaceFilters keep every word in its place, and termFilters keep
+// each token's position while they drop stop words and stem, which gives a
+// term a new slice and leaves the surface form as it was.
+func (x *Index) analyzeSurface(text string) (preAnalysed, [][]byte) {
+	filters := x.analyzer.TokenFilters
+	tokens := x.analyzer.Tokenizer.Tokenize([]byte(text))
+	for _, f := range filters[:len(surfaceFilters)] {
+		tokens = f.Filter(tokens)
+	}
+	surface := make([][]byte, len(tokens))
+	for i, tok := range tokens {
+		surface[i] = tok.Term
+	}
+	for _, f := range filters[len(surfaceFilters):] {
+		tokens = f.Filter(tokens)
+	}
+	// Positions only grow, and tokens only go: the i-th token's surface
+	// form is at i or after it, and is not yet overwritten.
+	for i, tok := range tokens {
+		surface[i] = surface[tok.Position-1]
+	}
+	return preAnalysed(tokens), surface[:len(tokens)]
 }
 
 func (x *Index) analyze(text string) []string { return x.tokens(text).terms() }

@@ -245,6 +245,52 @@ func TestSearchTypos(t *testing.T) {
 	}
 }
 
+// TestSearchTyposOfWords checks that a typo is looked for in the word as
+// typed, not only in its stem: a typo can change the stem, or be fewer edits
+// from the word than from its stem.
+func TestSearchTyposOfWords(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"entries/infection.md": entry("infection", "Signs of infection",
+			"Spreading redness, heat and pus after SMP can mean an infection.", "is my scalp infected"),
+		"entries/fading.md": entry("fading", "Why SMP fades",
+			"Some fading over the years is expected; a touch-up restores the colour.", "will my smp fade"),
+		"entries/shaving.md": entry("shaving", "Shaving your head",
+			"Shaving every day keeps the look sharp.", "how often should i shave"),
+		"entries/shakes.md": entry("shakes", "Shakes during the session",
+			"Nervous shakes are common and pass.", "my hands are shaking"),
+	}))
+	tests := []struct {
+		question string
+		want     string // "" when the typo must find nothing
+		notFound string
+	}{
+		// "infeciton" is one swap from "infection", three edits from
+		// its stem "infect".
+		{question: "is it an infeciton", want: "infection"},
+		// "fadng" is one edit from "fading", two from its stem "fade".
+		{question: "is fadng normal", want: "fading"},
+		// "shaves" is one edit from "shakes", but its stem "shave" is
+		// indexed: a known word is not corrected to another.
+		{question: "shaves", want: "shaving", notFound: "shakes"},
+		// "fads" is one edit from "fades", but a short word must be spelt
+		// right.
+		{question: "fads", notFound: "fading"},
+		{question: "infection", want: "infection"}, // control: spelt right
+		{question: "fading", want: "fading"},       // control: spelt right
+	}
+	for _, tt := range tests {
+		hits := search(t, idx, tt.question, 3)
+		if tt.want != "" && (len(hits) == 0 || hits[0].ID != tt.want || hits[0].Coverage == 0) {
+			t.Errorf("Search(%q) = %+v, want %s first with some coverage", tt.question, hits, tt.want)
+		}
+		for _, h := range hits {
+			if h.ID == tt.notFound && h.Coverage > 0 {
+				t.Errorf("Search(%q) matched %s (coverage %.2f), want no match", tt.question, h.ID, h.Coverage)
+			}
+		}
+	}
+}
+
 // score is the entry's score for q, or 0 when it is not found, with its rank.
 func score(t *testing.T, idx *index.Index, q, id string) (float64, int) {
 	t.Helper()

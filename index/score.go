@@ -3,13 +3,16 @@ package index
 import (
 	"math"
 	"slices"
+	"unicode/utf8"
 )
 
 // queryTerm is a word of a question with the indexed terms that count as
 // matching it and its weight.
 type queryTerm struct {
 	term string
-	// near holds the near spellings of term in the vocabulary.
+	// word is the surface form of the word typed: see analyzeSurface.
+	word string
+	// near holds the terms that are near spellings of term or of word.
 	near []string
 	// alts holds the numbers of every indexed term that counts as matching,
 	// in this order: the term, its synonyms and its near spellings.
@@ -23,17 +26,24 @@ type queryTerm struct {
 // does not hold the term, which saves looking for it.
 func termBit(t int32) uint64 { return 1 << (uint32(t) % 64) }
 
-// expand lists, for each query term, the terms that count as matching it (the
-// term itself, its synonyms and its near spellings in the vocabulary) and its
-// inverse document frequency over entries. A word the knowledge base has never
-// seen weighs most: a question about something else is mostly such words.
-func (x *Index) expand(terms []string) []queryTerm {
+// expand fills in, for each query term, the terms that count as matching it
+// (the term itself, its synonyms and its near spellings) and its inverse
+// document frequency over entries. A word the knowledge base has never seen
+// weighs most: a question about something else is mostly such words.
+//
+// A term the knowledge base lacks is looked for among the terms that are
+// near it, and among the words of the knowledge base near the word typed:
+// a typo can change a word's stem ("infeciton" is one edit from the word
+// "infection" but three from its stem "infect"), or be fewer edits from the
+// word than from its stem ("fadng" is one from "fading", two from "fade").
+// An English word is what its writer meant and is never taken for a typo.
+func (x *Index) expand(terms []queryTerm) []queryTerm {
 	// A word the knowledge base has never seen weighs half as much again
 	// as its rarest word.
 	unknown := 1.5 * math.Log(1+float64(len(x.entries)))
-	out := make([]queryTerm, len(terms))
-	for i, t := range terms {
-		qt := queryTerm{term: t, weight: unknown}
+	for i := range terms {
+		qt := &terms[i]
+		qt.weight = unknown
 		add := func(term string) {
 			if n, ok := x.ids[term]; ok {
 				qt.alts = append(qt.alts, n)
@@ -41,19 +51,19 @@ func (x *Index) expand(terms []string) []queryTerm {
 				qt.weight = min(qt.weight, x.weights[n])
 			}
 		}
-		add(t)
-		for _, s := range x.syn[t] {
+		add(qt.term)
+		for _, s := range x.syn[qt.term] {
 			add(s)
 		}
-		if _, known := x.ids[t]; !known {
-			qt.near = x.vocab.near(t, fuzziness(len([]rune(t))))
+		if _, known := x.ids[qt.term]; !known && !isEnglish(qt.word) {
+			qt.near = x.vocab.near(nil, qt.term, fuzziness(utf8.RuneCountInString(qt.term)))
+			qt.near = x.words.near(qt.near, qt.word, fuzziness(utf8.RuneCountInString(qt.word)))
 			for _, s := range qt.near {
 				add(s)
 			}
 		}
-		out[i] = qt
 	}
-	return out
+	return terms
 }
 
 // maxMissedWords is how many of the question's words an entry lacks count

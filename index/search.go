@@ -31,13 +31,18 @@ func fuzziness(n int) int {
 	}
 }
 
-// queryTerms analyses a question into its distinct meaningful terms.
-func (x *Index) queryTerms(question string) []string {
-	var out []string
-	for _, t := range x.analyze(x.normalize(question)) {
+// queryTerms analyses a question into its distinct meaningful terms, each
+// with the surface form of the first word that makes it: see expand.
+func (x *Index) queryTerms(question string) []queryTerm {
+	tokens, surface := x.analyzeSurface(x.normalize(question))
+	var out []queryTerm
+	for i, tok := range tokens {
+		if len(out) == maxQueryTerms {
+			break
+		}
 		// At most maxQueryTerms to look through: no map needed.
-		if len(out) < maxQueryTerms && !slices.Contains(out, t) {
-			out = append(out, t)
+		if !slices.ContainsFunc(out, func(qt queryTerm) bool { return qt.term == string(tok.Term) }) {
+			out = append(out, queryTerm{term: string(tok.Term), word: string(surface[i])})
 		}
 	}
 	return out

@@ -1,10 +1,13 @@
 package index
 
-// vocabulary holds every indexed term, bucketed by first letter and length so
-// that near spellings of a term are found without scanning them all.
+import "slices"
+
+// vocabulary holds words, each standing for an indexed term, bucketed by
+// first letter and length so that near spellings of a word are found without
+// scanning them all.
 type vocabulary struct {
 	buckets map[bucket][]string
-	seen    map[string]struct{}
+	terms   map[string]string // word -> the term it stands for
 }
 
 type bucket struct {
@@ -13,36 +16,45 @@ type bucket struct {
 }
 
 func newVocabulary() *vocabulary {
-	return &vocabulary{buckets: map[bucket][]string{}, seen: map[string]struct{}{}}
+	return &vocabulary{buckets: map[bucket][]string{}, terms: map[string]string{}}
 }
 
-func (v *vocabulary) add(term string) {
-	if _, ok := v.seen[term]; ok {
+// add adds word, standing for term, unless the vocabulary holds it already.
+func (v *vocabulary) add(word, term []byte) {
+	if _, ok := v.terms[string(word)]; ok {
 		return
 	}
-	v.seen[term] = struct{}{}
-	r := []rune(term)
+	w := string(word)
+	t := w
+	if string(term) != w {
+		t = string(term)
+	}
+	v.terms[w] = t
+	r := []rune(w)
 	k := bucket{r[0], len(r)}
-	v.buckets[k] = append(v.buckets[k], term)
+	v.buckets[k] = append(v.buckets[k], w)
 }
 
-// near returns the terms within maxEdits edits of term that share its first
-// letter, as bleve's fuzzy queries with prefix 1 do.
-func (v *vocabulary) near(term string, maxEdits int) []string {
-	r := []rune(term)
-	var out []string
+// near appends to out the terms of the words within maxEdits edits of word
+// that share its first letter, as bleve's fuzzy queries with prefix 1 do,
+// leaving out any term out holds already.
+func (v *vocabulary) near(out []string, word string, maxEdits int) []string {
+	if maxEdits == 0 {
+		return out
+	}
+	r := []rune(word)
 	// The distance's rows and the candidate's letters, reused for every
 	// candidate.
 	rows := make([]int, 3*(len(r)+maxEdits+1))
 	var cr []rune
 	for n := len(r) - maxEdits; n <= len(r)+maxEdits; n++ {
 		for _, cand := range v.buckets[bucket{r[0], n}] {
-			if cand == term {
+			cr = append(cr[:0], []rune(cand)...)
+			if editDistance(r, cr, maxEdits, rows) > maxEdits {
 				continue
 			}
-			cr = append(cr[:0], []rune(cand)...)
-			if editDistance(r, cr, maxEdits, rows) <= maxEdits {
-				out = append(out, cand)
+			if t := v.terms[cand]; !slices.Contains(out, t) {
+				out = append(out, t)
 			}
 		}
 	}

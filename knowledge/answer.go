@@ -219,13 +219,15 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
+	// A question naming SMP, or describing symptoms, is never declined.
+	mayDecline := !a.Urgent && !mentionsSubject(q)
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
 		switch {
 		case !ok:
 		case e.Kind != OutOfScope:
 			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage})
-		case i == 0 && !a.Urgent:
+		case i == 0 && mayDecline:
 			a.Declined = e
 		}
 	}

@@ -104,7 +104,10 @@ func words(ws ...string) *regexp.Regexp {
 var (
 	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
 		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
-		`glands?`, `yellow\w*`, `crust\w*`, `throbbing`)
+		`glands?`, `yellow\w*`, `crust\w*`, `throbbing`,
+		// The AAD's signs of infection: pain that gets worse, redness that
+		// darkens or spreads.
+		`(getting|gets|got) worse`, `worse not better`, `spread\w*`, `darker`, `tender`)
 	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
 		`throat`, `lips?`, `tongue`, `raised`, `scaly`, `years? later`, `months? later`)
 )
