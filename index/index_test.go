@@ -275,6 +275,11 @@ func TestSearchTyposOfWords(t *testing.T) {
 		// "fads" is one edit from "fades", but a short word must be spelt
 		// right.
 		{question: "fads", notFound: "fading"},
+		// "shakey" is one edit from "shakes" but is no English word: a typo.
+		{question: "shakey", want: "shakes"},
+		// "shaker" is one edit from "shakes" and "shaken" too, but it is an
+		// English word: what its writer meant.
+		{question: "shaker", notFound: "shakes"},
 		{question: "infection", want: "infection"}, // control: spelt right
 		{question: "fading", want: "fading"},       // control: spelt right
 	}

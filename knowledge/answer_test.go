@@ -204,6 +204,8 @@ func TestServiceUrgent(t *testing.T) {
 		{"a lump full of pus and a fever after my session", "infection"},
 		{"itchy raised bumps on my dots two years later", "allergy"},
 		{"my lips are swelling and it's hard to breathe after smp", "allergy"},
+		// The AAD's signs: pain that gets worse, redness that spreads.
+		{"the redness around my dots is spreading and the pain is getting worse", "infection"},
 		// Words the index knows nothing about still get the urgent entries.
 		{"my scalp is swollen and oozing", "infection"},
 	}
@@ -504,6 +506,12 @@ func TestServiceOutOfScope(t *testing.T) {
 			q, a.Urgent, a.Answered, matchIDs(a.Matches), a.Declined)
 	}
 	noScope(q, a.Matches)
+
+	// A question naming SMP is about SMP, whatever else it mentions.
+	q = "is smp deep like the ocean"
+	if a = answer(t, svc, q); a.Declined != nil || a.Best() == nil || a.Best().ID != "depth" {
+		t.Errorf("Answer(%q) = best %q, declined %v; want depth answered", q, matchIDs(a.Matches), a.Declined)
+	}
 
 	if _, ok := svc.Show("not-water"); ok {
 		t.Error(`Show("not-water") = ok, want an out-of-scope topic never shown as an answer`)
