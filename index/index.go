@@ -366,14 +366,40 @@ func (x *Index) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
 	a.docs = append(a.docs, newDoc(entryDoc+e.ID, "", tags, body, empty, tagTokens, bodyTokens))
 	a.texts = append(a.texts, tagTokens, bodyTokens)
 	a.surface = append(a.surface, tagSurface, bodySurface)
+	// Every phrasing goes into one document, one after another: bleve
+	// finds the entries whose phrasings share words with a question, and
+	// matchPhrasings scores them phrasing by phrasing. One document per entry
+	// rather than per phrasing makes bleve read a word's postings once for an
+	// entry however many of its phrasings hold it.
+	var all preAnalysed
+	texts := make([]string, len(phrasings))
 	for n, q := range phrasings {
-		q = x.normalize(q)
-		qTokens, qSurface := x.analyzeSurface(q)
-		a.docs = append(a.docs, newDoc(fmt.Sprintf("%s%s/%d", phrasingDoc, e.ID, n), q, "", "", qTokens, empty, empty))
+		texts[n] = x.normalize(q)
+		qTokens, qSurface := x.analyzeSurface(texts[n])
 		a.texts = append(a.texts, qTokens)
 		a.surface = append(a.surface, qSurface)
+		all = appendTokens(all, qTokens)
 	}
+	a.docs = append(a.docs, newDoc(phrasingDoc+e.ID, strings.Join(texts, "\n"), "", "", all, empty, empty))
 	return a
+}
+
+// appendTokens appends the tokens of the next text of a field to those of
+// the texts before it, with positions and offsets that carry on from theirs,
+// as bleve numbers the values of a field that holds several.
+func appendTokens(field, text preAnalysed) preAnalysed {
+	pos, off := 0, 0
+	if n := len(field); n > 0 {
+		pos, off = field[n-1].Position+1, field[n-1].End+1
+	}
+	for _, tok := range text {
+		t := *tok
+		t.Position += pos
+		t.Start += off
+		t.End += off
+		field = append(field, &t)
+	}
+	return field
 }
 
 // preAnalysed is the token stream of a text, handed to bleve as the analyser
@@ -404,7 +430,11 @@ func (x *Index) addEntry(id string, a analysedEntry) {
 		case i >= 2:
 			field, fi = inQuestion, 0
 		}
-		x.texts++
+		if i <= 2 {
+			// The phrasings are one document's question field: see
+			// analyzeEntry.
+			x.texts++
+		}
 		ids := make([]int32, len(text))
 		for j, tok := range text {
 			n := x.intern(tok.Term)

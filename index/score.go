@@ -71,12 +71,14 @@ func (x *Index) expand(terms []queryTerm) []queryTerm {
 const maxMissedWords = 2
 
 // How an entry's score is made: how closely its best phrasing matches the
-// question, how much of the question the entry covers at all, and bleve's
-// relevance relative to the best hit.
+// question, how much of the question the entry covers at all, the largest
+// share of the question's words one phrasing holds, and bleve's relevance of
+// its tags and body relative to the best candidate's.
 const (
 	weightPhrasing = 0.6
 	weightCoverage = 0.3
-	weightBleve    = 0.1
+	weightHeld     = 0.075
+	weightBody     = 0.025
 )
 
 // phrasing is the analysed terms of an entry's title or alternate question,
@@ -140,7 +142,7 @@ func (p *phrasing) weight(t int32) (float64, bool) {
 }
 
 // queryNorm returns the norm of the question's term weights and the bits of
-// every term that counts as matching one of its words: what bestPhrasing
+// every term that counts as matching one of its words: what matchPhrasings
 // needs of the question, worked out once for every entry.
 func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 	for i := range expanded {
@@ -150,17 +152,21 @@ func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 	return math.Sqrt(norm), mask
 }
 
-// bestPhrasing is the cosine similarity, with words weighted by rarity,
-// between the question and the entry's closest phrasing. qnorm and mask are
-// queryNorm's.
-func (x *Index) bestPhrasing(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) float64 {
-	best := 0.0
+// matchPhrasings returns the cosine similarity, with words weighted by
+// rarity, between the question and the entry's closest phrasing, and the
+// largest share of the question's words, each counting the same, that one
+// phrasing holds. The first barely tells "numbing cream for smp" from "can i
+// use numbing cream before smp" when asked the second, since common words
+// weigh little; the second does. Neither can fall when a phrasing is added.
+// qnorm and mask are queryNorm's.
+func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
 		if p.norm == 0 || p.mask&mask == 0 {
 			continue // shares no term with the question: similarity 0
 		}
 		var dot float64
+		n := 0
 		for k := range expanded {
 			qt := &expanded[k]
 			if qt.mask&p.mask == 0 {
@@ -172,13 +178,15 @@ func (x *Index) bestPhrasing(e *entryTerms, expanded []queryTerm, qnorm float64,
 				}
 				if w, ok := p.weight(a); ok {
 					dot += qt.weight * w
+					n++
 					break
 				}
 			}
 		}
 		best = max(best, dot/(qnorm*p.norm))
+		held = max(held, float64(n))
 	}
-	return best
+	return best, held / float64(max(len(expanded), 1))
 }
 
 // coverage is the weighted share of query terms the entry matches.

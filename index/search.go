@@ -237,7 +237,7 @@ func (x *Index) reach(term string) fieldSet {
 	return in
 }
 
-// Document ids: "e/ID" for an entry's tags and body, "q/ID/N" for its
+// Document ids: "e/ID" for an entry's tags and body, "q/ID" for its
 // phrasings; synonym definitions have ids of their own.
 const (
 	entryDoc    = "e/"
@@ -250,59 +250,66 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 	case strings.HasPrefix(docID, entryDoc):
 		return entryDoc, docID[len(entryDoc):], true
 	case strings.HasPrefix(docID, phrasingDoc):
-		id, _, ok := strings.Cut(docID[len(phrasingDoc):], "/")
-		return phrasingDoc, id, ok
+		return phrasingDoc, docID[len(phrasingDoc):], true
 	}
 	return "", "", false
 }
 
-// rank folds document hits into entries. An entry scores its body document
-// plus its best-matching alternate question, so adding a phrasing can only
-// help it.
+// rank folds document hits into entries, the candidates, and scores each
+// (see the weights in score.go). No part of the score can fall when an
+// alternate question is added, so adding a phrasing never lowers an entry's
+// score; bleve's relevance of the phrasings, which could, only finds the
+// candidates.
 func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []knowledge.Hit {
-	type score struct {
-		id             string
-		body, question float64
+	type candidate struct {
+		id               string
+		e                *entryTerms
+		best, held, body float64
 	}
-	// An entry has a few dozen documents at most, and a question finds few
-	// entries: a slice, looked up backwards, beats a map.
-	scores := make([]score, 0, 32)
+	// A question finds few entries: a slice, looked up backwards, beats a
+	// map.
+	cands := make([]candidate, 0, 32)
 	for _, h := range docs {
 		kind, id, ok := parseDocID(h.ID)
 		if !ok {
 			continue // a synonym definition
 		}
-		var s *score
-		for i := len(scores) - 1; i >= 0; i-- {
-			if scores[i].id == id {
-				s = &scores[i]
+		var c *candidate
+		for i := len(cands) - 1; i >= 0; i-- {
+			if cands[i].id == id {
+				c = &cands[i]
 				break
 			}
 		}
-		if s == nil {
-			scores = append(scores, score{id: id})
-			s = &scores[len(scores)-1]
+		if c == nil {
+			cands = append(cands, candidate{id: id})
+			c = &cands[len(cands)-1]
 		}
-		if kind == phrasingDoc {
-			s.question = max(s.question, h.Score)
-		} else {
-			s.body = h.Score
+		if kind == entryDoc {
+			c.body = h.Score
 		}
-	}
-	hits := make([]knowledge.Hit, 0, len(scores))
-	top := 0.0
-	for _, s := range scores {
-		top = max(top, s.body+s.question)
 	}
 	qnorm, mask := queryNorm(expanded)
-	for _, s := range scores {
-		e := x.entries[s.id]
-		if e == nil {
+	topBody := 0.0
+	for i := range cands {
+		c := &cands[i]
+		if c.e = x.entries[c.id]; c.e == nil {
 			continue // not an entry of this base
 		}
-		cov := x.coverage(e, expanded)
-		score := weightPhrasing*x.bestPhrasing(e, expanded, qnorm, mask) + weightCoverage*cov + weightBleve*(s.body+s.question)/top
-		hits = append(hits, knowledge.Hit{ID: s.id, Score: score, Coverage: cov})
+		c.best, c.held = x.matchPhrasings(c.e, expanded, qnorm, mask)
+		topBody = max(topBody, c.body)
+	}
+	hits := make([]knowledge.Hit, 0, len(cands))
+	for _, c := range cands {
+		if c.e == nil {
+			continue
+		}
+		cov := x.coverage(c.e, expanded)
+		score := weightPhrasing*c.best + weightCoverage*cov + weightHeld*c.held
+		if topBody > 0 {
+			score += weightBody * c.body / topBody
+		}
+		hits = append(hits, knowledge.Hit{ID: c.id, Score: score, Coverage: cov})
 	}
 	slices.SortFunc(hits, func(a, b knowledge.Hit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
