@@ -301,11 +301,12 @@ func (x *Index) readThesaurus() (map[string][]string, error) {
 // texts (its tags, its body, then each phrasing) with the surface form of
 // each term's word: see analyzeSurface.
 //
-// bleve indexes one document for an entry's tags and body, and one per
-// phrasing (the title and each alternate question), so that every phrasing is
-// scored on its own and no phrasing dilutes another. Every document has the
-// three fields, as bleve's mapping of a struct with the three would give it,
-// the ones it does not use empty.
+// bleve indexes two documents for an entry: one for its tags and body, one
+// for its phrasings (the title and each alternate question), which find the
+// entry while the ranking scores each phrasing on its own, so that no
+// phrasing dilutes another. Every document has the three fields, as bleve's
+// mapping of a struct with the three would give it, the ones it does not use
+// empty.
 type analysedEntry struct {
 	docs    []*document.Document
 	texts   []preAnalysed
