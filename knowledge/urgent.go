@@ -137,6 +137,10 @@ func IsUrgent(question string) bool {
 		return false
 	}
 	q := strings.ToLower(quotes.Replace(question))
+	if !redness.MatchString(q) {
+		// "my dots are spreading" is a blowout, not an infection.
+		q = pigmentSpreading.ReplaceAllString(q, "")
+	}
 	switch {
 	case symptoms.MatchString(q):
 		return !asking.MatchString(q) || speaksOwn(q)
@@ -145,6 +149,13 @@ func IsUrgent(question string) bool {
 	}
 	return false
 }
+
+// pigmentSpreading is SMP's dots or ink spreading into the skin, which
+// blurs them; redness, when the message speaks of it, may be what spreads.
+var (
+	pigmentSpreading = words(`(dots?|ink|pigment|smp)( (are|is|keep|keeps|have|has|started|starting|seem|seems))?( to)? (spreading|spread|spreads)`)
+	redness          = words(`red\w*`, `rash\w*`)
+)
 
 // quotes folds typographic apostrophes into the ASCII one the patterns use.
 var quotes = strings.NewReplacer("’", "'", "‘", "'")
