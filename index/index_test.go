@@ -489,3 +489,26 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// A word in most bodies is not searched in the bodies, but an entry holding
+// it in a phrasing is still found by it, entries found count it as covered,
+// and a rarer word of the question still finds an entry by its body.
+func TestSearchWordInMostBodies(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"entries/depth.md":  entry("depth", "How deep SMP goes", "Pigment sits in the upper dermis.", "how deep does the pigment go"),
+		"entries/colour.md": entry("colour", "Why SMP turns blue", "Pigment can shift colour when it is placed too deep."),
+		"entries/fading.md": entry("fading", "Why SMP fades", "Pigment lightens over the years."),
+	}))
+	hits := search(t, idx, "pigment", 3)
+	if len(hits) == 0 || hits[0].ID != "depth" {
+		t.Fatalf("Search(%q) = %+v, want depth, whose phrasing holds it, first", "pigment", hits)
+	}
+	for _, h := range hits {
+		if h.Coverage != 1 {
+			t.Errorf("Search(%q): %s coverage %.2f, want 1: every body holds the word", "pigment", h.ID, h.Coverage)
+		}
+	}
+	if hits := search(t, idx, "blue pigment", 3); len(hits) == 0 || hits[0].ID != "colour" {
+		t.Errorf("Search(%q) = %+v, want colour first", "blue pigment", hits)
+	}
+}

@@ -95,6 +95,9 @@ func (x *Index) clauses(terms []queryTerm) [2]clauseGroup {
 					// ranking divides out.
 					continue
 				}
+				if f.bit == inBody && x.commonInBodies(t) {
+					continue
+				}
 				g := &groups[min(fi, 1)]
 				tq := bleve.NewTermQuery(t)
 				tq.SetField(f.name)
@@ -321,4 +324,19 @@ func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 		hits = hits[:limit]
 	}
 	return hits
+}
+
+// commonInBodies reports whether term and each of its synonyms are in the
+// bodies of more than half the entries. Such a word tells the bodies apart
+// least (its BM25 weight is near nothing) and costs the most to search, as
+// it matches most bodies: the body is not searched for it. The phrasings
+// still are, and coverage still counts it.
+func (x *Index) commonInBodies(term string) bool {
+	half := int32(len(x.entries) / 2)
+	for _, t := range append([]string{term}, x.syn[term]...) {
+		if n, ok := x.ids[t]; ok && x.fieldDF[2][n] <= half {
+			return false
+		}
+	}
+	return true
 }
