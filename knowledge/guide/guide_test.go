@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -121,7 +122,7 @@ func TestCalibration(t *testing.T) {
 // TestEvalSet checks the evaluation set is what the issue asks for and only
 // expects entries that exist.
 func TestEvalSet(t *testing.T) {
-	b := loadBase(t)
+	checkExpects(t, guide.EvalFile, knowledgetest.EvalCases(t))
 	var onTopic, offTopic, urgent int
 	seen := map[string]bool{}
 	for _, c := range knowledgetest.EvalCases(t) {
@@ -129,11 +130,6 @@ func TestEvalSet(t *testing.T) {
 			t.Errorf("%s: question %q appears twice", guide.EvalFile, c.Question)
 		}
 		seen[c.Question] = true
-		for _, id := range c.Expect {
-			if _, ok := b.Entry(id); !ok {
-				t.Errorf("%s: question %q expects unknown entry %q", guide.EvalFile, c.Question, id)
-			}
-		}
 		switch {
 		case len(c.Expect) == 0:
 			offTopic++
@@ -158,9 +154,54 @@ const (
 	minUrgent    = 1.00 // every urgent question must get the urgent notice
 )
 
+// checkExpects fails for a case of the named set that expects an entry the
+// embedded knowledge base does not have, or one that never answers.
+func checkExpects(t *testing.T, file string, cases []knowledge.EvalCase) {
+	t.Helper()
+	b := loadBase(t)
+	for _, c := range cases {
+		for _, id := range c.Expect {
+			if e, ok := b.Entry(id); !ok {
+				t.Errorf("%s: question %q expects unknown entry %q", file, c.Question, id)
+			} else if e.Kind == knowledge.OutOfScope {
+				t.Errorf("%s: question %q expects out-of-scope topic %q, which never answers", file, c.Question, id)
+			}
+		}
+	}
+}
+
+// minimums are the least an evaluation run must reach, as fractions.
+type minimums struct{ top1, top3, rejection, urgent float64 }
+
 // TestEvaluation runs the embedded evaluation set through the real index
 // with the embedded calibration, as `bot eval` does.
 func TestEvaluation(t *testing.T) {
+	evaluate(t, knowledgetest.EvalCases(t), minimums{minTop1, minTop3, minRejection, minUrgent})
+}
+
+// TestHoldout runs the held-out evaluation set, on which nothing is tuned,
+// so that a change that helps the first set by hurting questions nobody has
+// tuned for fails. Its minimums sit a question or two under what the engine
+// reaches now (88.3%, 95.0%, 95.0%, 100%); every urgent question must still
+// get the urgent notice.
+func TestHoldout(t *testing.T) {
+	f, err := os.Open("holdout.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := knowledge.ReadEvalSet(f)
+	if err != nil {
+		t.Fatalf("holdout.jsonl: %v", err)
+	}
+	checkExpects(t, "holdout.jsonl", cases)
+	evaluate(t, cases, minimums{top1: 0.86, top3: 0.93, rejection: 0.90, urgent: 1})
+}
+
+// evaluate answers cases as `bot eval` does and fails below want, listing
+// every question answered wrongly.
+func evaluate(t *testing.T, cases []knowledge.EvalCase, want minimums) {
+	t.Helper()
 	b := loadBase(t)
 	idx, err := index.Build(b)
 	if err != nil {
@@ -172,7 +213,7 @@ func TestEvaluation(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := knowledge.NewService(b, idx, cal, nil)
-	r, err := knowledge.Evaluate(context.Background(), svc, knowledgetest.EvalCases(t))
+	r, err := knowledge.Evaluate(context.Background(), svc, cases)
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 	}
@@ -182,10 +223,10 @@ func TestEvaluation(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"top-1 accuracy", r.Top1, minTop1},
-		{"top-3 accuracy", r.Top3, minTop3},
-		{"off-topic rejection", r.OffTopicRejection, minRejection},
-		{"urgent recall", r.UrgentRecall, minUrgent},
+		{"top-1 accuracy", r.Top1, want.top1},
+		{"top-3 accuracy", r.Top3, want.top3},
+		{"off-topic rejection", r.OffTopicRejection, want.rejection},
+		{"urgent recall", r.UrgentRecall, want.urgent},
 	} {
 		if m.got < m.want {
 			t.Errorf("%s = %.1f%%, want at least %.0f%%", m.name, 100*m.got, 100*m.want)
