@@ -33,6 +33,15 @@ const (
 // noticeEvery is how often a user over the rate limit is told so.
 const noticeEvery = time.Minute
 
+// Inline queries come as someone types "@bot …", one each time they pause,
+// so they have a limit of their own, looser than questions': a burst of
+// inlineBurst, then one every inlineEvery. It lets a person type at ease and
+// keeps a script from taking the bot's capacity from everyone else.
+const (
+	inlineEvery = 250 * time.Millisecond
+	inlineBurst = 8
+)
+
 // Bot is the Telegram adapter: it receives updates by long polling or a
 // webhook, answers them from a knowledge.Service and sends the replies.
 // Updates are handled concurrently, up to Config.Workers at once, and in
@@ -45,6 +54,7 @@ type Bot struct {
 	http *http.Client
 
 	users   *knowledge.Limiter // questions per user
+	inline  *knowledge.Limiter // inline queries per user
 	notices *knowledge.Limiter // rate-limit notices per user
 	pace    *throttle
 	workers chan struct{} // one slot per update being handled
@@ -86,6 +96,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		base:    base,
 		http:    &http.Client{Timeout: cfg.PollTimeout + cfg.RequestTimeout},
 		users:   knowledge.NewLimiter(cfg.AskEvery, cfg.AskBurst),
+		inline:  knowledge.NewLimiter(inlineEvery, inlineBurst),
 		notices: knowledge.NewLimiter(noticeEvery, 1),
 		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -460,6 +461,35 @@ func TestRateLimits(t *testing.T) {
 		}
 		if got := m.count("rate-limited telegram"); got != 2 {
 			t.Errorf("RateLimited(telegram) counted %d times, want once per refused question: 2", got)
+		}
+	})
+	t.Run("inline queries per user", func(t *testing.T) {
+		m := &countingMetrics{}
+		h := start(t, options{config: func(c *Config) { c.Metrics = m }})
+		// Far more than anyone types in the time the test takes.
+		var queries []string
+		for i := range 40 {
+			queries = append(queries, telegramtest.InlineQuery(fmt.Sprintf("ann-%d", i), ann, depthQuestion))
+		}
+		queries = append(queries, telegramtest.InlineQuery("ben", ben, depthQuestion))
+		ids := h.f.Push(queries...)
+		answered, refused := 0, 0
+		for _, r := range telegramtest.Calls(h.f.WaitHandled(ids[len(ids)-1]), "answerInlineQuery") {
+			switch id, results := r.Form.Get("inline_query_id"), r.Form.Get("results"); {
+			case id == "ben" && results == "[]":
+				t.Errorf("another user's inline query got no results during a flood")
+			case id == "ben":
+			case results == "[]" && !r.Form.Has("cache_time"):
+				refused++
+			default:
+				answered++
+			}
+		}
+		if answered < 1 || refused < 1 || answered+refused != 40 {
+			t.Errorf("40 inline queries at once: %d answered, %d refused with an empty, uncached answer; want some of each and all 40 answered", answered, refused)
+		}
+		if got := m.count("rate-limited telegram"); got != refused {
+			t.Errorf("RateLimited(telegram) counted %d times, want once per refused inline query: %d", got, refused)
 		}
 	})
 	t.Run("group pace", func(t *testing.T) {

@@ -300,6 +300,11 @@ const (
 // onInline offers the top answers to "@bot question" typed in any chat, or
 // the topics when nothing has been typed yet.
 func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
+	if q.From != nil && !b.inline.Allow(userKey(q.From)) {
+		b.rateLimited()
+		b.answerInline(ctx, q, []any{}, 0) // nothing to cache: the next one may be answered
+		return
+	}
 	results := []any{}
 	cacheTime := inlineCacheTime
 	a, err := b.svc.Answer(ctx, q.Query)
@@ -322,7 +327,13 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 	if len(results) > maxInlineResults {
 		results = results[:maxInlineResults]
 	}
-	err = b.call(ctx, "answerInlineQuery", sendAttempts, func(api *tgbotapi.BotAPI) error {
+	b.answerInline(ctx, q, results, cacheTime)
+}
+
+// answerInline sends the results of an inline query, which Telegram may
+// cache for cacheTime seconds.
+func (b *Bot) answerInline(ctx context.Context, q *tgbotapi.InlineQuery, results []any, cacheTime int) {
+	err := b.call(ctx, "answerInlineQuery", sendAttempts, func(api *tgbotapi.BotAPI) error {
 		_, err := api.Request(tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: results, CacheTime: cacheTime})
 		return err
 	})
