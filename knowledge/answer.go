@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -157,6 +159,36 @@ func Platform(ctx context.Context) string {
 type snapshot struct {
 	base *Base
 	idx  Index
+	// mu is held for reading while a question is answered from the
+	// snapshot, and for writing when it is retired: see acquire and retire.
+	mu      sync.RWMutex
+	retired bool
+}
+
+// acquire returns the current snapshot, held for reading: it is not retired
+// before its mu.RUnlock.
+func (s *Service) acquire() *snapshot {
+	for {
+		snap := s.state.Load()
+		snap.mu.RLock()
+		if !snap.retired {
+			return snap
+		}
+		// Replaced and retired between the two lines above: the state
+		// holds a newer one.
+		snap.mu.RUnlock()
+	}
+}
+
+// retire waits until no question is being answered from snap, which is no
+// longer the service's, and then closes its index if it is an io.Closer.
+func (snap *snapshot) retire() {
+	snap.mu.Lock()
+	snap.retired = true
+	snap.mu.Unlock()
+	if c, ok := snap.idx.(io.Closer); ok {
+		c.Close()
+	}
 }
 
 // NewService returns a service answering from base through idx. A nil logger
@@ -174,12 +206,9 @@ func NewService(base *Base, idx Index, cal Calibration, log *slog.Logger) *Servi
 // from now on. Questions already being answered finish on the old one.
 func (s *Service) Update(base *Base, idx Index) { s.swap(base, idx) }
 
-// swap is Update returning the index it replaced, or nil.
-func (s *Service) swap(base *Base, idx Index) Index {
-	if old := s.state.Swap(&snapshot{base: base, idx: idx}); old != nil {
-		return old.idx
-	}
-	return nil
+// swap is Update returning the snapshot it replaced, or nil.
+func (s *Service) swap(base *Base, idx Index) *snapshot {
+	return s.state.Swap(&snapshot{base: base, idx: idx})
 }
 
 // Base returns the knowledge base currently answering.
@@ -203,7 +232,8 @@ func (s *Service) Answer(ctx context.Context, question string) (*Answer, error) 
 }
 
 func (s *Service) answer(ctx context.Context, question string) (*Answer, error) {
-	snap := s.state.Load()
+	snap := s.acquire()
+	defer snap.mu.RUnlock()
 	q, truncated := CleanQuestion(question)
 	if q == "" {
 		return nil, ErrEmptyQuestion

@@ -3,48 +3,36 @@ package knowledge
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 )
 
-// Timing of Watch. A search never takes longer than searchTimeout, so an
-// index replaced retireAfter ago is no longer read by anyone and can be
-// closed.
-const (
-	PollInterval = 250 * time.Millisecond
-	retireAfter  = 30 * searchTimeout
-)
+// PollInterval is how often Watch looks at the data directory.
+const PollInterval = 250 * time.Millisecond
 
 // Watch keeps svc answering from the store's newest knowledge base until ctx
 // ends. It looks at the data directory every PollInterval, so that changes
 // made through this store, by other processes and by hand all serve within a
 // second; for each new revision it builds an index with build and swaps both
-// in at once with svc.Update. Hand-edited files that fail validation are
+// in at once with svc.Update, closing the index it replaces once no question
+// is being answered from it. Hand-edited files that fail validation are
 // logged and skipped. Watch returns nil when ctx ends.
 func (s *Store) Watch(ctx context.Context, svc *Service, build func(*Base) (Index, error), log *slog.Logger) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	type retired struct {
-		c   io.Closer
-		due time.Time
-	}
 	var (
-		old      []retired
+		retiring sync.WaitGroup
 		last     string
 		reported []Problem
 		tick     = time.NewTicker(PollInterval)
 	)
 	defer tick.Stop()
-	defer func() {
-		for _, r := range old {
-			r.c.Close()
-		}
-	}()
+	defer retiring.Wait()
 	for {
 		if fp := s.fingerprint(); fp != last {
 			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
@@ -65,14 +53,10 @@ func (s *Store) Watch(ctx context.Context, svc *Service, build func(*Base) (Inde
 			} else {
 				prev := svc.swap(base, idx)
 				log.InfoContext(ctx, "knowledge base updated", "revision", head, "entries", len(base.Entries()))
-				if c, ok := prev.(io.Closer); ok {
-					old = append(old, retired{c, time.Now().Add(retireAfter)})
+				if prev != nil {
+					retiring.Go(prev.retire)
 				}
 			}
-		}
-		for len(old) > 0 && time.Now().After(old[0].due) {
-			old[0].c.Close()
-			old = old[1:]
 		}
 		select {
 		case <-ctx.Done():
