@@ -72,6 +72,11 @@ const (
 	EnvModeratorRoles = "DISCORD_MODERATOR_ROLES"
 )
 
+// EnvNames returns every environment variable ConfigFromEnv reads.
+func EnvNames() []string {
+	return []string{EnvToken, EnvGuildID, EnvAPIURL, EnvRateEvery, EnvRateBurst, EnvModeratorRoles}
+}
+
 // ConfigFromEnv reads the Discord settings through getenv (os.Getenv in
 // production). The adapter is enabled when DISCORD_TOKEN is set. Errors are
 // one line each, name the variable, and never contain the token.

@@ -118,6 +118,11 @@ const (
 	envModerators    = "TELEGRAM_MODERATORS"
 )
 
+// EnvNames returns every environment variable ConfigFromEnv reads.
+func EnvNames() []string {
+	return []string{envToken, envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret, envModerators}
+}
+
 // ConfigFromEnv reads the adapter's configuration from the environment
 // through getenv. The adapter is enabled when TELEGRAM_TOKEN is set. A
 // setting that is invalid, or set without the token, is an error.

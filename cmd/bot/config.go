@@ -8,11 +8,13 @@ import (
 	"math"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/telegram"
+	"github.com/smpbot/bot/index/spell"
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -29,6 +31,17 @@ const (
 	envGlobalRate    = "BOT_GLOBAL_RATE"
 	envMaxConcurrent = "BOT_MAX_CONCURRENT"
 )
+
+// envPrefixes begin the names of the variables of `bot run` and its
+// adapters; another variable named so is likely a misspelling of one.
+var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
+
+// envNames returns every environment variable `bot run` reads: its own and
+// the adapters'.
+func envNames() []string {
+	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent}
+	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames())
+}
 
 // Default capacity: well within what Telegram lets a bot send (30 messages
 // a second) and what two cores answer.
@@ -190,6 +203,45 @@ func secrets(getenv func(string) string) []string {
 		out = append(out, v, strings.TrimSpace(v), strings.TrimPrefix(strings.TrimSpace(v), "Bot "))
 	}
 	return out
+}
+
+// unknownEnv returns a warning for each variable in environ (NAME=value
+// pairs, as os.Environ gives them) named with one of envPrefixes that `bot
+// run` does not read, suggesting the name it probably meant. The warnings
+// name the variables only: their values may be secrets.
+func unknownEnv(environ []string) []string {
+	known := envNames()
+	var warnings []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if slices.Contains(known, name) || !slices.ContainsFunc(envPrefixes, func(p string) bool { return strings.HasPrefix(name, p) }) {
+			continue
+		}
+		w := "unknown environment variable " + name
+		if meant := closest(name, known); meant != "" {
+			w += " (did you mean " + meant + "?)"
+		}
+		warnings = append(warnings, w)
+	}
+	return warnings
+}
+
+// closest returns the name in known that name is equal to but for case and
+// underscores, or else the nearest one within two edits; "" if there is
+// none.
+func closest(name string, known []string) string {
+	fold := func(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "_", "")) }
+	best, bestDist := "", 3
+	for _, k := range known {
+		d := spell.Distance([]rune(name), []rune(k), 2, nil)
+		if fold(name) == fold(k) {
+			d = 0
+		}
+		if d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
 }
 
 // checkAddr accepts a TCP listen address such as 127.0.0.1:8081 or :8081.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +17,18 @@ import (
 // envOf returns a getenv reading vars.
 func envOf(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
+}
+
+// environOf returns an environ listing vars, sorted by name.
+func environOf(vars map[string]string) func() []string {
+	return func() []string {
+		var kvs []string
+		for k, v := range vars {
+			kvs = append(kvs, k+"="+v)
+		}
+		slices.Sort(kvs)
+		return kvs
+	}
 }
 
 func TestConfigProblems(t *testing.T) {
@@ -140,5 +154,57 @@ func TestConfigUsageMistakes(t *testing.T) {
 		if stderr.Len() == 0 {
 			t.Errorf("loadConfig(%q) printed nothing", args)
 		}
+	}
+}
+
+func TestUnknownEnv(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"misspelled BOT_ name", map[string]string{"BOT_DATADIR": "/srv/data"},
+			[]string{"unknown environment variable BOT_DATADIR (did you mean BOT_DATA_DIR?)"}},
+		{"misspelled TELEGRAM_ name", map[string]string{"TELEGRAM_TOKN": "123:abc"},
+			[]string{"unknown environment variable TELEGRAM_TOKN (did you mean TELEGRAM_TOKEN?)"}},
+		{"misspelled DISCORD_ name", map[string]string{"DISCORD_GUILDID": "1"},
+			[]string{"unknown environment variable DISCORD_GUILDID (did you mean DISCORD_GUILD_ID?)"}},
+		{"case and underscores", map[string]string{"BOT_Max_Con_Current": "4"},
+			[]string{"unknown environment variable BOT_Max_Con_Current (did you mean BOT_MAX_CONCURRENT?)"}},
+		{"nothing near", map[string]string{"DISCORD_CLIENT_SECRET": "xyz"},
+			[]string{"unknown environment variable DISCORD_CLIENT_SECRET"}},
+		{"known and unrelated names", map[string]string{
+			envDataDir: "/srv/data", "TELEGRAM_TOKEN": "123:abc", "DISCORD_GUILD_ID": "1",
+			"PATH": "/bin", "HOME": "/root", "OTHER_THING": "x", "BOTANIST": "x",
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := unknownEnv(environOf(tt.env)()); !slices.Equal(got, tt.want) {
+				t.Errorf("unknownEnv(%v) = %q, want %q", tt.env, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEnvNamesAreWhatIsRead checks that envNames lists exactly the BOT_,
+// DISCORD_ and TELEGRAM_ variables that loadConfig reads, with both
+// platforms configured so that every one of them is read.
+func TestEnvNamesAreWhatIsRead(t *testing.T) {
+	vars := map[string]string{"DISCORD_TOKEN": fakeDiscordToken, "TELEGRAM_TOKEN": "123:abc"}
+	read := map[string]bool{}
+	getenv := func(k string) string {
+		if slices.ContainsFunc(envPrefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
+			read[k] = true
+		}
+		return vars[k]
+	}
+	if _, err := loadConfig(env{getenv: getenv, stderr: new(bytes.Buffer)}, nil); err != nil {
+		t.Fatalf("loadConfig: %v", err)
+	}
+	got, want := envNames(), slices.Sorted(maps.Keys(read))
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("envNames() = %q\nbut loadConfig reads %q", got, want)
 	}
 }

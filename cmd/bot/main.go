@@ -43,9 +43,11 @@ func exitCode(err error, stderr io.Writer) int {
 // env is everything a command may read from its surroundings.
 type env struct {
 	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// environ lists the environment as NAME=value pairs, like os.Environ.
+	environ func() []string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 const usage = `bot answers safety questions about scalp micropigmentation (SMP).
@@ -72,7 +74,7 @@ Run "bot COMMAND --help" for a command's flags.
 
 // run executes the command line args and returns when it is done or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := env{getenv: getenv, environ: os.Environ, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := "run", args
 	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
 		cmd, rest = args[0], args[1:] // else bare "bot" with the flags of run

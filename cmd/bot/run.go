@@ -47,6 +47,9 @@ func runPlatforms(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg.logFormat, cfg.logLevel, red)
+	for _, w := range unknownEnv(e.environ()) {
+		log.Warn(w)
+	}
 	return red.Error(serve(ctx, e, cfg, log))
 }
 

@@ -148,6 +148,47 @@ func TestRunConsoleHasNoListenerByDefault(t *testing.T) {
 	}
 }
 
+// TestRunWarnsOfUnknownEnv starts the console with misspelled and unknown
+// variables: each gets one warning, without its value, and the bot answers.
+func TestRunWarnsOfUnknownEnv(t *testing.T) {
+	vars := map[string]string{
+		"BOT_DATADIR": "/srv/smp-data", "TELEGRAM_TOKN": "123:tokenvalue", "DISCORD_CLIENT_SECRET": "xyz",
+		envLogLevel: "info", "PATH": "/usr/bin", "HOME": "/home/bot", "OTHER_THING": "x",
+	}
+	var stdout, stderr bytes.Buffer
+	e := env{getenv: envOf(vars), environ: environOf(vars), stdin: strings.NewReader("what is smp\n"), stdout: &stdout, stderr: &stderr}
+	if err := runPlatforms(context.Background(), e, nil); err != nil {
+		t.Fatalf("runPlatforms: %v\n%s", err, stderr.String())
+	}
+	if stdout.Len() == 0 {
+		t.Errorf("the console answered nothing")
+	}
+	var warnings []string
+	for line := range strings.Lines(stderr.String()) {
+		if strings.Contains(line, "unknown environment variable") {
+			warnings = append(warnings, line)
+		}
+	}
+	want := []string{
+		`level=WARN msg="unknown environment variable BOT_DATADIR (did you mean BOT_DATA_DIR?)"`,
+		`level=WARN msg="unknown environment variable DISCORD_CLIENT_SECRET"`,
+		`level=WARN msg="unknown environment variable TELEGRAM_TOKN (did you mean TELEGRAM_TOKEN?)"`,
+	}
+	if len(warnings) != len(want) {
+		t.Fatalf("got %d warnings, want %d:\n%s", len(warnings), len(want), stderr.String())
+	}
+	for i, w := range want {
+		if !strings.Contains(warnings[i], w) {
+			t.Errorf("warning %d = %q, want it to hold %q", i, warnings[i], w)
+		}
+	}
+	for _, value := range []string{"xyz", "/srv/smp-data", "tokenvalue"} {
+		if strings.Contains(stderr.String()+stdout.String(), value) {
+			t.Errorf("the value %q shows in the output:\n%s", value, stderr.String())
+		}
+	}
+}
+
 func TestRunBadConfigExitsWithEveryProblem(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	getenv := envOf(map[string]string{envLogFormat: "xml", envHTTPAddr: "nowhere"})
