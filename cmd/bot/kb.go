@@ -57,6 +57,10 @@ func kb(ctx context.Context, e env, args []string) error {
 		return errUsage
 	}
 	sub, rest := args[0], args[1:]
+	if sub == "help" || sub == "-h" || sub == "-help" || sub == "--help" {
+		fmt.Fprintf(e.stdout, "Usage:\n%s\n", kbUsage)
+		return flag.ErrHelp
+	}
 	c := kbCommand{e: e, flags: newFlags(e, "kb "+sub, kbUsage)}
 	c.kbDir = c.flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
 	c.data = c.flags.String("data", "", "data `directory` (default: $"+envDataDir+", else $XDG_DATA_HOME/smp-bot)")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,5 +188,11 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if got, _, err := runBot(t, "", "help"); err != nil || !strings.Contains(got, "bot ask") {
 		t.Errorf("bot help = %q, %v", got, err)
+	}
+	for _, help := range []string{"--help", "-h", "help"} {
+		got, stderr, err := runBot(t, "", "kb", help)
+		if (err != nil && !errors.Is(err, flag.ErrHelp)) || !strings.Contains(got, "bot kb lint") || stderr != "" {
+			t.Errorf("bot kb %s = %q (stderr %q), %v; want the kb usage on stdout", help, got, stderr, err)
+		}
 	}
 }
