@@ -512,3 +512,24 @@ func TestSearchWordInMostBodies(t *testing.T) {
 		t.Errorf("Search(%q) = %+v, want colour first", "blue pigment", hits)
 	}
 }
+
+// Two words of a question that are synonyms of each other ("swimming pool")
+// match one word of a phrasing once, not twice: a phrasing with that one word
+// must not outscore one holding every word of the question.
+func TestSearchSynonymsMatchOnce(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"synonyms.txt":    "swim, swimming, pool\n",
+		"entries/swim.md": entry("swim", "Swimming after SMP", "Wait before you swim.", "swimming"),
+		"entries/pool.md": entry("pool", "Pools after SMP", "Chlorine fades pigment.", "swimming pool"),
+	}))
+	q := "swimming pool"
+	hits := search(t, idx, q, 2)
+	if len(hits) == 0 || hits[0].ID != "pool" {
+		t.Errorf("Search(%q) = %+v, want pool, whose phrasing holds every word, first", q, hits)
+	}
+	for _, h := range hits {
+		if h.Score > 1 {
+			t.Errorf("Search(%q): %s scored %.3f, want at most 1", q, h.ID, h.Score)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // queryTerm is a word of a question with the indexed terms that count as
@@ -124,22 +126,28 @@ func (x *Index) weigh() {
 	}
 }
 
-// weight returns the weight of term t in the phrasing.
-func (p *phrasing) weight(t int32) (float64, bool) {
+// find returns the index of term t in the phrasing's terms, or -1.
+func (p *phrasing) find(t int32) int {
 	if len(p.terms) <= 16 {
 		for i, u := range p.terms {
 			if u >= t {
-				return p.weights[i], u == t
+				if u == t {
+					return i
+				}
+				return -1
 			}
 		}
-		return 0, false
+		return -1
 	}
-	i, ok := slices.BinarySearch(p.terms, t)
-	if !ok {
-		return 0, false
+	if i, ok := slices.BinarySearch(p.terms, t); ok {
+		return i
 	}
-	return p.weights[i], true
+	return -1
 }
+
+// maxPhrasingTerms is the most distinct terms a phrasing can have: one
+// word per two letters (a letter and a space) of the longest.
+const maxPhrasingTerms = (knowledge.MaxAltQuestionRunes + 1) / 2
 
 // queryNorm returns the norm of the question's term weights and the bits of
 // every term that counts as matching one of its words: what matchPhrasings
@@ -160,11 +168,20 @@ func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 // weigh little; the second does. Neither can fall when a phrasing is added.
 // qnorm and mask are queryNorm's.
 func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
+	// used marks the phrasing's terms already matched: one term of the
+	// phrasing matches one word of the question at most, or two words
+	// that are synonyms ("swimming pool") would count its weight twice.
+	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
 		if p.norm == 0 || p.mask&mask == 0 {
 			continue // shares no term with the question: similarity 0
 		}
+		used := buf[:]
+		if len(p.terms) > len(buf) {
+			used = make([]bool, len(p.terms)) // built in code, not read from a file
+		}
+		clear(used[:len(p.terms)])
 		var dot float64
 		n := 0
 		for k := range expanded {
@@ -176,8 +193,9 @@ func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float6
 				if termBit(a)&p.mask == 0 {
 					continue
 				}
-				if w, ok := p.weight(a); ok {
-					dot += qt.weight * w
+				if j := p.find(a); j >= 0 && !used[j] {
+					used[j] = true
+					dot += qt.weight * p.weights[j]
 					n++
 					break
 				}
