@@ -73,9 +73,10 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 	}
 	best := a.Best()
 	if best == nil {
+		// An out-of-scope topic's body says so, and who can help.
 		text := knowledge.NotCovered
 		if a.Declined != nil {
-			text += "\n\n" + discordMarkdown(a.Declined.Body)
+			text = discordMarkdown(a.Declined.Body)
 		}
 		var closest []*knowledge.Entry
 		for _, m := range a.Matches {

@@ -122,8 +122,8 @@ func TestRenderShape(t *testing.T) {
 			Body: "For transplants, ask a **hair-restoration surgeon**."}
 		msgs := renderAnswer(&knowledge.Answer{Declined: transplants, Matches: []knowledge.Match{{Entry: depth}}}, "")
 		got := msgs[0].Embeds[0].Description
-		if !strings.HasPrefix(got, knowledge.NotCovered) || !strings.Contains(got, "ask a **hair-restoration surgeon**") {
-			t.Errorf("description = %q, want %q, then who can help", got, knowledge.NotCovered)
+		if !strings.HasPrefix(got, "For transplants, ask a **hair-restoration surgeon**.") || strings.Contains(got, knowledge.NotCovered) {
+			t.Errorf("description = %q, want the out-of-scope topic's word on who can help", got)
 		}
 		if got, want := customIDs(msgs), []string{showID("pigment-depth"), topicsID}; fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("buttons = %v, want %v (no button for the out-of-scope topic)", got, want)

@@ -73,10 +73,12 @@ func answerReply(a *knowledge.Answer) reply {
 	}
 	best := a.Best()
 	if best == nil {
-		blocks = append(blocks, escape(knowledge.NotCovered), "You asked: <i>"+escapeUser(a.Question)+"</i>")
+		// An out-of-scope topic's body says so, and who can help.
+		notCovered := escape(knowledge.NotCovered)
 		if a.Declined != nil {
-			blocks = append(blocks, markdownHTML(a.Declined.Body))
+			notCovered = markdownHTML(a.Declined.Body)
 		}
+		blocks = append(blocks, notCovered, "You asked: <i>"+escapeUser(a.Question)+"</i>")
 		var rows [][]tgbotapi.InlineKeyboardButton
 		for _, m := range a.Matches {
 			rows = append(rows, topicButton(m.Entry))
