@@ -250,7 +250,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
 	// A question naming SMP, or describing symptoms, is never declined.
-	mayDecline := !a.Urgent && !mentionsSubject(q)
+	mayDecline := !a.Urgent && !snap.base.mentionsSubject(q)
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
 		switch {

@@ -461,6 +461,7 @@ func scopeBase(t *testing.T) *knowledge.Base {
 			"questions:", "  - is my scalp infected", "tags: [urgent, infection]", "---", "See a doctor."))},
 		"entries/not-water.md": {Data: []byte(lines("---", "id: not-water", "title: Depth of pools and the sea", "kind: out-of-scope",
 			"questions:", "  - how deep is the ocean", "  - how deep is a swimming pool", "---", "I only cover SMP: ask a lifeguard."))},
+		"synonyms.txt": {Data: []byte("smp, micropigmentation\nhair tattoo => smp\n")},
 	})
 	if err != nil {
 		t.Fatalf("load base: %v", err)
@@ -507,10 +508,12 @@ func TestServiceOutOfScope(t *testing.T) {
 	}
 	noScope(q, a.Matches)
 
-	// A question naming SMP is about SMP, whatever else it mentions.
-	q = "is smp deep like the ocean"
-	if a = answer(t, svc, q); a.Declined != nil || a.Best() == nil || a.Best().ID != "depth" {
-		t.Errorf("Answer(%q) = best %q, declined %v; want depth answered", q, matchIDs(a.Matches), a.Declined)
+	// A question naming SMP is about SMP, whatever else it mentions: by
+	// the subject's word, a synonym of it, or a phrase rewritten to it.
+	for _, q := range []string{"is smp deep like the ocean", "is micropigmentation deep like the ocean", "is a hair tattoo deep like the ocean"} {
+		if a = answer(t, svc, q); a.Declined != nil || a.Best() == nil || a.Best().ID != "depth" {
+			t.Errorf("Answer(%q) = best %q, declined %v; want depth answered", q, matchIDs(a.Matches), a.Declined)
+		}
 	}
 
 	if _, ok := svc.Show("not-water"); ok {

@@ -16,6 +16,7 @@ type Base struct {
 	byID     map[string]*Entry
 	lists    map[string][]*Entry // checklist name -> steps in order
 	synonyms *Synonyms
+	subject  map[string]bool // see mentionsSubject
 }
 
 // Layout of a knowledge-base directory.
@@ -78,7 +79,7 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 	if len(entries) == 0 {
 		problems = append(problems, Problem{File: EntriesDir, Msg: "the knowledge base has no entries"})
 	}
-	b := &Base{byID: make(map[string]*Entry, len(entries)), lists: map[string][]*Entry{}, synonyms: syn}
+	b := &Base{byID: make(map[string]*Entry, len(entries)), lists: map[string][]*Entry{}, synonyms: syn, subject: subjectWords(syn)}
 	for _, e := range entries {
 		if prev, ok := b.byID[e.ID]; ok {
 			add(e, "id", "duplicate id %q (also in %s)", e.ID, prev.File)

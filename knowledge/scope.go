@@ -1,12 +1,46 @@
 package knowledge
 
-import "regexp"
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
 
-// subject matches the names people give the knowledge base's subject: a
-// question naming it is about SMP, whatever neighbouring topic it also
-// mentions ("should i get smp or a hair transplant", "can a microblading
-// artist do smp"), and is never declined as out of scope.
-var subject = regexp.MustCompile(`(?i)\b(smp|s\.m\.p|scalp[ -]?micro|micro[ -]?pigment\w*|hair[ -]?tattoo\w*|head[ -]?tattoo\w*|scalp[ -]?tattoo\w*|trichopigment\w*)`)
+// SubjectWords are the knowledge base's own names for its subject. With
+// their synonyms, and what its phrases rewrite to them ("hair tattoo =>
+// smp"), they are how a question names SMP: a question that does is about
+// SMP, whatever neighbouring topic it also mentions ("should i get smp or a
+// hair transplant", "can a microblading artist do smp"), and is never
+// declined as out of scope.
+var SubjectWords = []string{"smp", "trichopigmentation"}
 
-// mentionsSubject reports whether question names scalp micropigmentation.
-func mentionsSubject(question string) bool { return subject.MatchString(question) }
+// subjectWords returns SubjectWords with their synonyms, in lower case.
+func subjectWords(syn *Synonyms) map[string]bool {
+	words := map[string]bool{}
+	for _, w := range SubjectWords {
+		words[w] = true
+	}
+	for _, g := range syn.Groups {
+		if slices.ContainsFunc(g, func(w string) bool { return words[strings.ToLower(w)] }) {
+			for _, w := range g {
+				words[strings.ToLower(w)] = true
+			}
+		}
+	}
+	return words
+}
+
+// mentionsSubject reports whether question names the subject, as written or
+// once the synonyms' phrases are rewritten.
+func (b *Base) mentionsSubject(question string) bool {
+	for _, text := range []string{question, b.synonyms.Expand(question)} {
+		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			if b.subject[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
