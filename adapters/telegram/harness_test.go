@@ -89,6 +89,10 @@ questions: [what should i ask my smp artist]
 kind: explanation
 questions: [tell me everything about aftercare]
 `, long.String()},
+		{"not-sea", `title: The depth of the sea
+kind: out-of-scope
+questions: [how deep is the ocean, how deep is the mariana trench]
+`, "I only cover SMP safety: an encyclopedia knows how deep the sea is."},
 		{longID, `title: Ink & needles <explained>
 kind: explanation
 questions: [what about ink and needles]

@@ -370,18 +370,26 @@ func (b *Bot) gapsReply(user int64, gaps []knowledge.Gap) reply {
 // adds the question to it.
 func (b *Bot) pickEntryReply(ctx context.Context, user int64, question string) reply {
 	hint := "Or send /kb question ID " + escapeUser(question)
-	a, err := b.svc.Answer(ctx, question)
+	a, err := b.svc.Lookup(ctx, question)
 	if err != nil {
 		return newReply(nil, "I could not look for entries that fit “"+escapeUser(question)+"”.", hint)
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
-	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
-		_, rev, err := b.mod.store.Source(m.ID)
+	offer := func(e *knowledge.Entry, label string) {
+		_, rev, err := b.mod.store.Source(e.ID)
 		if err != nil {
-			continue
+			return
 		}
-		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: m.ID, text: question, base: rev})
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(m.Title, maxButtonRunes), kbData(tok, "y"))))
+		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: e.ID, text: question, base: rev})
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(label, maxButtonRunes), kbData(tok, "y"))))
+	}
+	// The out-of-scope topic it was declined for, if any: adding the
+	// question there confirms the bot should decline it.
+	if a.Declined != nil {
+		offer(a.Declined, "Out of scope: "+a.Declined.Title)
+	}
+	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
+		offer(m.Entry, m.Title)
 	}
 	if len(rows) == 0 {
 		return newReply(nil, "No entry comes close to “"+escapeUser(question)+"”.", hint)
