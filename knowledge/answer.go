@@ -150,6 +150,21 @@ func WithPlatform(ctx context.Context, platform string) context.Context {
 	return context.WithValue(ctx, platformKey{}, platform)
 }
 
+type draftKey struct{}
+
+// AsDraft marks ctx as answering a question still being typed, such as a
+// Telegram inline query, which comes each time its writer pauses: it counts
+// as answered, but a fragment is not recorded as a gap.
+func AsDraft(ctx context.Context) context.Context {
+	return context.WithValue(ctx, draftKey{}, true)
+}
+
+// isDraft reports whether ctx was marked with AsDraft.
+func isDraft(ctx context.Context) bool {
+	d, _ := ctx.Value(draftKey{}).(bool)
+	return d
+}
+
 // Platform returns the platform ctx was tagged with, or "".
 func Platform(ctx context.Context) string {
 	p, _ := ctx.Value(platformKey{}).(string)

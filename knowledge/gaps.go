@@ -39,11 +39,12 @@ func gapKey(q string) string {
 	}), " ")
 }
 
-// Observe records a question the service did not answer as a gap, so that a
-// Store can be a Service's Observer. It is best effort: a gap that cannot be
-// recorded must not cost anyone an answer.
+// Observe records a question the service did not answer as a gap, unless
+// it is still being typed (see AsDraft), so that a Store can be a Service's
+// Observer. It is best effort: a gap that cannot be recorded must not cost
+// anyone an answer.
 func (s *Store) Observe(ctx context.Context, a *Answer, _ time.Duration) {
-	if !a.Answered {
+	if !a.Answered && !isDraft(ctx) {
 		_ = s.RecordGap(ctx, a.Question)
 	}
 }

@@ -307,7 +307,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 	}
 	results := []any{}
 	cacheTime := inlineCacheTime
-	a, err := b.svc.Answer(ctx, q.Query)
+	a, err := b.svc.Answer(knowledge.AsDraft(ctx), q.Query)
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
 		for _, e := range b.svc.Topics() {

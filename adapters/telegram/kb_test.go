@@ -360,6 +360,19 @@ func TestKBGapOutOfScope(t *testing.T) {
 	wantText(t, only(t, h.say(mo, "/kb gaps")), "No open gaps")
 }
 
+// TestKBInlineIsNoGap: an inline query comes each time its writer pauses
+// while typing, so a fragment nothing answers is no gap.
+func TestKBInlineIsNoGap(t *testing.T) {
+	h := startKB(t, knowledge.Calibration{MinCoverage: 1})
+	ids := h.f.Push(telegramtest.InlineQuery("draft", ann, "does pigment depth chan"))
+	if got := telegramtest.Calls(h.f.WaitHandled(ids[0]), "answerInlineQuery"); len(got) != 1 {
+		t.Fatalf("inline query answered %d times, want once", len(got))
+	}
+	wantText(t, only(t, h.say(mo, "/kb gaps")), "No open gaps")
+	wantText(t, only(t, h.say(ann, "does pigment depth change with sunburn")), knowledge.NotCovered)
+	wantText(t, only(t, h.say(mo, "/kb gaps")), "does pigment depth change with sunburn", "asked 1×")
+}
+
 func TestKBSynonymsAndFeedback(t *testing.T) {
 	h := startKB(t, knowledge.Calibration{})
 	shown := h.say(mo, "/kb synonyms")
