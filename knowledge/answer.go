@@ -85,8 +85,8 @@ type Answer struct {
 	// Urgent is set when the question describes signs of infection or an
 	// allergic reaction: UrgentNotice must come first.
 	Urgent bool
-	// Declined is the out-of-scope topic the question matched best, when it
-	// was declined for it; its body says who can help instead.
+	// Declined is the out-of-scope topic the question matched best, well
+	// enough to be declined for it; its body says who can help instead.
 	Declined *Entry
 	// Matches are the entries found, best first; never an out-of-scope one.
 	Matches []Match
@@ -96,6 +96,16 @@ type Answer struct {
 	Related []*Entry
 	// Sources lists the references of what is shown, without repeats.
 	Sources []Source
+}
+
+// NotCoveredText is what to tell someone whose question is not answered, in
+// Markdown: the out-of-scope topic's own word on who can help when it was
+// declined for one, else NotCovered.
+func (a *Answer) NotCoveredText() string {
+	if a.Declined != nil {
+		return a.Declined.Body
+	}
+	return NotCovered
 }
 
 // Best returns the entry that answers the question, or nil when none does.
@@ -197,13 +207,14 @@ func (s *Service) acquire() *snapshot {
 
 // retire waits until no question is being answered from snap, which is no
 // longer the service's, and then closes its index if it is an io.Closer.
-func (snap *snapshot) retire() {
+func (snap *snapshot) retire() error {
 	snap.mu.Lock()
 	snap.retired = true
 	snap.mu.Unlock()
 	if c, ok := snap.idx.(io.Closer); ok {
-		c.Close()
+		return c.Close()
 	}
+	return nil
 }
 
 // NewService returns a service answering from base through idx. A nil logger
@@ -218,7 +229,9 @@ func NewService(base *Base, idx Index, cal Calibration, log *slog.Logger) *Servi
 }
 
 // Update makes base, searched through idx, the knowledge base that answers
-// from now on. Questions already being answered finish on the old one.
+// from now on. Questions already being answered finish on the old one. The
+// index it replaces stays its caller's to close; Watch, which owns the
+// indexes it builds, closes each once no question is answered from it.
 func (s *Service) Update(base *Base, idx Index) { s.swap(base, idx) }
 
 // swap is Update returning the snapshot it replaced, or nil.
@@ -271,22 +284,28 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
-	// A question naming SMP, or describing symptoms, is never declined.
-	mayDecline := !a.Urgent && !snap.base.mentionsSubject(q)
+	// An out-of-scope topic that matches best means the question is not
+	// answered; if it matches well enough, the question is declined with
+	// its word on who can help. A question naming SMP, or describing
+	// symptoms, is never declined.
+	outOfScope := false
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
 		switch {
 		case !ok:
-		case e.Kind != OutOfScope:
+		case e.Answers():
 			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage})
-		case i == 0 && mayDecline:
-			a.Declined = e
+		case i == 0 && !a.Urgent && !snap.base.mentionsSubject(q):
+			outOfScope = true
+			if s.cal.Confident(h) {
+				a.Declined = e
+			}
 		}
 	}
 	if a.Urgent {
 		a.Matches = urgentFirst(snap.base, a.Matches, urgentLean(q))
 	}
-	a.Answered = a.Urgent || a.Declined == nil && len(a.Matches) > 0 &&
+	a.Answered = a.Urgent || !outOfScope && len(a.Matches) > 0 &&
 		s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
 	if !a.Answered {
 		a.Matches = suggestions(a.Matches)
@@ -310,7 +329,7 @@ func (b *Base) complete(a *Answer) {
 func (s *Service) Show(id string) (*Answer, bool) {
 	base := s.Base()
 	e, ok := base.Entry(id)
-	if !ok || e.Kind == OutOfScope {
+	if !ok || !e.Answers() {
 		return nil, false
 	}
 	a := &Answer{Question: e.Title, Answered: true, Matches: []Match{{Entry: e}}}
@@ -339,7 +358,7 @@ func urgentFirst(b *Base, ms []Match, lean string) []Match {
 		}
 	}
 	for _, e := range b.Entries() {
-		if slices.Contains(e.Tags, UrgentTag) && !seen[e.ID] {
+		if slices.Contains(e.Tags, UrgentTag) && e.Answers() && !seen[e.ID] {
 			urgent = append(urgent, Match{Entry: e})
 		}
 	}
@@ -493,7 +512,7 @@ func (s *Service) Suggest(partial string, n int) []Suggestion {
 		return true
 	}
 	for _, e := range s.Base().Entries() {
-		if e.Kind == OutOfScope {
+		if !e.Answers() {
 			continue
 		}
 		if matches(e.Title) {

@@ -204,6 +204,8 @@ func TestServiceUrgent(t *testing.T) {
 		{"a lump full of pus and a fever after my session", "infection"},
 		{"itchy raised bumps on my dots two years later", "allergy"},
 		{"my lips are swelling and it's hard to breathe after smp", "allergy"},
+		// Dots spreading is a blowout, not a sign of infection.
+		{"my dots are spreading and i have hives all over my scalp", "allergy"},
 		// The AAD's signs: pain that gets worse, redness that spreads.
 		{"the redness around my dots is spreading and the pain is getting worse", "infection"},
 		// Words the index knows nothing about still get the urgent entries.
@@ -486,6 +488,8 @@ func TestServiceOutOfScope(t *testing.T) {
 	}
 	if a.Declined == nil || a.Declined.ID != "not-water" {
 		t.Errorf("Answer(%q).Declined = %v, want not-water", q, a.Declined)
+	} else if got := a.NotCoveredText(); got != a.Declined.Body {
+		t.Errorf("NotCoveredText() = %q, want the out-of-scope topic's body", got)
 	}
 	noScope(q, a.Matches)
 	if len(a.Checklist)+len(a.Related)+len(a.Sources) > 0 {
@@ -514,6 +518,16 @@ func TestServiceOutOfScope(t *testing.T) {
 		if a = answer(t, svc, q); a.Declined != nil || a.Best() == nil || a.Best().ID != "depth" {
 			t.Errorf("Answer(%q) = best %q, declined %v; want depth answered", q, matchIDs(a.Matches), a.Declined)
 		}
+	}
+
+	// Matching an out-of-scope topic best but not well enough is not
+	// being declined: the question is just not covered.
+	strict := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{MinCoverage: 1.01}, nil)
+	if a = answer(t, strict, "how deep is the ocean"); a.Answered || a.Declined != nil {
+		t.Errorf("Answer(%q) below every threshold = answered %v, declined %v; want plainly not covered", "how deep is the ocean", a.Answered, a.Declined)
+	}
+	if got := a.NotCoveredText(); got != knowledge.NotCovered {
+		t.Errorf("NotCoveredText() = %q, want %q", got, knowledge.NotCovered)
 	}
 
 	if _, ok := svc.Show("not-water"); ok {

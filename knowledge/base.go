@@ -79,6 +79,9 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 	if len(entries) == 0 {
 		problems = append(problems, Problem{File: EntriesDir, Msg: "the knowledge base has no entries"})
 	}
+	if syn == nil {
+		syn = &Synonyms{}
+	}
 	b := &Base{byID: make(map[string]*Entry, len(entries)), lists: map[string][]*Entry{}, synonyms: syn, subject: subjectWords(syn)}
 	for _, e := range entries {
 		if prev, ok := b.byID[e.ID]; ok {
@@ -97,7 +100,7 @@ func NewBase(entries []*Entry, syn *Synonyms) (*Base, []Problem) {
 				add(e, "related", "entry lists itself as related")
 			} else if re, ok := b.byID[r]; !ok {
 				add(e, "related", "related id %q does not exist", r)
-			} else if re.Kind == OutOfScope {
+			} else if !re.Answers() {
 				add(e, "related", "related id %q is an out-of-scope topic, which is never shown", r)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -61,6 +62,10 @@ type Entry struct {
 	// lines maps each front-matter key to its line in File.
 	lines map[string]int
 }
+
+// Answers reports whether the entry can answer a question: every kind but
+// OutOfScope, which only declines.
+func (e *Entry) Answers() bool { return e.Kind != OutOfScope }
 
 // Line returns the line of File on which the front-matter key is written, or
 // the line of the opening "---" when it is missing.
@@ -222,6 +227,9 @@ func (e *Entry) check(bodyLine int) []Problem {
 	case Explanation, OutOfScope:
 		if e.Checklist != "" || e.Step != 0 {
 			add(e.Line("kind"), "checklist and step belong only to entries of kind checklist")
+		}
+		if e.Kind == OutOfScope && slices.Contains(e.Tags, UrgentTag) {
+			add(e.Line("tags"), "an out-of-scope topic cannot be tagged %s: it never answers", UrgentTag)
 		}
 	case Checklist:
 		if !ValidID(e.Checklist) {

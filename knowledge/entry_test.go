@@ -110,6 +110,11 @@ func TestParseEntryProblems(t *testing.T) {
 			want: []wantProblem{{file, 4, `unknown kind "essay"`}},
 		},
 		{
+			name: "urgent out-of-scope topic",
+			data: strings.Replace(entryText("a"), "kind: explanation", "kind: out-of-scope\ntags: [urgent]", 1),
+			want: []wantProblem{{file, 5, "out-of-scope topic cannot be tagged urgent"}},
+		},
+		{
 			name: "missing kind",
 			data: strings.Replace(entryText("a"), "kind: explanation", "tags: [x]", 1),
 			want: []wantProblem{{file, 1, "missing kind"}},

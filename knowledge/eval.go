@@ -149,8 +149,10 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		if err != nil {
 			return Calibration{}, fmt.Errorf("%q: %w", c.Question, err)
 		}
-		if len(a.Matches) == 0 || a.Declined != nil {
-			continue // never answered, whatever the thresholds
+		if len(a.Matches) == 0 || !a.Answered && !a.Urgent {
+			// Never answered, whatever the thresholds: with none,
+			// only an out-of-scope topic matching best declines.
+			continue
 		}
 		if len(c.Expect) == 0 {
 			offTopicWithMatches++

@@ -40,11 +40,12 @@ func gapKey(q string) string {
 }
 
 // Observe records a question the service did not answer as a gap, unless
-// it is still being typed (see AsDraft), so that a Store can be a Service's
-// Observer. It is best effort: a gap that cannot be recorded must not cost
-// anyone an answer.
+// it was declined as out of scope, which the knowledge base answers that
+// way on purpose, or is still being typed (see AsDraft), so that a Store
+// can be a Service's Observer. It is best effort: a gap that cannot be
+// recorded must not cost anyone an answer.
 func (s *Store) Observe(ctx context.Context, a *Answer, _ time.Duration) {
-	if !a.Answered && !isDraft(ctx) {
+	if !a.Answered && a.Declined == nil && !isDraft(ctx) {
 		_ = s.RecordGap(ctx, a.Question)
 	}
 }

@@ -76,3 +76,29 @@ func TestRetireWaitsForAnswers(t *testing.T) {
 		t.Error("the new index was closed")
 	}
 }
+
+// A question that finds the service's snapshot already retired, as when it
+// is replaced and retired between being read and held, takes the next one.
+func TestAcquireSkipsRetired(t *testing.T) {
+	base, ps := NewBase([]*Entry{{ID: "depth", Title: "Depth", Kind: Explanation, Body: "In the upper dermis."}}, nil)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	svc := NewService(base, &gatedIndex{}, Calibration{}, nil)
+	old := svc.state.Load()
+	if err := old.retire(); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *snapshot)
+	go func() {
+		snap := svc.acquire()
+		snap.mu.RUnlock()
+		got <- snap
+	}()
+	// acquire spins on the retired snapshot until a newer one is there.
+	next := &snapshot{base: base, idx: &gatedIndex{}}
+	svc.state.Store(next)
+	if snap := <-got; snap != next {
+		t.Errorf("acquire() = the retired snapshot, want the newer one")
+	}
+}

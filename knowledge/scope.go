@@ -6,18 +6,18 @@ import (
 	"unicode"
 )
 
-// SubjectWords are the knowledge base's own names for its subject. With
+// subjectNames are the knowledge base's own names for its subject. With
 // their synonyms, and what its phrases rewrite to them ("hair tattoo =>
 // smp"), they are how a question names SMP: a question that does is about
 // SMP, whatever neighbouring topic it also mentions ("should i get smp or a
 // hair transplant", "can a microblading artist do smp"), and is never
 // declined as out of scope.
-var SubjectWords = []string{"smp", "trichopigmentation"}
+var subjectNames = []string{"smp", "trichopigmentation"}
 
-// subjectWords returns SubjectWords with their synonyms, in lower case.
+// subjectWords returns subjectNames with their synonyms, in lower case.
 func subjectWords(syn *Synonyms) map[string]bool {
 	words := map[string]bool{}
-	for _, w := range SubjectWords {
+	for _, w := range subjectNames {
 		words[w] = true
 	}
 	for _, g := range syn.Groups {

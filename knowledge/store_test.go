@@ -357,10 +357,11 @@ func TestGapsAndFeedback(t *testing.T) {
 		t.Errorf("Gaps = %+v, want the flying question twice, newest first, then swimming", gaps)
 	}
 	// As an observer, the store records what was not answered, but not a
-	// question still being typed.
+	// question still being typed, nor one declined as out of scope.
 	s.Observe(ctx, &knowledge.Answer{Question: "is it safe to swim"}, 0)
 	s.Observe(knowledge.AsDraft(ctx), &knowledge.Answer{Question: "can i fl"}, 0)
 	s.Observe(ctx, &knowledge.Answer{Question: "how deep should it go", Answered: true}, 0)
+	s.Observe(ctx, &knowledge.Answer{Question: "fue or fut", Declined: &knowledge.Entry{ID: "not-transplants"}}, 0)
 	if gaps, err = s.Gaps(ctx); err != nil || len(gaps) != 2 || gaps[0].Question != "is it safe to swim" || gaps[0].Count != 2 {
 		t.Errorf("Gaps after observing = %+v, %v; want swimming asked twice, newest, and nothing else new", gaps, err)
 	}

@@ -115,7 +115,7 @@ var (
 // urgentLean tells which urgent entry fits a message best: "infection",
 // "allergy", or "" when its cues do not lean either way.
 func urgentLean(question string) string {
-	q := strings.ToLower(question)
+	q := symptomText(question)
 	inf := len(infectionCues.FindAllString(q, -1))
 	all := len(allergyCues.FindAllString(q, -1))
 	switch {
@@ -131,16 +131,13 @@ func urgentLean(question string) string {
 // allergic reaction that need a doctor: spreading redness, pus, fever,
 // swelling, a rash or an allergic reaction.
 func IsUrgent(question string) bool {
-	// Folding the quotes changes no word, so the words of q are those of
-	// the message mayBeUrgent reads.
+	// symptomText folds quotes, which changes no word, and removes words:
+	// whatever matches in it is made of words of the message mayBeUrgent
+	// reads.
 	if !mayBeUrgent(strings.ToLower(question)) {
 		return false
 	}
-	q := strings.ToLower(quotes.Replace(question))
-	if !redness.MatchString(q) {
-		// "my dots are spreading" is a blowout, not an infection.
-		q = pigmentSpreading.ReplaceAllString(q, "")
-	}
+	q := symptomText(question)
 	switch {
 	case symptoms.MatchString(q):
 		return !asking.MatchString(q) || speaksOwn(q)
@@ -150,11 +147,21 @@ func IsUrgent(question string) bool {
 	return false
 }
 
-// pigmentSpreading is SMP's dots or ink spreading into the skin, which
-// blurs them; redness, when the message speaks of it, may be what spreads.
+// symptomText is a message as the symptom patterns read it: in lower case,
+// with typographic apostrophes folded, and without dots or ink said to be
+// spreading ("my dots are spreading" is a blowout, not an infection) unless
+// it speaks of redness, which may be what spreads.
+func symptomText(message string) string {
+	q := strings.ToLower(quotes.Replace(message))
+	if !redness.MatchString(q) {
+		q = pigmentSpreading.ReplaceAllString(q, "")
+	}
+	return q
+}
+
 var (
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( (are|is|keep|keeps|have|has|started|starting|seem|seems))?( to)? (spreading|spread|spreads)`)
-	redness          = words(`red\w*`, `rash\w*`)
+	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )
 
 // quotes folds typographic apostrophes into the ASCII one the patterns use.

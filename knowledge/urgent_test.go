@@ -45,6 +45,7 @@ func TestIsUrgent(t *testing.T) {
 		{"what is the healing timeline", false},
 		{"my dots are blurry", false},
 		{"dots spreading on my hair tattoo", false},
+		{"my smp dots are spreading, should i get them redone", false},
 		{"my smp dots are spreading after a year", false},
 		{"redness spreading around my dots", true},
 		{"my dots are spreading and the skin around them is red and hot", true},

@@ -54,7 +54,11 @@ func (s *Store) Watch(ctx context.Context, svc *Service, build func(*Base) (Inde
 				prev := svc.swap(base, idx)
 				log.InfoContext(ctx, "knowledge base updated", "revision", head, "entries", len(base.Entries()))
 				if prev != nil {
-					retiring.Go(prev.retire)
+					retiring.Go(func() {
+						if err := prev.retire(); err != nil {
+							log.WarnContext(ctx, "close a replaced index", "err", err)
+						}
+					})
 				}
 			}
 		}

@@ -90,12 +90,7 @@ func Render(a *knowledge.Answer) string {
 	if best := a.Best(); best != nil {
 		fmt.Fprintf(&b, "%s\n%s\n\n%s\n", best.Title, strings.Repeat("=", len([]rune(best.Title))), PlainText(best.Body))
 	} else {
-		// An out-of-scope topic's body says so, and who can help.
-		notCovered := knowledge.NotCovered
-		if a.Declined != nil {
-			notCovered = PlainText(a.Declined.Body)
-		}
-		b.WriteString(notCovered + "\n")
+		b.WriteString(PlainText(a.NotCoveredText()) + "\n")
 		if len(a.Matches) > 0 {
 			b.WriteString("\nClosest topics I do have:\n")
 			for _, m := range a.Matches {

@@ -73,11 +73,7 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 	}
 	best := a.Best()
 	if best == nil {
-		// An out-of-scope topic's body says so, and who can help.
-		text := knowledge.NotCovered
-		if a.Declined != nil {
-			text = discordMarkdown(a.Declined.Body)
-		}
+		text := discordMarkdown(a.NotCoveredText())
 		var closest []*knowledge.Entry
 		for _, m := range a.Matches {
 			closest = append(closest, m.Entry)

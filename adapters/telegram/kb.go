@@ -375,21 +375,13 @@ func (b *Bot) pickEntryReply(ctx context.Context, user int64, question string) r
 		return newReply(nil, "I could not look for entries that fit “"+escapeUser(question)+"”.", hint)
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
-	offer := func(e *knowledge.Entry, label string) {
-		_, rev, err := b.mod.store.Source(e.ID)
-		if err != nil {
-			return
-		}
-		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: e.ID, text: question, base: rev})
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(label, maxButtonRunes), kbData(tok, "y"))))
-	}
-	// The out-of-scope topic it was declined for, if any: adding the
-	// question there confirms the bot should decline it.
-	if a.Declined != nil {
-		offer(a.Declined, "Out of scope: "+a.Declined.Title)
-	}
 	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
-		offer(m.Entry, m.Title)
+		_, rev, err := b.mod.store.Source(m.ID)
+		if err != nil {
+			continue
+		}
+		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: m.ID, text: question, base: rev})
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(m.Title, maxButtonRunes), kbData(tok, "y"))))
 	}
 	if len(rows) == 0 {
 		return newReply(nil, "No entry comes close to “"+escapeUser(question)+"”.", hint)

@@ -73,12 +73,7 @@ func answerReply(a *knowledge.Answer) reply {
 	}
 	best := a.Best()
 	if best == nil {
-		// An out-of-scope topic's body says so, and who can help.
-		notCovered := escape(knowledge.NotCovered)
-		if a.Declined != nil {
-			notCovered = markdownHTML(a.Declined.Body)
-		}
-		blocks = append(blocks, notCovered, "You asked: <i>"+escapeUser(a.Question)+"</i>")
+		blocks = append(blocks, markdownHTML(a.NotCoveredText()), "You asked: <i>"+escapeUser(a.Question)+"</i>")
 		var rows [][]tgbotapi.InlineKeyboardButton
 		for _, m := range a.Matches {
 			rows = append(rows, topicButton(m.Entry))
