@@ -345,7 +345,7 @@ type newField func(name, value string, tokens preAnalysed) *document.TextField
 func (x *Index) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
 	phrasings := append([]string{e.Title}, e.Questions...)
 	a := analysedEntry{
-		docs:    make([]*document.Document, 0, 1+len(phrasings)),
+		docs:    make([]*document.Document, 0, 2),
 		texts:   make([]preAnalysed, 0, 2+len(phrasings)),
 		surface: make([][][]byte, 0, 2+len(phrasings)),
 	}
@@ -373,31 +373,36 @@ func (x *Index) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
 	// rather than per phrasing makes bleve read a word's postings once for an
 	// entry however many of its phrasings hold it.
 	var all preAnalysed
-	texts := make([]string, len(phrasings))
-	for n, q := range phrasings {
-		texts[n] = x.normalize(q)
-		qTokens, qSurface := x.analyzeSurface(texts[n])
+	var joined strings.Builder
+	for _, q := range phrasings {
+		q = x.normalize(q)
+		qTokens, qSurface := x.analyzeSurface(q)
 		a.texts = append(a.texts, qTokens)
 		a.surface = append(a.surface, qSurface)
-		all = appendTokens(all, qTokens)
+		if joined.Len() > 0 {
+			joined.WriteByte('\n')
+		}
+		all = appendTokens(all, qTokens, joined.Len())
+		joined.WriteString(q)
 	}
-	a.docs = append(a.docs, newDoc(phrasingDoc+e.ID, strings.Join(texts, "\n"), "", "", all, empty, empty))
+	a.docs = append(a.docs, newDoc(phrasingDoc+e.ID, joined.String(), "", "", all, empty, empty))
 	return a
 }
 
-// appendTokens appends the tokens of the next text of a field to those of
-// the texts before it, with positions and offsets that carry on from theirs,
-// as bleve numbers the values of a field that holds several.
-func appendTokens(field, text preAnalysed) preAnalysed {
-	pos, off := 0, 0
+// appendTokens appends the tokens of a text that starts at byte offset of a
+// field's value to the tokens of the texts before it, with positions that
+// carry on from theirs after a gap of one, as bleve numbers the values of a
+// field that holds several.
+func appendTokens(field, text preAnalysed, offset int) preAnalysed {
+	pos := 0
 	if n := len(field); n > 0 {
-		pos, off = field[n-1].Position+1, field[n-1].End+1
+		pos = field[n-1].Position + 1
 	}
 	for _, tok := range text {
 		t := *tok
 		t.Position += pos
-		t.Start += off
-		t.End += off
+		t.Start += offset
+		t.End += offset
 		field = append(field, &t)
 	}
 	return field

@@ -490,26 +490,39 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-// A word in most bodies is not searched in the bodies, but an entry holding
-// it in a phrasing is still found by it, entries found count it as covered,
-// and a rarer word of the question still finds an entry by its body.
+// On a large base a word in most bodies is not searched in the bodies, as
+// it tells them apart least and costs the most; an entry holding it in a
+// phrasing is still found by it, and a rarer word still finds an entry by
+// its body alone. On a small base every body word is searched.
 func TestSearchWordInMostBodies(t *testing.T) {
-	idx := build(t, load(t, map[string]string{
-		"entries/depth.md":  entry("depth", "How deep SMP goes", "Pigment sits in the upper dermis.", "how deep does the pigment go"),
-		"entries/colour.md": entry("colour", "Why SMP turns blue", "Pigment can shift colour when it is placed too deep."),
-		"entries/fading.md": entry("fading", "Why SMP fades", "Pigment lightens over the years."),
-	}))
-	hits := search(t, idx, "pigment", 3)
-	if len(hits) == 0 || hits[0].ID != "depth" {
-		t.Fatalf("Search(%q) = %+v, want depth, whose phrasing holds it, first", "pigment", hits)
-	}
-	for _, h := range hits {
-		if h.Coverage != 1 {
-			t.Errorf("Search(%q): %s coverage %.2f, want 1: every body holds the word", "pigment", h.ID, h.Coverage)
+	const n = 1000 // minSplitEntries: a large base
+	entries := make([]*knowledge.Entry, n)
+	for i := range entries {
+		entries[i] = &knowledge.Entry{
+			ID: fmt.Sprintf("entry-%04d", i), Title: fmt.Sprintf("Topic %d", i), Kind: knowledge.Explanation,
+			Body: fmt.Sprintf("Pigment note %d.", i), File: fmt.Sprintf("entry-%04d.md", i),
 		}
 	}
-	if hits := search(t, idx, "blue pigment", 3); len(hits) == 0 || hits[0].ID != "colour" {
-		t.Errorf("Search(%q) = %+v, want colour first", "blue pigment", hits)
+	entries[0].Questions = []string{"where does the pigment go"}
+	entries[1].Body += " Cobalt shifts it blue."
+	base, ps := knowledge.NewBase(entries, &knowledge.Synonyms{})
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	idx := build(t, base)
+	if hits := search(t, idx, "pigment", 3); len(hits) == 0 || hits[0].ID != "entry-0000" || hits[0].Coverage != 1 {
+		t.Errorf("Search(%q) = %+v, want entry-0000, whose phrasing holds it, first and covered", "pigment", hits)
+	}
+	if hits := search(t, idx, "cobalt", 3); len(hits) == 0 || hits[0].ID != "entry-0001" {
+		t.Errorf("Search(%q) = %+v, want entry-0001, whose body alone holds it", "cobalt", hits)
+	}
+
+	small := build(t, load(t, map[string]string{
+		"entries/depth.md":  entry("depth", "How deep SMP goes", "Pigment sits in the upper dermis."),
+		"entries/colour.md": entry("colour", "Why SMP turns blue", "Pigment can shift colour."),
+	}))
+	if hits := search(t, small, "pigment", 3); len(hits) != 2 {
+		t.Errorf("Search(%q) on a small base = %+v, want both entries, by their bodies", "pigment", hits)
 	}
 }
 

@@ -145,8 +145,10 @@ func (p *phrasing) find(t int32) int {
 	return -1
 }
 
-// maxPhrasingTerms is the most distinct terms a phrasing can have: one
-// word per two letters (a letter and a space) of the longest.
+// maxPhrasingTerms is the most distinct terms a phrasing of space-separated
+// words can have: one per two characters (a letter and a space) of the
+// longest. Text without spaces between words, such as Chinese, can have
+// more; matchPhrasings makes room for such a phrasing.
 const maxPhrasingTerms = (knowledge.MaxAltQuestionRunes + 1) / 2
 
 // queryNorm returns the norm of the question's term weights and the bits of
@@ -179,7 +181,7 @@ func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float6
 		}
 		used := buf[:]
 		if len(p.terms) > len(buf) {
-			used = make([]bool, len(p.terms)) // built in code, not read from a file
+			used = make([]bool, len(p.terms))
 		}
 		clear(used[:len(p.terms)])
 		var dot float64

@@ -260,9 +260,9 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 
 // rank folds document hits into entries, the candidates, and scores each
 // (see the weights in score.go). No part of the score can fall when an
-// alternate question is added, so adding a phrasing never lowers an entry's
-// score; bleve's relevance of the phrasings, which could, only finds the
-// candidates.
+// alternate question is added, so adding a phrasing never lowers the score
+// of an entry found; bleve's relevance of the phrasings, which can fall, only
+// finds the candidates.
 func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []knowledge.Hit {
 	type candidate struct {
 		id               string
@@ -326,12 +326,16 @@ func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 	return hits
 }
 
-// commonInBodies reports whether term and each of its synonyms are in the
-// bodies of more than half the entries. Such a word tells the bodies apart
-// least (its BM25 weight is near nothing) and costs the most to search, as
-// it matches most bodies: the body is not searched for it. The phrasings
-// still are, and coverage still counts it.
+// commonInBodies reports whether, on a large base (minSplitEntries entries
+// or more), term and each of its synonyms are in the bodies of more than
+// half the entries. Such a word tells the bodies apart least (its BM25
+// weight is near nothing) and costs the most to search, as it matches most
+// bodies: the body is not searched for it. The phrasings still are, and
+// coverage still counts it. On a small base searching it costs little.
 func (x *Index) commonInBodies(term string) bool {
+	if len(x.entries) < minSplitEntries {
+		return false
+	}
 	half := int32(len(x.entries) / 2)
 	for _, t := range append([]string{term}, x.syn[term]...) {
 		if n, ok := x.ids[t]; ok && x.fieldDF[2][n] <= half {
