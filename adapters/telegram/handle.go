@@ -302,11 +302,11 @@ const (
 func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 	if q.From != nil && !b.inline.Allow(userKey(q.From)) {
 		b.rateLimited()
-		b.answerInline(ctx, q, []any{}, 0) // nothing to cache: the next one may be answered
+		b.answerInline(ctx, q, []any{}, false) // the next one may be answered
 		return
 	}
 	results := []any{}
-	cacheTime := inlineCacheTime
+	cache := true
 	a, err := b.svc.Answer(knowledge.AsDraft(ctx), q.Query)
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
@@ -315,10 +315,10 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 		}
 	case errors.Is(err, knowledge.ErrBusy):
 		b.rateLimited()
-		cacheTime = 0 // there may be room in a moment: do not cache the empty list
+		cache = false // there may be room in a moment
 	case err != nil:
 		b.log.ErrorContext(ctx, "could not answer an inline query", "error", err)
-		cacheTime = 0
+		cache = false
 	default:
 		for _, m := range a.Matches {
 			results = append(results, inlineArticle(m.Entry, a.Urgent, !a.Answered, b.me.UserName))
@@ -327,14 +327,21 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 	if len(results) > maxInlineResults {
 		results = results[:maxInlineResults]
 	}
-	b.answerInline(ctx, q, results, cacheTime)
+	b.answerInline(ctx, q, results, cache)
 }
 
-// answerInline sends the results of an inline query, which Telegram may
-// cache for cacheTime seconds.
-func (b *Bot) answerInline(ctx context.Context, q *tgbotapi.InlineQuery, results []any, cacheTime int) {
+// answerInline sends the results of an inline query. Telegram may keep them
+// for anyone typing the same for inlineCacheTime when cache is set; else,
+// for a refusal that must not stand, for a second and for the asker alone
+// (a cache time of 0 is not sent at all, and Telegram then keeps an answer
+// five minutes).
+func (b *Bot) answerInline(ctx context.Context, q *tgbotapi.InlineQuery, results []any, cache bool) {
+	config := tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: results, CacheTime: inlineCacheTime}
+	if !cache {
+		config.CacheTime, config.IsPersonal = 1, true
+	}
 	err := b.call(ctx, "answerInlineQuery", sendAttempts, func(api *tgbotapi.BotAPI) error {
-		_, err := api.Request(tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: results, CacheTime: cacheTime})
+		_, err := api.Request(config)
 		return err
 	})
 	if err != nil {
