@@ -57,7 +57,7 @@ func kb(ctx context.Context, e env, args []string) error {
 		return errUsage
 	}
 	sub, rest := args[0], args[1:]
-	if sub == "help" || sub == "-h" || sub == "-help" || sub == "--help" {
+	if sub == "help" || isHelp(sub) {
 		fmt.Fprintf(e.stdout, "Usage:\n%s\n", kbUsage)
 		return flag.ErrHelp
 	}

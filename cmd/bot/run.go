@@ -41,6 +41,10 @@ func runPlatforms(ctx context.Context, e env, args []string) error {
 		for _, p := range ce.problems {
 			fmt.Fprintf(e.stderr, "bot: %s\n", red.String(p))
 		}
+		// A misspelled name may be the cause: say so here too.
+		for _, w := range unknownEnv(e.environ()) {
+			fmt.Fprintf(e.stderr, "bot: %s\n", w)
+		}
 		return errUsage
 	}
 	if err != nil {

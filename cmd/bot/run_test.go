@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -186,6 +187,20 @@ func TestRunWarnsOfUnknownEnv(t *testing.T) {
 		if strings.Contains(stderr.String()+stdout.String(), value) {
 			t.Errorf("the value %q shows in the output:\n%s", value, stderr.String())
 		}
+	}
+}
+
+// A misspelled name that leaves the configuration invalid is named with
+// the problems.
+func TestRunBadConfigNamesMisspelling(t *testing.T) {
+	vars := map[string]string{"TELEGRAM_TOKN": "123:tokenvalue", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"}
+	var stdout, stderr bytes.Buffer
+	e := env{getenv: envOf(vars), environ: environOf(vars), stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+	if err := runPlatforms(context.Background(), e, nil); !errors.Is(err, errUsage) {
+		t.Fatalf("runPlatforms = %v, want a usage error", err)
+	}
+	if got := stderr.String(); !strings.Contains(got, "TELEGRAM_TOKN (did you mean TELEGRAM_TOKEN?)") || strings.Contains(got, "tokenvalue") {
+		t.Errorf("stderr = %q, want the misspelled name with its suggestion, and not its value", got)
 	}
 }
 
