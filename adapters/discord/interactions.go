@@ -19,9 +19,6 @@ const (
 	optPrivate   = "private"
 )
 
-// maxRelated is the most related topics shown under an entry.
-const maxRelated = 3
-
 // maxChoices is the most autocomplete choices Discord shows; a choice's name
 // and value hold at most maxChoiceLen characters.
 const (
