@@ -12,17 +12,26 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
-	`(yellow|green|white)(ish)? (stuff|fluid|liquid|gunk|crust)`, `smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
+	`(yellow|green|white)(ish)? (stuff|fluid|liquid|gunk|crust)`,
 	`fevers?`, `feverish`, `chills`, `shivering`, `(high |running a )temperature`,
 	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `burning hot`, `burning up`, `throbbing`,
-	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`, `(itchy|raised|red|painful|hard|tender) (bumps?|lumps?|patch(es)?|dots)`,
-	`bumps`, `lumps?`, `nodules?`, `boils?`, `abscess`, `sores?`,
+	`(itchy|raised|red|painful|hard|tender) (bumps?|lumps?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
 	`throat (is )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
+}
+
+// skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
+// cold sore, hives from peanuts): they count only in a message about SMP.
+var skinSymptoms = words(skinSymptomWords...)
+
+var skinSymptomWords = []string{
+	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
+	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
+	`bumps`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`,
 }
 
 // infectionWords name an infection or allergy without describing it. They
@@ -31,8 +40,8 @@ var infectionWords = words(infectionWordList...)
 
 var infectionWordList = []string{`infected`, `infection`, `allergic`, `allergy`}
 
-// triggers holds a word of every string that symptoms or infectionWords can
-// match. A message without any of them cannot be urgent, which spares most
+// triggers holds a word of every string that symptoms, skinSymptoms or
+// infectionWords can match. A message without any of them cannot be urgent, which spares most
 // messages the regular expressions. TestTriggers checks it against every
 // spelling the two lists allow.
 var triggers = wordSet(
@@ -45,7 +54,7 @@ var triggers = wordSet(
 	`growing`, `worse`, `touch`, `burning`, `throbbing`,
 	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
-	`bumps`, `lump`, `lumps`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
+	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
 	// infectionWords
 	`infected`, `infection`, `allergy`,
@@ -83,7 +92,7 @@ func mayBeUrgent(q string) bool {
 
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var smpContext = words(`smp`, `scalp`, `micropigmentation`, `dots?`, `head`, `hairline`, `session`, `pigment`, `ink`, `treatment`, `appointment`)
+var smpContext = words(`smp`, `scalp`, `micropigmentation`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `procedure`, `appointment`)
 
 // asking marks a general question about symptoms ("how do I know if it is
 // infected?") rather than a description of one's own.
@@ -138,9 +147,12 @@ func IsUrgent(question string) bool {
 		return false
 	}
 	q := symptomText(question)
+	describes := !asking.MatchString(q) || speaksOwn(q)
 	switch {
 	case symptoms.MatchString(q):
-		return !asking.MatchString(q) || speaksOwn(q)
+		return describes
+	case skinSymptoms.MatchString(q):
+		return describes && smpContext.MatchString(q)
 	case infectionWords.MatchString(q):
 		return !asking.MatchString(q) && !hypothetical.MatchString(q) && speaksOwn(q) && smpContext.MatchString(q)
 	}

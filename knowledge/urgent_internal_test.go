@@ -7,11 +7,12 @@ import (
 	"testing"
 )
 
-// TestTriggers checks that every string symptoms or infectionWords can match
+// TestTriggers checks that every string symptoms, skinSymptoms or
+// infectionWords can match
 // has a word in triggers, so that mayBeUrgent never turns away a message
 // they would match.
 func TestTriggers(t *testing.T) {
-	for _, alt := range slices.Concat(symptomWords, infectionWordList) {
+	for _, alt := range slices.Concat(symptomWords, skinSymptomWords, infectionWordList) {
 		spellings, err := expansions(alt)
 		if err != nil {
 			t.Errorf("expansions(%q): %v", alt, err)

@@ -28,6 +28,8 @@ func TestIsUrgent(t *testing.T) {
 		{"im allergic to the ink i think, my scalp is itchy and red bumps", true},
 		{"what should i do, there is pus coming from my scalp", true},
 		{"THERE IS PUS IN MY DOTS", true},
+		{"a rash on my scalp since the session", true},
+		{"one patch on my crown has gone raised and shiny, kind of lumpy", true},
 
 		// General questions, worries about the future, and other subjects.
 		{"what are the signs of infection", false},
@@ -41,6 +43,10 @@ func TestIsUrgent(t *testing.T) {
 		{"how do I prevent infection after smp", false},
 		{"how do i avoid a rash after smp", false},
 		{"my dog has an ear infection", false},
+		// Signs as common on any skin count only in a message about SMP.
+		{"how do i get rid of razor bumps on my neck", false},
+		{"how do I get rid of a cold sore on my lip fast", false},
+		{"i get hives from peanuts", false},
 		{"is it normal to have redness after smp", false},
 		{"what is the healing timeline", false},
 		{"my dots are blurry", false},
