@@ -40,9 +40,11 @@ func termBit(t int32) uint64 { return 1 << (uint32(t) % 64) }
 // word than from its stem ("fadng" is one from "fading", two from "fade").
 // An English word is what its writer meant and is never taken for a typo.
 func (x *Index) expand(terms []queryTerm) []queryTerm {
-	// A word the knowledge base has never seen weighs half as much again
-	// as its rarest word.
-	unknown := 1.5 * math.Log(1+float64(len(x.entries)))
+	// A word the knowledge base has never seen weighs as much as its
+	// rarest word: as much as a word only one entry holds. (Half as much
+	// again, as it was, turned away too many questions with a few words of
+	// their own: "my husbands head looks a bit teal".)
+	unknown := math.Log(1 + float64(len(x.entries)))
 	for i := range terms {
 		qt := &terms[i]
 		qt.weight = unknown
