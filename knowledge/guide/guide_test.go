@@ -181,21 +181,37 @@ func TestEvaluation(t *testing.T) {
 
 // TestHoldout runs the held-out evaluation set, on which nothing is tuned,
 // so that a change that helps the first set by hurting questions nobody has
-// tuned for fails. Its minimums sit a question or two under what the engine
-// reaches now (88.3%, 95.0%, 95.0%, 100%); every urgent question must still
+// tuned for fails. Its minimums sit a few questions under what the engine
+// reaches now (89.2%, 95.8%, 97.5%, 100%); every urgent question must still
 // get the urgent notice.
 func TestHoldout(t *testing.T) {
-	f, err := os.Open("holdout.jsonl")
+	cases := readSet(t, "holdout.jsonl")
+	evaluate(t, cases, minimums{top1: 0.86, top3: 0.93, rejection: 0.90, urgent: 1})
+}
+
+// TestDevSet runs the third set, written like the held-out one but used
+// since to find what the engine gets wrong: minimums a few questions under
+// what it reaches now (87.5%, 95.6%, 92.5%, 100%).
+func TestDevSet(t *testing.T) {
+	cases := readSet(t, "dev.jsonl")
+	evaluate(t, cases, minimums{top1: 0.85, top3: 0.93, rejection: 0.90, urgent: 1})
+}
+
+// readSet reads an evaluation set beside the embedded one and checks what it
+// expects.
+func readSet(t *testing.T, file string) []knowledge.EvalCase {
+	t.Helper()
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	cases, err := knowledge.ReadEvalSet(f)
 	if err != nil {
-		t.Fatalf("holdout.jsonl: %v", err)
+		t.Fatalf("%s: %v", file, err)
 	}
-	checkExpects(t, "holdout.jsonl", cases)
-	evaluate(t, cases, minimums{top1: 0.86, top3: 0.93, rejection: 0.90, urgent: 1})
+	checkExpects(t, file, cases)
+	return cases
 }
 
 // evaluate answers cases as `bot eval` does and fails below want, listing
