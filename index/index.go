@@ -506,19 +506,21 @@ var (
 // wrist take to heal" to SMP healing, or count as unknown words against a
 // real question.
 var fillerWords = []any{
-	"actually", "advice", "anyone", "anything", "arent", "basically", "became", "become", "becoming",
-	"best", "bit", "bro", "btw", "came", "can't", "cant", "come", "comes", "could", "couldnt",
-	"curious", "didnt", "do", "does", "doesnt", "done", "dont", "dude", "ever", "exactly", "fam",
-	"get", "gets", "getting", "go", "goes", "going", "gone", "gonna", "got", "guess", "guys", "help",
-	"hey", "hi", "honestly", "hows", "id", "idea", "ideas", "idk", "im", "imho", "imo", "isnt", "ive",
-	"just", "kind", "know", "like", "literally", "lmao", "lmfao", "lol", "long", "lot", "make",
-	"many", "mate", "matter", "maybe", "much", "need", "ngl", "normal", "ok", "okay", "omg", "one",
-	"please", "pls", "plz", "pretty", "probably", "process", "r", "really",
-	"right", "say", "seriously", "shouldnt", "so", "someone", "something", "sort", "still", "stuff",
-	"supposed", "take", "takes", "tbh", "tell", "thanks", "thats", "theyre", "thing", "things",
-	"think", "thx", "time", "tips", "totally", "turn", "turned", "turning", "turns", "u", "ur", "wanna",
-	"want", "wasnt", "wat", "way", "well", "went", "werent", "what's", "whats", "wheres", "whos",
-	"wonder", "wondering", "wont", "would", "wouldnt", "wtf", "wut", "ya", "yeah", "yep", "youre",
+	"actually", "advice", "aint", "anyone", "anything", "arent", "basically", "became", "become",
+	"becoming", "best", "bit", "bro", "btw", "came", "can't", "cant", "come", "comes", "could",
+	"couldnt", "couldve", "curious", "didnt", "do", "does", "doesnt", "done", "dont", "dude", "ever",
+	"exactly", "fam", "get", "gets", "getting", "go", "goes", "going", "gone", "gonna", "got",
+	"guess", "guys", "hadnt", "hasnt", "havent", "help", "heres", "hes", "hey", "hi", "honestly",
+	"hows", "id", "idea", "ideas", "idk", "im", "imho", "imo", "isnt", "itll", "ive", "just", "kind",
+	"know", "like", "literally", "lmao", "lmfao", "lol", "long", "lot", "make", "many", "mate",
+	"matter", "maybe", "much", "need", "ngl", "normal", "ok", "okay", "omg", "one", "please", "pls",
+	"plz", "pretty", "probably", "process", "r", "really", "right", "say", "seriously", "shes",
+	"shouldnt", "shouldve", "so", "someone", "something", "sort", "still", "stuff", "supposed",
+	"take", "takes", "tbh", "tell", "thanks", "thatll", "thats", "theres", "theyll", "theyre",
+	"theyve", "thing", "things", "think", "thx", "time", "tips", "totally", "turn", "turned",
+	"turning", "turns", "u", "ur", "wanna", "want", "wasnt", "wat", "way", "well", "went", "werent",
+	"weve", "what's", "whats", "wheres", "whos", "wonder", "wondering", "wont", "would", "wouldnt",
+	"wouldve", "wtf", "wut", "ya", "yall", "yeah", "yep", "youll", "youre", "youve",
 }
 
 func newMapping() *mapping.IndexMappingImpl {
