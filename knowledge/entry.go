@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -222,6 +223,8 @@ func (e *Entry) check(bodyLine int) []Problem {
 		add(e.Line("title"), "empty title")
 	case len([]rune(title)) > MaxTitleRunes:
 		add(e.Line("title"), "title is over %d characters", MaxTitleRunes)
+	case !oneLine(title):
+		add(e.Line("title"), "title has a line break or control character")
 	}
 	switch e.Kind {
 	case Explanation, OutOfScope:
@@ -248,17 +251,35 @@ func (e *Entry) check(bodyLine int) []Problem {
 			add(e.Line("questions"), "empty alternate question")
 		} else if len([]rune(q)) > MaxAltQuestionRunes {
 			add(e.Line("questions"), "alternate question is over %d characters", MaxAltQuestionRunes)
+		} else if !oneLine(q) {
+			add(e.Line("questions"), "alternate question %q has a line break or control character", q)
+		}
+	}
+	for _, t := range e.Tags {
+		if !oneLine(t) {
+			add(e.Line("tags"), "tag %q has a line break or control character", t)
 		}
 	}
 	for _, s := range e.Sources {
-		if !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
+		switch {
+		case !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://"):
 			add(e.Line("sources"), "source %q needs an http(s) URL", s.Title)
+		case !oneLine(s.Title) || !oneLine(s.URL):
+			add(e.Line("sources"), "source %q has a line break or control character", s.Title)
 		}
 	}
 	if e.Body == "" {
 		add(bodyLine, "empty body")
 	}
 	return ps
+}
+
+// oneLine reports whether s is one line of text: no control character but
+// tabs. A line break in a title, question, tag or source would break the
+// platforms' layout, and a lone carriage return does not survive being
+// written back as YAML.
+func oneLine(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return r != '\t' && unicode.IsControl(r) })
 }
 
 // Text returns the entry as the text of its file: YAML front matter, then the

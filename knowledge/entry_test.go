@@ -110,6 +110,17 @@ func TestParseEntryProblems(t *testing.T) {
 			want: []wantProblem{{file, 4, `unknown kind "essay"`}},
 		},
 		{
+			name: "line breaks in one-line fields",
+			data: lines("---", "id: a", `title: "About\ra"`, "kind: explanation", "questions:", `  - "what is\na"`,
+				"tags: [\"x\\ty\", \"z\\u0007\"]", "sources:", `  - {title: "Guide\r\r", url: "https://example.org/"}`, "---", "Body."),
+			want: []wantProblem{
+				{file, 3, "title has a line break"},
+				{file, 5, `alternate question "what is\na" has a line break`},
+				{file, 7, `tag "z\a" has a line break`},
+				{file, 8, `source "Guide\r\r" has a line break`},
+			},
+		},
+		{
 			name: "urgent out-of-scope topic",
 			data: strings.Replace(entryText("a"), "kind: explanation", "kind: out-of-scope\ntags: [urgent]", 1),
 			want: []wantProblem{{file, 5, "out-of-scope topic cannot be tagged urgent"}},
