@@ -216,11 +216,7 @@ func TestSearchTypos(t *testing.T) {
 		"entries/washing.md": entry("washing", "Washing afterwards",
 			"Keep the scalp dry for four days.", "when can i wash my scalp"),
 	}))
-	tests := []struct {
-		question string
-		want     string // "" when the typo must find nothing
-		notFound string
-	}{
+	checkTypos(t, idx, []typoCase{
 		{question: "pigmant", want: "pigment-colour"},  // substitution
 		{question: "pigmet", want: "pigment-colour"},   // deletion
 		{question: "pigmennt", want: "pigment-colour"}, // insertion
@@ -231,7 +227,17 @@ func TestSearchTypos(t *testing.T) {
 		{question: "dot", want: "dot-size"},            // control: spelt right
 		{question: "wash scalp", want: "washing"},      // control: spelt right
 		{question: "pigment colour", want: "pigment-colour"},
-	}
+	})
+}
+
+// typoCase is a question with a typo, the entry it must find first ("" for
+// none) and one it must not match.
+type typoCase struct {
+	question, want, notFound string
+}
+
+func checkTypos(t *testing.T, idx *index.Index, tests []typoCase) {
+	t.Helper()
 	for _, tt := range tests {
 		hits := search(t, idx, tt.question, 3)
 		if tt.want != "" && (len(hits) == 0 || hits[0].ID != tt.want || hits[0].Coverage == 0) {
@@ -239,7 +245,7 @@ func TestSearchTypos(t *testing.T) {
 		}
 		for _, h := range hits {
 			if h.ID == tt.notFound && h.Coverage > 0 {
-				t.Errorf("Search(%q) matched %s (coverage %.2f), want no match for a misspelt short word", tt.question, h.ID, h.Coverage)
+				t.Errorf("Search(%q) matched %s (coverage %.2f), want no match", tt.question, h.ID, h.Coverage)
 			}
 		}
 	}
@@ -259,11 +265,7 @@ func TestSearchTyposOfWords(t *testing.T) {
 		"entries/shakes.md": entry("shakes", "Shakes during the session",
 			"Nervous shakes are common and pass.", "my hands are shaking"),
 	}))
-	tests := []struct {
-		question string
-		want     string // "" when the typo must find nothing
-		notFound string
-	}{
+	checkTypos(t, idx, []typoCase{
 		// "infeciton" is one swap from "infection", three edits from
 		// its stem "infect".
 		{question: "is it an infeciton", want: "infection"},
@@ -282,18 +284,7 @@ func TestSearchTyposOfWords(t *testing.T) {
 		{question: "shaker", notFound: "shakes"},
 		{question: "infection", want: "infection"}, // control: spelt right
 		{question: "fading", want: "fading"},       // control: spelt right
-	}
-	for _, tt := range tests {
-		hits := search(t, idx, tt.question, 3)
-		if tt.want != "" && (len(hits) == 0 || hits[0].ID != tt.want || hits[0].Coverage == 0) {
-			t.Errorf("Search(%q) = %+v, want %s first with some coverage", tt.question, hits, tt.want)
-		}
-		for _, h := range hits {
-			if h.ID == tt.notFound && h.Coverage > 0 {
-				t.Errorf("Search(%q) matched %s (coverage %.2f), want no match", tt.question, h.ID, h.Coverage)
-			}
-		}
-	}
+	})
 }
 
 // score is the entry's score for q, or 0 when it is not found, with its rank.

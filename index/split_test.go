@@ -5,7 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
 )
 
@@ -14,15 +13,7 @@ import (
 // disjunction: it depends on how bleve weighs clauses, which an upgrade of
 // bleve could change.
 func TestSplitSearchMatchesWhole(t *testing.T) {
-	base, err := knowledge.Load(guide.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := Build(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	_, idx := guideIndex(t)
 	idx.split = true // the guide is too small for it to be on by default
 	cases, err := guide.EvalCases()
 	if err != nil {

@@ -18,15 +18,7 @@ import (
 // the guide, rewritten by its phrases as Build rewrites it, and some of the
 // chain's awkward cases.
 func TestSurfaceFormsAlign(t *testing.T) {
-	base, err := knowledge.Load(guide.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := Build(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	base, idx := guideIndex(t)
 	texts := []string{
 		"The Technician's tools: pigment.depth and ink_colour",
 		"Is it normal that my SMP’s dots are FADING?",
@@ -59,4 +51,20 @@ func TestSurfaceFormsAlign(t *testing.T) {
 			}
 		}
 	}
+}
+
+// guideIndex builds the index of the embedded knowledge base, closed when
+// the test ends.
+func guideIndex(t *testing.T) (*knowledge.Base, *Index) {
+	t.Helper()
+	base, err := knowledge.Load(guide.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Build(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return base, idx
 }
