@@ -163,8 +163,9 @@ func WithPlatform(ctx context.Context, platform string) context.Context {
 type draftKey struct{}
 
 // AsDraft marks ctx as answering a question still being typed, such as a
-// Telegram inline query, which comes each time its writer pauses: it counts
-// as answered, but a fragment is not recorded as a gap.
+// Telegram inline query, which comes each time its writer pauses: observers
+// are told of it as of any question, but a fragment that nothing answers is
+// not recorded as a gap.
 func AsDraft(ctx context.Context) context.Context {
 	return context.WithValue(ctx, draftKey{}, true)
 }
