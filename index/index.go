@@ -86,6 +86,8 @@ var capClauses sync.Once
 // concurrent use; build a new one to reflect a changed knowledge base.
 type Index struct {
 	bleve bleve.Index
+	// base is the knowledge base indexed, for the texts Explain quotes.
+	base *knowledge.Base
 	// analyzer is the analysis chain bleve indexes with: see analyzeSurface.
 	analyzer *analysis.DefaultAnalyzer
 	phrases  *knowledge.Synonyms
@@ -153,6 +155,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 	entries := base.Entries()
 	idx := &Index{
 		bleve:    bi,
+		base:     base,
 		analyzer: analyzer,
 		phrases:  base.Synonyms(),
 		ids:      map[string]int32{},

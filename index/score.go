@@ -172,43 +172,60 @@ func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 // weigh little; the second does. Neither can fall when a phrasing is added.
 // qnorm and mask are queryNorm's.
 func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
-	// used marks the phrasing's terms already matched: one term of the
-	// phrasing matches one word of the question at most, or two words
-	// that are synonyms ("swimming pool") would count its weight twice.
 	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
 		if p.norm == 0 || p.mask&mask == 0 {
 			continue // shares no term with the question: similarity 0
 		}
-		used := buf[:]
-		if len(p.terms) > len(buf) {
-			used = make([]bool, len(p.terms))
-		}
-		clear(used[:len(p.terms)])
-		var dot float64
-		n := 0
-		for k := range expanded {
-			qt := &expanded[k]
-			if qt.mask&p.mask == 0 {
-				continue
-			}
-			for _, a := range qt.alts {
-				if termBit(a)&p.mask == 0 {
-					continue
-				}
-				if j := p.find(a); j >= 0 && !used[j] {
-					used[j] = true
-					dot += qt.weight * p.weights[j]
-					n++
-					break
-				}
-			}
-		}
+		dot, n := p.match(expanded, buf[:])
 		best = max(best, dot/(qnorm*p.norm))
 		held = max(held, float64(n))
 	}
 	return best, held / float64(max(len(expanded), 1))
+}
+
+// match returns the weighted dot product of the question's terms and the
+// phrasing's, and how many of the question's words the phrasing holds. It
+// marks in used, which it clears first and may replace when too short, the
+// phrasing's terms matched: one term of the phrasing matches one word of the
+// question at most, or two words that are synonyms ("swimming pool") would
+// count its weight twice.
+func (p *phrasing) match(expanded []queryTerm, used []bool) (dot float64, n int) {
+	if len(p.terms) > len(used) {
+		used = make([]bool, len(p.terms))
+	}
+	used = used[:len(p.terms)]
+	clear(used)
+	for k := range expanded {
+		qt := &expanded[k]
+		if qt.mask&p.mask == 0 {
+			continue
+		}
+		for _, a := range qt.alts {
+			if termBit(a)&p.mask == 0 {
+				continue
+			}
+			if j := p.find(a); j >= 0 && !used[j] {
+				used[j] = true
+				dot += qt.weight * p.weights[j]
+				n++
+				break
+			}
+		}
+	}
+	return dot, n
+}
+
+// has reports whether the entry holds the question's word qt, or a term
+// that counts as matching it.
+func (e *entryTerms) has(qt *queryTerm) bool {
+	for _, a := range qt.alts {
+		if _, ok := slices.BinarySearch(e.terms, a); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // coverage is the weighted share of query terms the entry matches.
@@ -219,14 +236,7 @@ func (x *Index) coverage(e *entryTerms, expanded []queryTerm) float64 {
 	nmissed := 0
 	for k := range expanded {
 		qt := &expanded[k]
-		hit := false
-		for _, a := range qt.alts {
-			if _, ok := slices.BinarySearch(e.terms, a); ok {
-				hit = true
-				break
-			}
-		}
-		if hit {
+		if e.has(qt) {
 			matched += qt.weight
 			continue
 		}

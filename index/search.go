@@ -55,11 +55,16 @@ func (x *Index) Search(ctx context.Context, question string, limit int) ([]knowl
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	hits, err := x.searchGroups(ctx, x.clauses(terms))
+	docs, err := x.searchGroups(ctx, x.clauses(terms))
 	if err != nil {
 		return nil, err
 	}
-	return x.rank(hits, terms, limit), nil
+	ranked := x.rank(docs, terms, limit)
+	hits := make([]knowledge.Hit, len(ranked))
+	for i, r := range ranked {
+		hits[i] = r.Hit
+	}
+	return hits, nil
 }
 
 // clauseGroup is the term queries of a question on the fields of one kind of
@@ -263,29 +268,24 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 // alternate question is added, so adding a phrasing never lowers the score
 // of an entry found; bleve's relevance of the phrasings, which can fall, only
 // finds the candidates.
-func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []knowledge.Hit {
-	type candidate struct {
-		id               string
-		e                *entryTerms
-		best, held, body float64
-	}
+func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []ranked {
 	// A question finds few entries: a slice, looked up backwards, beats a
 	// map.
-	cands := make([]candidate, 0, 32)
+	cands := make([]ranked, 0, 32)
 	for _, h := range docs {
 		kind, id, ok := parseDocID(h.ID)
 		if !ok {
 			continue // a synonym definition
 		}
-		var c *candidate
+		var c *ranked
 		for i := len(cands) - 1; i >= 0; i-- {
-			if cands[i].id == id {
+			if cands[i].ID == id {
 				c = &cands[i]
 				break
 			}
 		}
 		if c == nil {
-			cands = append(cands, candidate{id: id})
+			cands = append(cands, ranked{Hit: knowledge.Hit{ID: id}})
 			c = &cands[len(cands)-1]
 		}
 		if kind == entryDoc {
@@ -294,36 +294,40 @@ func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 	}
 	qnorm, mask := queryNorm(expanded)
 	topBody := 0.0
-	for i := range cands {
-		c := &cands[i]
-		if c.e = x.entries[c.id]; c.e == nil {
+	kept := cands[:0]
+	for _, c := range cands {
+		if c.e = x.entries[c.ID]; c.e == nil {
 			continue // not an entry of this base
 		}
 		c.best, c.held = x.matchPhrasings(c.e, expanded, qnorm, mask)
 		topBody = max(topBody, c.body)
+		kept = append(kept, c)
 	}
-	hits := make([]knowledge.Hit, 0, len(cands))
-	for _, c := range cands {
-		if c.e == nil {
-			continue
-		}
-		cov := x.coverage(c.e, expanded)
-		score := weightPhrasing*c.best + weightCoverage*cov + weightHeld*c.held
+	for i := range kept {
+		c := &kept[i]
 		if topBody > 0 {
-			score += weightBody * c.body / topBody
+			c.body /= topBody
 		}
-		hits = append(hits, knowledge.Hit{ID: c.id, Score: score, Coverage: cov})
+		c.Coverage = x.coverage(c.e, expanded)
+		c.Score = weightPhrasing*c.best + weightCoverage*c.Coverage + weightHeld*c.held + weightBody*c.body
 	}
-	slices.SortFunc(hits, func(a, b knowledge.Hit) int {
+	slices.SortFunc(kept, func(a, b ranked) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	return hits
+	return kept[:min(len(kept), limit)]
+}
+
+// ranked is an entry found for a question with the parts of its score: its
+// best phrasing's similarity, the share of the question's words one phrasing
+// holds, and bleve's relevance of its tags and body relative to the best
+// candidate's.
+type ranked struct {
+	knowledge.Hit
+	e                *entryTerms
+	best, held, body float64
 }
 
 // commonInBodies reports whether, on a large base (minSplitEntries entries

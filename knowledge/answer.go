@@ -20,12 +20,12 @@ import (
 
 // Hit is one entry an Index found for a question.
 type Hit struct {
-	ID string
+	ID string `json:"id"`
 	// Score is the relevance of the entry's best-matching phrasing; higher is better.
-	Score float64
+	Score float64 `json:"score"`
 	// Coverage is the share of the question's meaningful words that the entry
 	// matches (directly, through a synonym or a near spelling), from 0 to 1.
-	Coverage float64
+	Coverage float64 `json:"coverage"`
 }
 
 // Index finds the entries that best match a question. Implementations must be

@@ -16,11 +16,14 @@ import (
 //	{"question": "why are my dots blurry", "expect": ["blurry-dots"], "urgent": false}
 //
 // Expect lists the entries that count as a right answer; an empty list means
-// the question is off-topic and must not be answered.
+// the question is off-topic and must not be answered. Adjacent marks a
+// question next to a topic, easily answered with a neighbouring entry:
+// declining it is a miss, answering it with another entry is worse.
 type EvalCase struct {
 	Question string   `json:"question"`
 	Expect   []string `json:"expect"`
 	Urgent   bool     `json:"urgent,omitempty"`
+	Adjacent bool     `json:"adjacent,omitempty"`
 }
 
 // ReadEvalSet reads an evaluation set in JSON Lines, naming the line of any
@@ -63,7 +66,10 @@ type Report struct {
 	Top1, Top3, MRR                float64
 	OffTopicRejection              float64
 	UrgentRecall                   float64
-	Results                        []EvalResult
+	// AdjacentCases counts the adjacent questions, and AdjacentWrong those
+	// answered with an entry they do not expect.
+	AdjacentCases, AdjacentWrong int
+	Results                      []EvalResult
 }
 
 // Evaluate answers every case and scores the answers. A question counts as
@@ -103,6 +109,12 @@ func Evaluate(ctx context.Context, svc *Service, cases []EvalCase) (*Report, err
 			}
 			if res.Rank > 0 {
 				rr += 1 / float64(res.Rank)
+			}
+		}
+		if c.Adjacent {
+			r.AdjacentCases++
+			if a.Answered && !slices.Contains(c.Expect, a.Matches[0].ID) {
+				r.AdjacentWrong++
 			}
 		}
 		if c.Urgent {

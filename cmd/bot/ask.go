@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/smpbot/bot/adapters/console"
@@ -12,11 +13,16 @@ import (
 )
 
 func ask(ctx context.Context, e env, args []string) error {
-	flags := newFlags(e, "ask", `bot ask [--json] [--kb DIR | --data DIR] [QUESTION]
+	flags := newFlags(e, "ask", `bot ask [--json] [--explain] [--kb DIR | --data DIR] [QUESTION]
 
 Answers QUESTION. With --json it prints one JSON object; with --json and no
-QUESTION it answers each line of standard input, one JSON object per line.`)
+QUESTION it answers each line of standard input, one JSON object per line.
+With --explain it also says why: what each word became (synonyms, typo
+corrections, weight), and for each of the five best entries the closest
+phrasing, the words matched and missed, and the parts of the score, beside
+the thresholds; a question explained is not recorded as a gap.`)
 	asJSON := flags.Bool("json", false, "print JSON instead of text")
+	explain := flags.Bool("explain", false, "say why the question got the entries it got")
 	dir := flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
 	data := flags.String("data", e.getenv(envDataDir), "answer from the data `directory` and record its gaps; "+envDataDir)
 	if err := parse(flags, args); err != nil {
@@ -33,25 +39,37 @@ QUESTION it answers each line of standard input, one JSON object per line.`)
 	}
 	defer kb.close()
 	svc := kb.svc
+	answer := func(q string) (*knowledge.Answer, *knowledge.Reasons, error) {
+		if *explain {
+			return svc.Explain(ctx, q)
+		}
+		a, err := svc.Answer(ctx, q)
+		return a, nil, err
+	}
 	if !*asJSON {
-		a, err := svc.Answer(ctx, question)
+		a, why, err := answer(question)
 		if err != nil {
 			return err
 		}
 		fmt.Fprint(e.stdout, console.Render(a))
+		if why != nil {
+			printReasons(e.stdout, why)
+		}
 		return nil
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	answerLine := func(q string) error {
-		a, err := svc.Answer(ctx, q)
+		a, why, err := answer(q)
 		if errors.Is(err, knowledge.ErrEmptyQuestion) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		return enc.Encode(toJSON(a))
+		j := toJSON(a)
+		j.Explain = why
+		return enc.Encode(j)
 	}
 	if question != "" {
 		return answerLine(question)
@@ -80,6 +98,8 @@ type jsonAnswer struct {
 	Checklist []jsonStep         `json:"checklist"`
 	Related   []jsonRef          `json:"related"`
 	Sources   []knowledge.Source `json:"sources"`
+	// Explain is there when asked for with --explain.
+	Explain *knowledge.Reasons `json:"explain,omitempty"`
 }
 
 type jsonMatch struct {
@@ -123,4 +143,35 @@ func toJSON(a *knowledge.Answer) jsonAnswer {
 		j.Related = append(j.Related, jsonRef{ID: r.ID, Title: r.Title})
 	}
 	return j
+}
+
+// printReasons writes why a question got the entries it got, for a
+// moderator working out a wrong answer.
+func printReasons(w io.Writer, r *knowledge.Reasons) {
+	fmt.Fprintf(w, "\nWhy (answered when the best entry scores at least %.3f with coverage at least %.3f):\n",
+		r.Calibration.MinScore, r.Calibration.MinCoverage)
+	fmt.Fprintln(w, "Words:")
+	for _, wd := range r.Words {
+		fmt.Fprintf(w, "  %s -> %s (weight %.2f)", wd.Typed, wd.Term, wd.Weight)
+		if len(wd.Synonyms) > 0 {
+			fmt.Fprintf(w, "; synonyms %s", strings.Join(wd.Synonyms, ", "))
+		}
+		if len(wd.Corrections) > 0 {
+			fmt.Fprintf(w, "; read as a typo of %s", strings.Join(wd.Corrections, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	for i, h := range r.Hits {
+		parts := make([]string, len(h.Parts))
+		for j, p := range h.Parts {
+			parts[j] = fmt.Sprintf("%s %.3f×%.3f", p.Name, p.Value, p.Weight)
+		}
+		fmt.Fprintf(w, "%d. %s: score %.3f = %s; coverage %.3f\n", i+1, h.ID, h.Score, strings.Join(parts, " + "), h.Coverage)
+		if h.Phrasing != "" {
+			fmt.Fprintf(w, "   closest phrasing %q matches %s\n", h.Phrasing, strings.Join(h.Matched, ", "))
+		}
+		if len(h.Missed) > 0 {
+			fmt.Fprintf(w, "   lacks %s\n", strings.Join(h.Missed, ", "))
+		}
+	}
 }

@@ -1,0 +1,92 @@
+package index
+
+import (
+	"context"
+	"slices"
+
+	"github.com/smpbot/bot/knowledge"
+)
+
+// Explain says how Search ranks the best limit entries for question: what
+// each word of it became, and for each entry its closest phrasing, the
+// words matched and missed, and the weighted parts of its score.
+func (x *Index) Explain(ctx context.Context, question string, limit int) (*knowledge.Reasons, error) {
+	terms := x.expand(x.queryTerms(question))
+	r := &knowledge.Reasons{}
+	if len(terms) == 0 {
+		return r, nil
+	}
+	for _, qt := range terms {
+		r.Words = append(r.Words, knowledge.ExplainedWord{
+			Typed: qt.word, Term: qt.term, Synonyms: x.syn[qt.term], Corrections: qt.near, Weight: qt.weight,
+		})
+	}
+	docs, err := x.searchGroups(ctx, x.clauses(terms))
+	if err != nil {
+		return nil, err
+	}
+	names := x.termNames()
+	qnorm, _ := queryNorm(terms)
+	for _, c := range x.rank(docs, terms, limit) {
+		h := knowledge.ExplainedHit{Hit: c.Hit, Parts: []knowledge.ScorePart{
+			{Name: "phrasing", Value: c.best, Weight: weightPhrasing},
+			{Name: "coverage", Value: c.Coverage, Weight: weightCoverage},
+			{Name: "held", Value: c.held, Weight: weightHeld},
+			{Name: "body", Value: c.body, Weight: weightBody},
+		}}
+		if i, used := c.e.closest(terms, qnorm); i >= 0 {
+			h.Phrasing = x.phrasingText(c.ID, i)
+			for j, t := range c.e.phrasings[i].terms {
+				if used[j] {
+					h.Matched = append(h.Matched, names[t])
+				}
+			}
+		}
+		for k := range terms {
+			if !c.e.has(&terms[k]) {
+				h.Missed = append(h.Missed, terms[k].term)
+			}
+		}
+		r.Hits = append(r.Hits, h)
+	}
+	return r, nil
+}
+
+// closest returns the index of the entry's phrasing most similar to the
+// question, with its terms that matched marked, or -1 when none shares a
+// word with it.
+func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) {
+	best, bestSim := -1, 0.0
+	var bestUsed []bool
+	for i := range e.phrasings {
+		p := &e.phrasings[i]
+		if p.norm == 0 {
+			continue
+		}
+		used := make([]bool, len(p.terms))
+		dot, _ := p.match(expanded, used)
+		if sim := dot / (qnorm * p.norm); sim > bestSim {
+			best, bestSim, bestUsed = i, sim, used
+		}
+	}
+	return best, bestUsed
+}
+
+// phrasingText returns the text of an entry's i-th phrasing: its title, then
+// its alternate questions.
+func (x *Index) phrasingText(id string, i int) string {
+	e, ok := x.base.Entry(id)
+	if !ok {
+		return ""
+	}
+	return slices.Concat([]string{e.Title}, e.Questions)[i]
+}
+
+// termNames returns every term of the knowledge base by its number.
+func (x *Index) termNames() []string {
+	names := make([]string, len(x.ids))
+	for t, n := range x.ids {
+		names[n] = t
+	}
+	return names
+}

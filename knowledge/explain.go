@@ -1,0 +1,75 @@
+package knowledge
+
+import "context"
+
+// Reasons say why a question got the entries it got: what its words
+// became, and how each of the best entries scored.
+type Reasons struct {
+	Words []ExplainedWord `json:"words"`
+	Hits  []ExplainedHit  `json:"hits"`
+	// Calibration holds the thresholds the answer was decided by.
+	Calibration Calibration `json:"thresholds"`
+}
+
+// ExplainedWord is one meaningful word of a question as the index read it.
+type ExplainedWord struct {
+	// Typed is the word as written, Term what analysis made of it.
+	Typed string `json:"typed"`
+	Term  string `json:"term"`
+	// Synonyms are the terms searched for it besides Term.
+	Synonyms []string `json:"synonyms,omitempty"`
+	// Corrections are the knowledge base's terms taken for a typo of it.
+	Corrections []string `json:"corrections,omitempty"`
+	// Weight is how much the word counts: rare words count most.
+	Weight float64 `json:"weight"`
+}
+
+// ExplainedHit is one entry found for a question, with the parts of its
+// score.
+type ExplainedHit struct {
+	Hit
+	// Phrasing is the entry's title or alternate question closest to the
+	// question, and Matched the question's terms it holds.
+	Phrasing string   `json:"phrasing"`
+	Matched  []string `json:"matched"`
+	// Missed are the question's terms the entry has nowhere.
+	Missed []string `json:"missed,omitempty"`
+	// Parts are what Score is the weighted sum of.
+	Parts []ScorePart `json:"parts"`
+}
+
+// ScorePart is one part of a hit's score: it adds Value × Weight.
+type ScorePart struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"` // from 0 to 1
+	Weight float64 `json:"weight"`
+}
+
+// Explainer is an Index that can say how it ranks a question's hits.
+type Explainer interface {
+	Explain(ctx context.Context, question string, limit int) (*Reasons, error)
+}
+
+// ExplainDepth is how many of the best entries an explanation covers.
+const ExplainDepth = 5
+
+// Explain answers question as Lookup does and says why: nil when the index
+// cannot explain itself.
+func (s *Service) Explain(ctx context.Context, question string) (*Answer, *Reasons, error) {
+	a, err := s.Lookup(ctx, question)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap := s.acquire()
+	defer snap.mu.RUnlock()
+	x, ok := snap.idx.(Explainer)
+	if !ok {
+		return a, nil, nil
+	}
+	ex, err := x.Explain(ctx, a.Question, ExplainDepth)
+	if err != nil {
+		return nil, nil, err
+	}
+	ex.Calibration = s.cal
+	return a, ex, nil
+}
