@@ -17,6 +17,10 @@ var symptomWords = []string{
 	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
+	// Pain that grows after the first days, which the AAD lists among the
+	// signs of infection; "does it hurt more than a tattoo" is no symptom.
+	`hurts? (a lot |even |way |much )?more (today|now|each day|every day|than (yesterday|before|it did))`,
+	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `burning hot`, `burning up`, `throbbing`,
 	`(itchy|raised|red|painful|hard|tender) (bumps?|lumps?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
@@ -51,7 +55,7 @@ var triggers = wordSet(
 	`fever`, `fevers`, `feverish`, `chills`, `shivering`, `temperature`,
 	`swollen`, `swelling`, `swell`, `swells`, `puffy`, `puffed`,
 	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
-	`growing`, `worse`, `touch`, `burning`, `throbbing`,
+	`growing`, `worse`, `hurt`, `hurts`, `more`, `touch`, `burning`, `throbbing`,
 	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
 	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
@@ -116,7 +120,8 @@ var (
 		`glands?`, `yellow\w*`, `crust\w*`, `throbbing`,
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
-		`(getting|gets|got) worse`, `worse not better`, `spread\w*`, `darker`, `tender`)
+		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
+		`spread\w*`, `darker`, `tender`)
 	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
 		`throat`, `lips?`, `tongue`, `raised`, `scaly`, `years? later`, `months? later`)
 )

@@ -28,6 +28,11 @@ func TestIsUrgent(t *testing.T) {
 		{"im allergic to the ink i think, my scalp is itchy and red bumps", true},
 		{"what should i do, there is pus coming from my scalp", true},
 		{"THERE IS PUS IN MY DOTS", true},
+		// Pain that grows after a session is a sign of infection; pain
+		// compared with a tattoo is a question.
+		{"it hurts more today than the day after the session", true},
+		{"day 5 and my scalp is more sore than yesterday", true},
+		{"does smp hurt more than a tattoo", false},
 		{"a rash on my scalp since the session", true},
 		{"one patch on my crown has gone raised and shiny, kind of lumpy", true},
 
