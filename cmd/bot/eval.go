@@ -12,11 +12,13 @@ import (
 )
 
 func evaluate(ctx context.Context, e env, args []string) error {
-	flags := newFlags(e, "eval", `bot eval [flags] [FILE.jsonl]
+	flags := newFlags(e, "eval", `bot eval [flags] [FILE.jsonl ...]
 
-Answers every question of an evaluation set (default: the embedded one) and
-prints top-1 and top-3 accuracy, mean reciprocal rank, off-topic rejection and
-urgent recall. It exits non-zero when a figure is below its minimum.`)
+Answers every question of the evaluation sets (default: the embedded one) and
+prints, for each, top-1 and top-3 accuracy, mean reciprocal rank, off-topic
+rejection, urgent recall and adjacent questions answered wrongly. It exits
+non-zero when a figure is below its minimum. With --calibrate it derives the
+thresholds from all the sets together.`)
 	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
 	minTop1 := flags.Float64("min-top1", 0, "minimum top-1 accuracy (0-1)")
 	minTop3 := flags.Float64("min-top3", 0, "minimum top-3 accuracy (0-1)")
@@ -27,11 +29,24 @@ urgent recall. It exits non-zero when a figure is below its minimum.`)
 	if err := parse(flags, args); err != nil {
 		return err
 	}
-	cases, name, err := readEvalSet(flags.Args())
+	for _, m := range []struct {
+		flag string
+		v    float64
+	}{{"min-top1", *minTop1}, {"min-top3", *minTop3}, {"min-rejection", *minReject}, {"min-urgent", *minUrgent}} {
+		if m.v < 0 || m.v > 1 {
+			fmt.Fprintf(e.stderr, "bot eval: --%s %g: give a fraction from 0 to 1 (0.95 for 95%%)\n", m.flag, m.v)
+			return errUsage
+		}
+	}
+	sets, err := readEvalSets(flags.Args())
 	if err != nil {
 		return err
 	}
 	if *calibrate {
+		var cases []knowledge.EvalCase
+		for _, set := range sets {
+			cases = append(cases, set.cases...)
+		}
 		svc, err := newService(*dir, &knowledge.Calibration{}, nil)
 		if err != nil {
 			return err
@@ -48,31 +63,16 @@ urgent recall. It exits non-zero when a figure is below its minimum.`)
 	if err != nil {
 		return err
 	}
-	r, err := knowledge.Evaluate(ctx, svc, cases)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s: %d on-topic, %d off-topic, %d urgent\n", name, r.OnTopic, r.OffTopic, r.UrgentCases)
 	var failed []string
-	for _, row := range []struct {
-		name     string
-		got, min float64
-	}{
-		{"top-1 accuracy", r.Top1, *minTop1},
-		{"top-3 accuracy", r.Top3, *minTop3},
-		{"mean reciprocal rank", r.MRR, 0},
-		{"off-topic rejection", r.OffTopicRejection, *minReject},
-		{"urgent recall", r.UrgentRecall, *minUrgent},
-	} {
-		mark := ""
-		if row.got < row.min {
-			mark = fmt.Sprintf("  BELOW %.1f%%", 100*row.min)
-			failed = append(failed, row.name)
+	for _, set := range sets {
+		r, err := knowledge.Evaluate(ctx, svc, set.cases)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(e.stdout, "  %-21s %6.1f%%%s\n", row.name, 100*row.got, mark)
-	}
-	if *verbose {
-		printMisses(e, r)
+		failed = append(failed, report(e, set.name, r, minimums{*minTop1, *minTop3, *minReject, *minUrgent})...)
+		if *verbose {
+			printMisses(e, r)
+		}
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("evaluation below its minimum: %s", strings.Join(failed, ", "))
@@ -80,25 +80,68 @@ urgent recall. It exits non-zero when a figure is below its minimum.`)
 	return nil
 }
 
-func readEvalSet(args []string) ([]knowledge.EvalCase, string, error) {
-	switch len(args) {
-	case 0:
-		cases, err := guide.EvalCases()
-		return cases, "embedded " + guide.EvalFile, err
-	case 1:
-		f, err := os.Open(args[0])
-		if err != nil {
-			return nil, "", err
+// minimums are the least each figure of an evaluation must reach.
+type minimums struct{ top1, top3, rejection, urgent float64 }
+
+// report prints one set's figures and returns those below their minimum,
+// named after the set.
+func report(e env, name string, r *knowledge.Report, min minimums) []string {
+	fmt.Fprintf(e.stdout, "%s: %d on-topic, %d off-topic, %d urgent, %d adjacent\n", name, r.OnTopic, r.OffTopic, r.UrgentCases, r.AdjacentCases)
+	var failed []string
+	for _, row := range []struct {
+		name     string
+		got, min float64
+	}{
+		{"top-1 accuracy", r.Top1, min.top1},
+		{"top-3 accuracy", r.Top3, min.top3},
+		{"mean reciprocal rank", r.MRR, 0},
+		{"off-topic rejection", r.OffTopicRejection, min.rejection},
+		{"urgent recall", r.UrgentRecall, min.urgent},
+	} {
+		mark := ""
+		if row.got < row.min {
+			mark = fmt.Sprintf("  BELOW %.1f%%", 100*row.min)
+			failed = append(failed, name+" "+row.name)
 		}
-		defer f.Close()
-		cases, err := knowledge.ReadEvalSet(f)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", args[0], err)
-		}
-		return cases, args[0], nil
-	default:
-		return nil, "", fmt.Errorf("eval takes one evaluation file, got %d", len(args))
+		fmt.Fprintf(e.stdout, "  %-21s %6.1f%%%s\n", row.name, 100*row.got, mark)
 	}
+	if r.AdjacentCases > 0 {
+		fmt.Fprintf(e.stdout, "  %-21s %d of %d\n", "adjacent, wrong entry", r.AdjacentWrong, r.AdjacentCases)
+	}
+	return failed
+}
+
+// evalSet is an evaluation set and the name it is reported under.
+type evalSet struct {
+	name  string
+	cases []knowledge.EvalCase
+}
+
+// readEvalSets reads the named evaluation files, or the embedded set when
+// none is named. A set without questions is refused: it would report 100%,
+// and calibrate to thresholds that answer everything.
+func readEvalSets(files []string) ([]evalSet, error) {
+	if len(files) == 0 {
+		cases, err := guide.EvalCases()
+		return []evalSet{{"embedded " + guide.EvalFile, cases}}, err
+	}
+	var sets []evalSet
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, err
+		}
+		cases, err := knowledge.ReadEvalSet(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(cases) == 0 {
+			return nil, fmt.Errorf("%s: no questions to evaluate", file)
+		}
+		sets = append(sets, evalSet{file, cases})
+	}
+	return sets, nil
 }
 
 func printMisses(e env, r *knowledge.Report) {

@@ -132,9 +132,50 @@ func TestEvalEmbedded(t *testing.T) {
 			t.Errorf("bot eval output lacks %q:\n%s", w, got)
 		}
 	}
-	_, _, err = runBot(t, "", "eval", "--min-top1", "1.01")
+	_, _, err = runBot(t, "", "eval", "--min-top1", "1")
 	if err == nil || !strings.Contains(err.Error(), "top-1 accuracy") {
-		t.Errorf("bot eval --min-top1 1.01 = %v, want an error naming top-1 accuracy", err)
+		t.Errorf("bot eval --min-top1 1 = %v, want an error naming top-1 accuracy", err)
+	}
+}
+
+// bot eval refuses what would make its figures meaningless: a percentage
+// where a fraction is meant, and a set without questions, which would
+// report 100% and calibrate to thresholds that answer everything.
+func TestEvalRefuses(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.jsonl")
+	if err := os.WriteFile(empty, []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval", "--min-top1", "99"}, "fraction from 0 to 1"},
+		{[]string{"eval", empty}, "no questions"},
+		{[]string{"eval", "--calibrate", empty}, "no questions"},
+	} {
+		got, stderr, err := runBot(t, "", tt.args...)
+		if err == nil || !strings.Contains(stderr+err.Error(), tt.want) || strings.Contains(got, "%") {
+			t.Errorf("bot %q = %v (stdout %q, stderr %q), want a refusal saying %q and no figures", tt.args, err, got, stderr, tt.want)
+		}
+	}
+}
+
+// Several sets are reported one by one, adjacent questions with them.
+func TestEvalSeveralSets(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.jsonl")
+	b := filepath.Join(dir, "b.jsonl")
+	os.WriteFile(a, []byte(`{"question": "why are my dots blurry", "expect": ["blurry-dots"]}`+"\n"), 0o644)
+	os.WriteFile(b, []byte(`{"question": "how deep does the needle go", "expect": ["pigment-depth"], "adjacent": true}`+"\n"), 0o644)
+	got, _, err := runBot(t, "", "eval", a, b)
+	if err != nil {
+		t.Fatalf("bot eval a b: %v\n%s", err, got)
+	}
+	for _, w := range []string{a + ": 1 on-topic", b + ": 1 on-topic, 0 off-topic, 0 urgent, 1 adjacent", "adjacent, wrong entry"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("bot eval a b lacks %q:\n%s", w, got)
+		}
 	}
 }
 
