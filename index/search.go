@@ -285,7 +285,7 @@ func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 			}
 		}
 		if c == nil {
-			cands = append(cands, ranked{Hit: knowledge.Hit{ID: id}})
+			cands = append(cands, ranked{Hit: knowledge.Hit{ID: id, Words: len(expanded)}})
 			c = &cands[len(cands)-1]
 		}
 		if kind == entryDoc {

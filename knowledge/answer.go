@@ -26,6 +26,8 @@ type Hit struct {
 	// Coverage is the share of the question's meaningful words that the entry
 	// matches (directly, through a synonym or a near spelling), from 0 to 1.
 	Coverage float64 `json:"coverage"`
+	// Words counts the question's meaningful words.
+	Words int `json:"words"`
 }
 
 // Index finds the entries that best match a question. Implementations must be
@@ -38,14 +40,27 @@ type Index interface {
 // Calibration holds the confidence thresholds below which the service says a
 // question is not covered. `bot eval --calibrate` derives them from the
 // evaluation set.
+//
+// A long message needs less coverage when LongWords is set: a story of ten
+// meaningful words holds words no entry has (who told them, when, how they
+// feel), so the same coverage is stronger evidence than in a short question,
+// where two words the entry lacks mean it is about something else.
 type Calibration struct {
 	MinScore    float64 `json:"min_score"`
 	MinCoverage float64 `json:"min_coverage"`
+	// LongWords is the fewest meaningful words of a long message, which
+	// needs only MinCoverageLong; 0 treats every question alike.
+	LongWords       int     `json:"long_words,omitempty"`
+	MinCoverageLong float64 `json:"min_coverage_long,omitempty"`
 }
 
 // Confident reports whether a hit is good enough to be claimed as an answer.
 func (c Calibration) Confident(h Hit) bool {
-	return h.Score >= c.MinScore && h.Coverage >= c.MinCoverage
+	minCoverage := c.MinCoverage
+	if c.LongWords > 0 && h.Words >= c.LongWords {
+		minCoverage = c.MinCoverageLong
+	}
+	return h.Score >= c.MinScore && h.Coverage >= minCoverage
 }
 
 // Texts every platform shows the same way.
@@ -72,7 +87,11 @@ type Match struct {
 	*Entry
 	Score    float64
 	Coverage float64
+	// Words counts the question's meaningful words.
+	Words int
 }
+
+func (m Match) hit() Hit { return Hit{ID: m.ID, Score: m.Score, Coverage: m.Coverage, Words: m.Words} }
 
 // Answer is the platform-neutral reply to one question.
 type Answer struct {
@@ -295,7 +314,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		switch {
 		case !ok:
 		case e.Answers():
-			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage})
+			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage, Words: h.Words})
 		case i == 0 && !a.Urgent && !snap.base.mentionsSubject(q):
 			outOfScope = true
 			if s.cal.Confident(h) {
@@ -307,7 +326,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		a.Matches = urgentFirst(snap.base, a.Matches, urgentLean(q))
 	}
 	a.Answered = a.Urgent || !outOfScope && len(a.Matches) > 0 &&
-		s.cal.Confident(Hit{Score: a.Matches[0].Score, Coverage: a.Matches[0].Coverage})
+		s.cal.Confident(a.Matches[0].hit())
 	if !a.Answered {
 		a.Matches = suggestions(a.Matches)
 		return a, nil

@@ -542,3 +542,26 @@ func TestServiceOutOfScope(t *testing.T) {
 		t.Errorf("Topics() = %q, want no out-of-scope topic", got)
 	}
 }
+
+// A long message holds words no entry has, so it needs less coverage than a
+// short question, where two missing words mean another subject.
+func TestConfidentLongMessage(t *testing.T) {
+	cal := knowledge.Calibration{MinCoverage: 0.5, LongWords: 6, MinCoverageLong: 0.4}
+	tests := []struct {
+		hit  knowledge.Hit
+		want bool
+	}{
+		{knowledge.Hit{Coverage: 0.45, Words: 3}, false},
+		{knowledge.Hit{Coverage: 0.45, Words: 6}, true},
+		{knowledge.Hit{Coverage: 0.35, Words: 12}, false},
+		{knowledge.Hit{Coverage: 0.55, Words: 2}, true},
+	}
+	for _, tt := range tests {
+		if got := cal.Confident(tt.hit); got != tt.want {
+			t.Errorf("%+v.Confident(%+v) = %v, want %v", cal, tt.hit, got, tt.want)
+		}
+	}
+	if !(knowledge.Calibration{MinCoverage: 0.5}).Confident(knowledge.Hit{Coverage: 0.5, Words: 20}) {
+		t.Error("without LongWords every question needs MinCoverage alone")
+	}
+}

@@ -140,6 +140,12 @@ func ratio(n, d int) float64 {
 	return float64(n) / float64(d)
 }
 
+// The range of words from which Calibrate looks for a long message.
+const (
+	minLongWords = 5
+	maxLongWords = 12
+)
+
 // Calibrate chooses the confidence thresholds that maximise top-1 accuracy
 // plus off-topic rejection, so that answering the right questions and
 // declining the wrong ones weigh the same however many of each the set has. svc must answer with a zero Calibration, so that every question
@@ -150,6 +156,7 @@ func ratio(n, d int) float64 {
 func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration, error) {
 	type point struct {
 		score, coverage float64
+		words           int
 		right           bool // answering this case with its best hit is right
 		onTopic         bool
 		urgent          bool // answered whatever the thresholds
@@ -170,7 +177,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			offTopicWithMatches++
 		}
 		m := a.Matches[0]
-		points = append(points, point{m.Score, m.Coverage, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
+		points = append(points, point{m.Score, m.Coverage, m.Words, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
 	}
 	scores := []float64{0}
 	coverages := []float64{0}
@@ -190,29 +197,46 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			offTopic++
 		}
 	}
+	// right is answering the right questions plus declining the wrong ones,
+	// each as a share, with thresholds cal.
+	right := func(cal Calibration) float64 {
+		var answeredRight, rejected int
+		for _, p := range points {
+			answered := p.urgent || cal.Confident(Hit{Score: p.score, Coverage: p.coverage, Words: p.words})
+			switch {
+			case answered && p.right:
+				answeredRight++
+			case !answered && !p.onTopic:
+				rejected++
+			}
+		}
+		// Off-topic questions with no match at all, or matching an
+		// out-of-scope topic best, are always declined.
+		rejected += offTopic - offTopicWithMatches
+		return ratio(answeredRight, onTopic) + ratio(rejected, offTopic)
+	}
 	best, bestRight := Calibration{}, -1.0
 	for i, s := range scores {
+		cut := s
+		if i > 0 {
+			cut = (scores[i-1] + s) / 2
+		}
 		for _, cv := range coverages {
-			var answeredRight, rejected int
-			for _, p := range points {
-				answered := p.urgent || p.score >= s && p.coverage >= cv
-				switch {
-				case answered && p.right:
-					answeredRight++
-				case !answered && !p.onTopic:
-					rejected++
-				}
+			if r := right(Calibration{MinScore: cut, MinCoverage: cv}); r > bestRight {
+				best, bestRight = Calibration{MinScore: cut, MinCoverage: cv}, r
 			}
-			// Off-topic questions with no match at all, or matching an
-			// out-of-scope topic best, are always declined.
-			rejected += offTopic - offTopicWithMatches
-			right := ratio(answeredRight, onTopic) + ratio(rejected, offTopic)
-			if right > bestRight {
-				cut := s
-				if i > 0 {
-					cut = (scores[i-1] + s) / 2
-				}
-				best, bestRight = Calibration{MinScore: cut, MinCoverage: cv}, right
+		}
+	}
+	// Then whether long messages do better with less coverage.
+	for n := minLongWords; n <= maxLongWords; n++ {
+		for _, cv := range coverages {
+			if cv >= best.MinCoverage {
+				break
+			}
+			cal := best
+			cal.LongWords, cal.MinCoverageLong = n, cv
+			if r := right(cal); r > bestRight {
+				best, bestRight = cal, r
 			}
 		}
 	}

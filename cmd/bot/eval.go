@@ -18,13 +18,14 @@ Answers every question of the evaluation sets (default: the embedded one) and
 prints, for each, top-1 and top-3 accuracy, mean reciprocal rank, off-topic
 rejection, urgent recall and adjacent questions answered wrongly. It exits
 non-zero when a figure is below its minimum. With --calibrate it derives the
-thresholds from all the sets together.`)
+thresholds from all the sets together (default: the embedded tuning sets,
+eval.jsonl, dev.jsonl and community-tune.jsonl).`)
 	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
 	minTop1 := flags.Float64("min-top1", 0, "minimum top-1 accuracy (0-1)")
 	minTop3 := flags.Float64("min-top3", 0, "minimum top-3 accuracy (0-1)")
 	minReject := flags.Float64("min-rejection", 0, "minimum off-topic rejection (0-1)")
 	minUrgent := flags.Float64("min-urgent", 0, "minimum urgent recall (0-1)")
-	calibrate := flags.Bool("calibrate", false, "derive the confidence thresholds from the set and print them as calibration.json")
+	calibrate := flags.Bool("calibrate", false, "derive the confidence thresholds from the sets and print them as calibration.json")
 	verbose := flags.Bool("v", false, "list every question answered wrongly")
 	if err := parse(flags, args); err != nil {
 		return err
@@ -38,14 +39,10 @@ thresholds from all the sets together.`)
 			return errUsage
 		}
 	}
-	sets, err := readEvalSets(flags.Args())
-	if err != nil {
-		return err
-	}
 	if *calibrate {
-		var cases []knowledge.EvalCase
-		for _, set := range sets {
-			cases = append(cases, set.cases...)
+		cases, err := calibrationCases(flags.Args())
+		if err != nil {
+			return err
 		}
 		svc, err := newService(*dir, &knowledge.Calibration{}, nil)
 		if err != nil {
@@ -58,6 +55,10 @@ thresholds from all the sets together.`)
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(cal)
+	}
+	sets, err := readEvalSets(flags.Args())
+	if err != nil {
+		return err
 	}
 	svc, err := newService(*dir, nil, nil)
 	if err != nil {
@@ -109,6 +110,20 @@ func report(e env, name string, r *knowledge.Report, min minimums) []string {
 		fmt.Fprintf(e.stdout, "  %-21s %d of %d\n", "adjacent, wrong entry", r.AdjacentWrong, r.AdjacentCases)
 	}
 	return failed
+}
+
+// calibrationCases reads the sets named to calibrate on, or the embedded
+// tuning sets when none is named.
+func calibrationCases(files []string) ([]knowledge.EvalCase, error) {
+	if len(files) == 0 {
+		return guide.TuningCases()
+	}
+	sets, err := readEvalSets(files)
+	var cases []knowledge.EvalCase
+	for _, set := range sets {
+		cases = append(cases, set.cases...)
+	}
+	return cases, err
 }
 
 // evalSet is an evaluation set and the name it is reported under.

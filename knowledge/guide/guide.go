@@ -12,7 +12,7 @@ import (
 	"github.com/smpbot/bot/knowledge"
 )
 
-//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl
+//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl dev.jsonl community-tune.jsonl
 var files embed.FS
 
 // FS returns the default knowledge base as a file system laid out as
@@ -25,8 +25,14 @@ const CalibrationFile = "calibration.json"
 // EvalFile is the name of the evaluation set in FS.
 const EvalFile = "eval.jsonl"
 
-// Calibration returns the confidence thresholds calibrated on the evaluation
-// set by `bot eval --calibrate`.
+// TuningFiles are the evaluation sets the thresholds are calibrated on:
+// the evaluation set, the dev set and the tuning half of the community set.
+// The held-out sets beside them (holdout.jsonl, community-holdout.jsonl)
+// are never tuned on, so that they measure the bot honestly.
+var TuningFiles = []string{EvalFile, "dev.jsonl", "community-tune.jsonl"}
+
+// Calibration returns the confidence thresholds calibrated on the tuning
+// sets by `bot eval --calibrate`.
 func Calibration() (knowledge.Calibration, error) {
 	return ReadCalibration(files)
 }
@@ -45,15 +51,31 @@ func ReadCalibration(fsys fs.FS) (knowledge.Calibration, error) {
 }
 
 // EvalCases returns the embedded evaluation set.
-func EvalCases() ([]knowledge.EvalCase, error) {
-	f, err := files.Open(EvalFile)
+func EvalCases() ([]knowledge.EvalCase, error) { return readSet(EvalFile) }
+
+// TuningCases returns every case of TuningFiles, which calibration.json is
+// calibrated on.
+func TuningCases() ([]knowledge.EvalCase, error) {
+	var all []knowledge.EvalCase
+	for _, name := range TuningFiles {
+		cases, err := readSet(name)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cases...)
+	}
+	return all, nil
+}
+
+func readSet(name string) ([]knowledge.EvalCase, error) {
+	f, err := files.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	cases, err := knowledge.ReadEvalSet(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", EvalFile, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return cases, nil
 }

@@ -92,7 +92,7 @@ func TestPractitionerChecklist(t *testing.T) {
 }
 
 // TestCalibration checks that calibration.json holds the thresholds
-// `bot eval --calibrate` derives from the embedded evaluation set today, so
+// `bot eval --calibrate` derives from the embedded tuning sets today, so
 // that a change to the entries cannot leave stale, hand-picked thresholds.
 func TestCalibration(t *testing.T) {
 	got, err := guide.Calibration()
@@ -104,14 +104,19 @@ func TestCalibration(t *testing.T) {
 	if err != nil {
 		t.Fatalf("index.Build: %v", err)
 	}
-	want, err := knowledge.Calibrate(context.Background(), knowledge.NewService(b, idx, knowledge.Calibration{}, nil), knowledgetest.EvalCases(t))
+	cases, err := guide.TuningCases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := knowledge.Calibrate(context.Background(), knowledge.NewService(b, idx, knowledge.Calibration{}, nil), cases)
 	if err != nil {
 		t.Fatalf("Calibrate: %v", err)
 	}
 	// bleve's scores differ by up to about 2e-4 from one build of the same
 	// knowledge base to the next; a stale calibration is off by far more.
 	const tolerance = 1e-3
-	if math.Abs(got.MinScore-want.MinScore) > tolerance || math.Abs(got.MinCoverage-want.MinCoverage) > tolerance {
+	if math.Abs(got.MinScore-want.MinScore) > tolerance || math.Abs(got.MinCoverage-want.MinCoverage) > tolerance ||
+		got.LongWords != want.LongWords || math.Abs(got.MinCoverageLong-want.MinCoverageLong) > tolerance {
 		t.Errorf("calibration.json = %+v, but the evaluation set calibrates to %+v: run\n\tgo run ./cmd/bot eval --calibrate > knowledge/guide/calibration.json", got, want)
 	}
 	if got.MinCoverage <= 0 {
