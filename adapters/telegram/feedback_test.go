@@ -16,7 +16,7 @@ func (h *harness) askIn(from telegramtest.User, in telegramtest.Chat, text strin
 	before := h.f.SentCount()
 	u, _ := h.f.Message(from, in, text, extra)
 	ids := h.f.Push(u)
-	return telegramtest.Delivered(h.t, h.f.WaitHandled(ids[0]))[before:]
+	return telegramtest.Delivered(h.t, h.waitHandled(ids[0]))[before:]
 }
 
 // press taps the button labelled label on a message the bot sent, as
@@ -32,7 +32,7 @@ func (h *harness) press(from telegramtest.User, m telegramtest.Message, label st
 	qid := fmt.Sprintf("press-%d", h.taps)
 	before := h.f.SentCount()
 	ids := h.f.Push(h.f.TapOn(qid, from, m.ID, data))
-	reqs := h.f.WaitHandled(ids[0])
+	reqs := h.waitHandled(ids[0])
 	for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
 		if r.Form.Get("callback_query_id") == qid {
 			toast = r.Form.Get("text")
@@ -123,7 +123,7 @@ func TestFeedbackNoQuestion(t *testing.T) {
 	// An inline answer's button carries no message, only its inline id.
 	inline := `{"update_id":%d,"callback_query":{"id":"inline-1","from":{"id":11,"is_bot":false,"first_name":"Ann"},` +
 		`"chat_instance":"ci","inline_message_id":"AAQ","data":"` + callbackData(actionUseless, "blurry-dots") + `"}}`
-	h.f.WaitHandled(h.f.Push(inline)[0])
+	h.waitHandled(h.f.Push(inline)[0])
 
 	if got := feedbackOn(t, h.store, "blurry-dots"); got.Down != 2 || len(got.Unhelpful) != 0 {
 		t.Errorf("feedback on blurry-dots = %+v, want 👎 2 and no question", got)

@@ -313,6 +313,25 @@ func start(t testing.TB, opts options) *harness {
 	return h
 }
 
+// waitHandled waits until the bot has received every update up to id and
+// handled all it queued, and returns the requests so far.
+func (h *harness) waitHandled(id int) []telegramtest.Request {
+	h.t.Helper()
+	h.f.WaitHandled(id)
+	h.waitIdle()
+	return h.f.Requests()
+}
+
+// waitIdle waits until the bot has handled every update it queued.
+func (h *harness) waitIdle() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), telegramtest.WaitLimit)
+	defer cancel()
+	if err := h.bot.lanes.wait(ctx); err != nil {
+		h.t.Fatalf("gave up waiting for the bot to handle what it received: %v", err)
+	}
+}
+
 // People and chats of the tests.
 var (
 	ann     = telegramtest.User{ID: 11, Name: "Ann"}

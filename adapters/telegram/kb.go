@@ -42,9 +42,7 @@ func (b *Bot) onKB(ctx context.Context, m *tgbotapi.Message, args string) {
 	sub = strings.ToLower(sub)
 	if !b.mod.isModerator(m.From.ID) {
 		b.log.WarnContext(ctx, "refused a moderation command from a non-moderator", "user", m.From.ID, "chat", m.Chat.ID, "command", "/kb "+sub)
-		if b.allow(ctx, m) {
-			b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.NotModeratorNotice)))
-		}
+		b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.NotModeratorNotice)))
 		return
 	}
 	var r reply

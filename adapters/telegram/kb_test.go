@@ -34,7 +34,7 @@ func (h *harness) say(from telegramtest.User, text string) []telegramtest.Messag
 	h.t.Helper()
 	before := h.f.SentCount()
 	id, _ := h.f.Ask(from, telegramtest.Private(from), text)
-	return telegramtest.Delivered(h.t, h.f.WaitHandled(id))[before:]
+	return telegramtest.Delivered(h.t, h.waitHandled(id))[before:]
 }
 
 // tap taps a button with data in from's private chat and returns the
@@ -45,7 +45,7 @@ func (h *harness) tap(from telegramtest.User, data string) (toast string, sent [
 	qid := fmt.Sprintf("tap-%d", h.taps)
 	before := h.f.SentCount()
 	ids := h.f.Push(telegramtest.Tap(qid, from, telegramtest.Private(from), 1, data))
-	reqs := h.f.WaitHandled(ids[0])
+	reqs := h.waitHandled(ids[0])
 	for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
 		if r.Form.Get("callback_query_id") == qid {
 			toast = r.Form.Get("text")
@@ -153,7 +153,7 @@ func TestKBRefused(t *testing.T) {
 			if tt.text != "" {
 				before := h.f.SentCount()
 				u, _ := h.f.Message(tt.from, tt.in, tt.text, nil)
-				sent := telegramtest.Delivered(t, h.f.WaitHandled(h.f.Push(u)[0]))[before:]
+				sent := telegramtest.Delivered(t, h.waitHandled(h.f.Push(u)[0]))[before:]
 				got = only(t, sent).Text
 			} else {
 				var sent []telegramtest.Message
@@ -363,7 +363,7 @@ func TestKBGapOutOfScope(t *testing.T) {
 func TestKBInlineIsNoGap(t *testing.T) {
 	h := startKB(t, knowledge.Calibration{MinCoverage: 1})
 	ids := h.f.Push(telegramtest.InlineQuery("draft", ann, "does pigment depth chan"))
-	if got := telegramtest.Calls(h.f.WaitHandled(ids[0]), "answerInlineQuery"); len(got) != 1 {
+	if got := telegramtest.Calls(h.waitHandled(ids[0]), "answerInlineQuery"); len(got) != 1 {
 		t.Fatalf("inline query answered %d times, want once", len(got))
 	}
 	wantText(t, only(t, h.say(mo, "/kb gaps")), "No open gaps")

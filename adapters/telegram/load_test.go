@@ -71,13 +71,14 @@ func runLoad(tb testing.TB, users, perUser int) loadResult {
 	h := start(tb, options{fake: f, config: func(c *Config) {
 		c.Workers = 16
 		c.AskBurst, c.AskEvery = 1<<30, time.Nanosecond
+		c.ChatQueue = 1 << 30
 		c.ChatInterval = loadChatInterval
 		c.SendRate = 1 << 20
 	}})
 	questions := []string{depthQuestion, "why are my smp dots blurry", "how do i check smp training", "are smp reviews reliable", "what should i ask my smp artist"}
 	// Warm up, so that the heap measured holds the bot's steady state.
 	warm, _ := f.Ask(ann, annChat, depthQuestion)
-	f.WaitHandled(warm)
+	h.waitHandled(warm)
 	before := f.SentCount()
 	heapBefore := heapInUse()
 
@@ -103,7 +104,7 @@ func runLoad(tb testing.TB, users, perUser int) loadResult {
 			last = pushed[len(pushed)-1]
 		}
 	}
-	reqs := f.WaitHandled(last)
+	reqs := h.waitHandled(last)
 	got := telegramtest.Delivered(tb, reqs)
 	got = slices.DeleteFunc(got, func(m telegramtest.Message) bool { _, ok := queued[m.ReplyTo]; return !ok })
 

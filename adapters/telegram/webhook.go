@@ -22,8 +22,8 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 const maxUpdateBytes = 1 << 20
 
 // serveWebhook receives updates on a webhook until ctx ends; handlers run
-// under hctx. An update is acknowledged (200) only once it has been handled,
-// so Telegram sends again whatever a shutdown cut short. The webhook stays
+// under hctx. An update is acknowledged (200) once it is accepted (see
+// accept), so that no request waits for a chat's pace. The webhook stays
 // set when the bot stops, so Telegram keeps updates until it is back.
 func (b *Bot) serveWebhook(ctx, hctx context.Context) error {
 	public, err := url.Parse(b.cfg.WebhookURL)
@@ -107,10 +107,11 @@ func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
 			b.log.WarnContext(r.Context(), "skipped a malformed update", "error", err)
 			return
 		}
-		if !b.process(hctx, u) {
+		if hctx.Err() != nil {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
+		b.accept(hctx, u)
 		w.WriteHeader(http.StatusOK)
 	})
 }

@@ -75,8 +75,7 @@ func TestWebhook(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("%s %s with secret %q: status %d, want %d", tt.method, tt.url, tt.secret, resp.StatusCode, tt.wantStatus)
 			}
-			// The webhook answers only once the update is handled, so the
-			// reply, if any, has been sent by now.
+			h.waitIdle()
 			sent := h.f.Sent()[before:]
 			replied := slices.ContainsFunc(sent, func(m telegramtest.Message) bool { return m.ReplyTo == qid && qid != 0 })
 			if replied != tt.wantReply || len(sent) > 1 {
