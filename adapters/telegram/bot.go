@@ -58,6 +58,7 @@ type Bot struct {
 	pace    *throttle
 	workers chan struct{} // one slot per update being handled
 	retry   backoff
+	web     serverLimits // of the webhook server
 
 	mod *moderation // nil when moderation is off
 
@@ -99,7 +100,9 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),
 		retry:   backoff{min: time.Second, max: 30 * time.Second},
-		mod:     newModeration(cfg, time.Now),
+		// Telegram opens at most max_connections (Workers, at most 100).
+		web: serverLimits{read: 10 * time.Second, write: 10 * time.Second, idle: time.Minute, conns: 128},
+		mod: newModeration(cfg, time.Now),
 	}
 	b.lanes = newLanes(b.process, b.dropped)
 	return b, nil

@@ -255,7 +255,8 @@ type options struct {
 }
 
 // start runs a bot against a fake Bot API until the test ends. Sends are not
-// paced and retries do not wait, unless opts say otherwise.
+// paced, retries do not wait and the webhook server's timeouts are short,
+// unless opts say otherwise.
 func start(t testing.TB, opts options) *harness {
 	t.Helper()
 	h := &harness{f: opts.fake, logs: newLogRecorder(), feedback: newLogRecorder(), t: t}
@@ -279,6 +280,7 @@ func start(t testing.TB, opts options) *harness {
 		t.Fatalf("New: %v", err)
 	}
 	bot.retry = backoff{min: time.Millisecond, max: 5 * time.Millisecond}
+	bot.web = serverLimits{read: 50 * time.Millisecond, write: 50 * time.Millisecond, idle: 50 * time.Millisecond, conns: 16}
 	if opts.now != nil {
 		bot.mod.now = opts.now
 	}
