@@ -247,8 +247,9 @@ func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r repl
 }
 
 // onCallback routes a tap on one of the bot's buttons. Taps that open a
-// topic or give feedback on an entry count against the tapper's limit; a
-// refused one is answered with why, while the chat's queue has room.
+// topic or give feedback on an entry, and anyone's but a moderator's on a
+// moderation button, count against the tapper's limit; a refused one is
+// answered with why, while the chat's queue has room.
 func (b *Bot) onCallback(q *tgbotapi.CallbackQuery) request {
 	action, ref, _ := strings.Cut(q.Data, ":")
 	req := request{from: q.From, limits: b.asks, refuse: func(v knowledge.Verdict, room bool) job {
@@ -258,6 +259,7 @@ func (b *Bot) onCallback(q *tgbotapi.CallbackQuery) request {
 		return func(ctx context.Context) { b.answerCallback(ctx, q, v.Notice) }
 	}}
 	if action == string(actionKB) && b.mod != nil && q.From != nil {
+		req.limited = !b.mod.isModerator(q.From.ID)
 		req.answer = func(ctx context.Context) { b.onKBCallback(ctx, q, ref) }
 		return req
 	}

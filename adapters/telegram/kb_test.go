@@ -182,6 +182,42 @@ func TestKBRefused(t *testing.T) {
 	}
 }
 
+// TestKBRefusedFlood sends many long /kb commands and moderation taps from
+// someone who is not a moderator, and checks that the refusals logged are
+// no more than the per-user allowance and carry the length, not the text.
+func TestKBRefusedFlood(t *testing.T) {
+	h := startKB(t, knowledge.Calibration{})
+	secret := strings.Repeat("x", 4000)
+	tests := []struct {
+		name   string
+		update func() string
+		words  []string // in every line logged
+	}{
+		{"long /kb", func() string { u, _ := h.f.Message(ann, annChat, "/kb "+secret, nil); return u }, []string{"length=4004"}},
+		{"forged moderation taps", func() string { return telegramtest.Tap("t", ann, annChat, 1, "k:"+secret[:50]+":y") }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(h.logs.matching("refused a moderation"))
+			var updates []string
+			for range 40 {
+				updates = append(updates, tt.update())
+			}
+			ids := h.f.Push(updates...)
+			h.waitHandled(ids[len(ids)-1])
+			logged := h.logs.matching("refused a moderation")[before:]
+			if len(logged) > DefaultAskBurst {
+				t.Errorf("40 refused: %d lines logged, want at most %d", len(logged), DefaultAskBurst)
+			}
+			for _, line := range logged {
+				if strings.Contains(line, secret[:50]) || !containsAll(line, tt.words...) {
+					t.Errorf("logged %.200q, want %q and none of the text", line, tt.words)
+				}
+			}
+		})
+	}
+}
+
 // TestKBAdd adds entries in the guided conversation and as one message;
 // once saved, people get them as answers.
 func TestKBAdd(t *testing.T) {
