@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge"
@@ -157,5 +158,23 @@ func TestWithoutAddress(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("withoutAddress(%q) = %q, want %q", tt.text, got, tt.want)
 		}
+	}
+}
+
+// TestFeedbackShareLimit checks that 👍 and 👎 taps count against the
+// tapper's per-user limit, as questions do.
+func TestFeedbackShareLimit(t *testing.T) {
+	h := start(t, options{config: func(c *Config) { c.AskBurst, c.AskEvery = 3, time.Hour }})
+	answer := keyboardOf(t, h.askIn(ann, annChat, depthQuestion, nil))
+	var got []string
+	for _, label := range []string{"👍 Helpful", "👎 Not helpful", "👎 Not helpful"} {
+		toast, _ := h.press(ann, answer, label)
+		got = append(got, toast)
+	}
+	if want := []string{thanksToast, thanksToast, knowledge.RateLimitNotice}; !slices.Equal(got, want) {
+		t.Errorf("a question and three taps with an allowance of three: toasts %q, want %q", got, want)
+	}
+	if n := len(h.feedback.matching("feedback", "entry=pigment-depth")); n != 2 {
+		t.Errorf("%d feedback lines logged, want 2", n)
 	}
 }
