@@ -116,3 +116,58 @@ func (l *Limiter) forget(now time.Time) {
 		}
 	}
 }
+
+// NoticeEvery is how often someone refused by an Admission is told so.
+const NoticeEvery = time.Minute
+
+// Admission decides, as each request arrives and before any is answered,
+// whether it will be answered: its asker must be within the per-user
+// Limiter, and its conversation's queue must have room, so that one person
+// flooding a group gets no more than their share and cannot make everyone
+// else wait behind them. A refusal is told at most once every NoticeEvery
+// per user, and a full queue once per conversation, so that a flood is not
+// answered with a notice per message. It is safe for concurrent use.
+type Admission struct {
+	users, notices *Limiter
+}
+
+// NewAdmission allows each user burst requests at once, then one every
+// every.
+func NewAdmission(every time.Duration, burst int) *Admission {
+	return &Admission{users: NewLimiter(every, burst), notices: NewLimiter(NoticeEvery, 1)}
+}
+
+// Arrival is a request as it arrives.
+type Arrival struct {
+	// User and Conversation identify who asks and where, each unique
+	// across platforms.
+	User, Conversation string
+	// Limited says the request counts against the user's limit; a
+	// moderator's changes to the knowledge base do not, for one.
+	Limited bool
+	// Full says the conversation's queue has no room for it.
+	Full bool
+}
+
+// Verdict is an Admission's decision on an Arrival.
+type Verdict struct {
+	// Admitted requests are to be answered.
+	Admitted bool
+	// Notice, for a refused request, is the sentence that says why.
+	Notice string
+	// Tell says the refusal is to be told with Notice; later ones within
+	// NoticeEvery are dropped without a word.
+	Tell bool
+}
+
+// Admit decides on a request. A request refused for a full queue spends
+// none of its asker's limit.
+func (a *Admission) Admit(r Arrival) Verdict {
+	switch {
+	case r.Full:
+		return Verdict{Notice: BusyNotice, Tell: a.notices.Allow("conversation:" + r.Conversation)}
+	case r.Limited && !a.users.Allow(r.User):
+		return Verdict{Notice: RateLimitNotice, Tell: a.notices.Allow("user:" + r.User)}
+	}
+	return Verdict{Admitted: true}
+}

@@ -131,3 +131,47 @@ func TestCapacity(t *testing.T) {
 		})
 	}
 }
+
+func TestAdmission(t *testing.T) {
+	ask := func(user string) knowledge.Arrival {
+		return knowledge.Arrival{User: user, Conversation: "group", Limited: true}
+	}
+	full := func(a knowledge.Arrival) knowledge.Arrival { a.Full = true; return a }
+	free := func(a knowledge.Arrival) knowledge.Arrival { a.Limited = false; return a }
+	admitted := knowledge.Verdict{Admitted: true}
+	limited := knowledge.Verdict{Notice: knowledge.RateLimitNotice, Tell: true}
+	limitedQuietly := knowledge.Verdict{Notice: knowledge.RateLimitNotice}
+	busy := knowledge.Verdict{Notice: knowledge.BusyNotice, Tell: true}
+	busyQuietly := knowledge.Verdict{Notice: knowledge.BusyNotice}
+	tests := []struct {
+		name     string
+		arrivals []knowledge.Arrival
+		want     []knowledge.Verdict
+	}{
+		{"a flood is told once",
+			[]knowledge.Arrival{ask("ann"), ask("ann"), ask("ann"), ask("ann")},
+			[]knowledge.Verdict{admitted, admitted, limited, limitedQuietly}},
+		{"others keep their share",
+			[]knowledge.Arrival{ask("ann"), ask("ann"), ask("ann"), ask("ben"), ask("ben"), ask("ben")},
+			[]knowledge.Verdict{admitted, admitted, limited, admitted, admitted, limited}},
+		{"free requests spend nothing",
+			[]knowledge.Arrival{free(ask("ann")), free(ask("ann")), free(ask("ann")), ask("ann"), ask("ann")},
+			[]knowledge.Verdict{admitted, admitted, admitted, admitted, admitted}},
+		{"a full queue is told once for everyone in it and spends nothing",
+			[]knowledge.Arrival{full(ask("ann")), full(ask("ben")), full(free(ask("cat"))), ask("ann"), ask("ann"), ask("ben")},
+			[]knowledge.Verdict{busy, busyQuietly, busyQuietly, admitted, admitted, admitted}},
+		{"a full queue after the limit",
+			[]knowledge.Arrival{ask("ann"), ask("ann"), ask("ann"), full(ask("ann"))},
+			[]knowledge.Verdict{admitted, admitted, limited, busy}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := knowledge.NewAdmission(time.Hour, 2)
+			for i, r := range tt.arrivals {
+				if got := a.Admit(r); got != tt.want[i] {
+					t.Errorf("Admit(%+v) #%d = %+v, want %+v", r, i+1, got, tt.want[i])
+				}
+			}
+		})
+	}
+}

@@ -30,9 +30,6 @@ const (
 	untilDone    = 0
 )
 
-// noticeEvery is how often a user over the rate limit is told so.
-const noticeEvery = time.Minute
-
 // Inline queries come as someone types "@bot …", one each time they pause,
 // so they have a limit of their own, looser than questions': a burst of
 // inlineBurst, then one every inlineEvery. It lets a person type at ease and
@@ -44,8 +41,10 @@ const (
 
 // Bot is the Telegram adapter: it receives updates by long polling or a
 // webhook, answers them from a knowledge.Service and sends the replies.
-// Updates are handled concurrently, up to Config.Workers at once, and in
-// order within each chat.
+// Whether an update is answered is decided as it arrives (see accept);
+// those that are wait in their chat's queue and are handled in order within
+// each chat, concurrently across chats, up to Config.Workers at once not
+// counting the time a reply waits for its chat's pace.
 type Bot struct {
 	cfg  Config
 	svc  *knowledge.Service
@@ -53,12 +52,13 @@ type Bot struct {
 	base *tgbotapi.BotAPI // never used directly: see api
 	http *http.Client
 
-	users   *knowledge.Limiter // questions per user
-	inline  *knowledge.Limiter // inline queries per user
-	notices *knowledge.Limiter // rate-limit notices per user
+	asks    *knowledge.Admission // questions, commands and taps
+	inline  *knowledge.Admission // inline queries
+	lanes   *lanes
 	pace    *throttle
 	workers chan struct{} // one slot per update being handled
 	retry   backoff
+	web     serverLimits // of the webhook server
 
 	mod *moderation // nil when moderation is off
 
@@ -89,20 +89,23 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	// must be doubled.
 	base := &tgbotapi.BotAPI{Token: cfg.Token}
 	base.SetAPIEndpoint(strings.ReplaceAll(cfg.APIURL, "%", "%%") + "/bot%s/%s")
-	return &Bot{
+	b := &Bot{
 		cfg:     cfg,
 		svc:     svc,
 		log:     log.With("adapter", "telegram"),
 		base:    base,
 		http:    &http.Client{Timeout: cfg.PollTimeout + cfg.RequestTimeout},
-		users:   knowledge.NewLimiter(cfg.AskEvery, cfg.AskBurst),
-		inline:  knowledge.NewLimiter(inlineEvery, inlineBurst),
-		notices: knowledge.NewLimiter(noticeEvery, 1),
+		asks:    knowledge.NewAdmission(cfg.AskEvery, cfg.AskBurst),
+		inline:  knowledge.NewAdmission(inlineEvery, inlineBurst),
 		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),
 		retry:   backoff{min: time.Second, max: 30 * time.Second},
-		mod:     newModeration(cfg, time.Now),
-	}, nil
+		// Telegram opens at most max_connections (Workers, at most 100).
+		web: serverLimits{read: 10 * time.Second, write: 10 * time.Second, idle: time.Minute, conns: 128},
+		mod: newModeration(cfg, time.Now),
+	}
+	b.lanes = newLanes(b.process, b.dropped)
+	return b, nil
 }
 
 // rateLimited and adapterError count events in Config.Metrics, if set.
@@ -124,7 +127,7 @@ const platform = "telegram"
 // Run connects to the Bot API (getMe, setMyCommands, then deleteWebhook for
 // long polling or setWebhook for a webhook) and answers updates until ctx
 // ends. While the Bot API cannot be reached it keeps retrying with backoff.
-// After ctx ends, updates already received are answered and acknowledged,
+// After ctx ends, updates already queued get drainTimeout to be answered,
 // and Run returns nil within five seconds; it returns an error only when
 // Telegram refuses the bot (a revoked token, for one). Run may be called
 // once.
@@ -159,6 +162,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		err = b.poll(ctx, hctx)
 	}
+	b.lanes.wait(context.Background()) // they end with hctx at the latest
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}
@@ -190,37 +194,25 @@ func (b *Bot) registerCommands(ctx context.Context) {
 // allowedUpdates are the kinds of update the bot asks Telegram for.
 func allowedUpdates() []string { return []string{"message", "callback_query", "inline_query"} }
 
-// handle answers one update: messages, button taps and inline queries.
-// Everything else is ignored. It is safe for concurrent use.
-func (b *Bot) handle(ctx context.Context, u *tgbotapi.Update) {
-	switch {
-	case u.Message != nil:
-		b.onMessage(ctx, u.Message)
-	case u.CallbackQuery != nil:
-		b.onCallback(ctx, u.CallbackQuery)
-	case u.InlineQuery != nil:
-		b.onInline(ctx, u.InlineQuery)
-	default:
-		b.log.DebugContext(ctx, "ignored update", "update_id", u.UpdateID)
-	}
-}
-
-// process handles one update in a worker slot, and reports whether it was
-// handled: false only when ctx ended first. A panic is logged and counts as
-// handled, so that one bad update cannot stop the bot or come back forever.
-func (b *Bot) process(ctx context.Context, u *tgbotapi.Update) (handled bool) {
+// process runs one job of a chat's lane in a worker slot. A panic is
+// logged, so that one bad update cannot stop the bot.
+func (b *Bot) process(ctx context.Context, j job) {
 	select {
 	case b.workers <- struct{}{}:
 	case <-ctx.Done():
-		return false
+		return
 	}
 	defer func() { <-b.workers }()
 	defer func() {
 		if r := recover(); r != nil {
-			b.log.ErrorContext(ctx, "panic while handling an update", "update_id", u.UpdateID, "panic", r)
-			handled = true
+			b.log.ErrorContext(ctx, "panic while handling an update", "panic", r)
 		}
 	}()
-	b.handle(ctx, u)
-	return ctx.Err() == nil
+	j(ctx)
+}
+
+// dropped logs the jobs a chat's lane still held when the bot stopped:
+// their updates were acknowledged when they arrived and are not answered.
+func (b *Bot) dropped(ctx context.Context, n int) {
+	b.log.WarnContext(ctx, "stopped with updates unanswered", "updates", n)
 }

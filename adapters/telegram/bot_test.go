@@ -265,7 +265,7 @@ func TestMessages(t *testing.T) {
 			h := start(t, options{cal: tt.cal})
 			updates, answered := tt.send(h.f)
 			ids := h.f.Push(updates...)
-			reqs := h.f.WaitHandled(ids[len(ids)-1])
+			reqs := h.waitHandled(ids[len(ids)-1])
 			got := telegramtest.Delivered(t, reqs)
 			var replied []int
 			for _, m := range got {
@@ -336,7 +336,7 @@ func TestButtons(t *testing.T) {
 			logsBefore := len(h.feedback.all())
 			id := string(rune('a' + i))
 			ids := h.f.Push(telegramtest.Tap(id, ann, annChat, qid, tt.data))
-			reqs := h.f.WaitHandled(ids[len(ids)-1])
+			reqs := h.waitHandled(ids[len(ids)-1])
 			var answered []string
 			for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
 				if r.Form.Get("callback_query_id") == id {
@@ -378,7 +378,7 @@ func TestInline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			id := string(rune('a' + i))
 			ids := h.f.Push(telegramtest.InlineQuery(id, ann, tt.query))
-			reqs := h.f.WaitHandled(ids[len(ids)-1])
+			reqs := h.waitHandled(ids[len(ids)-1])
 			var results []telegramtest.InlineResult
 			for _, r := range telegramtest.Calls(reqs, "answerInlineQuery") {
 				if r.Form.Get("inline_query_id") == id {
@@ -425,7 +425,7 @@ func TestRateLimits(t *testing.T) {
 		}
 		benQ, benID := h.f.Message(ben, benChat, "why are my smp dots blurry", nil)
 		ids := h.f.Push(append(updates, benQ)...)
-		got := telegramtest.Delivered(t, h.f.WaitHandled(ids[len(ids)-1]))
+		got := telegramtest.Delivered(t, h.waitHandled(ids[len(ids)-1]))
 		var toAnn []string
 		for _, m := range got {
 			if m.Chat == annChat.ID {
@@ -454,7 +454,7 @@ func TestRateLimits(t *testing.T) {
 		}
 		ids := h.f.Push(updates...)
 		var got []string
-		for _, m := range telegramtest.Delivered(t, h.f.WaitHandled(ids[len(ids)-1])) {
+		for _, m := range telegramtest.Delivered(t, h.waitHandled(ids[len(ids)-1])) {
 			got = append(got, strings.SplitN(m.Text, "\n", 2)[0])
 		}
 		slices.Sort(got)
@@ -462,7 +462,7 @@ func TestRateLimits(t *testing.T) {
 			t.Errorf("replies to three questions with room for two = %q, want %q", got, want)
 		}
 		ids = h.f.Push(telegramtest.InlineQuery("q", ben, depthQuestion))
-		inline := telegramtest.Calls(h.f.WaitHandled(ids[0]), "answerInlineQuery")
+		inline := telegramtest.Calls(h.waitHandled(ids[0]), "answerInlineQuery")
 		if len(inline) != 1 || inline[0].Form.Get("results") != "[]" || !uncached(inline[0]) {
 			t.Errorf("inline query beyond capacity answered with %v, want one empty answer, kept a second for the asker alone", inline)
 		}
@@ -472,7 +472,8 @@ func TestRateLimits(t *testing.T) {
 	})
 	t.Run("inline queries per user", func(t *testing.T) {
 		m := &countingMetrics{}
-		h := start(t, options{config: func(c *Config) { c.Metrics = m }})
+		// A queue with room for them all: the inline limit is tested.
+		h := start(t, options{config: func(c *Config) { c.Metrics = m; c.ChatQueue = 64 }})
 		// Far more than anyone types in the time the test takes.
 		var queries []string
 		for i := range 40 {
@@ -481,7 +482,7 @@ func TestRateLimits(t *testing.T) {
 		queries = append(queries, telegramtest.InlineQuery("ben", ben, depthQuestion))
 		ids := h.f.Push(queries...)
 		answered, refused := 0, 0
-		for _, r := range telegramtest.Calls(h.f.WaitHandled(ids[len(ids)-1]), "answerInlineQuery") {
+		for _, r := range telegramtest.Calls(h.waitHandled(ids[len(ids)-1]), "answerInlineQuery") {
 			switch id, results := r.Form.Get("inline_query_id"), r.Form.Get("results"); {
 			case id == "ben" && results == "[]":
 				t.Errorf("another user's inline query got no results during a flood")
@@ -510,7 +511,7 @@ func TestRateLimits(t *testing.T) {
 		}
 		ids := h.f.Push(updates...)
 		var got []int
-		for _, m := range telegramtest.Delivered(t, h.f.WaitHandled(ids[len(ids)-1])) {
+		for _, m := range telegramtest.Delivered(t, h.waitHandled(ids[len(ids)-1])) {
 			got = append(got, m.ReplyTo)
 		}
 		if !slices.Equal(got, want) {
@@ -576,7 +577,7 @@ func TestFailures(t *testing.T) {
 			}})
 			q, qid := f.Message(ann, annChat, depthQuestion, nil)
 			ids := f.Push(append(tt.raw, q)...)
-			reqs := f.WaitHandled(ids[len(ids)-1])
+			reqs := h.waitHandled(ids[len(ids)-1])
 			var replies []int
 			for _, m := range telegramtest.Delivered(t, reqs) {
 				replies = append(replies, m.ReplyTo)
@@ -636,7 +637,7 @@ func TestShutdown(t *testing.T) {
 		h := start(t, options{fake: f})
 		q, qid := f.Message(ann, annChat, depthQuestion, nil)
 		ids := f.Push(q)
-		f.WaitHandled(ids[0])
+		h.waitHandled(ids[0])
 		f.WaitFor("an open long poll", telegramtest.HasOpenPoll)
 		if err := h.stop(); err != nil {
 			t.Fatalf("Run = %v, want nil", err)
@@ -673,11 +674,11 @@ func TestShutdown(t *testing.T) {
 // qid, answered by the first, is not answered again while a new one is.
 func assertOnceAfterRestart(t *testing.T, f *telegramtest.Server, qid int) {
 	t.Helper()
-	start(t, options{fake: f})
+	h := start(t, options{fake: f})
 	q, next := f.Message(ben, benChat, "why are my smp dots blurry", nil)
 	ids := f.Push(q)
 	var replies []int
-	for _, m := range telegramtest.Delivered(t, f.WaitHandled(ids[0])) {
+	for _, m := range telegramtest.Delivered(t, h.waitHandled(ids[0])) {
 		replies = append(replies, m.ReplyTo)
 	}
 	if !slices.Equal(replies, []int{qid, next}) {

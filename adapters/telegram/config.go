@@ -28,6 +28,7 @@ const (
 	DefaultChatInterval      = time.Second
 	DefaultGroupInterval     = 3 * time.Second
 	DefaultSendRate          = 30
+	DefaultChatQueue         = 8
 	DefaultRequestTimeout    = 15 * time.Second
 	DefaultModerationTimeout = 15 * time.Minute
 )
@@ -74,6 +75,10 @@ type Config struct {
 	// dropped.
 	ChatInterval  time.Duration
 	GroupInterval time.Duration
+	// ChatQueue is how many updates of one chat may wait to be handled
+	// (default 8: about 15s of a group's pace). Past it the chat is told
+	// once a minute that the bot is busy, and the rest are dropped.
+	ChatQueue int
 	// SendRate is how many messages a second the bot sends across all
 	// chats, after a burst of as many (default 30, Telegram's limit).
 	SendRate int
@@ -173,6 +178,7 @@ func (c Config) withDefaults() Config {
 	c.ChatInterval = cmp.Or(c.ChatInterval, DefaultChatInterval)
 	c.GroupInterval = cmp.Or(c.GroupInterval, DefaultGroupInterval)
 	c.SendRate = cmp.Or(c.SendRate, DefaultSendRate)
+	c.ChatQueue = cmp.Or(c.ChatQueue, DefaultChatQueue)
 	c.RequestTimeout = cmp.Or(c.RequestTimeout, DefaultRequestTimeout)
 	c.ModerationTimeout = cmp.Or(c.ModerationTimeout, DefaultModerationTimeout)
 	return c
@@ -212,7 +218,7 @@ func (c Config) check() error {
 		}
 	}
 	if c.Workers < 1 || c.AskBurst < 1 || c.AskEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 ||
-		c.SendRate < 1 || c.RequestTimeout < 0 || c.ModerationTimeout < 0 {
+		c.SendRate < 1 || c.ChatQueue < 1 || c.RequestTimeout < 0 || c.ModerationTimeout < 0 {
 		return errors.New("workers, rate limits, send intervals and timeouts must be positive")
 	}
 	for _, id := range c.Moderators {

@@ -10,10 +10,12 @@
 // It uses github.com/go-telegram-bot-api/telegram-bot-api/v5 for requests
 // and types, but runs its own update loop: requests are bound to a context,
 // failures are retried with backoff and as long as Telegram's retry_after
-// asks, the offset moves only past handled updates, and messages are paced
-// to Telegram's per-chat limits. What an answer says, and the per-user rate
-// limit, are decided in package knowledge; this package only decides how it
-// looks on Telegram.
+// asks, and messages are paced to Telegram's per-chat limits. Each update is
+// judged as it arrives, against its sender's rate limit and its chat's
+// queue, and then waits in its chat's queue, so that a group waiting for
+// its pace holds up no other chat (see lanes.go). What an answer says, and
+// the rate-limit decisions, are made in package knowledge; this package only
+// decides how they look on Telegram.
 //
 // With a knowledge.Store and a list of moderators, moderators change the
 // knowledge base in their private chat with /kb: guided conversations and

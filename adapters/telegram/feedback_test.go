@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge"
@@ -16,7 +17,7 @@ func (h *harness) askIn(from telegramtest.User, in telegramtest.Chat, text strin
 	before := h.f.SentCount()
 	u, _ := h.f.Message(from, in, text, extra)
 	ids := h.f.Push(u)
-	return telegramtest.Delivered(h.t, h.f.WaitHandled(ids[0]))[before:]
+	return telegramtest.Delivered(h.t, h.waitHandled(ids[0]))[before:]
 }
 
 // press taps the button labelled label on a message the bot sent, as
@@ -32,7 +33,7 @@ func (h *harness) press(from telegramtest.User, m telegramtest.Message, label st
 	qid := fmt.Sprintf("press-%d", h.taps)
 	before := h.f.SentCount()
 	ids := h.f.Push(h.f.TapOn(qid, from, m.ID, data))
-	reqs := h.f.WaitHandled(ids[0])
+	reqs := h.waitHandled(ids[0])
 	for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
 		if r.Form.Get("callback_query_id") == qid {
 			toast = r.Form.Get("text")
@@ -123,7 +124,7 @@ func TestFeedbackNoQuestion(t *testing.T) {
 	// An inline answer's button carries no message, only its inline id.
 	inline := `{"update_id":%d,"callback_query":{"id":"inline-1","from":{"id":11,"is_bot":false,"first_name":"Ann"},` +
 		`"chat_instance":"ci","inline_message_id":"AAQ","data":"` + callbackData(actionUseless, "blurry-dots") + `"}}`
-	h.f.WaitHandled(h.f.Push(inline)[0])
+	h.waitHandled(h.f.Push(inline)[0])
 
 	if got := feedbackOn(t, h.store, "blurry-dots"); got.Down != 2 || len(got.Unhelpful) != 0 {
 		t.Errorf("feedback on blurry-dots = %+v, want 👎 2 and no question", got)
@@ -157,5 +158,23 @@ func TestWithoutAddress(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("withoutAddress(%q) = %q, want %q", tt.text, got, tt.want)
 		}
+	}
+}
+
+// TestFeedbackShareLimit checks that 👍 and 👎 taps count against the
+// tapper's per-user limit, as questions do.
+func TestFeedbackShareLimit(t *testing.T) {
+	h := start(t, options{config: func(c *Config) { c.AskBurst, c.AskEvery = 3, time.Hour }})
+	answer := keyboardOf(t, h.askIn(ann, annChat, depthQuestion, nil))
+	var got []string
+	for _, label := range []string{"👍 Helpful", "👎 Not helpful", "👎 Not helpful"} {
+		toast, _ := h.press(ann, answer, label)
+		got = append(got, toast)
+	}
+	if want := []string{thanksToast, thanksToast, knowledge.RateLimitNotice}; !slices.Equal(got, want) {
+		t.Errorf("a question and three taps with an allowance of three: toasts %q, want %q", got, want)
+	}
+	if n := len(h.feedback.matching("feedback", "entry=pigment-depth")); n != 2 {
+		t.Errorf("%d feedback lines logged, want 2", n)
 	}
 }

@@ -12,31 +12,102 @@ import (
 	"github.com/smpbot/bot/knowledge"
 )
 
-// onMessage answers a message. In a private chat any text is a question; in
+// request is what an update asks of the bot, as found when it arrives.
+type request struct {
+	from    *tgbotapi.User       // nil for updates without a sender
+	limits  *knowledge.Admission // b.asks or b.inline
+	limited bool                 // whether it counts against from's limit
+	answer  job                  // nil when the update asks nothing
+	// refuse returns how to tell from of a refusal, or nil; room says the
+	// chat's queue has room for it.
+	refuse func(v knowledge.Verdict, room bool) job
+}
+
+// accept decides, as an update arrives, whether it is answered, and queues
+// what is to be done on its chat's lane: deciding before any waiting means
+// that a user's limit does not refill while their earlier replies wait for
+// the chat's pace, and that a chat's queue stays within Config.ChatQueue.
+// It is safe for concurrent use.
+func (b *Bot) accept(ctx context.Context, u *tgbotapi.Update) {
+	req := b.route(u)
+	if req.answer == nil {
+		b.log.DebugContext(ctx, "ignored update", "update_id", u.UpdateID)
+		return
+	}
+	user := ""
+	if req.from != nil {
+		user = userKey(req.from)
+	}
+	chat := chatOf(u)
+	b.lanes.push(ctx, chat, func(queued int) job {
+		room := queued < b.cfg.ChatQueue
+		v := req.limits.Admit(knowledge.Arrival{User: user, Conversation: platform + ":" + strconv.FormatInt(chat, 10), Limited: req.limited, Full: !room})
+		if v.Admitted {
+			return req.answer
+		}
+		b.rateLimited()
+		return req.refuse(v, room)
+	})
+}
+
+// route finds what an update asks of the bot.
+func (b *Bot) route(u *tgbotapi.Update) request {
+	switch {
+	case u.Message != nil:
+		return b.onMessage(u.Message)
+	case u.CallbackQuery != nil:
+		return b.onCallback(u.CallbackQuery)
+	case u.InlineQuery != nil:
+		return b.onInline(u.InlineQuery)
+	}
+	return request{}
+}
+
+// onMessage routes a message. In a private chat any text is a question; in
 // a group the bot answers its commands, mentions of itself and replies to its
 // own messages, and stays silent otherwise. Messages from bots, and messages
 // without text (stickers, photos, service messages), are ignored.
-func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
+func (b *Bot) onMessage(m *tgbotapi.Message) request {
 	if m.From == nil || m.From.IsBot || m.Chat == nil || strings.TrimSpace(m.Text) == "" {
-		return
+		return request{}
 	}
 	private := m.Chat.IsPrivate()
 	if !private && !m.Chat.IsGroup() && !m.Chat.IsSuperGroup() {
-		return
+		return request{}
 	}
 	if name, args, ok := b.command(m); ok {
-		b.onCommand(ctx, m, name, args)
-		return
+		return b.onCommand(m, name, args)
 	}
-	if private && b.mod != nil && b.mod.inConversation(m.From.ID) {
-		b.onConversation(ctx, m)
-		return
+	if private && b.mod != nil && b.mod.isModerator(m.From.ID) {
+		// Whether it goes on with a /kb conversation is known only once
+		// the messages before it are handled.
+		return b.message(m, false, func(ctx context.Context) {
+			if b.mod.inConversation(m.From.ID) {
+				b.onConversation(ctx, m)
+			} else {
+				b.ask(ctx, m, m.Text)
+			}
+		})
 	}
 	if private {
-		b.ask(ctx, m, m.Text)
-	} else if q, ok := b.addressed(m); ok {
-		b.ask(ctx, m, q)
+		return b.message(m, true, func(ctx context.Context) { b.ask(ctx, m, m.Text) })
 	}
+	if q, ok := b.addressed(m); ok {
+		return b.message(m, true, func(ctx context.Context) { b.ask(ctx, m, q) })
+	}
+	return request{}
+}
+
+// message is a request made by message m, answered by answer. A refusal
+// is told as a reply, when the verdict says so.
+func (b *Bot) message(m *tgbotapi.Message, limited bool, answer job) request {
+	return request{from: m.From, limits: b.asks, limited: limited, answer: answer,
+		refuse: func(v knowledge.Verdict, _ bool) job {
+			if !v.Tell {
+				return nil
+			}
+			return func(ctx context.Context) { b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(v.Notice))) }
+		}}
 }
 
 // command returns the command a message starts with and the text after it.
@@ -57,35 +128,35 @@ func (b *Bot) command(m *tgbotapi.Message) (name, args string, ok bool) {
 	return strings.ToLower(name), strings.TrimSpace(string(utf16.Decode(text[end:]))), true
 }
 
-func (b *Bot) onCommand(ctx context.Context, m *tgbotapi.Message, name, args string) {
-	var r reply
+func (b *Bot) onCommand(m *tgbotapi.Message, name, args string) request {
 	switch name {
 	case "ask":
-		b.ask(ctx, m, args)
-		return
-	case "start":
-		r = startReply(b.me.UserName)
-	case "help":
-		r = helpReply(b.me.UserName)
-	case "checklist":
-		r = checklistReply(b.svc.Checklist())
-	case "topics":
-		r = topicsReply(b.svc.Topics())
+		return b.message(m, true, func(ctx context.Context) { b.ask(ctx, m, args) })
 	case kbCommandName:
 		if b.mod != nil {
-			b.onKB(ctx, m, args)
-			return
+			return b.message(m, !b.mod.isModerator(m.From.ID), func(ctx context.Context) { b.onKB(ctx, m, args) })
 		}
-		fallthrough
+	case "start", "help", "checklist", "topics":
 	default:
 		if !m.Chat.IsPrivate() {
-			return // perhaps another bot's
+			return request{} // perhaps another bot's
 		}
-		r = helpReply(b.me.UserName)
 	}
-	if b.allow(ctx, m) {
-		b.send(ctx, m.Chat, m.MessageID, r)
+	return b.message(m, true, func(ctx context.Context) { b.send(ctx, m.Chat, m.MessageID, b.commandReply(name)) })
+}
+
+// commandReply is the reply to a command other than /ask and /kb: help for
+// any the bot does not know.
+func (b *Bot) commandReply(name string) reply {
+	switch name {
+	case "start":
+		return startReply(b.me.UserName)
+	case "checklist":
+		return checklistReply(b.svc.Checklist())
+	case "topics":
+		return topicsReply(b.svc.Topics())
 	}
+	return helpReply(b.me.UserName)
 }
 
 // addressed reports whether a group message is meant for the bot: it
@@ -119,9 +190,6 @@ func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
 
 // ask answers a question asked in message m.
 func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
-	if !b.allow(ctx, m) {
-		return
-	}
 	a, err := b.svc.Answer(ctx, question)
 	var r reply
 	switch {
@@ -139,27 +207,14 @@ func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
 	b.send(ctx, m.Chat, m.MessageID, r)
 }
 
-// allow applies the per-user rate limit to a message that wants a reply.
-// Someone over the limit is told so, at most once every noticeEvery.
-func (b *Bot) allow(ctx context.Context, m *tgbotapi.Message) bool {
-	user := userKey(m.From)
-	if b.users.Allow(user) {
-		return true
-	}
-	b.rateLimited()
-	if b.notices.Allow(user) {
-		b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.RateLimitNotice)))
-	}
-	return false
-}
-
 func userKey(u *tgbotapi.User) string { return "telegram:" + strconv.FormatInt(u.ID, 10) }
 
 // send sends a reply to a chat, as an answer to message replyTo when it is
 // not zero. Parts wait for the chat's pace; the keyboard goes under the
 // last. The first part replies to replyTo, and so does the part with the
 // keyboard, so that a tap on its buttons brings the question back (see
-// askedIn). Failures are logged: the update counts as handled.
+// askedIn). Failures are logged: the update counts as handled. It runs in
+// a worker slot (see process).
 func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r reply) {
 	for i, part := range r.parts {
 		msg := tgbotapi.NewMessage(chat.ID, part)
@@ -173,7 +228,11 @@ func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r repl
 		if keyboard {
 			msg.ReplyMarkup = r.keyboard
 		}
+		// The worker slot is given back while the chat's pace holds the
+		// message, so that a slow chat holds up no other.
+		<-b.workers
 		err := b.pace.wait(ctx, chat)
+		b.workers <- struct{}{}
 		if err == nil {
 			err = b.call(ctx, "sendMessage", sendAttempts, func(api *tgbotapi.BotAPI) error {
 				_, err := api.Send(msg)
@@ -187,16 +246,34 @@ func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r repl
 	}
 }
 
-// onCallback handles a tap on one of the bot's buttons. Every tap is
-// answered, so the client's spinner stops; a button the bot does not know
-// gets a polite note and changes nothing.
-func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
+// onCallback routes a tap on one of the bot's buttons. Taps that open a
+// topic or give feedback on an entry, and anyone's but a moderator's on a
+// moderation button, count against the tapper's limit; a refused one is
+// answered with why, while the chat's queue has room.
+func (b *Bot) onCallback(q *tgbotapi.CallbackQuery) request {
 	action, ref, _ := strings.Cut(q.Data, ":")
+	req := request{from: q.From, limits: b.asks, refuse: func(v knowledge.Verdict, room bool) job {
+		if !room {
+			return nil
+		}
+		return func(ctx context.Context) { b.answerCallback(ctx, q, v.Notice) }
+	}}
 	if action == string(actionKB) && b.mod != nil && q.From != nil {
-		b.onKBCallback(ctx, q, ref)
-		return
+		req.limited = !b.mod.isModerator(q.From.ID)
+		req.answer = func(ctx context.Context) { b.onKBCallback(ctx, q, ref) }
+		return req
 	}
 	e := b.entryRef(ref)
+	req.limited = e != nil && q.From != nil && len(action) == 1 &&
+		(action[0] == actionTopic || action[0] == actionHelpful || action[0] == actionUseless)
+	req.answer = func(ctx context.Context) { b.onButton(ctx, q, action, e) }
+	return req
+}
+
+// onButton handles a tap on a topic or feedback button. Every tap is
+// answered, so the client's spinner stops; a button the bot does not know
+// gets a polite note and changes nothing.
+func (b *Bot) onButton(ctx context.Context, q *tgbotapi.CallbackQuery, action string, e *knowledge.Entry) {
 	switch {
 	case e == nil || len(action) != 1 || q.From == nil:
 		b.answerCallback(ctx, q, staleButton)
@@ -210,11 +287,6 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	case action[0] == actionTopic && (q.Message == nil || q.Message.Chat == nil):
 		b.answerCallback(ctx, q, openChatText)
 	case action[0] == actionTopic:
-		if !b.users.Allow(userKey(q.From)) {
-			b.rateLimited()
-			b.answerCallback(ctx, q, knowledge.RateLimitNotice)
-			return
-		}
 		b.answerCallback(ctx, q, "")
 		b.send(ctx, q.Message.Chat, 0, entryReply(e))
 	default:
@@ -297,14 +369,23 @@ const (
 	inlineCacheTime  = 300 // seconds
 )
 
-// onInline offers the top answers to "@bot question" typed in any chat, or
-// the topics when nothing has been typed yet.
-func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
-	if q.From != nil && !b.inline.Allow(userKey(q.From)) {
-		b.rateLimited()
-		b.answerInline(ctx, q, []any{}, false) // the next one may be answered
-		return
-	}
+// onInline routes an inline query, which has a limit of its own. A refused
+// one gets an empty answer, while there is room, as the next one may be
+// answered.
+func (b *Bot) onInline(q *tgbotapi.InlineQuery) request {
+	return request{from: q.From, limits: b.inline, limited: q.From != nil,
+		answer: func(ctx context.Context) { b.answerQuery(ctx, q) },
+		refuse: func(_ knowledge.Verdict, room bool) job {
+			if !room {
+				return nil
+			}
+			return func(ctx context.Context) { b.answerInline(ctx, q, []any{}, false) }
+		}}
+}
+
+// answerQuery offers the top answers to "@bot question" typed in any chat,
+// or the topics when nothing has been typed yet.
+func (b *Bot) answerQuery(ctx context.Context, q *tgbotapi.InlineQuery) {
 	results := []any{}
 	cache := true
 	a, err := b.svc.Answer(knowledge.AsDraft(ctx), q.Query)

@@ -255,7 +255,8 @@ type options struct {
 }
 
 // start runs a bot against a fake Bot API until the test ends. Sends are not
-// paced and retries do not wait, unless opts say otherwise.
+// paced, retries do not wait and the webhook server's timeouts are short,
+// unless opts say otherwise.
 func start(t testing.TB, opts options) *harness {
 	t.Helper()
 	h := &harness{f: opts.fake, logs: newLogRecorder(), feedback: newLogRecorder(), t: t}
@@ -279,6 +280,7 @@ func start(t testing.TB, opts options) *harness {
 		t.Fatalf("New: %v", err)
 	}
 	bot.retry = backoff{min: time.Millisecond, max: 5 * time.Millisecond}
+	bot.web = serverLimits{read: 50 * time.Millisecond, write: 50 * time.Millisecond, idle: 50 * time.Millisecond, conns: 16}
 	if opts.now != nil {
 		bot.mod.now = opts.now
 	}
@@ -311,6 +313,25 @@ func start(t testing.TB, opts options) *harness {
 		}
 	})
 	return h
+}
+
+// waitHandled waits until the bot has received every update up to id and
+// handled all it queued, and returns the requests so far.
+func (h *harness) waitHandled(id int) []telegramtest.Request {
+	h.t.Helper()
+	h.f.WaitHandled(id)
+	h.waitIdle()
+	return h.f.Requests()
+}
+
+// waitIdle waits until the bot has handled every update it queued.
+func (h *harness) waitIdle() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), telegramtest.WaitLimit)
+	defer cancel()
+	if err := h.bot.lanes.wait(ctx); err != nil {
+		h.t.Fatalf("gave up waiting for the bot to handle what it received: %v", err)
+	}
 }
 
 // People and chats of the tests.

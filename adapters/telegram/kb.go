@@ -41,10 +41,10 @@ func (b *Bot) onKB(ctx context.Context, m *tgbotapi.Message, args string) {
 	sub, rest := cutWord(args)
 	sub = strings.ToLower(sub)
 	if !b.mod.isModerator(m.From.ID) {
-		b.log.WarnContext(ctx, "refused a moderation command from a non-moderator", "user", m.From.ID, "chat", m.Chat.ID, "command", "/kb "+sub)
-		if b.allow(ctx, m) {
-			b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.NotModeratorNotice)))
-		}
+		// The per-user limit bounds these lines; the text is the sender's
+		// and is not logged.
+		b.log.WarnContext(ctx, "refused a moderation command from a non-moderator", "user", m.From.ID, "chat", m.Chat.ID, "length", len(m.Text))
+		b.send(ctx, m.Chat, m.MessageID, newReply(nil, escape(knowledge.NotModeratorNotice)))
 		return
 	}
 	var r reply
@@ -258,7 +258,7 @@ func (b *Bot) prepareSynonyms(user int64, text string, base int64) reply {
 // used; anything else changes nothing.
 func (b *Bot) onKBCallback(ctx context.Context, q *tgbotapi.CallbackQuery, ref string) {
 	if !b.mod.isModerator(q.From.ID) {
-		b.log.WarnContext(ctx, "refused a moderation button from a non-moderator", "user", q.From.ID, "data", q.Data)
+		b.log.WarnContext(ctx, "refused a moderation button from a non-moderator", "user", q.From.ID)
 		b.answerCallback(ctx, q, knowledge.NotModeratorNotice)
 		return
 	}

@@ -34,7 +34,7 @@ func (h *harness) say(from telegramtest.User, text string) []telegramtest.Messag
 	h.t.Helper()
 	before := h.f.SentCount()
 	id, _ := h.f.Ask(from, telegramtest.Private(from), text)
-	return telegramtest.Delivered(h.t, h.f.WaitHandled(id))[before:]
+	return telegramtest.Delivered(h.t, h.waitHandled(id))[before:]
 }
 
 // tap taps a button with data in from's private chat and returns the
@@ -45,7 +45,7 @@ func (h *harness) tap(from telegramtest.User, data string) (toast string, sent [
 	qid := fmt.Sprintf("tap-%d", h.taps)
 	before := h.f.SentCount()
 	ids := h.f.Push(telegramtest.Tap(qid, from, telegramtest.Private(from), 1, data))
-	reqs := h.f.WaitHandled(ids[0])
+	reqs := h.waitHandled(ids[0])
 	for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
 		if r.Form.Get("callback_query_id") == qid {
 			toast = r.Form.Get("text")
@@ -153,7 +153,7 @@ func TestKBRefused(t *testing.T) {
 			if tt.text != "" {
 				before := h.f.SentCount()
 				u, _ := h.f.Message(tt.from, tt.in, tt.text, nil)
-				sent := telegramtest.Delivered(t, h.f.WaitHandled(h.f.Push(u)[0]))[before:]
+				sent := telegramtest.Delivered(t, h.waitHandled(h.f.Push(u)[0]))[before:]
 				got = only(t, sent).Text
 			} else {
 				var sent []telegramtest.Message
@@ -179,6 +179,42 @@ func TestKBRefused(t *testing.T) {
 	}
 	if toast, _ := h.tap(mo, confirm); toast != staleButton {
 		t.Errorf("second tap: toast %q, want %q", toast, staleButton)
+	}
+}
+
+// TestKBRefusedFlood sends many long /kb commands and moderation taps from
+// someone who is not a moderator, and checks that the refusals logged are
+// no more than the per-user allowance and carry the length, not the text.
+func TestKBRefusedFlood(t *testing.T) {
+	h := startKB(t, knowledge.Calibration{})
+	secret := strings.Repeat("x", 4000)
+	tests := []struct {
+		name   string
+		update func() string
+		words  []string // in every line logged
+	}{
+		{"long /kb", func() string { u, _ := h.f.Message(ann, annChat, "/kb "+secret, nil); return u }, []string{"length=4004"}},
+		{"forged moderation taps", func() string { return telegramtest.Tap("t", ann, annChat, 1, "k:"+secret[:50]+":y") }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(h.logs.matching("refused a moderation"))
+			var updates []string
+			for range 40 {
+				updates = append(updates, tt.update())
+			}
+			ids := h.f.Push(updates...)
+			h.waitHandled(ids[len(ids)-1])
+			logged := h.logs.matching("refused a moderation")[before:]
+			if len(logged) > DefaultAskBurst {
+				t.Errorf("40 refused: %d lines logged, want at most %d", len(logged), DefaultAskBurst)
+			}
+			for _, line := range logged {
+				if strings.Contains(line, secret[:50]) || !containsAll(line, tt.words...) {
+					t.Errorf("logged %.200q, want %q and none of the text", line, tt.words)
+				}
+			}
+		})
 	}
 }
 
@@ -363,7 +399,7 @@ func TestKBGapOutOfScope(t *testing.T) {
 func TestKBInlineIsNoGap(t *testing.T) {
 	h := startKB(t, knowledge.Calibration{MinCoverage: 1})
 	ids := h.f.Push(telegramtest.InlineQuery("draft", ann, "does pigment depth chan"))
-	if got := telegramtest.Calls(h.f.WaitHandled(ids[0]), "answerInlineQuery"); len(got) != 1 {
+	if got := telegramtest.Calls(h.waitHandled(ids[0]), "answerInlineQuery"); len(got) != 1 {
 		t.Fatalf("inline query answered %d times, want once", len(got))
 	}
 	wantText(t, only(t, h.say(mo, "/kb gaps")), "No open gaps")

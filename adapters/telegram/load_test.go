@@ -71,13 +71,14 @@ func runLoad(tb testing.TB, users, perUser int) loadResult {
 	h := start(tb, options{fake: f, config: func(c *Config) {
 		c.Workers = 16
 		c.AskBurst, c.AskEvery = 1<<30, time.Nanosecond
+		c.ChatQueue = 1 << 30
 		c.ChatInterval = loadChatInterval
 		c.SendRate = 1 << 20
 	}})
 	questions := []string{depthQuestion, "why are my smp dots blurry", "how do i check smp training", "are smp reviews reliable", "what should i ask my smp artist"}
 	// Warm up, so that the heap measured holds the bot's steady state.
 	warm, _ := f.Ask(ann, annChat, depthQuestion)
-	f.WaitHandled(warm)
+	h.waitHandled(warm)
 	before := f.SentCount()
 	heapBefore := heapInUse()
 
@@ -103,7 +104,7 @@ func runLoad(tb testing.TB, users, perUser int) loadResult {
 			last = pushed[len(pushed)-1]
 		}
 	}
-	reqs := f.WaitHandled(last)
+	reqs := h.waitHandled(last)
 	got := telegramtest.Delivered(tb, reqs)
 	got = slices.DeleteFunc(got, func(m telegramtest.Message) bool { _, ok := queued[m.ReplyTo]; return !ok })
 
@@ -162,4 +163,95 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// Flood load test settings: each group has floodPerGroup users asking in
+// it, each once every floodTick; floodPrivates people ask in private, one
+// of them each tick. The pace is Telegram's, a hundred times faster.
+const (
+	floodPerGroup = 10
+	floodPrivates = 20
+	floodTick     = 50 * time.Millisecond
+	floodSpeedup  = 100
+)
+
+// TestFloodLoad measures how long private questions take to be answered,
+// first alone and then while every member of many groups floods their
+// group, and checks that each private question is answered once and that
+// no flooder gets more than their allowance. It logs the private askers'
+// p50 and p99 latency in both runs. It floods 4 groups of 10 users for 10
+// ticks, or 20 groups (200 users) for 100 ticks with SMPBOT_LOAD_FULL=1.
+func TestFloodLoad(t *testing.T) {
+	groups, ticks := 4, 10
+	if os.Getenv(envFullLoad) != "" {
+		groups, ticks = 20, 100
+	}
+	quiet := runFlood(t, 0, ticks)
+	loud := runFlood(t, groups, ticks)
+	t.Logf("%d private questions alone: p50 %v, p99 %v; while %d users flood %d groups: p50 %v, p99 %v",
+		len(quiet), quiet[len(quiet)/2], quiet[len(quiet)*99/100],
+		groups*floodPerGroup, groups, loud[len(loud)/2], loud[len(loud)*99/100])
+}
+
+// runFlood runs a bot while groups are flooded for ticks, and returns the
+// latencies of the private questions, sorted.
+func runFlood(t *testing.T, groups, ticks int) []time.Duration {
+	t.Helper()
+	f := telegramtest.New(t, telegramtest.Lean())
+	h := start(t, options{fake: f, config: func(c *Config) {
+		c.AskEvery = time.Hour // no refill: a flooder's allowance is AskBurst
+		c.ChatInterval, c.GroupInterval = DefaultChatInterval/floodSpeedup, DefaultGroupInterval/floodSpeedup
+		c.SendRate = DefaultSendRate * floodSpeedup
+	}})
+	questions := []string{depthQuestion, "why are my smp dots blurry", "how do i check smp training", "are smp reviews reliable"}
+	asked := map[int]time.Time{} // private questions by message id
+	flooder := map[int]int64{}   // flooders by message id
+	var last int
+	tick := time.NewTicker(floodTick)
+	defer tick.Stop()
+	for i := range ticks {
+		var batch []string
+		for g := range groups {
+			chat := telegramtest.Chat{ID: int64(-2000 - g), Type: "supergroup", Title: "G"}
+			for u := range floodPerGroup {
+				from := telegramtest.User{ID: int64(5000 + g*floodPerGroup + u), Name: "F"}
+				upd, id := f.Message(from, chat, "/ask "+questions[u%len(questions)], nil)
+				batch, flooder[id] = append(batch, upd), from.ID
+			}
+		}
+		from := telegramtest.User{ID: int64(9000 + i%floodPrivates), Name: "P"}
+		upd, id := f.Message(from, telegramtest.Private(from), questions[i%len(questions)], nil)
+		asked[id] = time.Now()
+		pushed := f.Push(append(batch, upd)...)
+		last = pushed[len(pushed)-1]
+		<-tick.C
+	}
+	got := telegramtest.Delivered(t, h.waitHandled(last))
+	h.stop()
+
+	replies := map[int]int{}
+	perFlooder := map[int64]int{}
+	var latencies []time.Duration
+	for _, m := range got {
+		if at, ok := asked[m.ReplyTo]; ok {
+			replies[m.ReplyTo]++
+			latencies = append(latencies, m.Time.Sub(at))
+		}
+		if u, ok := flooder[m.ReplyTo]; ok {
+			perFlooder[u]++
+		}
+	}
+	for id := range asked {
+		if replies[id] != 1 {
+			t.Errorf("private question %d got %d replies, want 1", id, replies[id])
+		}
+	}
+	// Beyond the answers, a rate-limit notice and the group's busy notice.
+	for u, n := range perFlooder {
+		if n > DefaultAskBurst+2 {
+			t.Errorf("flooder %d got %d replies, want at most %d answers and two notices", u, n, DefaultAskBurst)
+		}
+	}
+	slices.Sort(latencies)
+	return latencies
 }

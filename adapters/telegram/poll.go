@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -21,10 +20,10 @@ type incoming struct {
 
 // poll receives updates by long polling until ctx ends; handlers run under
 // hctx. Telegram forgets an update once getUpdates is called with a higher
-// offset, so the offset only moves past updates that have been handled: a
-// batch is handled in full before the next is fetched, and on the way out
-// the final offset is committed, so that a restart neither loses an update
-// nor answers one twice.
+// offset, so the offset moves past updates once they are accepted (see
+// accept), and on the way out the final offset is committed, so that a
+// restart does not answer an update twice. Updates still queued when the
+// bot stops get drainTimeout to be answered.
 func (b *Bot) poll(ctx, hctx context.Context) error {
 	err := b.call(ctx, "deleteWebhook", untilDone, func(api *tgbotapi.BotAPI) error {
 		_, err := api.Request(tgbotapi.DeleteWebhookConfig{})
@@ -38,7 +37,7 @@ func (b *Bot) poll(ctx, hctx context.Context) error {
 	}
 	b.ready.Store(true)
 	offset := 0
-	uncommitted := false // updates handled but not yet acknowledged
+	uncommitted := false // updates accepted but not yet acknowledged
 	for ctx.Err() == nil {
 		batch, err := b.getUpdates(ctx, offset)
 		if ctx.Err() != nil {
@@ -48,13 +47,14 @@ func (b *Bot) poll(ctx, hctx context.Context) error {
 			return err
 		}
 		uncommitted = false
-		n := b.dispatch(hctx, batch)
-		if n > 0 {
-			offset = batch[n-1].id + 1
-			uncommitted = true
+		for _, in := range batch {
+			if in.update != nil {
+				b.accept(hctx, in.update)
+			}
 		}
-		if n < len(batch) {
-			break // shutting down and out of time: the rest comes again
+		if len(batch) > 0 {
+			offset = batch[len(batch)-1].id + 1
+			uncommitted = true
 		}
 	}
 	if uncommitted {
@@ -121,44 +121,8 @@ func (b *Bot) decodeUpdates(ctx context.Context, result json.RawMessage, offset 
 	return batch, nil
 }
 
-// dispatch handles a batch, concurrently across chats and in order within
-// each, and returns how many updates from the start of the batch were
-// handled: all of them unless ctx ended first.
-func (b *Bot) dispatch(ctx context.Context, batch []incoming) int {
-	done := make([]bool, len(batch))
-	chats := map[int64][]int{}
-	var order []int64
-	for i, in := range batch {
-		if in.update == nil {
-			done[i] = true
-			continue
-		}
-		key := chatOf(in.update)
-		if chats[key] == nil {
-			order = append(order, key)
-		}
-		chats[key] = append(chats[key], i)
-	}
-	var wg sync.WaitGroup
-	for _, key := range order {
-		wg.Go(func() {
-			for _, i := range chats[key] {
-				if done[i] = b.process(ctx, batch[i].update); !done[i] {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	n := 0
-	for n < len(done) && done[n] {
-		n++
-	}
-	return n
-}
-
-// chatOf is the conversation an update belongs to, whose updates are
-// handled in order: the chat of a message or of a tapped button's message,
+// chatOf is the conversation an update belongs to, whose updates share a
+// queue and are handled in order: the chat of a message or of a tapped button's message,
 // else the user.
 func chatOf(u *tgbotapi.Update) int64 {
 	switch {

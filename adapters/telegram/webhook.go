@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/net/netutil"
 )
 
 // secretHeader carries the webhook secret in every request from Telegram.
@@ -21,9 +23,19 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // maxUpdateBytes bounds the body of one webhook request.
 const maxUpdateBytes = 1 << 20
 
+// serverLimits are the webhook server's timeouts and connection cap, so
+// that slow or idle clients cannot use up the process's open files: a
+// request must arrive within read and its answer leave within write, an
+// idle connection is closed after idle, and beyond conns connections wait
+// to be accepted.
+type serverLimits struct {
+	read, write, idle time.Duration
+	conns             int
+}
+
 // serveWebhook receives updates on a webhook until ctx ends; handlers run
-// under hctx. An update is acknowledged (200) only once it has been handled,
-// so Telegram sends again whatever a shutdown cut short. The webhook stays
+// under hctx. An update is acknowledged (200) once it is accepted (see
+// accept), so that no request waits for a chat's pace. The webhook stays
 // set when the bot stops, so Telegram keeps updates until it is back.
 func (b *Bot) serveWebhook(ctx, hctx context.Context) error {
 	public, err := url.Parse(b.cfg.WebhookURL)
@@ -34,9 +46,13 @@ func (b *Bot) serveWebhook(ctx, hctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("webhook: %w", err)
 	}
+	ln = netutil.LimitListener(ln, b.web.conns)
 	srv := &http.Server{
-		Handler:           b.webhook(hctx, public.EscapedPath()),
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:      b.webhook(hctx, public.EscapedPath()),
+		ReadTimeout:  b.web.read,
+		WriteTimeout: b.web.write,
+		IdleTimeout:  b.web.idle,
+		ErrorLog:     slog.NewLogLogger(b.log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -91,6 +107,7 @@ func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
 			return
 		case subtle.ConstantTimeCompare([]byte(r.Header.Get(secretHeader)), want) != 1:
 			b.log.WarnContext(r.Context(), "rejected a webhook request without the secret", "remote", r.RemoteAddr)
+			w.Header().Set("Connection", "close") // no keep-alive for strangers
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -107,10 +124,11 @@ func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
 			b.log.WarnContext(r.Context(), "skipped a malformed update", "error", err)
 			return
 		}
-		if !b.process(hctx, u) {
+		if hctx.Err() != nil {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
+		b.accept(hctx, u)
 		w.WriteHeader(http.StatusOK)
 	})
 }

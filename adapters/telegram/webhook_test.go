@@ -1,11 +1,13 @@
 package telegram
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 )
@@ -75,12 +77,50 @@ func TestWebhook(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("%s %s with secret %q: status %d, want %d", tt.method, tt.url, tt.secret, resp.StatusCode, tt.wantStatus)
 			}
-			// The webhook answers only once the update is handled, so the
-			// reply, if any, has been sent by now.
+			h.waitIdle()
 			sent := h.f.Sent()[before:]
 			replied := slices.ContainsFunc(sent, func(m telegramtest.Message) bool { return m.ReplyTo == qid && qid != 0 })
 			if replied != tt.wantReply || len(sent) > 1 {
 				t.Errorf("%s: sent %d message(s) (reply to the question: %v), want a reply: %v", tt.name, len(sent), replied, tt.wantReply)
+			}
+		})
+	}
+}
+
+// TestWebhookCutsOffSlowClients checks that the webhook server closes the
+// connection of a client that stalls, or that was refused, so that such
+// clients cannot pile up.
+func TestWebhookCutsOffSlowClients(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	h := start(t, options{config: func(c *Config) {
+		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", listen, "s3cret"
+	}})
+	h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
+	tests := []struct{ name, sent string }{
+		{"body shorter than declared", "POST /hook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\nContent-Length: 100000\r\n\r\n0123456789"},
+		{"headers never finished", "POST /hook HTTP/1.1\r\nHost: x\r\n"},
+		{"idle after a refusal", "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"},
+		{"idle after an update", "POST /hook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\nContent-Length: 16\r\n\r\n{\"update_id\": 1}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", listen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tt.sent); err != nil {
+				t.Fatal(err)
+			}
+			// Only keeps a broken server from hanging the test.
+			conn.SetReadDeadline(time.Now().Add(telegramtest.WaitLimit))
+			if _, err := io.ReadAll(conn); err != nil {
+				t.Errorf("after sending %q and stalling: %v, want the server to close the connection", tt.sent, err)
 			}
 		})
 	}

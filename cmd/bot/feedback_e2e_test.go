@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,16 +55,19 @@ func TestFeedbackQuestionsReachTheCommandLine(t *testing.T) {
 	// Telegram: the 👎 under the answer to a /ask.
 	member := telegramtest.User{ID: 777, Name: memberName}
 	upd, _ := tg.Message(member, telegramtest.Private(member), "/ask "+telegramQ, nil)
+	tg.Push(upd)
 	var answer telegramtest.Message
-	for _, m := range telegramtest.Delivered(t, tg.WaitHandled(tg.Push(upd)[0])) {
-		if m.ButtonData("👎 Not helpful") != "" {
-			answer = m
+	tg.Wait("an answer with a 👎 button", func() bool {
+		i := slices.IndexFunc(tg.Sent(), func(m telegramtest.Message) bool { return m.ButtonData("👎 Not helpful") != "" })
+		if i >= 0 {
+			answer = tg.Sent()[i]
 		}
-	}
-	if answer.ID == 0 {
-		t.Fatalf("Telegram answer to %q has no 👎 button", telegramQ)
-	}
-	tg.WaitHandled(tg.Push(tg.TapOn("tap-1", member, answer.ID, answer.ButtonData("👎 Not helpful")))[0])
+		return i >= 0
+	})
+	tg.Push(tg.TapOn("tap-1", member, answer.ID, answer.ButtonData("👎 Not helpful")))
+	tg.WaitFor("the 👎 to be answered", func(reqs []telegramtest.Request) bool {
+		return slices.ContainsFunc(telegramtest.Calls(reqs, "answerCallbackQuery"), func(r telegramtest.Request) bool { return r.Form.Get("callback_query_id") == "tap-1" })
+	})
 
 	// Discord: the 👎 under the answer to /ask.
 	asker := discordtest.Member{ID: d.NewID(), Username: memberName, GuildID: guild}

@@ -84,7 +84,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 			return fmt.Errorf("health and metrics listener: %w", err)
 		}
 		log.Info("serving health and metrics", "addr", ln.Addr().String())
-		g.Go(func() error { return monitor.Serve(gctx, ln, monitor.Handler(metrics, &ready)) })
+		g.Go(func() error { return monitor.Serve(gctx, ln, monitor.Handler(metrics, &ready), log) })
 	}
 
 	kb, platforms, err := start(ctx, cfg, metrics, log)

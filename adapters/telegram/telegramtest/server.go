@@ -271,7 +271,7 @@ func (s *Server) WaitFor(what string, cond func([]Request) bool) []Request {
 }
 
 // Acked returns the highest offset the bot has asked for updates from: it
-// has handled every update below it.
+// has taken in every update below it.
 func (s *Server) Acked() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -279,8 +279,8 @@ func (s *Server) Acked() int {
 }
 
 // WaitHandled waits until the bot asks for updates past id, which it does
-// only once every update up to id has been handled, and returns the
-// requests so far.
+// once it has taken in every update up to id, and returns the requests so
+// far. The bot may still be answering them.
 func (s *Server) WaitHandled(id int) []Request {
 	s.t.Helper()
 	s.Wait(fmt.Sprintf("updates up to %d to be handled", id), func() bool { return s.Acked() > id })

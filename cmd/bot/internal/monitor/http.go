@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // ShutdownTimeout bounds how long Serve waits for requests in flight once
@@ -34,16 +37,40 @@ func Handler(m *Metrics, ready *Readiness) http.Handler {
 	return mux
 }
 
+// Limits of the server, so that slow or idle clients cannot use up the
+// process's open files: a request must arrive within readTimeout and its
+// response leave within writeTimeout, an idle connection is closed after
+// idleTimeout, and beyond maxConns connections wait to be accepted.
+const (
+	readTimeout  = 10 * time.Second
+	writeTimeout = 30 * time.Second
+	idleTimeout  = time.Minute
+	maxConns     = 64
+)
+
+// limits are a server's timeouts and connection cap.
+type limits struct {
+	read, write, idle time.Duration
+	conns             int
+}
+
 // Serve serves h on ln until ctx ends, then stops accepting connections,
 // lets the requests in flight finish within ShutdownTimeout, closes ln and
-// returns nil. It returns an error when serving fails.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+// returns nil. It returns an error when serving fails. The server's own
+// errors (failed accepts, TLS handshakes from scanners) go to log.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	return serve(ctx, ln, h, log, limits{read: readTimeout, write: writeTimeout, idle: idleTimeout, conns: maxConns})
+}
+
+func serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, lim limits) error {
+	ln = netutil.LimitListener(ln, lim.conns)
 	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		Handler:      h,
+		ReadTimeout:  lim.read,
+		WriteTimeout: lim.write,
+		IdleTimeout:  lim.idle,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:  func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

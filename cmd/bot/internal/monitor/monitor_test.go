@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/cmd/bot/internal/monitor"
 	"github.com/smpbot/bot/knowledge"
@@ -149,7 +151,9 @@ func TestServeShutsDown(t *testing.T) {
 	addr := ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- monitor.Serve(ctx, ln, monitor.Handler(monitor.NewMetrics(), &monitor.Readiness{})) }()
+	go func() {
+		served <- monitor.Serve(ctx, ln, monitor.Handler(monitor.NewMetrics(), &monitor.Readiness{}), slog.New(slog.DiscardHandler))
+	}()
 
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
@@ -168,5 +172,45 @@ func TestServeShutsDown(t *testing.T) {
 	if c, err := net.Dial("tcp", addr); err == nil {
 		c.Close()
 		t.Errorf("%s still accepts connections after Serve returned", addr)
+	}
+}
+
+// TestServeCutsOffSlowClients checks that a connection whose client stalls
+// is closed by the server, so that such clients cannot pile up.
+func TestServeCutsOffSlowClients(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- monitor.ServeQuickly(ctx, ln, monitor.Handler(monitor.NewMetrics(), &monitor.Readiness{}), 50*time.Millisecond, 4)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-served
+	})
+	tests := []struct{ name, sent string }{
+		{"body shorter than declared", "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789"},
+		{"headers never finished", "GET /healthz HTTP/1.1\r\nHost: x\r\n"},
+		{"idle after a request", "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tt.sent); err != nil {
+				t.Fatal(err)
+			}
+			// Only keeps a broken server from hanging the test.
+			conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			if _, err := io.ReadAll(conn); err != nil {
+				t.Errorf("after sending %q and stalling: %v, want the server to close the connection", tt.sent, err)
+			}
+		})
 	}
 }
