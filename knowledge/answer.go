@@ -463,7 +463,8 @@ func sourcesOf(entries []*Entry) []Source {
 
 // CleanQuestion trims a question, folds runs of white space and control
 // characters into single spaces, drops bidirectional-text controls, and cuts
-// it to MaxQuestionRunes. It reports whether it had to cut.
+// it to MaxQuestionRunes, at the end of a word where it can. It reports
+// whether it had to cut.
 func CleanQuestion(q string) (string, bool) {
 	if !utf8.ValidString(q) {
 		q = strings.ToValidUTF8(q, " ")
@@ -475,7 +476,16 @@ func CleanQuestion(q string) (string, bool) {
 	if utf8.RuneCountInString(q) <= MaxQuestionRunes {
 		return q, false
 	}
-	return strings.TrimSpace(string([]rune(q)[:MaxQuestionRunes])), true
+	rs := []rune(q)
+	cut := string(rs[:MaxQuestionRunes])
+	// A word cut in two is a word nobody wrote, which would count
+	// against every entry: end at the last whole word, if there is one.
+	if rs[MaxQuestionRunes] != ' ' {
+		if i := strings.LastIndexByte(cut, ' '); i > 0 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimSpace(cut), true
 }
 
 // dropBidi removes the bidirectional-text controls, which can make a stored

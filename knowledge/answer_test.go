@@ -36,7 +36,9 @@ func TestCleanQuestion(t *testing.T) {
 		{"only space and controls", " \t\x00\n ", "", false},
 		{"exactly the limit", strings.Repeat("é", knowledge.MaxQuestionRunes), strings.Repeat("é", knowledge.MaxQuestionRunes), false},
 		{"one over the limit", strings.Repeat("é", knowledge.MaxQuestionRunes+1), strings.Repeat("é", knowledge.MaxQuestionRunes), true},
-		{"long", long, strings.TrimSpace(long[:knowledge.MaxQuestionRunes]), true},
+		// Cut at the end of the last whole word: "... my dots b" would be
+		// a word nobody wrote.
+		{"long", long, long[:strings.LastIndex(long[:knowledge.MaxQuestionRunes], " ")], true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,8 +54,13 @@ func TestKBModeration(t *testing.T) {
 	if !strings.Contains(shown, "<!-- kb revision ") || !strings.HasPrefix(shown, "---\nid: aftercare\n") {
 		t.Fatalf("bot kb show aftercare printed\n%s\nwant the source and its revision line", shown)
 	}
-	mine := writeFile(t, "aftercare.md", strings.Replace(shown, "**Your own practitioner's", "**Alice says: your own practitioner's", 1))
-	theirs := writeFile(t, "aftercare.md", strings.Replace(shown, "**Your own practitioner's", "**Bob says: your own practitioner's", 1))
+	// says puts words in a moderator's mouth at the start of the body.
+	says := func(who string) string {
+		end := strings.Index(shown[len("---\n"):], "\n---\n") + len("---\n\n---\n")
+		return shown[:end] + who + " says: " + shown[end:]
+	}
+	mine := writeFile(t, "aftercare.md", says("Alice"))
+	theirs := writeFile(t, "aftercare.md", says("Bob"))
 	if got := moderate(t, dir, "kb", "edit", mine); !strings.Contains(got, "put aftercare") {
 		t.Errorf("bot kb edit printed %q", got)
 	}
