@@ -18,7 +18,7 @@ func TestModeratorInDiscordAnswersInTelegram(t *testing.T) {
 	const (
 		guild = "100000000000000001"
 		role  = "100000000000000002"
-		title = "Numbing cream before SMP"
+		title = "Flying after an SMP session"
 	)
 	d := discordtest.New(t)
 	tg := telegramtest.New(t)
@@ -50,9 +50,9 @@ func TestModeratorInDiscordAnswersInTelegram(t *testing.T) {
 	}
 	submit := d.ModalSubmit(t, mod, "kb:add", map[string]string{
 		"title":     title,
-		"questions": "can i use numbing cream before smp\nlidocaine before my smp session",
+		"questions": "can i fly after smp\nplane the day after my smp session",
 		"sources":   "Cleveland Clinic: SMP | https://my.clevelandclinic.org/health/treatments/22719-scalp-micropigmentation",
-		"body":      "Ask your practitioner before you put anything on your scalp.",
+		"body":      "Ask your practitioner about travel plans before you book your session.",
 	})
 	saved := d.Callback(t, submit)
 	if saved.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
@@ -66,7 +66,7 @@ func TestModeratorInDiscordAnswersInTelegram(t *testing.T) {
 	// watcher, so the first question may come just before it does.
 	member := telegramtest.User{ID: 777, Name: "Sam"}
 	for try := 1; ; try++ {
-		tg.Ask(member, telegramtest.Private(member), "can i use numbing cream before my smp")
+		tg.Ask(member, telegramtest.Private(member), "can i fly on a plane the day after my smp")
 		sent := tg.WaitSent(try)
 		if got := sent[len(sent)-1].Text; strings.Contains(got, title) {
 			break
