@@ -25,7 +25,14 @@ var symptomWords = []string{
 	`(itchy|raised|red|painful|hard|tender) (bumps?|lumps?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
-	`throat (is )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
+	`throat (is |feels |feeling |getting |going )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
+	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|ballooned|tingling)`,
+	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
+	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`,
+	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
+	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
+	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
+	`pounding`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
@@ -35,7 +42,10 @@ var skinSymptoms = words(skinSymptomWords...)
 var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
-	`bumps`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`,
+	// Heat where the pigment went; "on fire" and "boiling" are how people
+	// say it.
+	`on fire`, `boiling( hot)?`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
 }
 
 // infectionWords name an infection or allergy without describing it. They
@@ -60,6 +70,9 @@ var triggers = wordSet(
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
 	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
+	`face`, `lip`, `lips`, `tongue`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
+	`bleeding`, `blood`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
+	`hot`, `warm`,
 	// infectionWords
 	`infected`, `infection`, `allergy`,
 )
@@ -117,13 +130,13 @@ func words(ws ...string) *regexp.Regexp {
 var (
 	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
 		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
-		`glands?`, `yellow\w*`, `crust\w*`, `throbbing`,
+		`glands?`, `lymph`, `yellow\w*`, `crust\w*`, `throbbing`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
 		`spread\w*`, `darker`, `tender`)
 	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
-		`throat`, `lips?`, `tongue`, `raised`, `scaly`, `years? later`, `months? later`)
+		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
 )
 
 // urgentLean tells which urgent entry fits a message best: "infection",
