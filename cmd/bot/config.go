@@ -131,13 +131,14 @@ are read only from the environment. See the README for every setting.`)
 	}
 	cfg.secrets = secrets(e.getenv)
 
+	// An adapter's error may join several problems, one a line.
 	if dc, ok, err := discord.ConfigFromEnv(e.getenv); err != nil {
-		problems = append(problems, err.Error())
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	} else if ok {
 		cfg.discord = &dc
 	}
 	if tc, ok, err := telegram.ConfigFromEnv(e.getenv); err != nil {
-		problems = append(problems, err.Error())
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	} else if ok {
 		cfg.telegram = &tc
 	}
@@ -182,6 +183,11 @@ are read only from the environment. See the README for every setting.`)
 			bad(maxConcurrent, "%q is not a number of questions, such as %d (or 0 for no limit)", v, defaultMaxConcurrent)
 		}
 		cfg.capacity.Concurrent = n
+	}
+	if cfg.kbDir != "" {
+		if err := checkDir(cfg.kbDir); err != nil {
+			bad(kbDir, "%v", err)
+		}
 	}
 	if cfg.dataDir != "" {
 		if err := checkWritable(cfg.dataDir); err != nil {
@@ -264,6 +270,18 @@ func samePort(a, b string) bool {
 	_, pa, errA := net.SplitHostPort(a)
 	_, pb, errB := net.SplitHostPort(b)
 	return errA == nil && errB == nil && pa == pb && pa != "0"
+}
+
+// checkDir makes sure dir is a directory.
+func checkDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
 }
 
 // checkWritable makes sure the bot can write in dir, creating it if needed.
