@@ -67,6 +67,9 @@ type config struct {
 	capacity knowledge.Capacity
 	discord  *discord.Config  // nil when not configured
 	telegram *telegram.Config // nil when not configured
+	// console is set when no platform is configured and the bot chats on
+	// the console instead.
+	console bool
 	// secrets are the values that must never be logged.
 	secrets []string
 }
@@ -94,19 +97,22 @@ func (s setting) source(set map[string]bool) string {
 // loadConfig reads the configuration of `bot run` from args and the
 // environment and validates all of it, returning a *configError that lists
 // every problem, or flag.ErrHelp or errUsage for the command line itself.
-func loadConfig(e env, args []string) (config, error) {
+// With no platform configured, console chooses the console over an error.
+func loadConfig(e env, args []string, console bool) (config, error) {
 	flags := newFlags(e, "run", `bot [run] [flags]
 
 Runs every platform configured in the environment (DISCORD_TOKEN,
-TELEGRAM_TOKEN), with health and metrics over HTTP; with none, chats on the
-console. Each flag overrides the environment variable named with it; tokens
-are read only from the environment. See the README for every setting.`)
+TELEGRAM_TOKEN), with health and metrics over HTTP. With none, "bot run" is
+an error, and bare "bot" chats on the console when standard input is a
+terminal or a pipe. Each flag overrides the environment variable named with
+it; tokens are read only from the environment. See the README for every
+setting.`)
 	var cfg config
 	kbDir := setting{"kb", envKBDir, flags.String("kb", "", "knowledge-base `directory` (default: the embedded one); "+envKBDir)}
 	dataDir := setting{"data", envDataDir, flags.String("data", "", "data `directory`: the knowledge base moderators edit, with its history (default: the embedded knowledge base, read-only); "+envDataDir)}
 	httpAddr := setting{"http-addr", envHTTPAddr, flags.String("http-addr", "", "`address` of /healthz, /readyz and /metrics, or off (default "+defaultHTTPAddr+" with a platform, off on the console); "+envHTTPAddr)}
 	logFormat := setting{"log-format", envLogFormat, flags.String("log-format", "", "log `format`: text or json (default text); "+envLogFormat)}
-	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info); "+envLogLevel)}
+	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info; warn on the console); "+envLogLevel)}
 	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "questions a `second` answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
 	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "questions answered at `once`; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
 	if err := parse(flags, args); err != nil {
@@ -143,6 +149,13 @@ are read only from the environment. See the README for every setting.`)
 		cfg.telegram = &tc
 	}
 
+	if cfg.discord == nil && cfg.telegram == nil {
+		if !console {
+			problems = append(problems, "no platform configured: set "+discord.EnvToken+" or TELEGRAM_TOKEN (or chat on the console with bot chat)")
+		}
+		cfg.console = console
+	}
+
 	switch cfg.logFormat {
 	case "":
 		cfg.logFormat = "text"
@@ -154,6 +167,8 @@ are read only from the environment. See the README for every setting.`)
 		if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
 			bad(logLevel, "unknown log level %q (want debug, info, warn or error)", level)
 		}
+	} else if cfg.console {
+		cfg.logLevel = slog.LevelWarn // only what the person at the console must know
 	}
 	switch addr := *httpAddr.value; {
 	case addr == "off":

@@ -99,7 +99,7 @@ func TestConfigProblems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			_, err := loadConfig(env{getenv: envOf(tt.env), stderr: &stderr}, tt.args)
+			_, err := loadConfig(env{getenv: envOf(tt.env), stderr: &stderr}, tt.args, true)
 			ce, ok := errors.AsType[*configError](err)
 			if !ok {
 				t.Fatalf("loadConfig(%v, %q) = %v, want a configuration error", tt.env, tt.args, err)
@@ -122,6 +122,8 @@ func TestConfigFlagsWin(t *testing.T) {
 		want config
 	}{
 		{"defaults on the console", nil, nil,
+			config{logFormat: "text", logLevel: slog.LevelWarn, capacity: defaults}},
+		{"log level asked for on the console", map[string]string{envLogLevel: "info"}, nil,
 			config{logFormat: "text", logLevel: slog.LevelInfo, capacity: defaults}},
 		{"default address with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc"}, nil,
 			config{httpAddr: defaultHTTPAddr, logFormat: "text", capacity: defaults}},
@@ -137,7 +139,7 @@ func TestConfigFlagsWin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := loadConfig(env{getenv: envOf(tt.env), stderr: new(bytes.Buffer)}, tt.args)
+			got, err := loadConfig(env{getenv: envOf(tt.env), stderr: new(bytes.Buffer)}, tt.args, true)
 			if err != nil {
 				t.Fatalf("loadConfig(%v, %q): %v", tt.env, tt.args, err)
 			}
@@ -157,7 +159,7 @@ func TestConfigFlagsWin(t *testing.T) {
 func TestConfigUsageMistakes(t *testing.T) {
 	for _, args := range [][]string{{"--bogus"}, {"extra"}} {
 		var stderr bytes.Buffer
-		_, err := loadConfig(env{getenv: envOf(nil), stderr: &stderr}, args)
+		_, err := loadConfig(env{getenv: envOf(nil), stderr: &stderr}, args, true)
 		if !errors.Is(err, errUsage) {
 			t.Errorf("loadConfig(%q) = %v, want errUsage", args, err)
 		}
@@ -209,7 +211,7 @@ func TestEnvNamesAreWhatIsRead(t *testing.T) {
 		}
 		return vars[k]
 	}
-	if _, err := loadConfig(env{getenv: getenv, stderr: new(bytes.Buffer)}, nil); err != nil {
+	if _, err := loadConfig(env{getenv: getenv, stderr: new(bytes.Buffer)}, nil, false); err != nil {
 		t.Fatalf("loadConfig: %v", err)
 	}
 	got, want := envNames(), slices.Sorted(maps.Keys(read))

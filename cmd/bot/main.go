@@ -53,9 +53,11 @@ type env struct {
 const usage = `bot answers safety questions about scalp micropigmentation (SMP).
 
 Usage:
-  bot [run] [flags]          run every configured platform (Discord, Telegram)
-                             with health and metrics over HTTP; with none
-                             configured, chat on the console
+  bot run [flags]            run every configured platform (Discord, Telegram)
+                             with health and metrics over HTTP
+  bot [flags]                the same; with no platform configured, chat on
+                             the console when standard input is a terminal
+                             or a pipe
   bot chat                   chat on the console
   bot ask [--json] [QUESTION]
                              answer one question; with --json and no QUESTION,
@@ -75,13 +77,15 @@ Run "bot COMMAND --help" for a command's flags.
 // run executes the command line args and returns when it is done or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, environ: os.Environ, stdin: stdin, stdout: stdout, stderr: stderr}
-	cmd, rest := "run", args
-	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
-		cmd, rest = args[0], args[1:] // else bare "bot" with the flags of run
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelp(args[0])) {
+		// Bare "bot" keeps the README's quick start on the console, but
+		// under a service manager, with nothing to read, it is "bot run".
+		return runPlatforms(ctx, e, args, hasConsoleInput(stdin))
 	}
+	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "run":
-		return runPlatforms(ctx, e, rest)
+		return runPlatforms(ctx, e, rest, false)
 	case "chat":
 		return chat(ctx, e, rest)
 	case "ask":

@@ -32,10 +32,10 @@ type platform struct {
 }
 
 // runPlatforms runs every configured platform adapter and the health and
-// metrics listener until ctx ends; with no platform configured it chats on
-// the console.
-func runPlatforms(ctx context.Context, e env, args []string) error {
-	cfg, err := loadConfig(e, args)
+// metrics listener until ctx ends. With no platform configured it chats on
+// the console when console is set, and is a configuration error otherwise.
+func runPlatforms(ctx context.Context, e env, args []string, console bool) error {
+	cfg, err := loadConfig(e, args, console)
 	red := newRedactor(cfg.secrets...)
 	if ce, ok := errors.AsType[*configError](err); ok {
 		for _, p := range ce.problems {
@@ -101,7 +101,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	kbReady.Set(true)
 	log.Info("knowledge base ready", "entries", len(svc.Base().Entries()))
 
-	if len(platforms) == 0 {
+	if cfg.console {
 		g.Go(func() error {
 			defer stop()
 			return console.Chat(knowledge.WithPlatform(gctx, "console"), svc, e.stdin, e.stdout, isTerminal(e.stdin))
