@@ -58,7 +58,7 @@ type Bot struct {
 	notices *knowledge.Limiter // rate-limit notices per user
 	pace    *throttle
 	workers chan struct{} // one slot per update being handled
-	retry   backoff
+	retry   knowledge.Backoff
 
 	mod *moderation // nil when moderation is off
 
@@ -100,7 +100,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		notices: knowledge.NewLimiter(noticeEvery, 1),
 		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),
-		retry:   backoff{min: time.Second, max: 30 * time.Second},
+		retry:   knowledge.Backoff{Min: time.Second, Max: 30 * time.Second},
 		mod:     newModeration(cfg, time.Now),
 	}, nil
 }
