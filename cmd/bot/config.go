@@ -30,6 +30,9 @@ const (
 	// every platform and user.
 	envGlobalRate    = "BOT_GLOBAL_RATE"
 	envMaxConcurrent = "BOT_MAX_CONCURRENT"
+	// envExitOnFailure makes a platform that fails for good end the
+	// process, for supervisors that restart it.
+	envExitOnFailure = "BOT_EXIT_ON_FAILURE"
 )
 
 // envPrefixes begin the names of the variables of `bot run` and its
@@ -39,7 +42,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // envNames returns every environment variable `bot run` reads: its own and
 // the adapters'.
 func envNames() []string {
-	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent}
+	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure}
 	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames())
 }
 
@@ -65,8 +68,11 @@ type config struct {
 	logLevel  slog.Level
 	// capacity bounds the questions the platforms' users get answered.
 	capacity knowledge.Capacity
-	discord  *discord.Config  // nil when not configured
-	telegram *telegram.Config // nil when not configured
+	// exitOnFailure ends the process when a platform fails for good;
+	// otherwise the others keep running.
+	exitOnFailure bool
+	discord       *discord.Config  // nil when not configured
+	telegram      *telegram.Config // nil when not configured
 	// console is set when no platform is configured and the bot chats on
 	// the console instead.
 	console bool
@@ -115,6 +121,7 @@ setting.`)
 	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info; warn on the console); "+envLogLevel)}
 	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "questions a `second` answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
 	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "questions answered at `once`; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
+	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "true to exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}
@@ -124,7 +131,7 @@ setting.`)
 	}
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent} {
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure} {
 		if !set[s.flag] {
 			*s.value = strings.TrimSpace(e.getenv(s.env))
 		}
@@ -198,6 +205,13 @@ setting.`)
 			bad(maxConcurrent, "%q is not a number of questions, such as %d (or 0 for no limit)", v, defaultMaxConcurrent)
 		}
 		cfg.capacity.Concurrent = n
+	}
+	if v := *exitOnFailure.value; v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad(exitOnFailure, "%q is not true or false", v)
+		}
+		cfg.exitOnFailure = b
 	}
 	if cfg.kbDir != "" {
 		if err := checkDir(cfg.kbDir); err != nil {

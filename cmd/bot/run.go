@@ -74,7 +74,8 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	ready.Add("knowledge", &kbReady)
 
 	// stop ends every piece when one of them is done: the console at the
-	// end of its input, an adapter that gives up.
+	// end of its input, a platform that fails when it is to take the
+	// process with it.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	g, gctx := errgroup.WithContext(ctx)
@@ -116,13 +117,19 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 		ready.Add(p.name, check)
 		log.Info("starting", "platform", p.name)
 		g.Go(func() error {
-			defer stop()
 			running.Set(true)
-			defer running.Set(false)
-			if err := p.run(gctx); err != nil {
+			err := p.run(gctx)
+			running.Set(false)
+			switch {
+			case err == nil:
+				log.Info("stopped", "platform", p.name)
+			case cfg.exitOnFailure:
+				stop()
 				return err // adapters name themselves in their errors
+			default:
+				// The others keep serving; /readyz names this one.
+				log.Error("platform failed; the others keep running", "platform", p.name, "error", err)
 			}
-			log.Info("stopped", "platform", p.name)
 			return nil
 		})
 	}

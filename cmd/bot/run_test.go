@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 )
 
 // lines collects what a command writes, line by line, and hands each line
@@ -254,11 +256,11 @@ func TestRunNeverShowsSecrets(t *testing.T) {
 		{"platforms refuse the tokens", map[string]string{
 			"DISCORD_TOKEN": fakeDiscordToken, "DISCORD_API_URL": api,
 			"TELEGRAM_TOKEN": "123456:fakeTelegramToken_x", "TELEGRAM_API_URL": api,
-			envHTTPAddr: "127.0.0.1:0", envLogLevel: "debug",
+			envHTTPAddr: "127.0.0.1:0", envLogLevel: "debug", envExitOnFailure: "true",
 		}},
 		{"platforms refuse the tokens, json logs", map[string]string{
 			"TELEGRAM_TOKEN": "123456:fakeTelegramToken_x", "TELEGRAM_API_URL": api,
-			envHTTPAddr: "off", envLogLevel: "debug", envLogFormat: "json",
+			envHTTPAddr: "off", envLogLevel: "debug", envLogFormat: "json", envExitOnFailure: "true",
 		}},
 	}
 	for _, tt := range tests {
@@ -349,4 +351,40 @@ func TestBareBotChatsFromAPipe(t *testing.T) {
 	if strings.Contains(stdout.String()+stderr.String(), "level=INFO") {
 		t.Errorf("the console shows info logs:\nstdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	}
+}
+
+// TestRunOutlivesAPlatformThatFails runs Discord with a refused token beside
+// a working Telegram: Discord's failure is logged and named on /readyz, and
+// Telegram keeps answering.
+func TestRunOutlivesAPlatformThatFails(t *testing.T) {
+	tg := telegramtest.New(t)
+	getenv := envOf(map[string]string{
+		"DISCORD_TOKEN": fakeDiscordToken, "DISCORD_API_URL": fakePlatforms(t),
+		"TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": tg.URL(),
+		envHTTPAddr: "127.0.0.1:0", envLogFormat: "json",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := newLines(t), newLines(t)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), stdout.w, stderr.w) }()
+	line := stderr.waitFor(t, `"msg":"serving health and metrics"`)
+	_, rest, _ := strings.Cut(line, `"addr":"`)
+	addr, _, _ := strings.Cut(rest, `"`)
+	stderr.waitFor(t, `"msg":"platform failed; the others keep running","platform":"discord"`)
+
+	member := telegramtest.User{ID: 777, Name: "Sam"}
+	tg.Ask(member, telegramtest.Private(member), "what is smp")
+	if sent := tg.WaitSent(1); !strings.Contains(sent[0].Text, "not medical advice") {
+		t.Errorf("Telegram answered %q, want an answer", sent[0].Text)
+	}
+	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != http.StatusServiceUnavailable || body != "not ready: discord\n" {
+		t.Errorf("GET /readyz = %d %q, want 503 naming discord alone", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after cancel = %v, want nil", err)
+	}
+	stdout.close()
+	stderr.close()
 }
