@@ -25,10 +25,16 @@ func (b *Bot) call(ctx context.Context, method string, attempts int, req func(*t
 	for try := 1; ; try++ {
 		err := req(b.api(ctx))
 		if err == nil {
+			if attempts == untilDone {
+				b.health.succeeded()
+			}
 			return nil
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", method, ctx.Err())
+		}
+		if attempts == untilDone { // the requests the bot cannot do without
+			b.health.failed()
 		}
 		b.adapterError()
 		wait, ok := b.retryAfter(err, try)
