@@ -46,7 +46,8 @@ QUESTION it answers each line of standard input, one JSON object per line.`)
 	answerLine := func(q string) error {
 		a, err := svc.Answer(ctx, q)
 		if errors.Is(err, knowledge.ErrEmptyQuestion) {
-			return nil
+			// Still one line, so that output line N answers input line N.
+			return enc.Encode(jsonError{Question: q, Error: "the question was empty"})
 		}
 		if err != nil {
 			return err
@@ -80,6 +81,12 @@ type jsonAnswer struct {
 	Checklist []jsonStep         `json:"checklist"`
 	Related   []jsonRef          `json:"related"`
 	Sources   []knowledge.Source `json:"sources"`
+}
+
+// jsonError stands for a question that got no answer, in its place.
+type jsonError struct {
+	Question string `json:"question"`
+	Error    string `json:"error"`
 }
 
 type jsonMatch struct {

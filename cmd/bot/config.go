@@ -119,9 +119,9 @@ setting.`)
 	httpAddr := setting{"http-addr", envHTTPAddr, flags.String("http-addr", "", "`address` of /healthz, /readyz and /metrics, or off (default "+defaultHTTPAddr+" with a platform, off on the console); "+envHTTPAddr)}
 	logFormat := setting{"log-format", envLogFormat, flags.String("log-format", "", "log `format`: text or json (default text); "+envLogFormat)}
 	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info; warn on the console); "+envLogLevel)}
-	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "questions a `second` answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
-	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "questions answered at `once`; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
-	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "true to exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
+	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "`number` of questions a second answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
+	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "`number` of questions answered at once; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
+	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "`true|false`: exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}

@@ -62,8 +62,9 @@ Usage:
   bot ask [--json] [QUESTION]
                              answer one question; with --json and no QUESTION,
                              answer each line of standard input as JSON Lines
-  bot eval [flags] FILE.jsonl
+  bot eval [flags] [FILE.jsonl]
                              measure answers against an evaluation set
+                             (default: the embedded one)
   bot kb lint [DIR]          check a knowledge base (default: the embedded one)
   bot kb list                list the entries
   bot kb show ID             print an entry's source text

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,9 +59,13 @@ func TestAskJSONLines(t *testing.T) {
 		t.Fatalf("bot ask --json: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(got), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("bot ask --json printed %d lines for 3 questions (and a blank line):\n%s", len(lines), got)
+	if len(lines) != 4 {
+		t.Fatalf("bot ask --json printed %d lines for 4 (3 questions and a blank line):\n%s", len(lines), got)
 	}
+	if want := `{"question":"","error":"the question was empty"}`; lines[1] != want {
+		t.Errorf("line 2, for a blank line = %s, want %s", lines[1], want)
+	}
+	lines = slices.Delete(lines, 1, 2)
 	var answers []jsonAnswer
 	for _, l := range lines {
 		var a jsonAnswer
@@ -195,5 +200,19 @@ func TestUsageErrors(t *testing.T) {
 		if (err != nil && !errors.Is(err, flag.ErrHelp)) || !strings.Contains(got, "bot kb lint") || stderr != "" {
 			t.Errorf("bot kb %s = %q (stderr %q), %v; want the kb usage on stdout", help, got, stderr, err)
 		}
+	}
+}
+
+// TestHelpPlaceholders reads the flags' help: each placeholder names the
+// kind of value, not a word of the sentence after it.
+func TestHelpPlaceholders(t *testing.T) {
+	_, stderr, _ := runBot(t, "", "run", "--help")
+	for _, want := range []string{"-global-rate number", "-max-concurrent number", "-exit-on-failure true|false"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("bot run --help lacks %q:\n%s", want, stderr)
+		}
+	}
+	if got, _, _ := runBot(t, "", "help"); !strings.Contains(got, "bot eval [flags] [FILE.jsonl]") {
+		t.Errorf("bot help shows FILE.jsonl as required:\n%s", got)
 	}
 }
