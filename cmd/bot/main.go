@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprint(stdout, usage)
 			return nil
 		}
-		fmt.Fprintf(stderr, "bot: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "bot: unknown command %q; run \"bot help\" for the commands\n", cmd)
 		return errUsage
 	}
 }
@@ -129,11 +129,20 @@ func newFlags(e env, name, synopsis string) *flag.FlagSet {
 	return flags
 }
 
-// parse parses args, turning a flag mistake into errUsage.
+// parse parses args, turning a flag mistake into errUsage. A mistake gets
+// the flag package's one line and a pointer to --help; --help the usage.
 func parse(flags *flag.FlagSet, args []string) error {
+	usage := flags.Usage
+	flags.Usage = func() {}
 	err := flags.Parse(args)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
+	flags.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return err
+	case err != nil:
+		fmt.Fprintf(flags.Output(), "run \"bot %s --help\" for its usage\n", flags.Name())
 		return errUsage
 	}
-	return err
+	return nil
 }

@@ -173,6 +173,9 @@ func TestKBShowAndList(t *testing.T) {
 	if err != nil || !strings.HasPrefix(got, "---\nid: pigment-depth\n") {
 		t.Errorf("bot kb show pigment-depth = %q, %v; want the entry's source", got, err)
 	}
+	if got, _, err := runBot(t, "", "kb", "show", "synonyms.txt"); err != nil || got == "" {
+		t.Errorf("bot kb show synonyms.txt = %q, %v; want the embedded synonyms", got, err)
+	}
 	if _, _, err := runBot(t, "", "kb", "show", "../etc/passwd"); err == nil {
 		t.Error("bot kb show ../etc/passwd succeeded, want an error")
 	}
@@ -214,5 +217,27 @@ func TestHelpPlaceholders(t *testing.T) {
 	}
 	if got, _, _ := runBot(t, "", "help"); !strings.Contains(got, "bot eval [flags] [FILE.jsonl]") {
 		t.Errorf("bot help shows FILE.jsonl as required:\n%s", got)
+	}
+}
+
+// TestKBSubcommandHelp asks each bot kb subcommand for help: each prints
+// its own usage.
+func TestKBSubcommandHelp(t *testing.T) {
+	for _, sub := range []string{"lint", "list", "show", "add", "edit", "rm", "question", "history", "undo", "revert", "gaps", "feedback", "export", "import", "sync"} {
+		_, stderr, err := runBot(t, "", "kb", sub, "--help")
+		if !errors.Is(err, flag.ErrHelp) || !strings.HasPrefix(stderr, "Usage: bot kb "+sub) {
+			t.Errorf("bot kb %s --help = %v, printing\n%s\nwant its own usage", sub, err, stderr)
+		}
+	}
+}
+
+// TestMistakesAreOneLine makes mistakes on the command line: each gets one
+// line saying what is wrong and one pointing to help, not the whole usage.
+func TestMistakesAreOneLine(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"ask", "--nope"}, {"run", "--nope"}, {"kb", "list", "--nope"}} {
+		_, stderr, err := runBot(t, "", args...)
+		if !errors.Is(err, errUsage) || strings.Count(stderr, "\n") > 2 || !strings.Contains(stderr, "help") {
+			t.Errorf("bot %q = %v, printing\n%s\nwant a usage error in at most two lines pointing to help", args, err, stderr)
+		}
 	}
 }
