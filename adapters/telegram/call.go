@@ -107,7 +107,7 @@ func (b *Bot) redact(err error) error {
 	if !errors.As(err, &urlErr) {
 		return err
 	}
-	return &url.Error{Op: urlErr.Op, URL: strings.ReplaceAll(urlErr.URL, b.cfg.Token, "<token>"), Err: urlErr.Err}
+	return &url.Error{Op: urlErr.Op, URL: strings.ReplaceAll(urlErr.URL, b.cfg.Token, "[REDACTED]"), Err: urlErr.Err}
 }
 
 // throttle paces outgoing messages within Telegram's limits: about one
