@@ -87,8 +87,10 @@ type Store struct {
 type view struct {
 	base *Base
 	head int64
-	// problems lists the hand-edited files being skipped.
+	// problems lists what is wrong with the hand-edited files in skipped,
+	// the paths of those being skipped.
 	problems []Problem
+	skipped  []string
 }
 
 // rejection is a hand-edited file that failed validation.
@@ -192,6 +194,10 @@ func (s *Store) Base() (*Base, int64) {
 // Problems lists what is wrong with each hand-edited file the store is
 // skipping; the last good version of each keeps serving.
 func (s *Store) Problems() []Problem { return s.view.Load().problems }
+
+// Skipped lists the hand-edited files the store is skipping, by path; a
+// problem of one may name another file, such as an entry relating to it.
+func (s *Store) Skipped() []string { return s.view.Load().skipped }
 
 // Source returns the text of an entry (or of SynonymsFile) and the revision
 // that wrote it, which a change of it must name as its base.
@@ -364,10 +370,11 @@ func (s *Store) rebuild() error {
 		return fmt.Errorf("the knowledge base at revision %d does not load: %w", s.head, err)
 	}
 	var problems []Problem
-	for _, k := range sortedKeys(s.rejected) {
+	skipped := sortedKeys(s.rejected)
+	for _, k := range skipped {
 		problems = append(problems, s.rejected[k].problems...)
 	}
-	s.view.Store(&view{base: b, head: s.head, problems: problems})
+	s.view.Store(&view{base: b, head: s.head, problems: problems, skipped: skipped})
 	select {
 	case s.changed <- struct{}{}:
 	default:

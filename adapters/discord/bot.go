@@ -47,6 +47,10 @@ type Bot struct {
 	limiter *knowledge.Limiter
 	metrics Metrics
 	session *discordgo.Session
+	// rewrite points discordgo at Config.APIURL; nil for Discord itself.
+	rewrite *rewriteTransport
+	// retry paces the attempts to connect at start-up.
+	retry   knowledge.Backoff
 	started atomic.Bool
 	// registered is set while the slash commands are registered and Run
 	// has not begun closing the session.
@@ -72,6 +76,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	s.StateEnabled = false // the bot needs only its own user, which State keeps anyway
 	s.Identify.Intents = intents
 	var transport http.RoundTripper = http.DefaultTransport
+	var rewrite *rewriteTransport
 	if cfg.APIURL != "" {
 		proxy, err := url.Parse(cfg.APIURL)
 		if err != nil {
@@ -81,7 +86,8 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("discord: discordgo endpoint: %w", err)
 		}
-		transport = &rewriteTransport{from: discord.Host, to: proxy, next: transport}
+		rewrite = &rewriteTransport{from: discord.Host, to: proxy, next: transport}
+		transport = rewrite
 	}
 	s.Client = &http.Client{Timeout: restTimeout, Transport: &retryTransport{next: transport, pause: retryPause}}
 	metrics := cfg.Metrics
@@ -98,13 +104,16 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		limiter: knowledge.NewLimiter(cfg.RateEvery, cfg.RateBurst),
 		metrics: metrics,
 		session: s,
+		rewrite: rewrite,
+		retry:   knowledge.Backoff{Min: time.Second, Max: time.Minute},
 	}, nil
 }
 
 // Run connects to the Discord gateway, registers the slash commands and
-// answers until ctx ends; then it closes the session and returns nil. It
-// returns an error when it cannot connect or register the commands. Run may
-// be called only once.
+// answers until ctx ends; then it closes the session and returns nil. While
+// Discord cannot be reached it keeps trying, with backoff. It returns an
+// error when Discord refuses the token or the commands. Run may be called
+// only once.
 func (b *Bot) Run(ctx context.Context) error {
 	if !b.started.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called more than once")
@@ -128,19 +137,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	})
 
-	opened := make(chan error, 1)
-	go func() { opened <- s.Open() }()
-	select {
-	case err := <-opened:
-		if err != nil {
-			return fmt.Errorf("discord: connect to the gateway: %w", err)
-		}
-	case <-ctx.Done():
-		closeGateway() // makes a pending Open fail at once
-		if err := <-opened; err == nil {
-			b.close(s)
-		}
-		return nil
+	if err := b.connect(ctx, closeGateway); err != nil || ctx.Err() != nil {
+		return err
 	}
 
 	user, appID := identity(s)
@@ -162,6 +160,66 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.registered.Store(false)
 	b.close(s)
 	return nil
+}
+
+// connect opens the session, retrying with backoff while Discord cannot be
+// reached, until ctx ends. It returns an error only when Discord refuses
+// the bot (a 401 or 403: a revoked token), which no retry mends; when ctx
+// ends first it returns nil with the session closed.
+func (b *Bot) connect(ctx context.Context, closeGateway func()) error {
+	s := b.session
+	for try := 1; ; try++ {
+		opened := make(chan error, 1)
+		go func() { opened <- s.Open() }()
+		var err error
+		select {
+		case err = <-opened:
+		case <-ctx.Done():
+			closeGateway() // makes a pending Open fail at once
+			if err := <-opened; err == nil {
+				b.close(s)
+			}
+			return nil
+		}
+		if err == nil {
+			return nil
+		}
+		err = b.dialled(err)
+		if refused(err) {
+			return fmt.Errorf("discord: connect to the gateway: %w", err)
+		}
+		b.metrics.AdapterError(platform)
+		wait := b.retry.Delay(try)
+		b.log.WarnContext(ctx, "discord: cannot connect to the gateway; retrying", "error", err, "attempt", try, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// refused reports whether err is Discord refusing the bot's token.
+func refused(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Response != nil &&
+		(re.Response.StatusCode == http.StatusUnauthorized || re.Response.StatusCode == http.StatusForbidden)
+}
+
+// dialled makes err, whose URL is the one discordgo asked for, name the
+// URL actually dialled when the requests go to Config.APIURL.
+func (b *Bot) dialled(err error) error {
+	var ue *url.Error
+	if b.rewrite == nil || !errors.As(err, &ue) {
+		return err
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil && u.Host == b.rewrite.from {
+		u.Scheme, u.Host = b.rewrite.to.Scheme, b.rewrite.to.Host
+		ue.URL = u.String() // a fresh error of this one request: not shared
+	}
+	return err
 }
 
 // Ready reports whether the bot is connected to the gateway with its slash

@@ -78,8 +78,9 @@ func EnvNames() []string {
 }
 
 // ConfigFromEnv reads the Discord settings through getenv (os.Getenv in
-// production). The adapter is enabled when DISCORD_TOKEN is set. Errors are
-// one line each, name the variable, and never contain the token.
+// production). The adapter is enabled when DISCORD_TOKEN is set. The error
+// joins every problem found (errors.Join), each one line that names its
+// variable and never contains the token.
 func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
 	cfg = Config{
 		Token:   strings.TrimSpace(getenv(EnvToken)),
@@ -89,58 +90,62 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 	if cfg.Token == "" {
 		return Config{}, false, nil
 	}
+	var errs []error
 	if s := strings.TrimSpace(getenv(EnvRateEvery)); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
-			return Config{}, true, fmt.Errorf("%s must be a positive duration such as 10s, got %q", EnvRateEvery, s)
+			errs = append(errs, fmt.Errorf("%s must be a positive duration such as 10s, got %q", EnvRateEvery, s))
 		}
-		cfg.RateEvery = d
+		cfg.RateEvery = max(d, 0)
 	}
 	if s := strings.TrimSpace(getenv(EnvRateBurst)); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n <= 0 {
-			return Config{}, true, fmt.Errorf("%s must be a positive whole number, got %q", EnvRateBurst, s)
+			errs = append(errs, fmt.Errorf("%s must be a positive whole number, got %q", EnvRateBurst, s))
 		}
-		cfg.RateBurst = n
+		cfg.RateBurst = max(n, 0)
 	}
 	for _, r := range strings.Split(getenv(EnvModeratorRoles), ",") {
 		if r = strings.TrimSpace(r); r != "" {
 			cfg.ModeratorRoles = append(cfg.ModeratorRoles, r)
 		}
 	}
-	if err := cfg.validate(); err != nil {
+	if err := errors.Join(append(errs, cfg.validate())...); err != nil {
 		return Config{}, true, err
 	}
 	return cfg, true, nil
 }
 
-// validate checks cfg and fills in defaults.
+// validate checks cfg and fills in defaults. Its error joins every problem.
 func (cfg *Config) validate() error {
+	var errs []error
 	cfg.Token = strings.TrimPrefix(cfg.Token, "Bot ")
 	if cfg.Token == "" {
-		return errors.New(EnvToken + " is empty")
+		errs = append(errs, errors.New(EnvToken+" is empty"))
 	}
 	if strings.ContainsFunc(cfg.Token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return errors.New(EnvToken + " contains spaces or control characters; paste the token exactly as the Developer Portal shows it")
+		errs = append(errs, errors.New(EnvToken+" contains spaces or control characters; paste the token exactly as the Developer Portal shows it"))
 	}
 	if cfg.GuildID != "" && !isSnowflake(cfg.GuildID) {
-		return fmt.Errorf("%s must be a server id (a number such as 123456789012345678), got %q", EnvGuildID, cfg.GuildID)
+		errs = append(errs, fmt.Errorf("%s must be a server id (a number such as 123456789012345678), got %q", EnvGuildID, cfg.GuildID))
 	}
 	for _, r := range cfg.ModeratorRoles {
 		if !isSnowflake(r) {
-			return fmt.Errorf("%s must be role ids (numbers such as 123456789012345678) separated by commas, got %q", EnvModeratorRoles, r)
+			errs = append(errs, fmt.Errorf("%s must be role ids (numbers such as 123456789012345678) separated by commas, got %q", EnvModeratorRoles, r))
+			break
 		}
 	}
 	if cfg.APIURL != "" {
 		u, err := url.Parse(cfg.APIURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			(u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("%s must be a scheme and host such as http://127.0.0.1:8080, got %q", EnvAPIURL, cfg.APIURL)
+			errs = append(errs, fmt.Errorf("%s must be a scheme and host such as http://127.0.0.1:8080, got %q", EnvAPIURL, cfg.APIURL))
+		} else {
+			cfg.APIURL = u.Scheme + "://" + u.Host
 		}
-		cfg.APIURL = u.Scheme + "://" + u.Host
 	}
 	if cfg.RateEvery < 0 || cfg.RateBurst < 0 {
-		return errors.New("the Discord rate limit must not be negative")
+		errs = append(errs, errors.New("the Discord rate limit must not be negative"))
 	}
 	if cfg.RateEvery == 0 {
 		cfg.RateEvery = DefaultRateEvery
@@ -148,7 +153,7 @@ func (cfg *Config) validate() error {
 	if cfg.RateBurst == 0 {
 		cfg.RateBurst = DefaultRateBurst
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // isSnowflake reports whether s looks like a Discord id: a 64-bit unsigned

@@ -14,7 +14,7 @@ func TestConfigFromEnv(t *testing.T) {
 		env         map[string]string
 		wantEnabled bool
 		want        Config
-		wantErr     string // part of the error, "" for none
+		wantErr     []string // parts of the error, each on a line of its own; none for no error
 	}{
 		{name: "disabled", env: map[string]string{}},
 		{name: "disabled by blank token", env: map[string]string{EnvToken: "  ", EnvGuildID: "x"}},
@@ -24,17 +24,19 @@ func TestConfigFromEnv(t *testing.T) {
 			want: Config{Token: token, GuildID: "123456789012345678", APIURL: "http://127.0.0.1:8080", RateEvery: 30 * time.Second, RateBurst: 2}},
 		{name: "moderator roles", env: map[string]string{EnvToken: token, EnvModeratorRoles: " 123456789012345678, ,223456789012345678 "}, wantEnabled: true,
 			want: Config{Token: token, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst, ModeratorRoles: []string{"123456789012345678", "223456789012345678"}}},
-		{name: "moderator role a name", env: map[string]string{EnvToken: token, EnvModeratorRoles: "123456789012345678,Mods"}, wantEnabled: true, wantErr: EnvModeratorRoles},
-		{name: "guild not a number", env: map[string]string{EnvToken: token, EnvGuildID: "my-server"}, wantEnabled: true, wantErr: EnvGuildID},
-		{name: "guild too big", env: map[string]string{EnvToken: token, EnvGuildID: "99999999999999999999999"}, wantEnabled: true, wantErr: EnvGuildID},
-		{name: "api url with path", env: map[string]string{EnvToken: token, EnvAPIURL: "http://proxy/api/v9"}, wantEnabled: true, wantErr: EnvAPIURL},
-		{name: "api url without scheme", env: map[string]string{EnvToken: token, EnvAPIURL: "127.0.0.1:8080"}, wantEnabled: true, wantErr: EnvAPIURL},
-		{name: "api url ftp", env: map[string]string{EnvToken: token, EnvAPIURL: "ftp://proxy"}, wantEnabled: true, wantErr: EnvAPIURL},
-		{name: "api url with credentials", env: map[string]string{EnvToken: token, EnvAPIURL: "http://u:p@proxy"}, wantEnabled: true, wantErr: EnvAPIURL},
-		{name: "token with space", env: map[string]string{EnvToken: "abc " + token}, wantEnabled: true, wantErr: EnvToken},
-		{name: "bad rate every", env: map[string]string{EnvToken: token, EnvRateEvery: "often"}, wantEnabled: true, wantErr: EnvRateEvery},
-		{name: "negative rate every", env: map[string]string{EnvToken: token, EnvRateEvery: "-1s"}, wantEnabled: true, wantErr: EnvRateEvery},
-		{name: "bad rate burst", env: map[string]string{EnvToken: token, EnvRateBurst: "0"}, wantEnabled: true, wantErr: EnvRateBurst},
+		{name: "moderator role a name", env: map[string]string{EnvToken: token, EnvModeratorRoles: "123456789012345678,Mods"}, wantEnabled: true, wantErr: []string{EnvModeratorRoles}},
+		{name: "guild not a number", env: map[string]string{EnvToken: token, EnvGuildID: "my-server"}, wantEnabled: true, wantErr: []string{EnvGuildID}},
+		{name: "guild too big", env: map[string]string{EnvToken: token, EnvGuildID: "99999999999999999999999"}, wantEnabled: true, wantErr: []string{EnvGuildID}},
+		{name: "api url with path", env: map[string]string{EnvToken: token, EnvAPIURL: "http://proxy/api/v9"}, wantEnabled: true, wantErr: []string{EnvAPIURL}},
+		{name: "api url without scheme", env: map[string]string{EnvToken: token, EnvAPIURL: "127.0.0.1:8080"}, wantEnabled: true, wantErr: []string{EnvAPIURL}},
+		{name: "api url ftp", env: map[string]string{EnvToken: token, EnvAPIURL: "ftp://proxy"}, wantEnabled: true, wantErr: []string{EnvAPIURL}},
+		{name: "api url with credentials", env: map[string]string{EnvToken: token, EnvAPIURL: "http://u:p@proxy"}, wantEnabled: true, wantErr: []string{EnvAPIURL}},
+		{name: "token with space", env: map[string]string{EnvToken: "abc " + token}, wantEnabled: true, wantErr: []string{EnvToken}},
+		{name: "bad rate every", env: map[string]string{EnvToken: token, EnvRateEvery: "often"}, wantEnabled: true, wantErr: []string{EnvRateEvery}},
+		{name: "negative rate every", env: map[string]string{EnvToken: token, EnvRateEvery: "-1s"}, wantEnabled: true, wantErr: []string{EnvRateEvery}},
+		{name: "every problem at once", env: map[string]string{EnvToken: token, EnvGuildID: "my-server", EnvAPIURL: "proxy", EnvRateEvery: "often", EnvRateBurst: "0"}, wantEnabled: true,
+			wantErr: []string{EnvRateEvery, EnvRateBurst, EnvGuildID, EnvAPIURL}},
+		{name: "bad rate burst", env: map[string]string{EnvToken: token, EnvRateBurst: "0"}, wantEnabled: true, wantErr: []string{EnvRateBurst}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,12 +44,21 @@ func TestConfigFromEnv(t *testing.T) {
 			if enabled != tt.wantEnabled {
 				t.Errorf("ConfigFromEnv(%v) enabled = %v, want %v", tt.env, enabled, tt.wantEnabled)
 			}
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("ConfigFromEnv(%v) error = %v, want one naming %s", tt.env, err, tt.wantErr)
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("ConfigFromEnv(%v) error = nil, want one naming %s", tt.env, tt.wantErr)
 				}
-				if msg := err.Error(); strings.Contains(msg, "SECRET") || strings.Contains(msg, "\n") {
-					t.Errorf("error %q holds the token or several lines", msg)
+				lines := strings.Split(err.Error(), "\n")
+				if len(lines) != len(tt.wantErr) {
+					t.Errorf("ConfigFromEnv(%v) error = %q, want %d lines naming %s", tt.env, err, len(tt.wantErr), tt.wantErr)
+				}
+				for i, line := range lines {
+					if i < len(tt.wantErr) && !strings.Contains(line, tt.wantErr[i]) {
+						t.Errorf("ConfigFromEnv(%v) error line %d = %q, want it to name %s", tt.env, i+1, line, tt.wantErr[i])
+					}
+				}
+				if msg := err.Error(); strings.Contains(msg, "SECRET") {
+					t.Errorf("error %q holds the token", msg)
 				}
 				return
 			}

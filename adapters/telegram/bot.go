@@ -57,20 +57,22 @@ type Bot struct {
 	lanes   *lanes
 	pace    *throttle
 	workers chan struct{} // one slot per update being handled
-	retry   backoff
+	retry   knowledge.Backoff
 	web     serverLimits // of the webhook server
 
 	mod *moderation // nil when moderation is off
 
 	running atomic.Bool
 	ready   atomic.Bool
+	health  *health
 	me      tgbotapi.User // set by Run before any update is handled
 }
 
 // Ready reports whether the bot is connected and receiving updates: from
-// the moment the long poll or the webhook is set up until Run returns. It is
-// safe for concurrent use.
-func (b *Bot) Ready() bool { return b.ready.Load() }
+// the moment the long poll or the webhook is set up until Run returns, but
+// not after three failed polls in a row, nor when no poll has succeeded for
+// a minute beyond the poll timeout. It is safe for concurrent use.
+func (b *Bot) Ready() bool { return b.ready.Load() && b.health.ok() }
 
 // New returns a bot for cfg answering from svc. It checks cfg but does not
 // touch the network. A nil logger discards logs.
@@ -89,7 +91,12 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	// must be doubled.
 	base := &tgbotapi.BotAPI{Token: cfg.Token}
 	base.SetAPIEndpoint(strings.ReplaceAll(cfg.APIURL, "%", "%%") + "/bot%s/%s")
+	h := &health{now: time.Now}
+	if cfg.WebhookURL == "" {
+		h.staleAfter = cfg.PollTimeout + time.Minute
+	}
 	b := &Bot{
+		health:  h,
 		cfg:     cfg,
 		svc:     svc,
 		log:     log.With("adapter", "telegram"),
@@ -99,7 +106,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		inline:  knowledge.NewAdmission(inlineEvery, inlineBurst),
 		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),
-		retry:   backoff{min: time.Second, max: 30 * time.Second},
+		retry:   knowledge.Backoff{Min: time.Second, Max: 30 * time.Second},
 		// Telegram opens at most max_connections (Workers, at most 100).
 		web: serverLimits{read: 10 * time.Second, write: 10 * time.Second, idle: time.Minute, conns: 128},
 		mod: newModeration(cfg, time.Now),

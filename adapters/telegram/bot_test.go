@@ -601,7 +601,7 @@ func TestFailures(t *testing.T) {
 func TestConnectionRefusedAtStart(t *testing.T) {
 	f := telegramtest.NewUnstarted(t) // nothing listens at its URL yet
 	h := start(t, options{fake: f})
-	h.logs.waitFor(t, "retrying", "method=getMe", "connection refused", "<token>")
+	h.logs.waitFor(t, "retrying", "method=getMe", "connection refused", "[REDACTED]")
 	h.logs.waitFor(t, "method=getMe", "attempt=3")
 
 	// The Bot API comes up at that address: the bot connects and answers.

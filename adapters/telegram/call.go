@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"path"
@@ -26,10 +25,16 @@ func (b *Bot) call(ctx context.Context, method string, attempts int, req func(*t
 	for try := 1; ; try++ {
 		err := req(b.api(ctx))
 		if err == nil {
+			if attempts == untilDone {
+				b.health.succeeded()
+			}
 			return nil
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", method, ctx.Err())
+		}
+		if attempts == untilDone { // the requests the bot cannot do without
+			b.health.failed()
 		}
 		b.adapterError()
 		wait, ok := b.retryAfter(err, try)
@@ -51,7 +56,7 @@ func (b *Bot) call(ctx context.Context, method string, attempts int, req func(*t
 func (b *Bot) retryAfter(err error, try int) (time.Duration, bool) {
 	var apiErr *tgbotapi.Error
 	if !errors.As(err, &apiErr) {
-		return b.retry.delay(try), true // network, 5xx or garbled response
+		return b.retry.Delay(try), true // network, 5xx or garbled response
 	}
 	switch {
 	case apiErr.RetryAfter > 0:
@@ -59,22 +64,9 @@ func (b *Bot) retryAfter(err error, try int) (time.Duration, bool) {
 	case apiErr.Code >= 500, apiErr.Code == http.StatusConflict:
 		// 409: another getUpdates or a webhook is in the way, as during a
 		// rolling restart.
-		return b.retry.delay(try), true
+		return b.retry.Delay(try), true
 	}
 	return 0, false
-}
-
-// backoff is exponential backoff with jitter.
-type backoff struct{ min, max time.Duration }
-
-// delay is the wait before the given retry: it doubles with every try up to
-// max, and is then drawn at random from its upper half.
-func (bo backoff) delay(try int) time.Duration {
-	d := bo.max
-	if try < 30 && bo.min<<(try-1) < bo.max {
-		d = bo.min << (try - 1)
-	}
-	return d/2 + rand.N(d/2+1)
 }
 
 // api returns the library client with every request bound to ctx, so that
@@ -115,7 +107,7 @@ func (b *Bot) redact(err error) error {
 	if !errors.As(err, &urlErr) {
 		return err
 	}
-	return &url.Error{Op: urlErr.Op, URL: strings.ReplaceAll(urlErr.URL, b.cfg.Token, "<token>"), Err: urlErr.Err}
+	return &url.Error{Op: urlErr.Op, URL: strings.ReplaceAll(urlErr.URL, b.cfg.Token, "[REDACTED]"), Err: urlErr.Err}
 }
 
 // throttle paces outgoing messages within Telegram's limits: about one

@@ -151,6 +151,9 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 		if cfg.PollTimeout, err = time.ParseDuration(s); err != nil {
 			return Config{}, true, fmt.Errorf("%s is not a duration such as 30s", envPollTimeout)
 		}
+		if cfg.PollTimeout == 0 {
+			return Config{}, true, errPollTimeout // else withDefaults would take it for unset
+		}
 	}
 	if cfg.WebhookURL == "" && cfg.WebhookListen != "" {
 		return Config{}, true, fmt.Errorf("%s is set but %s is not", envWebhookListen, envWebhookURL)
@@ -184,6 +187,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// errPollTimeout is a poll timeout out of the range Telegram accepts.
+var errPollTimeout = fmt.Errorf("%s must be whole seconds between 1s and 10m", envPollTimeout)
+
 var (
 	tokenPattern  = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -200,7 +206,7 @@ func (c Config) check() error {
 		return fmt.Errorf("%s: %w", envAPIURL, err)
 	}
 	if c.PollTimeout < time.Second || c.PollTimeout > 10*time.Minute || c.PollTimeout%time.Second != 0 {
-		return fmt.Errorf("%s must be whole seconds between 1s and 10m", envPollTimeout)
+		return errPollTimeout
 	}
 	switch {
 	case c.WebhookURL == "" && c.WebhookSecret != "":
@@ -208,6 +214,8 @@ func (c Config) check() error {
 	case c.WebhookURL == "":
 	case checkURL(c.WebhookURL) != nil:
 		return fmt.Errorf("%s: %w", envWebhookURL, checkURL(c.WebhookURL))
+	case !strings.HasPrefix(c.WebhookURL, "https://"):
+		return fmt.Errorf("%s must be an https URL: Telegram sends updates to nothing else", envWebhookURL)
 	case c.WebhookSecret == "":
 		return fmt.Errorf("%s is required with %s", envWebhookSecret, envWebhookURL)
 	case !secretPattern.MatchString(c.WebhookSecret):

@@ -35,6 +35,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "API URL with query", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_API_URL": "https://x.example/?a=1"}, wantEnabled: true, wantErr: "TELEGRAM_API_URL: must not have a query"},
 		{name: "poll timeout not a duration", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_POLL_TIMEOUT": "30"}, wantEnabled: true, wantErr: "TELEGRAM_POLL_TIMEOUT is not a duration"},
 		{name: "poll timeout too long", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_POLL_TIMEOUT": "1h"}, wantEnabled: true, wantErr: "TELEGRAM_POLL_TIMEOUT must be whole seconds"},
+		{name: "poll timeout zero", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_POLL_TIMEOUT": "0s"}, wantEnabled: true, wantErr: "TELEGRAM_POLL_TIMEOUT must be whole seconds between 1s and 10m"},
+		{name: "webhook over plain http", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_URL": "http://bot.example.com/tg", "TELEGRAM_WEBHOOK_SECRET": "abc"}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_URL must be an https URL"},
 		{name: "poll timeout fractional", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_POLL_TIMEOUT": "1500ms"}, wantEnabled: true, wantErr: "TELEGRAM_POLL_TIMEOUT must be whole seconds"},
 		{name: "webhook without secret", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg"}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_SECRET is required"},
 		{name: "secret with bad characters", env: map[string]string{"TELEGRAM_TOKEN": token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg", "TELEGRAM_WEBHOOK_SECRET": "no spaces!"}, wantEnabled: true, wantErr: "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters"},

@@ -279,7 +279,7 @@ func start(t testing.TB, opts options) *harness {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	bot.retry = backoff{min: time.Millisecond, max: 5 * time.Millisecond}
+	bot.retry = knowledge.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}
 	bot.web = serverLimits{read: 50 * time.Millisecond, write: 50 * time.Millisecond, idle: 50 * time.Millisecond, conns: 16}
 	if opts.now != nil {
 		bot.mod.now = opts.now

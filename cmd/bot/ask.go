@@ -62,7 +62,8 @@ the thresholds; a question explained is not recorded as a gap.`)
 	answerLine := func(q string) error {
 		a, why, err := answer(q)
 		if errors.Is(err, knowledge.ErrEmptyQuestion) {
-			return nil
+			// Still one line, so that output line N answers input line N.
+			return enc.Encode(jsonError{Question: q, Error: "the question was empty"})
 		}
 		if err != nil {
 			return err
@@ -100,6 +101,12 @@ type jsonAnswer struct {
 	Sources   []knowledge.Source `json:"sources"`
 	// Explain is there when asked for with --explain.
 	Explain *knowledge.Reasons `json:"explain,omitempty"`
+}
+
+// jsonError stands for a question that got no answer, in its place.
+type jsonError struct {
+	Question string `json:"question"`
+	Error    string `json:"error"`
 }
 
 type jsonMatch struct {

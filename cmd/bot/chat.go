@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 
@@ -35,6 +36,31 @@ are live and unanswered questions are recorded as gaps.`)
 	err = console.Chat(knowledge.WithPlatform(ctx, "console"), kb.svc, e.stdin, e.stdout, isTerminal(e.stdin))
 	stop()
 	return errors.Join(err, g.Wait())
+}
+
+// hasConsoleInput reports whether stdin may hold questions for the console:
+// a terminal, a pipe or a file with something in it. /dev/null, an empty
+// file and a closed stdin, which service managers give, hold none. A reader
+// that is not a file (a test's) counts as input.
+func hasConsoleInput(stdin io.Reader) bool {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return true
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	switch mode := st.Mode(); {
+	case mode&os.ModeNamedPipe != 0:
+		return true
+	case mode.IsRegular():
+		return st.Size() > 0
+	case mode&os.ModeCharDevice != 0:
+		null, err := os.Stat(os.DevNull)
+		return err == nil && !os.SameFile(st, null)
+	}
+	return false
 }
 
 // isTerminal reports whether r is an interactive terminal, so that the console

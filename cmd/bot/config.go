@@ -30,6 +30,9 @@ const (
 	// every platform and user.
 	envGlobalRate    = "BOT_GLOBAL_RATE"
 	envMaxConcurrent = "BOT_MAX_CONCURRENT"
+	// envExitOnFailure makes a platform that fails for good end the
+	// process, for supervisors that restart it.
+	envExitOnFailure = "BOT_EXIT_ON_FAILURE"
 )
 
 // envPrefixes begin the names of the variables of `bot run` and its
@@ -39,7 +42,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // envNames returns every environment variable `bot run` reads: its own and
 // the adapters'.
 func envNames() []string {
-	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent}
+	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure}
 	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames())
 }
 
@@ -65,8 +68,14 @@ type config struct {
 	logLevel  slog.Level
 	// capacity bounds the questions the platforms' users get answered.
 	capacity knowledge.Capacity
-	discord  *discord.Config  // nil when not configured
-	telegram *telegram.Config // nil when not configured
+	// exitOnFailure ends the process when a platform fails for good;
+	// otherwise the others keep running.
+	exitOnFailure bool
+	discord       *discord.Config  // nil when not configured
+	telegram      *telegram.Config // nil when not configured
+	// console is set when no platform is configured and the bot chats on
+	// the console instead.
+	console bool
 	// secrets are the values that must never be logged.
 	secrets []string
 }
@@ -94,21 +103,25 @@ func (s setting) source(set map[string]bool) string {
 // loadConfig reads the configuration of `bot run` from args and the
 // environment and validates all of it, returning a *configError that lists
 // every problem, or flag.ErrHelp or errUsage for the command line itself.
-func loadConfig(e env, args []string) (config, error) {
+// With no platform configured, console chooses the console over an error.
+func loadConfig(e env, args []string, console bool) (config, error) {
 	flags := newFlags(e, "run", `bot [run] [flags]
 
 Runs every platform configured in the environment (DISCORD_TOKEN,
-TELEGRAM_TOKEN), with health and metrics over HTTP; with none, chats on the
-console. Each flag overrides the environment variable named with it; tokens
-are read only from the environment. See the README for every setting.`)
+TELEGRAM_TOKEN), with health and metrics over HTTP. With none, "bot run" is
+an error, and bare "bot" chats on the console when standard input is a
+terminal or a pipe. Each flag overrides the environment variable named with
+it; tokens are read only from the environment. See the README for every
+setting.`)
 	var cfg config
 	kbDir := setting{"kb", envKBDir, flags.String("kb", "", "knowledge-base `directory` (default: the embedded one); "+envKBDir)}
 	dataDir := setting{"data", envDataDir, flags.String("data", "", "data `directory`: the knowledge base moderators edit, with its history (default: the embedded knowledge base, read-only); "+envDataDir)}
 	httpAddr := setting{"http-addr", envHTTPAddr, flags.String("http-addr", "", "`address` of /healthz, /readyz and /metrics, or off (default "+defaultHTTPAddr+" with a platform, off on the console); "+envHTTPAddr)}
 	logFormat := setting{"log-format", envLogFormat, flags.String("log-format", "", "log `format`: text or json (default text); "+envLogFormat)}
-	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info); "+envLogLevel)}
-	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "questions a `second` answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
-	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "questions answered at `once`; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
+	logLevel := setting{"log-level", envLogLevel, flags.String("log-level", "", "log `level`: debug, info, warn or error (default info; warn on the console); "+envLogLevel)}
+	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "`number` of questions a second answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
+	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "`number` of questions answered at once; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
+	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "`true|false`: exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}
@@ -118,7 +131,7 @@ are read only from the environment. See the README for every setting.`)
 	}
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent} {
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure} {
 		if !set[s.flag] {
 			*s.value = strings.TrimSpace(e.getenv(s.env))
 		}
@@ -131,15 +144,23 @@ are read only from the environment. See the README for every setting.`)
 	}
 	cfg.secrets = secrets(e.getenv)
 
+	// An adapter's error may join several problems, one a line.
 	if dc, ok, err := discord.ConfigFromEnv(e.getenv); err != nil {
-		problems = append(problems, err.Error())
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	} else if ok {
 		cfg.discord = &dc
 	}
 	if tc, ok, err := telegram.ConfigFromEnv(e.getenv); err != nil {
-		problems = append(problems, err.Error())
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	} else if ok {
 		cfg.telegram = &tc
+	}
+
+	if cfg.discord == nil && cfg.telegram == nil {
+		if !console {
+			problems = append(problems, "no platform configured: set "+discord.EnvToken+" or TELEGRAM_TOKEN (or chat on the console with bot chat)")
+		}
+		cfg.console = console
 	}
 
 	switch cfg.logFormat {
@@ -153,6 +174,8 @@ are read only from the environment. See the README for every setting.`)
 		if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
 			bad(logLevel, "unknown log level %q (want debug, info, warn or error)", level)
 		}
+	} else if cfg.console {
+		cfg.logLevel = slog.LevelWarn // only what the person at the console must know
 	}
 	switch addr := *httpAddr.value; {
 	case addr == "off":
@@ -182,6 +205,18 @@ are read only from the environment. See the README for every setting.`)
 			bad(maxConcurrent, "%q is not a number of questions, such as %d (or 0 for no limit)", v, defaultMaxConcurrent)
 		}
 		cfg.capacity.Concurrent = n
+	}
+	if v := *exitOnFailure.value; v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad(exitOnFailure, "%q is not true or false", v)
+		}
+		cfg.exitOnFailure = b
+	}
+	if cfg.kbDir != "" {
+		if err := checkDir(cfg.kbDir); err != nil {
+			bad(kbDir, "%v", err)
+		}
 	}
 	if cfg.dataDir != "" {
 		if err := checkWritable(cfg.dataDir); err != nil {
@@ -264,6 +299,18 @@ func samePort(a, b string) bool {
 	_, pa, errA := net.SplitHostPort(a)
 	_, pb, errB := net.SplitHostPort(b)
 	return errA == nil && errB == nil && pa == pb && pa != "0"
+}
+
+// checkDir makes sure dir is a directory.
+func checkDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
 }
 
 // checkWritable makes sure the bot can write in dir, creating it if needed.

@@ -62,6 +62,15 @@ func TestConfigProblems(t *testing.T) {
 			[]string{`--max-concurrent: "many" is not a number of questions, such as 16 (or 0 for no limit)`}},
 		{"data dir is a file", map[string]string{envDataDir: notDir}, nil,
 			[]string{"BOT_DATA_DIR: cannot create the data directory: mkdir " + notDir + ": not a directory"}},
+		{"missing knowledge-base dir", map[string]string{envKBDir: notDir + "-missing"}, nil,
+			[]string{"BOT_KB_DIR: stat " + notDir + "-missing: no such file or directory"}},
+		{"knowledge-base dir is a file", nil, []string{"--kb", notDir},
+			[]string{"--kb: " + notDir + " is not a directory"}},
+		{"several Discord problems", map[string]string{"DISCORD_TOKEN": "t", "DISCORD_GUILD_ID": "my-server", "DISCORD_RATE_BURST": "0"}, nil,
+			[]string{
+				`DISCORD_RATE_BURST must be a positive whole number, got "0"`,
+				`DISCORD_GUILD_ID must be a server id (a number such as 123456789012345678), got "my-server"`,
+			}},
 		{"malformed tokens", map[string]string{"DISCORD_TOKEN": "two words", "TELEGRAM_TOKEN": "nope"}, nil,
 			[]string{
 				"DISCORD_TOKEN contains spaces or control characters; paste the token exactly as the Developer Portal shows it",
@@ -90,7 +99,7 @@ func TestConfigProblems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			_, err := loadConfig(env{getenv: envOf(tt.env), stderr: &stderr}, tt.args)
+			_, err := loadConfig(env{getenv: envOf(tt.env), stderr: &stderr}, tt.args, true)
 			ce, ok := errors.AsType[*configError](err)
 			if !ok {
 				t.Fatalf("loadConfig(%v, %q) = %v, want a configuration error", tt.env, tt.args, err)
@@ -104,6 +113,7 @@ func TestConfigProblems(t *testing.T) {
 
 func TestConfigFlagsWin(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "data", "nested")
+	kbDir, otherDir := t.TempDir(), t.TempDir()
 	defaults := knowledge.Capacity{Rate: defaultGlobalRate, Burst: defaultGlobalRate, Concurrent: defaultMaxConcurrent}
 	tests := []struct {
 		name string
@@ -112,22 +122,24 @@ func TestConfigFlagsWin(t *testing.T) {
 		want config
 	}{
 		{"defaults on the console", nil, nil,
+			config{logFormat: "text", logLevel: slog.LevelWarn, capacity: defaults}},
+		{"log level asked for on the console", map[string]string{envLogLevel: "info"}, nil,
 			config{logFormat: "text", logLevel: slog.LevelInfo, capacity: defaults}},
 		{"default address with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc"}, nil,
 			config{httpAddr: defaultHTTPAddr, logFormat: "text", capacity: defaults}},
 		{"off with a platform", map[string]string{"TELEGRAM_TOKEN": "123:abc", envHTTPAddr: "off"}, nil,
 			config{logFormat: "text", capacity: defaults}},
-		{"environment", map[string]string{envHTTPAddr: "127.0.0.1:9000", envLogFormat: "json", envLogLevel: "debug", envDataDir: dataDir, envKBDir: "kb",
+		{"environment", map[string]string{envHTTPAddr: "127.0.0.1:9000", envLogFormat: "json", envLogLevel: "debug", envDataDir: dataDir, envKBDir: kbDir,
 			envGlobalRate: "2.5", envMaxConcurrent: "0"}, nil,
-			config{httpAddr: "127.0.0.1:9000", logFormat: "json", logLevel: slog.LevelDebug, dataDir: dataDir, kbDir: "kb",
+			config{httpAddr: "127.0.0.1:9000", logFormat: "json", logLevel: slog.LevelDebug, dataDir: dataDir, kbDir: kbDir,
 				capacity: knowledge.Capacity{Rate: 2.5, Burst: 3}}},
-		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: "kb", envGlobalRate: "x", envMaxConcurrent: "-1"},
-			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", "other", "--global-rate", "0", "--max-concurrent", "4"},
-			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: "other", capacity: knowledge.Capacity{Concurrent: 4}}},
+		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: kbDir, envGlobalRate: "x", envMaxConcurrent: "-1"},
+			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", otherDir, "--global-rate", "0", "--max-concurrent", "4"},
+			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: otherDir, capacity: knowledge.Capacity{Concurrent: 4}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := loadConfig(env{getenv: envOf(tt.env), stderr: new(bytes.Buffer)}, tt.args)
+			got, err := loadConfig(env{getenv: envOf(tt.env), stderr: new(bytes.Buffer)}, tt.args, true)
 			if err != nil {
 				t.Fatalf("loadConfig(%v, %q): %v", tt.env, tt.args, err)
 			}
@@ -147,7 +159,7 @@ func TestConfigFlagsWin(t *testing.T) {
 func TestConfigUsageMistakes(t *testing.T) {
 	for _, args := range [][]string{{"--bogus"}, {"extra"}} {
 		var stderr bytes.Buffer
-		_, err := loadConfig(env{getenv: envOf(nil), stderr: &stderr}, args)
+		_, err := loadConfig(env{getenv: envOf(nil), stderr: &stderr}, args, true)
 		if !errors.Is(err, errUsage) {
 			t.Errorf("loadConfig(%q) = %v, want errUsage", args, err)
 		}
@@ -199,7 +211,7 @@ func TestEnvNamesAreWhatIsRead(t *testing.T) {
 		}
 		return vars[k]
 	}
-	if _, err := loadConfig(env{getenv: getenv, stderr: new(bytes.Buffer)}, nil); err != nil {
+	if _, err := loadConfig(env{getenv: getenv, stderr: new(bytes.Buffer)}, nil, false); err != nil {
 		t.Fatalf("loadConfig: %v", err)
 	}
 	got, want := envNames(), slices.Sorted(maps.Keys(read))

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -40,6 +41,28 @@ bot kb import FILE             replace the knowledge base with an export ("-": s
 bot kb sync [--apply ID...]    show (or merge) embedded default entries that are new
                                or changed upstream`
 
+// kbSynopsis returns the lines of kbUsage about sub, or all of it for an
+// unknown one.
+func kbSynopsis(sub string) string {
+	var out []string
+	in := false
+	for line := range strings.Lines(kbUsage) {
+		if strings.HasPrefix(line, "bot kb ") {
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "bot kb "), " ")
+			in = slices.Contains(strings.Split(strings.TrimSpace(name), "|"), sub)
+		} else if !strings.HasPrefix(line, " ") {
+			in = false
+		}
+		if in {
+			out = append(out, strings.TrimRight(line, "\n"))
+		}
+	}
+	if len(out) == 0 {
+		return kbUsage
+	}
+	return strings.Join(out, "\n")
+}
+
 // kbCommand is a subcommand of bot kb.
 type kbCommand struct {
 	e      env
@@ -61,7 +84,7 @@ func kb(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "Usage:\n%s\n", kbUsage)
 		return flag.ErrHelp
 	}
-	c := kbCommand{e: e, flags: newFlags(e, "kb "+sub, kbUsage)}
+	c := kbCommand{e: e, flags: newFlags(e, "kb "+sub, kbSynopsis(sub))}
 	c.kbDir = c.flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
 	c.data = c.flags.String("data", "", "data `directory` (default: $"+envDataDir+", else $XDG_DATA_HOME/smp-bot)")
 	c.author = c.flags.String("author", e.getenv("USER"), "`name` recorded in the history (default: $USER)")
@@ -174,15 +197,19 @@ func (c kbCommand) show(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	en, ok := base.Entry(id)
-	if !ok {
-		return fmt.Errorf("no entry with id %q", id)
+	file := knowledge.SynonymsFile
+	if id != file {
+		en, ok := base.Entry(id)
+		if !ok {
+			return fmt.Errorf("no entry with id %q", id)
+		}
+		file = en.File
 	}
 	var data []byte
 	if *c.kbDir == "" {
-		data, err = fs.ReadFile(guide.FS(), en.File)
+		data, err = fs.ReadFile(guide.FS(), file)
 	} else {
-		data, err = os.ReadFile(filepath.Join(*c.kbDir, en.File))
+		data, err = os.ReadFile(filepath.Join(*c.kbDir, file))
 	}
 	if err != nil {
 		return err

@@ -53,15 +53,18 @@ type env struct {
 const usage = `bot answers safety questions about scalp micropigmentation (SMP).
 
 Usage:
-  bot [run] [flags]          run every configured platform (Discord, Telegram)
-                             with health and metrics over HTTP; with none
-                             configured, chat on the console
+  bot run [flags]            run every configured platform (Discord, Telegram)
+                             with health and metrics over HTTP
+  bot [flags]                the same; with no platform configured, chat on
+                             the console when standard input is a terminal
+                             or a pipe
   bot chat                   chat on the console
   bot ask [--json] [QUESTION]
                              answer one question; with --json and no QUESTION,
                              answer each line of standard input as JSON Lines
-  bot eval [flags] FILE.jsonl
+  bot eval [flags] [FILE.jsonl]
                              measure answers against an evaluation set
+                             (default: the embedded one)
   bot kb lint [DIR]          check a knowledge base (default: the embedded one)
   bot kb list                list the entries
   bot kb show ID             print an entry's source text
@@ -75,13 +78,15 @@ Run "bot COMMAND --help" for a command's flags.
 // run executes the command line args and returns when it is done or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, environ: os.Environ, stdin: stdin, stdout: stdout, stderr: stderr}
-	cmd, rest := "run", args
-	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
-		cmd, rest = args[0], args[1:] // else bare "bot" with the flags of run
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelp(args[0])) {
+		// Bare "bot" keeps the README's quick start on the console, but
+		// under a service manager, with nothing to read, it is "bot run".
+		return runPlatforms(ctx, e, args, hasConsoleInput(stdin))
 	}
+	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "run":
-		return runPlatforms(ctx, e, rest)
+		return runPlatforms(ctx, e, rest, false)
 	case "chat":
 		return chat(ctx, e, rest)
 	case "ask":
@@ -98,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprint(stdout, usage)
 			return nil
 		}
-		fmt.Fprintf(stderr, "bot: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "bot: unknown command %q; run \"bot help\" for the commands\n", cmd)
 		return errUsage
 	}
 }
@@ -124,11 +129,20 @@ func newFlags(e env, name, synopsis string) *flag.FlagSet {
 	return flags
 }
 
-// parse parses args, turning a flag mistake into errUsage.
+// parse parses args, turning a flag mistake into errUsage. A mistake gets
+// the flag package's one line and a pointer to --help; --help the usage.
 func parse(flags *flag.FlagSet, args []string) error {
+	usage := flags.Usage
+	flags.Usage = func() {}
 	err := flags.Parse(args)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
+	flags.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return err
+	case err != nil:
+		fmt.Fprintf(flags.Output(), "run \"bot %s --help\" for its usage\n", flags.Name())
 		return errUsage
 	}
-	return err
+	return nil
 }

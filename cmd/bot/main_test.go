@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,9 +59,13 @@ func TestAskJSONLines(t *testing.T) {
 		t.Fatalf("bot ask --json: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(got), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("bot ask --json printed %d lines for 3 questions (and a blank line):\n%s", len(lines), got)
+	if len(lines) != 4 {
+		t.Fatalf("bot ask --json printed %d lines for 4 (3 questions and a blank line):\n%s", len(lines), got)
 	}
+	if want := `{"question":"","error":"the question was empty"}`; lines[1] != want {
+		t.Errorf("line 2, for a blank line = %s, want %s", lines[1], want)
+	}
+	lines = slices.Delete(lines, 1, 2)
 	var answers []jsonAnswer
 	for _, l := range lines {
 		var a jsonAnswer
@@ -209,6 +214,9 @@ func TestKBShowAndList(t *testing.T) {
 	if err != nil || !strings.HasPrefix(got, "---\nid: pigment-depth\n") {
 		t.Errorf("bot kb show pigment-depth = %q, %v; want the entry's source", got, err)
 	}
+	if got, _, err := runBot(t, "", "kb", "show", "synonyms.txt"); err != nil || got == "" {
+		t.Errorf("bot kb show synonyms.txt = %q, %v; want the embedded synonyms", got, err)
+	}
 	if _, _, err := runBot(t, "", "kb", "show", "../etc/passwd"); err == nil {
 		t.Error("bot kb show ../etc/passwd succeeded, want an error")
 	}
@@ -235,6 +243,42 @@ func TestUsageErrors(t *testing.T) {
 		got, stderr, err := runBot(t, "", "kb", help)
 		if (err != nil && !errors.Is(err, flag.ErrHelp)) || !strings.Contains(got, "bot kb lint") || stderr != "" {
 			t.Errorf("bot kb %s = %q (stderr %q), %v; want the kb usage on stdout", help, got, stderr, err)
+		}
+	}
+}
+
+// TestHelpPlaceholders reads the flags' help: each placeholder names the
+// kind of value, not a word of the sentence after it.
+func TestHelpPlaceholders(t *testing.T) {
+	_, stderr, _ := runBot(t, "", "run", "--help")
+	for _, want := range []string{"-global-rate number", "-max-concurrent number", "-exit-on-failure true|false"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("bot run --help lacks %q:\n%s", want, stderr)
+		}
+	}
+	if got, _, _ := runBot(t, "", "help"); !strings.Contains(got, "bot eval [flags] [FILE.jsonl]") {
+		t.Errorf("bot help shows FILE.jsonl as required:\n%s", got)
+	}
+}
+
+// TestKBSubcommandHelp asks each bot kb subcommand for help: each prints
+// its own usage.
+func TestKBSubcommandHelp(t *testing.T) {
+	for _, sub := range []string{"lint", "list", "show", "add", "edit", "rm", "question", "history", "undo", "revert", "gaps", "feedback", "export", "import", "sync"} {
+		_, stderr, err := runBot(t, "", "kb", sub, "--help")
+		if !errors.Is(err, flag.ErrHelp) || !strings.HasPrefix(stderr, "Usage: bot kb "+sub) {
+			t.Errorf("bot kb %s --help = %v, printing\n%s\nwant its own usage", sub, err, stderr)
+		}
+	}
+}
+
+// TestMistakesAreOneLine makes mistakes on the command line: each gets one
+// line saying what is wrong and one pointing to help, not the whole usage.
+func TestMistakesAreOneLine(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"ask", "--nope"}, {"run", "--nope"}, {"kb", "list", "--nope"}} {
+		_, stderr, err := runBot(t, "", args...)
+		if !errors.Is(err, errUsage) || strings.Count(stderr, "\n") > 2 || !strings.Contains(stderr, "help") {
+			t.Errorf("bot %q = %v, printing\n%s\nwant a usage error in at most two lines pointing to help", args, err, stderr)
 		}
 	}
 }

@@ -32,10 +32,10 @@ type platform struct {
 }
 
 // runPlatforms runs every configured platform adapter and the health and
-// metrics listener until ctx ends; with no platform configured it chats on
-// the console.
-func runPlatforms(ctx context.Context, e env, args []string) error {
-	cfg, err := loadConfig(e, args)
+// metrics listener until ctx ends. With no platform configured it chats on
+// the console when console is set, and is a configuration error otherwise.
+func runPlatforms(ctx context.Context, e env, args []string, console bool) error {
+	cfg, err := loadConfig(e, args, console)
 	red := newRedactor(cfg.secrets...)
 	if ce, ok := errors.AsType[*configError](err); ok {
 		for _, p := range ce.problems {
@@ -74,7 +74,8 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	ready.Add("knowledge", &kbReady)
 
 	// stop ends every piece when one of them is done: the console at the
-	// end of its input, an adapter that gives up.
+	// end of its input, a platform that fails when it is to take the
+	// process with it.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	g, gctx := errgroup.WithContext(ctx)
@@ -101,7 +102,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	kbReady.Set(true)
 	log.Info("knowledge base ready", "entries", len(svc.Base().Entries()))
 
-	if len(platforms) == 0 {
+	if cfg.console {
 		g.Go(func() error {
 			defer stop()
 			return console.Chat(knowledge.WithPlatform(gctx, "console"), svc, e.stdin, e.stdout, isTerminal(e.stdin))
@@ -116,13 +117,19 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 		ready.Add(p.name, check)
 		log.Info("starting", "platform", p.name)
 		g.Go(func() error {
-			defer stop()
 			running.Set(true)
-			defer running.Set(false)
-			if err := p.run(gctx); err != nil {
+			err := p.run(gctx)
+			running.Set(false)
+			switch {
+			case err == nil:
+				log.Info("stopped", "platform", p.name)
+			case cfg.exitOnFailure:
+				stop()
 				return err // adapters name themselves in their errors
+			default:
+				// The others keep serving; /readyz names this one.
+				log.Error("platform failed; the others keep running", "platform", p.name, "error", err)
 			}
-			log.Info("stopped", "platform", p.name)
 			return nil
 		})
 	}

@@ -10,9 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 )
 
 // lines collects what a command writes, line by line, and hands each line
@@ -93,7 +97,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	stdout, stderr := newLines(t), newLines(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	getenv := envOf(map[string]string{envHTTPAddr: "127.0.0.1:0", envLogFormat: "json"})
+	getenv := envOf(map[string]string{envHTTPAddr: "127.0.0.1:0", envLogFormat: "json", envLogLevel: "info"})
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, nil, getenv, stdin, stdout.w, stderr.w)
@@ -158,7 +162,7 @@ func TestRunWarnsOfUnknownEnv(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	e := env{getenv: envOf(vars), environ: environOf(vars), stdin: strings.NewReader("what is smp\n"), stdout: &stdout, stderr: &stderr}
-	if err := runPlatforms(context.Background(), e, nil); err != nil {
+	if err := runPlatforms(context.Background(), e, nil, true); err != nil {
 		t.Fatalf("runPlatforms: %v\n%s", err, stderr.String())
 	}
 	if stdout.Len() == 0 {
@@ -196,7 +200,7 @@ func TestRunBadConfigNamesMisspelling(t *testing.T) {
 	vars := map[string]string{"TELEGRAM_TOKN": "123:tokenvalue", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"}
 	var stdout, stderr bytes.Buffer
 	e := env{getenv: envOf(vars), environ: environOf(vars), stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
-	if err := runPlatforms(context.Background(), e, nil); !errors.Is(err, errUsage) {
+	if err := runPlatforms(context.Background(), e, nil, false); !errors.Is(err, errUsage) {
 		t.Fatalf("runPlatforms = %v, want a usage error", err)
 	}
 	if got := stderr.String(); !strings.Contains(got, "TELEGRAM_TOKN (did you mean TELEGRAM_TOKEN?)") || strings.Contains(got, "tokenvalue") {
@@ -252,11 +256,11 @@ func TestRunNeverShowsSecrets(t *testing.T) {
 		{"platforms refuse the tokens", map[string]string{
 			"DISCORD_TOKEN": fakeDiscordToken, "DISCORD_API_URL": api,
 			"TELEGRAM_TOKEN": "123456:fakeTelegramToken_x", "TELEGRAM_API_URL": api,
-			envHTTPAddr: "127.0.0.1:0", envLogLevel: "debug",
+			envHTTPAddr: "127.0.0.1:0", envLogLevel: "debug", envExitOnFailure: "true",
 		}},
 		{"platforms refuse the tokens, json logs", map[string]string{
 			"TELEGRAM_TOKEN": "123456:fakeTelegramToken_x", "TELEGRAM_API_URL": api,
-			envHTTPAddr: "off", envLogLevel: "debug", envLogFormat: "json",
+			envHTTPAddr: "off", envLogLevel: "debug", envLogFormat: "json", envExitOnFailure: "true",
 		}},
 	}
 	for _, tt := range tests {
@@ -279,4 +283,108 @@ func TestRunNeverShowsSecrets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNothingToServe runs the bot as a service manager would, with a
+// misspelled token: with no platform, "bot run", and bare "bot" without a
+// terminal or input, are a configuration error naming the variables that
+// enable one, so that Restart=on-failure and container restarts see it.
+func TestNothingToServe(t *testing.T) {
+	t.Setenv("TELEGRAM_TOKN", "123:abc")
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	empty, err := os.Create(filepath.Join(t.TempDir(), "empty"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	tests := []struct {
+		name  string
+		args  []string
+		stdin io.Reader
+	}{
+		{"bare bot reading /dev/null", nil, devNull},
+		{"bare bot reading an empty file", []string{"--log-format", "json"}, empty},
+		{"bot run with questions piped in", []string{"run"}, strings.NewReader("what is smp\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, envOf(nil), tt.stdin, &stdout, &stderr)
+			if code := exitCode(err, &stderr); code != 2 {
+				t.Errorf("bot %q exit code = %d, want 2", tt.args, code)
+			}
+			for _, want := range []string{"no platform configured: set DISCORD_TOKEN or TELEGRAM_TOKEN", "TELEGRAM_TOKN (did you mean TELEGRAM_TOKEN?)"} {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("bot %q stderr = %q, want it to hold %q", tt.args, stderr.String(), want)
+				}
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("bot %q printed %q, want nothing on stdout", tt.args, stdout.String())
+			}
+		})
+	}
+}
+
+// TestBareBotChatsFromAPipe pipes a question to bare "bot": it answers on
+// standard output, and logs nothing below a warning on standard error.
+func TestBareBotChatsFromAPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := io.WriteString(w, "what is smp\n"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), nil, envOf(nil), r, &stdout, &stderr); err != nil {
+		t.Fatalf("bot: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "not medical advice") {
+		t.Errorf("bot answered nothing from a pipe:\n%s", stdout.String())
+	}
+	if strings.Contains(stdout.String()+stderr.String(), "level=INFO") {
+		t.Errorf("the console shows info logs:\nstdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+}
+
+// TestRunOutlivesAPlatformThatFails runs Discord with a refused token beside
+// a working Telegram: Discord's failure is logged and named on /readyz, and
+// Telegram keeps answering.
+func TestRunOutlivesAPlatformThatFails(t *testing.T) {
+	tg := telegramtest.New(t)
+	getenv := envOf(map[string]string{
+		"DISCORD_TOKEN": fakeDiscordToken, "DISCORD_API_URL": fakePlatforms(t),
+		"TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": tg.URL(),
+		envHTTPAddr: "127.0.0.1:0", envLogFormat: "json",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := newLines(t), newLines(t)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), stdout.w, stderr.w) }()
+	line := stderr.waitFor(t, `"msg":"serving health and metrics"`)
+	_, rest, _ := strings.Cut(line, `"addr":"`)
+	addr, _, _ := strings.Cut(rest, `"`)
+	stderr.waitFor(t, `"msg":"platform failed; the others keep running","platform":"discord"`)
+
+	member := telegramtest.User{ID: 777, Name: "Sam"}
+	tg.Ask(member, telegramtest.Private(member), "what is smp")
+	if sent := tg.WaitSent(1); !strings.Contains(sent[0].Text, "not medical advice") {
+		t.Errorf("Telegram answered %q, want an answer", sent[0].Text)
+	}
+	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != http.StatusServiceUnavailable || body != "not ready: discord\n" {
+		t.Errorf("GET /readyz = %d %q, want 503 naming discord alone", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after cancel = %v, want nil", err)
+	}
+	stdout.close()
+	stderr.close()
 }

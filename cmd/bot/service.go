@@ -116,16 +116,17 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 
 // watch keeps the service answering from the newest knowledge base in the
 // data directory until ctx ends; without a data directory it does nothing.
-// reloaded, when not nil, is told how each rebuild went. The caller closes
-// the data directory once nothing can write to it any more.
-func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(error)) error {
+// reloaded, when not nil, is told how each rebuild went and how many
+// hand-edited files it skips. The caller closes the data directory once
+// nothing can write to it any more.
+func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(err error, skipped int)) error {
 	if a.store == nil {
 		return nil
 	}
 	build := func(b *knowledge.Base) (knowledge.Index, error) {
 		idx, err := index.Build(b)
 		if reloaded != nil {
-			reloaded(err)
+			reloaded(err, len(a.store.Skipped()))
 		}
 		return idx, err
 	}

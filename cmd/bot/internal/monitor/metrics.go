@@ -34,6 +34,7 @@ type Metrics struct {
 	reloads     *prometheus.CounterVec
 	errors      *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
+	skipped     prometheus.Gauge
 }
 
 // NewMetrics returns the bot's metrics. The series of the given platforms
@@ -52,8 +53,12 @@ func NewMetrics(platforms ...string) *Metrics {
 		}, []string{"platform"}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "smpbot_knowledge_reloads_total",
-			Help: "Knowledge-base reloads, by result (ok, error).",
+			Help: "Knowledge-base reloads, by result: ok, invalid (served, but skipping hand-edited files that do not validate) or error (not served).",
 		}, []string{"result"}),
+		skipped: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "smpbot_knowledge_skipped_files",
+			Help: "Hand-edited files in the data directory being skipped because they do not validate; their last good version serves.",
+		}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "smpbot_adapter_errors_total",
 			Help: "Errors talking to a chat platform, by adapter.",
@@ -68,11 +73,11 @@ func NewMetrics(platforms ...string) *Metrics {
 		Help: "Entries in the knowledge base now answering.",
 	}, m.entries)
 	m.reg.MustRegister(
-		m.questions, m.latency, m.reloads, m.errors, m.rateLimited, entries,
+		m.questions, m.latency, m.reloads, m.errors, m.rateLimited, m.skipped, entries,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
-	for _, result := range []string{"ok", "error"} {
+	for _, result := range []string{"ok", "invalid", "error"} {
 		m.reloads.WithLabelValues(result)
 	}
 	for _, p := range platforms {
@@ -125,13 +130,19 @@ func outcome(a *knowledge.Answer) string {
 }
 
 // Reloaded counts a reload of the knowledge base that ended with err (nil
-// for success). The entries gauge follows the service by itself.
-func (m *Metrics) Reloaded(err error) {
+// for success) while skipping the given number of hand-edited files that do
+// not validate: such a reload is invalid, so that an alert on it fires. The
+// entries gauge follows the service by itself.
+func (m *Metrics) Reloaded(err error, skipped int) {
 	result := "ok"
-	if err != nil {
+	switch {
+	case err != nil:
 		result = "error"
+	case skipped > 0:
+		result = "invalid"
 	}
 	m.reloads.WithLabelValues(result).Inc()
+	m.skipped.Set(float64(skipped))
 }
 
 // AdapterError counts an error talking to a chat platform: a failed send, a

@@ -108,8 +108,9 @@ func TestMetrics(t *testing.T) {
 	m.RateLimited("telegram")
 	m.RateLimited("telegram")
 	m.AdapterError("discord")
-	m.Reloaded(nil)
-	m.Reloaded(errors.New("bad entry"))
+	m.Reloaded(nil, 0)
+	m.Reloaded(errors.New("bad entry"), 0)
+	m.Reloaded(nil, 2)
 
 	code, body := get(t, monitor.Handler(m, &monitor.Readiness{}), "/metrics")
 	if code != http.StatusOK {
@@ -127,6 +128,8 @@ func TestMetrics(t *testing.T) {
 		"smpbot_knowledge_entries " + strconv.Itoa(entries),
 		`smpbot_knowledge_reloads_total{result="ok"} 1`,
 		`smpbot_knowledge_reloads_total{result="error"} 1`,
+		`smpbot_knowledge_reloads_total{result="invalid"} 1`,
+		"smpbot_knowledge_skipped_files 2",
 		`smpbot_adapter_errors_total{adapter="discord"} 1`,
 		`smpbot_adapter_errors_total{adapter="telegram"} 0`,
 		`smpbot_rate_limited_total{platform="telegram"} 2`,
