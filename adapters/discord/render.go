@@ -88,18 +88,13 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 	if len(a.Checklist) > 0 {
 		l.field(checklistHeading(a.Checklist[0].Checklist), checklistLines(a.Checklist, best.ID))
 	}
-	if len(a.Sources) > 0 {
-		lines := make([]string, len(a.Sources))
-		for i, s := range a.Sources {
-			lines[i] = "• " + link(s.Title, s.URL)
-		}
-		l.field("Sources", lines)
-	}
+	l.sources(a.Sources)
 	rows := append(entryButtons(a.Related), feedbackButtons(best.ID))
 	return l.messages(content, rows)
 }
 
-// renderChecklist shows the practitioner checklist with a button per step.
+// renderChecklist shows the practitioner checklist with a button per step,
+// and the sources of its steps.
 func renderChecklist(steps []*knowledge.Entry) []message {
 	var l layout
 	if len(steps) == 0 {
@@ -108,6 +103,7 @@ func renderChecklist(steps []*knowledge.Entry) []message {
 	text := fmt.Sprintf("Before you book, check these %d things. Press a step to read it.\n\n%s",
 		len(steps), strings.Join(checklistLines(steps, ""), "\n"))
 	l.text(checklistHeading(steps[0].Checklist), text, colorAnswer)
+	l.sources(knowledge.SourcesOf(steps))
 	return l.messages("", entryButtons(steps))
 }
 
@@ -193,6 +189,18 @@ func (l *layout) field(name string, lines []string) {
 		}
 		last.Fields = append(last.Fields, f)
 	}
+}
+
+// sources adds a list of sources to the last embed, if there are any.
+func (l *layout) sources(sources []knowledge.Source) {
+	if len(sources) == 0 {
+		return
+	}
+	lines := make([]string, len(sources))
+	for i, s := range sources {
+		lines[i] = "• " + link(s.Title, s.URL)
+	}
+	l.field("Sources", lines)
 }
 
 // budget is what the embeds of one message may hold besides the disclaimer

@@ -59,8 +59,11 @@ func TestReplies(t *testing.T) {
 		Body:    "Pigment goes in the **upper dermis**.\n\n- Not too deep.\n- See [source](https://example.org/?a=1&b=2).",
 		Sources: []knowledge.Source{{Title: "Source <1>", URL: "https://example.org/?a=1&b=2"}, {Title: "Not a link", URL: "javascript:x"}}}
 	blur := &knowledge.Entry{ID: "blurry-dots", Title: "Why dots blur", Kind: knowledge.Explanation, Body: "Too deep."}
-	step1 := &knowledge.Entry{ID: "step-1", Title: "Step 1: Training", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 1}
-	step2 := &knowledge.Entry{ID: "step-2", Title: "Step 2: Reviews & results", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 2}
+	guide := knowledge.Source{Title: "The guide", URL: "https://example.org/guide"}
+	step1 := &knowledge.Entry{ID: "step-1", Title: "Step 1: Training", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 1,
+		Sources: []knowledge.Source{guide, {Title: "Academies", URL: "https://example.org/academies"}}}
+	step2 := &knowledge.Entry{ID: "step-2", Title: "Step 2: Reviews & results", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 2,
+		Sources: []knowledge.Source{guide}}
 	tests := []struct {
 		name  string
 		reply reply

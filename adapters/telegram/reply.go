@@ -166,8 +166,8 @@ func shorten(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-// checklistReply renders the /checklist command: the steps in order, with a
-// button to read each in full.
+// checklistReply renders the /checklist command: the steps in order and
+// their sources, with a button to read each step in full.
 func checklistReply(steps []*knowledge.Entry) reply {
 	if len(steps) == 0 {
 		return newReply(nil, "The checklist is not available right now. Please try again later.")
@@ -176,7 +176,11 @@ func checklistReply(steps []*knowledge.Entry) reply {
 	for _, s := range steps {
 		rows = append(rows, topicButton(s))
 	}
-	return newReply(rows, checklistHTML(steps), "Tap a step to read it in full.", disclaimerHTML())
+	blocks := []string{checklistHTML(steps), "Tap a step to read it in full."}
+	if sources := knowledge.SourcesOf(steps); len(sources) > 0 {
+		blocks = append(blocks, sourcesHTML(sources))
+	}
+	return newReply(rows, append(blocks, disclaimerHTML())...)
 }
 
 // topicsReply renders the /topics command: every topic as a button.
