@@ -72,6 +72,8 @@ func TestAskJSONLines(t *testing.T) {
 	}
 	if a := answers[0]; !a.Answered || len(a.Matches) == 0 || a.Matches[0].ID != "blurry-dots" || a.Matches[0].Text == "" {
 		t.Errorf("blurry question: answered=%v matches=%+v, want blurry-dots with its text", a.Answered, a.Matches)
+	} else if m := a.Matches[0]; m.Short == "" || m.Short == m.Text || !strings.HasPrefix(m.Text, m.Short+"\n\n") {
+		t.Errorf("blurry question: short answer %q, want the first paragraph of %q", m.Short, m.Text)
 	}
 	if a := answers[1]; a.Answered {
 		t.Errorf("poem request: answered with %q, want not covered", a.Matches[0].ID)
