@@ -53,24 +53,14 @@ func notice(text string) []message {
 // askedPrefix starts the author line of an answer to a question.
 const askedPrefix = "You asked: "
 
-// renderAnswer lays out an answer: the urgent notice first, then the entry
-// (or the admission that nothing matched), its checklist and sources, with
-// buttons for related topics and feedback under the last message. question
-// is what the person asked, shown above the answer so that a 👎 on it can
-// say what it failed to answer (see askedOn); it is "" for an entry opened
-// from a button.
+// renderAnswer lays out an answer in full, as a direct message gets it: the
+// urgent notice first, then the entry (or the admission that nothing
+// matched), its checklist and sources, with buttons for related topics and
+// feedback under the last message. question is what the person asked, shown
+// above the answer so that a 👎 on it can say what it failed to answer (see
+// askedOn); it is "" for an entry opened from a button.
 func renderAnswer(a *knowledge.Answer, question string) []message {
-	var l layout
-	if question != "" {
-		l.author = truncate(askedPrefix+question, maxAuthorName)
-	}
-	if a.Urgent {
-		l.text("", knowledge.UrgentNotice, colorUrgent)
-	}
-	var content string
-	if a.Truncated {
-		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
-	}
+	l, content := answerHead(a, question)
 	best := a.Best()
 	if best == nil {
 		text := discordMarkdown(a.NotCoveredText())
@@ -85,12 +75,42 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 		return l.messages(content, append(entryButtons(closest), topicsButton()))
 	}
 	l.text(best.Title, discordMarkdown(best.Body), colorAnswer)
-	if len(a.Checklist) > 0 {
-		l.field(checklistHeading(a.Checklist[0].Checklist), checklistLines(a.Checklist, best.ID))
-	}
+	l.checklist(a.Checklist, best.ID)
 	l.sources(a.Sources)
 	rows := append(entryButtons(a.Related), feedbackButtons(best.ID))
 	return l.messages(content, rows)
+}
+
+// renderShort lays out an answer where a whole entry would be noise, in a
+// channel: the short answer and the checklist that applies, with a button
+// for the full answer. An answer with no entry reads as renderAnswer's.
+func renderShort(a *knowledge.Answer, question string) []message {
+	best := a.Best()
+	if best == nil {
+		return renderAnswer(a, question)
+	}
+	l, content := answerHead(a, question)
+	l.text(best.Title, discordMarkdown(best.Short()), colorAnswer)
+	l.checklist(a.Checklist, best.ID)
+	return l.messages(content, []discordgo.MessageComponent{fullButton(best.ID, a.Urgent), feedbackButtons(best.ID)})
+}
+
+// answerHead starts the layout of an answer: the question as the author
+// line, the urgent notice, and the content noting that a long question was
+// cut.
+func answerHead(a *knowledge.Answer, question string) (*layout, string) {
+	l := &layout{}
+	if question != "" {
+		l.author = truncate(askedPrefix+question, maxAuthorName)
+	}
+	if a.Urgent {
+		l.text("", knowledge.UrgentNotice, colorUrgent)
+	}
+	var content string
+	if a.Truncated {
+		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
+	}
+	return l, content
 }
 
 // renderChecklist shows the practitioner checklist with a button per step,
@@ -188,6 +208,14 @@ func (l *layout) field(name string, lines []string) {
 			l.embeds = append(l.embeds, last)
 		}
 		last.Fields = append(last.Fields, f)
+	}
+}
+
+// checklist adds the steps of a checklist to the last embed, if there are
+// any, marking the current one.
+func (l *layout) checklist(steps []*knowledge.Entry, current string) {
+	if len(steps) > 0 {
+		l.field(checklistHeading(steps[0].Checklist), checklistLines(steps, current))
 	}
 }
 
@@ -310,6 +338,14 @@ func entryButtons(entries []*knowledge.Entry) []discordgo.MessageComponent {
 func topicsButton() discordgo.MessageComponent {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "Browse all topics", Emoji: &discordgo.ComponentEmoji{Name: "📚"}, Style: discordgo.PrimaryButton, CustomID: topicsID},
+	}}
+}
+
+// fullButton is a row with a button that shows the full answer under a
+// short one; urgent keeps the urgent notice at its head.
+func fullButton(entryID string, urgent bool) discordgo.MessageComponent {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Full answer", Emoji: &discordgo.ComponentEmoji{Name: "📖"}, Style: discordgo.PrimaryButton, CustomID: fullID(entryID, urgent)},
 	}}
 }
 
