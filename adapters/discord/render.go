@@ -162,7 +162,7 @@ You can also **mention me** with your question in a channel, or send me a **dire
 • ` + "`/topics`" + ` — everything I can explain
 • ` + "`/help`" + ` — this message
 
-Under each answer you will find related topics and 👍 / 👎 buttons: tell us whether it helped.
+In a channel I give the short answer; press **Full answer** to read the rest, shown only to you. Under each answer you will find 👍 / 👎 buttons: tell us whether it helped.
 
 I answer only from a reviewed guide on scalp micropigmentation (SMP) safety.`
 
