@@ -113,7 +113,8 @@ type Answer struct {
 	Checklist []*Entry
 	// Related holds up to three further topics.
 	Related []*Entry
-	// Sources lists the references of what is shown, without repeats.
+	// Sources lists the references of the entry that answers, without
+	// repeats; the checklist's come with the checklist (see SourcesOf).
 	Sources []Source
 }
 
@@ -341,7 +342,7 @@ func (b *Base) complete(a *Answer) {
 	best := a.Matches[0].Entry
 	a.Checklist = b.checklistFor(best)
 	a.Related = b.related(best, a.Checklist, a.Matches[1:])
-	a.Sources = sourcesOf(append([]*Entry{best}, a.Checklist...))
+	a.Sources = SourcesOf([]*Entry{best})
 }
 
 // Show returns the answer that presents one entry, as when someone picks a
@@ -447,7 +448,9 @@ func (b *Base) related(best *Entry, shown []*Entry, runnersUp []Match) []*Entry 
 	return out
 }
 
-func sourcesOf(entries []*Entry) []Source {
+// SourcesOf lists the references of entries, such as a checklist's steps,
+// without repeats.
+func SourcesOf(entries []*Entry) []Source {
 	seen := map[string]bool{}
 	var out []Source
 	for _, e := range entries {

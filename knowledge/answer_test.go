@@ -266,11 +266,13 @@ func TestServiceAnswerShape(t *testing.T) {
 			}
 			urls[s.URL] = true
 		}
-		for _, e := range append([]*knowledge.Entry{best}, a.Checklist...) {
-			for _, s := range e.Sources {
-				if !urls[s.URL] {
-					t.Errorf("Answer(%q).Sources lacks %s cited by %s", c.Question, s.URL, e.ID)
-				}
+		// Only the answer's own sources: the checklist's come with it.
+		if got, want := len(a.Sources), len(knowledge.SourcesOf([]*knowledge.Entry{best})); got != want {
+			t.Errorf("Answer(%q).Sources holds %d sources, want the %d of %s", c.Question, got, want, best.ID)
+		}
+		for _, s := range best.Sources {
+			if !urls[s.URL] {
+				t.Errorf("Answer(%q).Sources lacks %s cited by %s", c.Question, s.URL, best.ID)
 			}
 		}
 	}

@@ -140,5 +140,16 @@ func (b *Base) Checklists() []string {
 	return names
 }
 
+// Lint returns what `bot kb lint` finds wrong with the writing of the
+// entries. Unlike Load's problems these leave the base usable, so that the
+// bot keeps answering while writers fix them.
+func (b *Base) Lint() []Problem {
+	var ps []Problem
+	for _, e := range b.entries {
+		ps = append(ps, e.lint()...)
+	}
+	return ps
+}
+
 // Synonyms returns the synonym groups of the knowledge base.
 func (b *Base) Synonyms() *Synonyms { return b.synonyms }

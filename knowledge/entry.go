@@ -62,6 +62,8 @@ type Entry struct {
 	File string `yaml:"-"`
 	// lines maps each front-matter key to its line in File.
 	lines map[string]int
+	// bodyLine is the line of File on which Body starts.
+	bodyLine int
 }
 
 // Answers reports whether the entry can answer a question: every kind but
@@ -151,7 +153,9 @@ func ParseEntry(file string, data []byte) (*Entry, []Problem) {
 	}
 	e.File = file
 	e.lines = keyLines(front)
-	e.Body = strings.TrimSpace(string(bytes.Join(lines[end+1:], []byte("\n"))))
+	body := string(bytes.Join(lines[end+1:], []byte("\n")))
+	e.Body = strings.TrimSpace(body)
+	e.bodyLine = end + 2 + strings.Count(body[:len(body)-len(strings.TrimLeftFunc(body, unicode.IsSpace))], "\n")
 	ps := e.check(end + 2)
 	for i, l := range lines[end+1:] {
 		if bytes.Equal(bytes.TrimRight(l, " \t"), delimiter) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -292,8 +293,8 @@ func TestAsk(t *testing.T) {
 			t.Errorf("first embed = %q, want the urgent notice", got)
 		}
 	})
-	t.Run("answer has related and feedback buttons", func(t *testing.T) {
-		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("how deep should the needle go", false))
+	t.Run("private answer has related and feedback buttons", func(t *testing.T) {
+		id := h.interact(t, discordgo.InteractionApplicationCommand, askData("how deep should the needle go", true))
 		msgs := h.answer(t, id)
 		got := strings.Join(msgs[len(msgs)-1].CustomIDs(), " ")
 		for _, want := range []string{showID("what-is-smp"), feedbackID("pigment-depth", true), feedbackID("pigment-depth", false)} {
@@ -302,6 +303,53 @@ func TestAsk(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestShortAnswer: in a server's channel, /ask and mentions get the short
+// answer, the checklist and a Full answer button, which shows the asker
+// alone the full answer, as a direct message gets it.
+func TestShortAnswer(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	tests := []struct {
+		name, question string
+		entry          string
+		urgent         bool
+	}{
+		{"answer", "how deep should the needle go", "pigment-depth", false},
+		{"urgent", "my scalp is swollen and there is pus", "infection-signs", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := h.answer(t, h.interact(t, discordgo.InteractionApplicationCommand, askData(tt.question, false)))
+			e, _ := testService(t, nil).Entry(tt.entry)
+			short := msgs[len(msgs)-1]
+			var text strings.Builder
+			for _, m := range msgs {
+				text.WriteString(m.Text())
+			}
+			if !strings.Contains(text.String(), discordMarkdown(e.Short())) || strings.Contains(text.String(), "Sources") ||
+				len(e.Short()) < len(e.Body) && strings.Contains(text.String(), discordMarkdown(e.Body)) {
+				t.Errorf("short answer of %s =\n%s\nwant its first paragraph and no sources", tt.entry, text.String())
+			}
+			if got, want := short.CustomIDs(), []string{fullID(tt.entry, tt.urgent), feedbackID(tt.entry, true), feedbackID(tt.entry, false)}; !slices.Equal(got, want) {
+				t.Errorf("short answer's buttons = %q, want %q", got, want)
+			}
+			full := h.d.Callback(t, h.d.Press(t, h.asker(), short, fullID(tt.entry, tt.urgent)))
+			if full.Flags&discordgo.MessageFlagsEphemeral == 0 || len(full.Embeds) == 0 {
+				t.Fatalf("full answer: flags %d, embeds %d; want an ephemeral answer", full.Flags, len(full.Embeds))
+			}
+			if got := full.Embeds[0].Description == knowledge.UrgentNotice; got != tt.urgent {
+				t.Errorf("full answer starts with the urgent notice: %v, want %v", got, tt.urgent)
+			}
+			if a := full.Embeds[0].Author; a == nil || a.Name != askedPrefix+tt.question {
+				t.Errorf("full answer's author line = %+v, want the question", a)
+			}
+			if !strings.Contains(full.Text(), discordMarkdown(e.Body)) {
+				t.Errorf("full answer =\n%s\nwant the whole of %s", full.Text(), tt.entry)
+			}
+		})
+	}
 }
 
 func TestAskRejectsEmptyAndOddValues(t *testing.T) {
@@ -332,7 +380,8 @@ func TestAskRejectsEmptyAndOddValues(t *testing.T) {
 func TestLongAnswerSplit(t *testing.T) {
 	t.Parallel()
 	h := start(t, nil)
-	id := h.interact(t, discordgo.InteractionApplicationCommand, askData("tell me everything about aftercare encyclopedia", false))
+	// Asked privately, for the full answer.
+	id := h.interact(t, discordgo.InteractionApplicationCommand, askData("tell me everything about aftercare encyclopedia", true))
 	msgs := h.answer(t, id)
 	if len(msgs) < 2 {
 		t.Fatalf("a very long answer came in %d message, want it split", len(msgs))
@@ -519,6 +568,9 @@ func TestButtons(t *testing.T) {
 		{name: "browse topics", customID: topicsID, wantTitle: "Topics"},
 		{name: "helpful", customID: feedbackID("what-is-smp", true), wantText: thanksHelpful, wantVote: "what-is-smp true"},
 		{name: "not helpful", customID: feedbackID("pigment-depth", false), wantText: thanksUnhelpful, wantVote: "pigment-depth false"},
+		{name: "full answer", customID: fullID("pigment-depth", false), wantTitle: "Why needle depth matters"},
+		{name: "stale full answer", customID: fullID("removed-topic", true), wantText: staleButtonText},
+		{name: "forged full answer", customID: "full:../x", wantText: unknownButtonText},
 		{name: "stale entry", customID: showID("removed-topic"), wantText: staleButtonText},
 		{name: "stale feedback", customID: feedbackID("removed-topic", true), wantText: staleButtonText},
 		{name: "forged prefix", customID: "delete:what-is-smp", wantText: unknownButtonText},

@@ -12,13 +12,22 @@ import (
 // Custom ids of components. Entry ids are at most 64 characters, so every
 // custom id stays under Discord's 100.
 const (
-	prefixShow     = "show:"     // show:<entry id>
-	prefixFeedback = "feedback:" // feedback:<entry id>:<yes|no>
-	prefixPick     = "pick:"     // pick:<menu number>, the entry id is the chosen value
-	topicsID       = "topics"    // the topic menu
+	prefixShow       = "show:"        // show:<entry id>
+	prefixFull       = "full:"        // full:<entry id>, the full answer under a short one
+	prefixFullUrgent = "full-urgent:" // the same, to a question that got the urgent notice
+	prefixFeedback   = "feedback:"    // feedback:<entry id>:<yes|no>
+	prefixPick       = "pick:"        // pick:<menu number>, the entry id is the chosen value
+	topicsID         = "topics"       // the topic menu
 )
 
 func showID(entryID string) string { return prefixShow + entryID }
+
+func fullID(entryID string, urgent bool) string {
+	if urgent {
+		return prefixFullUrgent + entryID
+	}
+	return prefixFull + entryID
+}
 
 func feedbackID(entryID string, helpful bool) string {
 	if helpful {
@@ -35,6 +44,8 @@ type action int
 const (
 	actionUnknown action = iota
 	actionShow
+	actionFull
+	actionFullUrgent
 	actionFeedback
 	actionTopics
 )
@@ -49,6 +60,10 @@ func parseCustomID(customID string, values []string) (act action, entryID string
 	case strings.HasPrefix(customID, prefixShow):
 		entryID = strings.TrimPrefix(customID, prefixShow)
 		act = actionShow
+	case strings.HasPrefix(customID, prefixFull):
+		entryID, act = strings.TrimPrefix(customID, prefixFull), actionFull
+	case strings.HasPrefix(customID, prefixFullUrgent):
+		entryID, act = strings.TrimPrefix(customID, prefixFullUrgent), actionFullUrgent
 	case strings.HasPrefix(customID, prefixFeedback):
 		rest := strings.TrimPrefix(customID, prefixFeedback)
 		id, vote, _ := strings.Cut(rest, ":")

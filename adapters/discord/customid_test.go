@@ -14,6 +14,12 @@ func TestParseCustomID(t *testing.T) {
 		wantHelpful bool
 	}{
 		{showID("pigment-depth"), nil, actionShow, "pigment-depth", false},
+		{fullID("pigment-depth", false), nil, actionFull, "pigment-depth", false},
+		{fullID("pigment-depth", true), nil, actionFullUrgent, "pigment-depth", false},
+		{"full:", nil, actionUnknown, "", false},
+		{"full:../x", nil, actionUnknown, "", false},
+		{"full-urgent:pigment-depth:yes", nil, actionUnknown, "", false},
+		{"full-later:pigment-depth", nil, actionUnknown, "", false},
 		{feedbackID("pigment-depth", true), nil, actionFeedback, "pigment-depth", true},
 		{feedbackID("pigment-depth", false), nil, actionFeedback, "pigment-depth", false},
 		{pickID(2), []string{"what-is-smp"}, actionShow, "what-is-smp", false},
@@ -37,8 +43,10 @@ func TestParseCustomID(t *testing.T) {
 			t.Errorf("parseCustomID(%q, %q) = %v, %q, %v; want %v, %q, %v", tt.customID, tt.values, act, entry, helpful, tt.wantAct, tt.wantEntry, tt.wantHelpful)
 		}
 	}
-	if n := len(feedbackID(strings.Repeat("a", 64), false)); n > 100 {
-		t.Errorf("feedback custom id for a 64-character entry id is %d characters, over Discord's 100", n)
+	for _, id := range []string{feedbackID(strings.Repeat("a", 64), false), fullID(strings.Repeat("a", 64), true)} {
+		if len(id) > 100 {
+			t.Errorf("custom id %q for a 64-character entry id is %d characters, over Discord's 100", id, len(id))
+		}
 	}
 }
 

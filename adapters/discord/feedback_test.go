@@ -63,7 +63,7 @@ func TestFeedbackQuestion(t *testing.T) {
 				discordtest.Option(optQuestion, "what happens if <@123> **pigment** goes too deep"), discordtest.Option(optPrivate, true))))
 		}},
 		{name: "answer in several messages", entry: "aftercare-encyclopedia", want: long, ask: func(t *testing.T, h *harness) discordtest.Sent {
-			msgs := h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, long)))
+			msgs := h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, long), discordtest.Option(optPrivate, true)))
 			if len(msgs) < 2 {
 				t.Fatalf("the answer to %q fits in %d message, want several", long, len(msgs))
 			}
@@ -75,8 +75,12 @@ func TestFeedbackQuestion(t *testing.T) {
 				"content": "<@" + h.d.BotID + "> how deep should the needle go", "mentions": []any{h.self()}})
 			return buttonsOf(t, h.d.Messages(t, ch, 1))
 		}},
+		{name: "full answer", entry: "pigment-depth", want: "how deep should the needle go", ask: func(t *testing.T, h *harness) discordtest.Sent {
+			short := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, "how deep should the needle go"))))
+			return h.press(t, h.asker(), short, fullID("pigment-depth", false))
+		}},
 		{name: "entry opened from a button", entry: "what-is-smp", want: "", ask: func(t *testing.T, h *harness) discordtest.Sent {
-			answer := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, "how deep should the needle go"))))
+			answer := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, "how deep should the needle go"), discordtest.Option(optPrivate, true))))
 			return h.press(t, h.asker(), answer, showID("what-is-smp"))
 		}},
 	}

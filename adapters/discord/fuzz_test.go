@@ -47,6 +47,7 @@ func FuzzRenderAnswer(f *testing.F) {
 			Matches:  int(matches % 8), Steps: int(steps % 32), Related: int(related % 8), Sources: int(sources % 32),
 			Answered: flags&1 != 0, Urgent: flags&2 != 0, Truncated: flags&4 != 0,
 		})
+		checkLimits(t, renderShort(a, a.Question))
 		msgs := renderAnswer(a, a.Question)
 		checkLimits(t, msgs)
 		b.replyTo(ctx, b.session, asked, msgs)

@@ -106,8 +106,10 @@ func (b *Bot) onCommand(ctx context.Context, s *discordgo.Session, i *discordgo.
 	}
 }
 
-// ask answers /ask. Searching can take longer than the 3 seconds Discord
-// gives an interaction, so the response is deferred first.
+// ask answers /ask: in short in a server's channel, in full in a direct
+// message or when only the asker will see it. Searching can take longer
+// than the 3 seconds Discord gives an interaction, so the response is
+// deferred first.
 func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, options []*discordgo.ApplicationCommandInteractionDataOption) {
 	question, _ := option(options, optQuestion).(string)
 	private, _ := option(options, optPrivate).(bool)
@@ -131,7 +133,7 @@ func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Intera
 		b.failed(ctx, "defer /ask", err, "interaction", i.ID)
 		return
 	}
-	b.respond(ctx, s, i, b.answer(ctx, question), private, true)
+	b.respond(ctx, s, i, b.answer(ctx, question, i.GuildID != "" && !private), private, true)
 }
 
 // onAutocomplete suggests questions for /ask from the entry titles and
@@ -209,6 +211,11 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 	switch act {
 	case actionShow:
 		b.respond(ctx, s, i, renderAnswer(shown, ""), true, false)
+	case actionFull, actionFullUrgent:
+		// For the asker alone, so the channel is not sent it twice; the
+		// question goes along, for feedback on the full answer.
+		shown.Urgent = act == actionFullUrgent
+		b.respond(ctx, s, i, renderAnswer(shown, askedOn(i.Message)), true, false)
 	case actionFeedback:
 		reply := thanksHelpful
 		if !helpful {

@@ -39,7 +39,7 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 		}
 		return
 	}
-	b.replyTo(ctx, s, m, b.answer(ctx, withoutMention(m.Content, self.ID)))
+	b.replyTo(ctx, s, m, b.answer(ctx, withoutMention(m.Content, self.ID), !dm))
 }
 
 // withoutMention removes the mentions of the bot from a message's text.

@@ -53,24 +53,14 @@ func notice(text string) []message {
 // askedPrefix starts the author line of an answer to a question.
 const askedPrefix = "You asked: "
 
-// renderAnswer lays out an answer: the urgent notice first, then the entry
-// (or the admission that nothing matched), its checklist and sources, with
-// buttons for related topics and feedback under the last message. question
-// is what the person asked, shown above the answer so that a 👎 on it can
-// say what it failed to answer (see askedOn); it is "" for an entry opened
-// from a button.
+// renderAnswer lays out an answer in full, as a direct message gets it: the
+// urgent notice first, then the entry (or the admission that nothing
+// matched), its checklist and sources, with buttons for related topics and
+// feedback under the last message. question is what the person asked, shown
+// above the answer so that a 👎 on it can say what it failed to answer (see
+// askedOn); it is "" for an entry opened from a button.
 func renderAnswer(a *knowledge.Answer, question string) []message {
-	var l layout
-	if question != "" {
-		l.author = truncate(askedPrefix+question, maxAuthorName)
-	}
-	if a.Urgent {
-		l.text("", knowledge.UrgentNotice, colorUrgent)
-	}
-	var content string
-	if a.Truncated {
-		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
-	}
+	l, content := answerHead(a, question)
 	best := a.Best()
 	if best == nil {
 		text := discordMarkdown(a.NotCoveredText())
@@ -85,21 +75,46 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 		return l.messages(content, append(entryButtons(closest), topicsButton()))
 	}
 	l.text(best.Title, discordMarkdown(best.Body), colorAnswer)
-	if len(a.Checklist) > 0 {
-		l.field(checklistHeading(a.Checklist[0].Checklist), checklistLines(a.Checklist, best.ID))
-	}
-	if len(a.Sources) > 0 {
-		lines := make([]string, len(a.Sources))
-		for i, s := range a.Sources {
-			lines[i] = "• " + link(s.Title, s.URL)
-		}
-		l.field("Sources", lines)
-	}
+	l.checklist(a.Checklist, best.ID)
+	l.sources(a.Sources)
 	rows := append(entryButtons(a.Related), feedbackButtons(best.ID))
 	return l.messages(content, rows)
 }
 
-// renderChecklist shows the practitioner checklist with a button per step.
+// renderShort lays out an answer where a whole entry would be noise, in a
+// channel: the short answer and the checklist that applies, with a button
+// for the full answer. An answer with no entry reads as renderAnswer's.
+func renderShort(a *knowledge.Answer, question string) []message {
+	best := a.Best()
+	if best == nil {
+		return renderAnswer(a, question)
+	}
+	l, content := answerHead(a, question)
+	l.text(best.Title, discordMarkdown(best.Short()), colorAnswer)
+	l.checklist(a.Checklist, best.ID)
+	return l.messages(content, []discordgo.MessageComponent{fullButton(best.ID, a.Urgent), feedbackButtons(best.ID)})
+}
+
+// answerHead starts the layout of an answer: the question as the author
+// line, the urgent notice, and the content noting that a long question was
+// cut.
+func answerHead(a *knowledge.Answer, question string) (*layout, string) {
+	l := &layout{}
+	if question != "" {
+		l.author = truncate(askedPrefix+question, maxAuthorName)
+	}
+	if a.Urgent {
+		l.text("", knowledge.UrgentNotice, colorUrgent)
+	}
+	var content string
+	if a.Truncated {
+		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
+	}
+	return l, content
+}
+
+// renderChecklist shows the practitioner checklist with a button per step,
+// and the sources of its steps.
 func renderChecklist(steps []*knowledge.Entry) []message {
 	var l layout
 	if len(steps) == 0 {
@@ -108,6 +123,7 @@ func renderChecklist(steps []*knowledge.Entry) []message {
 	text := fmt.Sprintf("Before you book, check these %d things. Press a step to read it.\n\n%s",
 		len(steps), strings.Join(checklistLines(steps, ""), "\n"))
 	l.text(checklistHeading(steps[0].Checklist), text, colorAnswer)
+	l.sources(knowledge.SourcesOf(steps))
 	return l.messages("", entryButtons(steps))
 }
 
@@ -146,7 +162,7 @@ You can also **mention me** with your question in a channel, or send me a **dire
 • ` + "`/topics`" + ` — everything I can explain
 • ` + "`/help`" + ` — this message
 
-Under each answer you will find related topics and 👍 / 👎 buttons: tell us whether it helped.
+In a channel I give the short answer; press **Full answer** to read the rest, shown only to you. Under each answer you will find 👍 / 👎 buttons: tell us whether it helped.
 
 I answer only from a reviewed guide on scalp micropigmentation (SMP) safety.`
 
@@ -193,6 +209,26 @@ func (l *layout) field(name string, lines []string) {
 		}
 		last.Fields = append(last.Fields, f)
 	}
+}
+
+// checklist adds the steps of a checklist to the last embed, if there are
+// any, marking the current one.
+func (l *layout) checklist(steps []*knowledge.Entry, current string) {
+	if len(steps) > 0 {
+		l.field(checklistHeading(steps[0].Checklist), checklistLines(steps, current))
+	}
+}
+
+// sources adds a list of sources to the last embed, if there are any.
+func (l *layout) sources(sources []knowledge.Source) {
+	if len(sources) == 0 {
+		return
+	}
+	lines := make([]string, len(sources))
+	for i, s := range sources {
+		lines[i] = "• " + link(s.Title, s.URL)
+	}
+	l.field("Sources", lines)
 }
 
 // budget is what the embeds of one message may hold besides the disclaimer
@@ -302,6 +338,14 @@ func entryButtons(entries []*knowledge.Entry) []discordgo.MessageComponent {
 func topicsButton() discordgo.MessageComponent {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "Browse all topics", Emoji: &discordgo.ComponentEmoji{Name: "📚"}, Style: discordgo.PrimaryButton, CustomID: topicsID},
+	}}
+}
+
+// fullButton is a row with a button that shows the full answer under a
+// short one; urgent keeps the urgent notice at its head.
+func fullButton(entryID string, urgent bool) discordgo.MessageComponent {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Full answer", Emoji: &discordgo.ComponentEmoji{Name: "📖"}, Style: discordgo.PrimaryButton, CustomID: fullID(entryID, urgent)},
 	}}
 }
 

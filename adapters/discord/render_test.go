@@ -52,6 +52,20 @@ func TestRenderGolden(t *testing.T) {
 			Urgent:    true,
 			Matches:   []knowledge.Match{{Entry: entry("infection-signs")}},
 		}, "")},
+		{"short-checklist-step", renderShort(&knowledge.Answer{
+			Question:  "how do i check smp training",
+			Answered:  true,
+			Matches:   []knowledge.Match{{Entry: entry("checklist-training")}},
+			Checklist: steps,
+			Related:   []*knowledge.Entry{entry("pigment-depth"), entry("what-is-smp")},
+			Sources:   entry("checklist-training").Sources,
+		}, "how do i check smp training")},
+		{"short-urgent-truncated", renderShort(&knowledge.Answer{
+			Truncated: true,
+			Answered:  true,
+			Urgent:    true,
+			Matches:   []knowledge.Match{{Entry: entry("infection-signs")}},
+		}, "my scalp is swollen")},
 		{"not-covered-closest", renderAnswer(&knowledge.Answer{
 			Matches: []knowledge.Match{{Entry: entry("pigment-depth")}, {Entry: entry("what-is-smp")}},
 		}, "does <@123> **bold** [x](https://evil) pigment fade")},

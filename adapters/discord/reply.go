@@ -20,8 +20,9 @@ const (
 	thanksUnhelpful   = "Thanks for telling us. We use this to improve the answers; you can also try asking in other words with /ask."
 )
 
-// answer renders the reply to a question.
-func (b *Bot) answer(ctx context.Context, question string) []message {
+// answer renders the reply to a question: in short for a channel, where a
+// whole entry is noise, else in full.
+func (b *Bot) answer(ctx context.Context, question string, short bool) []message {
 	a, err := b.svc.Answer(ctx, question)
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
@@ -32,6 +33,9 @@ func (b *Bot) answer(ctx context.Context, question string) []message {
 	case err != nil:
 		b.log.ErrorContext(ctx, "discord: answer", "err", err)
 		return notice(failureText)
+	}
+	if short {
+		return renderShort(a, a.Question)
 	}
 	return renderAnswer(a, a.Question)
 }

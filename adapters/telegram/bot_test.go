@@ -302,7 +302,9 @@ func texts(msgs []telegramtest.Message) string {
 }
 
 func TestButtons(t *testing.T) {
-	h := start(t, options{})
+	// Every tap below comes from one person: room for all of them, as the
+	// per-user limit has tests of its own.
+	h := start(t, options{config: func(c *Config) { c.AskBurst = 50 }})
 	q, qid := h.f.Message(ann, annChat, depthQuestion, nil)
 	long, _ := h.f.Message(ann, annChat, "what about ink and needles", nil)
 	h.f.Push(q, long)
@@ -329,6 +331,11 @@ func TestButtons(t *testing.T) {
 		{"no separator", "pigment-depth", staleButton, "", ""},
 		{"empty", "", staleButton, "", ""},
 		{"path", "t:../../etc/passwd", staleButton, "", ""},
+		{"full answer", "f:pigment-depth", "", "How deep SMP pigment should go", ""},
+		{"full answer, unknown entry", "f:no-such-entry", staleButton, "", ""},
+		{"full answer, out-of-scope topic", "u:not-sea", staleButton, "", ""},
+		{"urgent full answer, forged hash", "u:#AAAAAAAAAAAAAAAAAAAAAA", staleButton, "", ""},
+		{"full answer, two actions", "fu:pigment-depth", staleButton, "", ""},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -370,7 +377,7 @@ func TestInline(t *testing.T) {
 	}{
 		{"question", depthQuestion, []string{"pigment-depth"}, "How deep SMP pigment should go"},
 		{"empty query offers topics", "", []string{"aftercare-everything", "pigment-depth", longID, "infection-signs", "blurry-dots"}, "Everything about aftercare"},
-		{"long answer is shortened", "tell me everything about aftercare", []string{"aftercare-everything"}, "Shortened: ask @" + telegramtest.BotUsername},
+		{"short answer", "tell me everything about aftercare", []string{"aftercare-everything"}, "Paragraph 1 of"},
 		{"urgent", "my scalp is swollen and infected", []string{"infection-signs"}, knowledge.UrgentNotice},
 	}
 	h := start(t, options{})
@@ -399,6 +406,59 @@ func TestInline(t *testing.T) {
 			text, _ := telegramtest.ParseHTML(first.Text)
 			if !strings.Contains(text, tt.wantFirst) || !first.NoPreview {
 				t.Errorf("inline query %q: first message %q (no preview: %v), want it to contain %q without preview", tt.query, text, first.NoPreview, tt.wantFirst)
+			}
+		})
+	}
+}
+
+// TestInlineFullAnswer: the full answer button under an inline result puts
+// the full answer in the result's place, cut to one message; forged data
+// changes nothing.
+func TestInlineFullAnswer(t *testing.T) {
+	h := start(t, options{})
+	reqs := h.waitHandled(h.f.Push(telegramtest.InlineQuery("q", ann, "tell me everything about aftercare"))[0])
+	var results []telegramtest.InlineResult
+	if err := json.Unmarshal([]byte(telegramtest.Calls(reqs, "answerInlineQuery")[0].Form.Get("results")), &results); err != nil || len(results) == 0 {
+		t.Fatalf("inline results: %v, %v", results, err)
+	}
+	full := telegramtest.Message{Keyboard: results[0].ReplyMarkup.Rows}.ButtonData("📖 Full answer")
+	tests := []struct {
+		name, data string
+		wantToast  string
+		wantEdit   []string // in the edited message; nil for no edit
+	}{
+		{"full answer", full, "", []string{"Everything about aftercare", "Paragraph 2 of", "Shortened: ask @" + telegramtest.BotUsername}},
+		{"unknown entry", "f:no-such-entry", staleButton, nil},
+		{"forged action", "z:aftercare-everything", staleButton, nil},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := fmt.Sprint("tap-", i)
+			reqs := h.waitHandled(h.f.Push(telegramtest.InlineTap(id, ann, "inline-"+id, tt.data))[0])
+			var toasts []string
+			for _, r := range telegramtest.Calls(reqs, "answerCallbackQuery") {
+				if r.Form.Get("callback_query_id") == id {
+					toasts = append(toasts, r.Form.Get("text"))
+				}
+			}
+			if !slices.Equal(toasts, []string{tt.wantToast}) {
+				t.Errorf("tap %q answered with %q, want once with %q", tt.data, toasts, tt.wantToast)
+			}
+			var edits []telegramtest.Request
+			for _, r := range telegramtest.Calls(reqs, "editMessageText") {
+				if r.Form.Get("inline_message_id") == "inline-"+id {
+					edits = append(edits, r)
+				}
+			}
+			if len(edits) != min(len(tt.wantEdit), 1) {
+				t.Fatalf("tap %q edited the inline message %d times, want %d", tt.data, len(edits), min(len(tt.wantEdit), 1))
+			}
+			if len(edits) == 1 {
+				text, err := telegramtest.ParseHTML(edits[0].Form.Get("text"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantText(t, telegramtest.Message{Text: text}, tt.wantEdit...)
 			}
 		})
 	}
@@ -709,4 +769,52 @@ func (m *countingMetrics) count(key string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.counts[key]
+}
+
+// TestGroupShortAnswer: a group gets the short answer, the checklist and a
+// button that sends the full answer, as a private chat gets it, to the group.
+func TestGroupShortAnswer(t *testing.T) {
+	const swollen = "my scalp is swollen and oozing since my smp"
+	tests := []struct {
+		name, question string
+		wantShort      []string
+		wantFull       []string // besides the short answer
+		urgent         bool
+	}{
+		{
+			name: "answer", question: depthQuestion,
+			wantShort: []string{"How deep SMP pigment should go", "upper dermis", "Checklist: choosing a practitioner\n• Step 1", knowledge.Disclaimer},
+			wantFull:  []string{"What the sources say", "1. Ask what depth", "Sources\n• Textbook chapter", knowledge.Disclaimer},
+		},
+		{name: "urgent", question: swollen, urgent: true, wantShort: []string{"Signs of infection after SMP"}},
+	}
+	h := start(t, options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, qid := h.f.Message(ben, group, "@"+telegramtest.BotUsername+" "+tt.question, nil)
+			before := h.f.SentCount()
+			short := keyboardOf(t, telegramtest.Delivered(t, h.waitHandled(h.f.Push(u)[0]))[before:])
+			wantText(t, short, tt.wantShort...)
+			if strings.Contains(short.Text, "Sources") || strings.Contains(short.Text, "What the sources say") {
+				t.Errorf("short answer in a group holds more than its first paragraph:\n%s", short.Text)
+			}
+			if b := short.Buttons(); !slices.Equal(b, []string{"📖 Full answer", "👍 Helpful", "👎 Not helpful"}) {
+				t.Errorf("short answer's buttons = %q, want full answer and feedback", b)
+			}
+			toast, sent := h.press(ann, short, "📖 Full answer")
+			if toast != "" || len(sent) != 1 {
+				t.Fatalf("full answer tap: toast %q, sent %q; want no toast and one message", toast, texts(sent))
+			}
+			full := sent[0]
+			if full.Chat != group.ID || full.ReplyTo != qid {
+				t.Errorf("full answer went to chat %d replying to %d, want chat %d replying to the question %d", full.Chat, full.ReplyTo, group.ID, qid)
+			}
+			wantText(t, full, append(tt.wantShort, tt.wantFull...)...)
+			for _, m := range []telegramtest.Message{short, full} {
+				if got := strings.HasPrefix(m.Text, knowledge.UrgentNotice); got != tt.urgent {
+					t.Errorf("message starts with the urgent notice: %v, want %v:\n%s", got, tt.urgent, m.Text)
+				}
+			}
+		})
+	}
 }

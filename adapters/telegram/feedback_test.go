@@ -122,9 +122,7 @@ func TestFeedbackNoQuestion(t *testing.T) {
 	}
 
 	// An inline answer's button carries no message, only its inline id.
-	inline := `{"update_id":%d,"callback_query":{"id":"inline-1","from":{"id":11,"is_bot":false,"first_name":"Ann"},` +
-		`"chat_instance":"ci","inline_message_id":"AAQ","data":"` + callbackData(actionUseless, "blurry-dots") + `"}}`
-	h.waitHandled(h.f.Push(inline)[0])
+	h.waitHandled(h.f.Push(telegramtest.InlineTap("inline-1", ann, "AAQ", callbackData(actionUseless, "blurry-dots")))[0])
 
 	if got := feedbackOn(t, h.store, "blurry-dots"); got.Down != 2 || len(got.Unhelpful) != 0 {
 		t.Errorf("feedback on blurry-dots = %+v, want 👎 2 and no question", got)

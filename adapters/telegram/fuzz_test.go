@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
@@ -50,9 +48,9 @@ func FuzzMarkdownHTML(f *testing.F) {
 }
 
 // FuzzAnswerReply renders answers of any shape, built from arbitrary
-// titles, bodies, sources and questions: every message of every reply
-// must be valid Telegram HTML within the message limit, with buttons
-// Telegram accepts.
+// titles, bodies, sources and questions, in full, in short and inline:
+// every message of every reply must be valid Telegram HTML within the
+// message limit, with buttons Telegram accepts.
 func FuzzAnswerReply(f *testing.F) {
 	for _, e := range testBase(f).Entries() {
 		src := ""
@@ -68,12 +66,13 @@ func FuzzAnswerReply(f *testing.F) {
 			Matches:  int(matches % 8), Steps: int(steps % 32), Related: int(related % 8), Sources: int(sources % 32),
 			Answered: flags&1 != 0, Urgent: flags&2 != 0, Truncated: flags&4 != 0,
 		})
-		replies := []reply{answerReply(a)}
+		replies := []reply{answerReply(a), shortReply(a)}
 		if len(a.Matches) > 0 { // every match has the same text
 			e := a.Matches[0].Entry
 			replies = append(replies, entryReply(e))
-			article := inlineArticle(e, a.Urgent, !a.Answered, "smp_bot")
-			checkPart(t, article.InputMessageContent.(tgbotapi.InputTextMessageContent).Text)
+			shown := *a // as Show gives it: answered by its one entry
+			shown.Answered = true
+			replies = append(replies, articleReply(inlineArticle(&shown, !a.Answered, "smp_bot")), editReply(inlineFull(&shown, "smp_bot")))
 		}
 		for _, r := range replies {
 			for _, part := range r.parts {

@@ -188,7 +188,8 @@ func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
 	return "", false
 }
 
-// ask answers a question asked in message m.
+// ask answers a question asked in message m: in full in a private chat, in
+// short in a group, where a whole entry is noise.
 func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
 	a, err := b.svc.Answer(ctx, question)
 	var r reply
@@ -201,8 +202,10 @@ func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
 	case err != nil:
 		b.log.ErrorContext(ctx, "could not answer", "error", err)
 		r = newReply(nil, failedReply)
-	default:
+	case m.Chat.IsPrivate():
 		r = answerReply(a)
+	default:
+		r = shortReply(a)
 	}
 	b.send(ctx, m.Chat, m.MessageID, r)
 }
@@ -265,12 +268,13 @@ func (b *Bot) onCallback(q *tgbotapi.CallbackQuery) request {
 	}
 	e := b.entryRef(ref)
 	req.limited = e != nil && q.From != nil && len(action) == 1 &&
-		(action[0] == actionTopic || action[0] == actionHelpful || action[0] == actionUseless)
+		(action[0] == actionTopic || action[0] == actionHelpful || action[0] == actionUseless ||
+			action[0] == actionFull || action[0] == actionFullUrgent)
 	req.answer = func(ctx context.Context) { b.onButton(ctx, q, action, e) }
 	return req
 }
 
-// onButton handles a tap on a topic or feedback button. Every tap is
+// onButton handles a tap on a topic, full-answer or feedback button. Every tap is
 // answered, so the client's spinner stops; a button the bot does not know
 // gets a polite note and changes nothing.
 func (b *Bot) onButton(ctx context.Context, q *tgbotapi.CallbackQuery, action string, e *knowledge.Entry) {
@@ -286,11 +290,45 @@ func (b *Bot) onButton(ctx context.Context, q *tgbotapi.CallbackQuery, action st
 		b.answerCallback(ctx, q, toast)
 	case action[0] == actionTopic && (q.Message == nil || q.Message.Chat == nil):
 		b.answerCallback(ctx, q, openChatText)
+	case action[0] != actionTopic && action[0] != actionFull && action[0] != actionFullUrgent:
+		b.answerCallback(ctx, q, staleButton)
 	case action[0] == actionTopic:
 		b.answerCallback(ctx, q, "")
 		b.send(ctx, q.Message.Chat, 0, entryReply(e))
 	default:
+		b.onFull(ctx, q, e, action[0] == actionFullUrgent)
+	}
+}
+
+// onFull sends the full answer that e gives, under the short one whose
+// button was tapped: in the same chat, replying to the question so that its
+// feedback buttons know what was asked, or, in an inline message, which the
+// bot can only edit, in its place.
+func (b *Bot) onFull(ctx context.Context, q *tgbotapi.CallbackQuery, e *knowledge.Entry, urgent bool) {
+	a, ok := b.svc.Show(e.ID)
+	inChat := q.Message != nil && q.Message.Chat != nil
+	if !ok || !inChat && q.InlineMessageID == "" {
 		b.answerCallback(ctx, q, staleButton)
+		return
+	}
+	a.Urgent = urgent
+	b.answerCallback(ctx, q, "")
+	if inChat {
+		replyTo := q.Message.MessageID
+		if q.Message.ReplyToMessage != nil {
+			replyTo = q.Message.ReplyToMessage.MessageID
+		}
+		b.send(ctx, q.Message.Chat, replyTo, answerReply(a))
+		return
+	}
+	edit := inlineFull(a, b.me.UserName)
+	edit.InlineMessageID = q.InlineMessageID
+	err := b.call(ctx, "editMessageText", sendAttempts, func(api *tgbotapi.BotAPI) error {
+		_, err := api.Request(edit)
+		return err
+	})
+	if err != nil {
+		b.log.WarnContext(ctx, "could not show a full answer", "error", err)
 	}
 }
 
@@ -392,7 +430,7 @@ func (b *Bot) answerQuery(ctx context.Context, q *tgbotapi.InlineQuery) {
 	switch {
 	case errors.Is(err, knowledge.ErrEmptyQuestion):
 		for _, e := range b.svc.Topics() {
-			results = append(results, inlineArticle(e, false, false, b.me.UserName))
+			results = b.appendArticle(results, e, false, false)
 		}
 	case errors.Is(err, knowledge.ErrBusy):
 		b.rateLimited()
@@ -402,13 +440,24 @@ func (b *Bot) answerQuery(ctx context.Context, q *tgbotapi.InlineQuery) {
 		cache = false
 	default:
 		for _, m := range a.Matches {
-			results = append(results, inlineArticle(m.Entry, a.Urgent, !a.Answered, b.me.UserName))
+			results = b.appendArticle(results, m.Entry, a.Urgent, !a.Answered)
 		}
 	}
 	if len(results) > maxInlineResults {
 		results = results[:maxInlineResults]
 	}
 	b.answerInline(ctx, q, results, cache)
+}
+
+// appendArticle adds the inline result for entry e, with the checklist that
+// applies to it, unless it has gone from the knowledge base since.
+func (b *Bot) appendArticle(results []any, e *knowledge.Entry, urgent, closest bool) []any {
+	a, ok := b.svc.Show(e.ID)
+	if !ok {
+		return results
+	}
+	a.Urgent = urgent
+	return append(results, inlineArticle(a, closest, b.me.UserName))
 }
 
 // answerInline sends the results of an inline query. Telegram may keep them

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge"
 )
@@ -59,8 +61,11 @@ func TestReplies(t *testing.T) {
 		Body:    "Pigment goes in the **upper dermis**.\n\n- Not too deep.\n- See [source](https://example.org/?a=1&b=2).",
 		Sources: []knowledge.Source{{Title: "Source <1>", URL: "https://example.org/?a=1&b=2"}, {Title: "Not a link", URL: "javascript:x"}}}
 	blur := &knowledge.Entry{ID: "blurry-dots", Title: "Why dots blur", Kind: knowledge.Explanation, Body: "Too deep."}
-	step1 := &knowledge.Entry{ID: "step-1", Title: "Step 1: Training", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 1}
-	step2 := &knowledge.Entry{ID: "step-2", Title: "Step 2: Reviews & results", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 2}
+	guide := knowledge.Source{Title: "The guide", URL: "https://example.org/guide"}
+	step1 := &knowledge.Entry{ID: "step-1", Title: "Step 1: Training", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 1,
+		Sources: []knowledge.Source{guide, {Title: "Academies", URL: "https://example.org/academies"}}}
+	step2 := &knowledge.Entry{ID: "step-2", Title: "Step 2: Reviews & results", Kind: knowledge.Checklist, Checklist: "choosing-a-practitioner", Step: 2,
+		Sources: []knowledge.Source{guide}}
 	tests := []struct {
 		name  string
 		reply reply
@@ -77,6 +82,15 @@ func TestReplies(t *testing.T) {
 			Declined: &knowledge.Entry{ID: "not-transplants", Title: "Hair transplants", Kind: knowledge.OutOfScope,
 				Body: "I only cover SMP. For transplants, ask a **hair-restoration surgeon** <today>."},
 			Matches: []knowledge.Match{{Entry: blur}}})},
+		{"short answer", shortReply(&knowledge.Answer{Question: "how deep", Answered: true,
+			Matches: []knowledge.Match{{Entry: depth}}, Checklist: []*knowledge.Entry{step1, step2},
+			Related: []*knowledge.Entry{blur}, Sources: depth.Sources})},
+		{"short answer urgent truncated", shortReply(&knowledge.Answer{Question: "my scalp is swollen", Answered: true, Urgent: true, Truncated: true,
+			Matches: []knowledge.Match{{Entry: blur}}})},
+		{"inline article", articleReply(inlineArticle(&knowledge.Answer{Question: depth.Title, Answered: true, Urgent: true,
+			Matches: []knowledge.Match{{Entry: depth}}, Checklist: []*knowledge.Entry{step1, step2}, Sources: depth.Sources}, true, "smp_bot"))},
+		{"inline full", editReply(inlineFull(&knowledge.Answer{Question: depth.Title, Answered: true, Urgent: true,
+			Matches: []knowledge.Match{{Entry: depth}}, Checklist: []*knowledge.Entry{step1, step2}, Related: []*knowledge.Entry{blur}, Sources: depth.Sources}, "smp_bot"))},
 		{"entry", entryReply(depth)},
 		{"checklist", checklistReply([]*knowledge.Entry{step1, step2})},
 		{"topics", topicsReply([]*knowledge.Entry{depth, blur})},
@@ -174,4 +188,14 @@ func TestCallbackData(t *testing.T) {
 			}
 		}
 	}
+}
+
+// articleReply and editReply are an inline result and its full answer as
+// the one-message replies they are.
+func articleReply(a tgbotapi.InlineQueryResultArticle) reply {
+	return reply{parts: []string{a.InputMessageContent.(tgbotapi.InputTextMessageContent).Text}, keyboard: a.ReplyMarkup}
+}
+
+func editReply(e tgbotapi.EditMessageTextConfig) reply {
+	return reply{parts: []string{e.Text}, keyboard: e.ReplyMarkup}
 }

@@ -230,7 +230,7 @@ func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bo
 		what = fmt.Sprintf("an edit of revision %d", c.base)
 	}
 	blocks := []string{fmt.Sprintf("<b>Preview</b> of <code>%s</code>, %s. People will see:", escape(e.ID), what)}
-	blocks = append(blocks, entryBlocks(e, false)...)
+	blocks = append(blocks, entryBlocks(e)...)
 	blocks = append(blocks, questionsHTML(e.Questions))
 	return newReply(confirmButtons(tok, "✅ Save"), blocks...)
 }

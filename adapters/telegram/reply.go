@@ -29,9 +29,11 @@ func newReply(keyboard [][]tgbotapi.InlineKeyboardButton, blocks ...string) repl
 
 // Callback actions: the first byte of a button's callback data.
 const (
-	actionTopic   = 't'
-	actionHelpful = 'y'
-	actionUseless = 'n'
+	actionTopic      = 't'
+	actionHelpful    = 'y'
+	actionUseless    = 'n'
+	actionFull       = 'f' // the full answer under a short one
+	actionFullUrgent = 'u' // the same, to a question that got the urgent notice
 )
 
 // maxCallbackData is Telegram's limit on a button's callback data, in bytes.
@@ -59,18 +61,18 @@ const maxButtonRunes = 60
 // disclaimerHTML is the one-line note under every answer.
 func disclaimerHTML() string { return "<i>" + escape(knowledge.Disclaimer) + "</i>" }
 
-// answerReply renders an answer: the urgent notice first, then the entry
-// that answers (or a kind "not covered" with the closest topics), the
-// checklist that applies and the sources, with related topics and feedback
-// buttons below.
+// answerReply renders an answer in full, as a private chat gets it: the
+// urgent notice first, then the entry that answers (or a kind "not covered"
+// with the closest topics), the checklist that applies and the sources, with
+// related topics and feedback buttons below.
 func answerReply(a *knowledge.Answer) reply {
-	var blocks []string
-	if a.Urgent {
-		blocks = append(blocks, urgentHTML())
-	}
-	if a.Truncated {
-		blocks = append(blocks, fmt.Sprintf("<i>Your question was long, so I read only its first %d characters.</i>", knowledge.MaxQuestionRunes))
-	}
+	blocks, rows := answerBlocks(a)
+	return newReply(rows, blocks...)
+}
+
+// answerBlocks are the blocks of HTML and the keyboard rows of answerReply.
+func answerBlocks(a *knowledge.Answer) ([]string, [][]tgbotapi.InlineKeyboardButton) {
+	blocks := noticeBlocks(a)
 	best := a.Best()
 	if best == nil {
 		blocks = append(blocks, markdownHTML(a.NotCoveredText()), "You asked: <i>"+escapeUser(a.Question)+"</i>")
@@ -81,9 +83,9 @@ func answerReply(a *knowledge.Answer) reply {
 		if len(rows) > 0 {
 			blocks = append(blocks, "These are the closest topics I have:")
 		}
-		return newReply(rows, append(blocks, disclaimerHTML())...)
+		return append(blocks, disclaimerHTML()), rows
 	}
-	blocks = append(blocks, entryHTML(best))
+	blocks = append(blocks, titledHTML(best, best.Body))
 	if len(a.Checklist) > 0 {
 		blocks = append(blocks, checklistHTML(a.Checklist))
 	}
@@ -95,23 +97,53 @@ func answerReply(a *knowledge.Answer) reply {
 		rows = append(rows, topicButton(e))
 	}
 	rows = append(rows, feedbackButtons(best.ID))
-	return newReply(rows, append(blocks, disclaimerHTML())...)
+	return append(blocks, disclaimerHTML()), rows
+}
+
+// shortReply renders an answer where a whole entry would be noise, in a
+// group: the short answer and the checklist that applies, with a button for
+// the full answer. An answer with no entry reads as answerReply's.
+func shortReply(a *knowledge.Answer) reply {
+	best := a.Best()
+	if best == nil {
+		return answerReply(a)
+	}
+	return newReply([][]tgbotapi.InlineKeyboardButton{fullButton(best.ID, a.Urgent), feedbackButtons(best.ID)}, shortBlocks(a)...)
+}
+
+// shortBlocks are the blocks of HTML of an answer's short form, which has a
+// best entry.
+func shortBlocks(a *knowledge.Answer) []string {
+	best := a.Best()
+	blocks := append(noticeBlocks(a), titledHTML(best, best.Short()))
+	if len(a.Checklist) > 0 {
+		blocks = append(blocks, checklistHTML(a.Checklist))
+	}
+	return append(blocks, disclaimerHTML())
+}
+
+// noticeBlocks are what comes before an answer: the urgent notice, and a
+// note that a long question was cut.
+func noticeBlocks(a *knowledge.Answer) []string {
+	var blocks []string
+	if a.Urgent {
+		blocks = append(blocks, urgentHTML())
+	}
+	if a.Truncated {
+		blocks = append(blocks, fmt.Sprintf("<i>Your question was long, so I read only its first %d characters.</i>", knowledge.MaxQuestionRunes))
+	}
+	return blocks
 }
 
 // entryReply renders one entry on its own, as shown when a topic button is
 // tapped.
 func entryReply(e *knowledge.Entry) reply {
-	return newReply([][]tgbotapi.InlineKeyboardButton{feedbackButtons(e.ID)}, entryBlocks(e, false)...)
+	return newReply([][]tgbotapi.InlineKeyboardButton{feedbackButtons(e.ID)}, entryBlocks(e)...)
 }
 
-// entryBlocks are an entry with its sources and the disclaimer, after the
-// urgent notice when there is one.
-func entryBlocks(e *knowledge.Entry, urgent bool) []string {
-	var blocks []string
-	if urgent {
-		blocks = append(blocks, urgentHTML())
-	}
-	blocks = append(blocks, entryHTML(e))
+// entryBlocks are an entry with its sources and the disclaimer.
+func entryBlocks(e *knowledge.Entry) []string {
+	blocks := []string{titledHTML(e, e.Body)}
 	if len(e.Sources) > 0 {
 		blocks = append(blocks, sourcesHTML(e.Sources))
 	}
@@ -120,8 +152,9 @@ func entryBlocks(e *knowledge.Entry, urgent bool) []string {
 
 func urgentHTML() string { return "<b>" + escape(knowledge.UrgentNotice) + "</b>" }
 
-func entryHTML(e *knowledge.Entry) string {
-	return "<b>" + escape(e.Title) + "</b>\n\n" + markdownHTML(e.Body)
+// titledHTML is an entry's title over md, its body or its short answer.
+func titledHTML(e *knowledge.Entry, md string) string {
+	return "<b>" + escape(e.Title) + "</b>\n\n" + markdownHTML(md)
 }
 
 // checklistHTML lists the steps of a checklist in order, under its name.
@@ -150,6 +183,16 @@ func topicButton(e *knowledge.Entry) []tgbotapi.InlineKeyboardButton {
 	return tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(e.Title, maxButtonRunes), callbackData(actionTopic, e.ID)))
 }
 
+// fullButton asks for the full answer under a short one; urgent keeps the
+// urgent notice at its head.
+func fullButton(id string, urgent bool) []tgbotapi.InlineKeyboardButton {
+	action := byte(actionFull)
+	if urgent {
+		action = actionFullUrgent
+	}
+	return tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("📖 Full answer", callbackData(action, id)))
+}
+
 func feedbackButtons(id string) []tgbotapi.InlineKeyboardButton {
 	return tgbotapi.NewInlineKeyboardRow(
 		tgbotapi.NewInlineKeyboardButtonData("👍 Helpful", callbackData(actionHelpful, id)),
@@ -166,8 +209,8 @@ func shorten(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-// checklistReply renders the /checklist command: the steps in order, with a
-// button to read each in full.
+// checklistReply renders the /checklist command: the steps in order and
+// their sources, with a button to read each step in full.
 func checklistReply(steps []*knowledge.Entry) reply {
 	if len(steps) == 0 {
 		return newReply(nil, "The checklist is not available right now. Please try again later.")
@@ -176,7 +219,11 @@ func checklistReply(steps []*knowledge.Entry) reply {
 	for _, s := range steps {
 		rows = append(rows, topicButton(s))
 	}
-	return newReply(rows, checklistHTML(steps), "Tap a step to read it in full.", disclaimerHTML())
+	blocks := []string{checklistHTML(steps), "Tap a step to read it in full."}
+	if sources := knowledge.SourcesOf(steps); len(sources) > 0 {
+		blocks = append(blocks, sourcesHTML(sources))
+	}
+	return newReply(rows, append(blocks, disclaimerHTML())...)
 }
 
 // topicsReply renders the /topics command: every topic as a button.
@@ -237,24 +284,44 @@ const (
 	openChatText = "Open a chat with me to read that topic."
 )
 
-// inlineArticle renders an entry as an inline-mode result. Its message
-// must fit one message, so a long entry is cut, with a note pointing to the
-// whole answer.
-func inlineArticle(e *knowledge.Entry, urgent, closest bool, username string) tgbotapi.InlineQueryResultArticle {
-	note := "\n\n<i>(Shortened: ask @" + escape(username) + " for the whole answer.)</i>"
-	text := strings.Join(entryBlocks(e, urgent), "\n\n")
-	if parts := split(text, maxMessageLen-utf16Len(note)); len(parts) > 1 {
-		text = parts[0] + note
-	}
-	a := tgbotapi.InlineQueryResultArticle{
+// inlineArticle renders an inline-mode result: a, the answer that shows one
+// entry (see knowledge.Service.Show), in its short form, with a button for
+// the full answer. closest says the entry may not answer the question.
+func inlineArticle(a *knowledge.Answer, closest bool, username string) tgbotapi.InlineQueryResultArticle {
+	e := a.Best()
+	art := tgbotapi.InlineQueryResultArticle{
 		Type:                "article",
 		ID:                  e.ID,
 		Title:               e.Title,
-		InputMessageContent: tgbotapi.InputTextMessageContent{Text: text, ParseMode: tgbotapi.ModeHTML, DisableWebPagePreview: true},
-		ReplyMarkup:         &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{feedbackButtons(e.ID)}},
+		InputMessageContent: tgbotapi.InputTextMessageContent{Text: oneMessage(shortBlocks(a), username), ParseMode: tgbotapi.ModeHTML, DisableWebPagePreview: true},
+		ReplyMarkup:         &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{fullButton(e.ID, a.Urgent), feedbackButtons(e.ID)}},
 	}
 	if closest {
-		a.Description = "Closest topic: it may not answer your question"
+		art.Description = "Closest topic: it may not answer your question"
 	}
-	return a
+	return art
+}
+
+// inlineFull renders the full answer that replaces an inline result's short
+// one when its button is pressed.
+func inlineFull(a *knowledge.Answer, username string) tgbotapi.EditMessageTextConfig {
+	blocks, _ := answerBlocks(a)
+	markup := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{feedbackButtons(a.Best().ID)}}
+	return tgbotapi.EditMessageTextConfig{
+		BaseEdit:              tgbotapi.BaseEdit{ReplyMarkup: &markup},
+		Text:                  oneMessage(blocks, username),
+		ParseMode:             tgbotapi.ModeHTML,
+		DisableWebPagePreview: true,
+	}
+}
+
+// oneMessage joins blocks into one message, as an inline message must be,
+// cutting a long one with a note pointing to the whole answer.
+func oneMessage(blocks []string, username string) string {
+	note := "\n\n<i>(Shortened: ask @" + escape(username) + " for the whole answer.)</i>"
+	text := strings.Join(blocks, "\n\n")
+	if parts := split(text, maxMessageLen-utf16Len(note)); len(parts) > 1 {
+		text = parts[0] + note
+	}
+	return text
 }

@@ -114,7 +114,9 @@ type jsonMatch struct {
 	Title string         `json:"title"`
 	Kind  knowledge.Kind `json:"kind"`
 	Score float64        `json:"score"`
-	Text  string         `json:"text"`
+	// Short is the entry's short answer, the first paragraph of Text.
+	Short string `json:"short"`
+	Text  string `json:"text"`
 }
 
 type jsonStep struct {
@@ -141,7 +143,7 @@ func toJSON(a *knowledge.Answer) jsonAnswer {
 		j.Declined = &jsonRef{ID: a.Declined.ID, Title: a.Declined.Title}
 	}
 	for _, m := range a.Matches {
-		j.Matches = append(j.Matches, jsonMatch{ID: m.ID, Title: m.Title, Kind: m.Kind, Score: m.Score, Text: m.Body})
+		j.Matches = append(j.Matches, jsonMatch{ID: m.ID, Title: m.Title, Kind: m.Kind, Score: m.Score, Short: m.Short(), Text: m.Body})
 	}
 	for _, s := range a.Checklist {
 		j.Checklist = append(j.Checklist, jsonStep{ID: s.ID, Title: s.Title, Step: s.Step, Text: s.Body})

@@ -120,12 +120,16 @@ func (c kbCommand) lint() error {
 	}
 	base, err := loadBase(dir)
 	var ve *knowledge.ValidationError
-	if errors.As(err, &ve) {
+	switch {
+	case errors.As(err, &ve):
+	case err != nil:
+		return err
+	default:
+		ve = &knowledge.ValidationError{Problems: base.Lint()}
+	}
+	if len(ve.Problems) > 0 {
 		fmt.Fprintln(c.e.stdout, ve.Error())
 		return fmt.Errorf("%d problem(s) in the knowledge base", len(ve.Problems))
-	}
-	if err != nil {
-		return err
 	}
 	fmt.Fprintf(c.e.stdout, "ok: %d entries, %d synonym groups, %d phrases\n",
 		len(base.Entries()), len(base.Synonyms().Groups), len(base.Synonyms().Phrases))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,6 +77,8 @@ func TestAskJSONLines(t *testing.T) {
 	}
 	if a := answers[0]; !a.Answered || len(a.Matches) == 0 || a.Matches[0].ID != "blurry-dots" || a.Matches[0].Text == "" {
 		t.Errorf("blurry question: answered=%v matches=%+v, want blurry-dots with its text", a.Answered, a.Matches)
+	} else if m := a.Matches[0]; m.Short == "" || m.Short == m.Text || !strings.HasPrefix(m.Text, m.Short+"\n\n") {
+		t.Errorf("blurry question: short answer %q, want the first paragraph of %q", m.Short, m.Text)
 	}
 	if a := answers[1]; a.Answered {
 		t.Errorf("poem request: answered with %q, want not covered", a.Matches[0].ID)
@@ -184,28 +187,34 @@ func TestEvalSeveralSets(t *testing.T) {
 	}
 }
 
+// TestKBLint runs bot kb lint on knowledge bases of its own: the embedded
+// one is knowledge/guide's TestLint.
 func TestKBLint(t *testing.T) {
-	got, _, err := runBot(t, "", "kb", "lint")
-	if err != nil || !strings.HasPrefix(got, "ok: ") {
-		t.Fatalf("bot kb lint on the embedded knowledge base = %q, %v; want ok", got, err)
+	const front = "---\nid: %s\ntitle: A title\nkind: %s\nquestions: [a, b]\n---\n"
+	tests := []struct {
+		name, id, kind, body string
+		want                 string // a line of the output
+		ok                   bool
+	}{
+		{name: "valid", id: "good", kind: "explanation", body: "One sentence. Two.", want: "ok: 1 entries", ok: true},
+		{name: "invalid", id: "bad-entry", kind: "recipe", body: "Body.", want: `entries/bad-entry.md:4: unknown kind "recipe"`},
+		{name: "long short answer", id: "wordy", kind: "explanation", body: "One. Two. Three.", want: "entries/wordy.md:7: short answer (the body's first paragraph): 3 sentences, over 2"},
 	}
-
-	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "entries"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bad := "---\nid: bad-entry\ntitle: Bad\nkind: recipe\nquestions: [a, b]\nrelated: [missing]\n---\nBody.\n"
-	if err := os.WriteFile(filepath.Join(dir, "entries", "bad-entry.md"), []byte(bad), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, _, err = runBot(t, "", "kb", "lint", dir)
-	if err == nil {
-		t.Fatalf("bot kb lint on an invalid knowledge base succeeded:\n%s", got)
-	}
-	for _, w := range []string{`entries/bad-entry.md:4: unknown kind "recipe"`} {
-		if !strings.Contains(got, w) {
-			t.Errorf("bot kb lint printed\n%s\nwant a line %q", got, w)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, "entries"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			text := fmt.Sprintf(front, tt.id, tt.kind) + tt.body + "\n"
+			if err := os.WriteFile(filepath.Join(dir, "entries", tt.id+".md"), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := runBot(t, "", "kb", "lint", dir)
+			if (err == nil) != tt.ok || !strings.Contains(got, tt.want) {
+				t.Errorf("bot kb lint on %s = %q, %v; want a line %q and ok %v", tt.name, got, err, tt.want, tt.ok)
+			}
+		})
 	}
 }
 

@@ -40,6 +40,9 @@ func TestLint(t *testing.T) {
 	if n := len(b.Entries()); n < 20 {
 		t.Errorf("embedded knowledge base has %d entries, want the guide and the safety pack (20 or more)", n)
 	}
+	for _, p := range b.Lint() {
+		t.Error(p)
+	}
 }
 
 // Every entry is phrased as people ask; every entry that answers cites its

@@ -265,6 +265,13 @@ func Tap(id string, from User, in Chat, msgID int, data string) string {
 		"message": map[string]any{"message_id": msgID, "date": 1700000000, "chat": in, "from": Bot(), "text": "answer"}})
 }
 
+// InlineTap returns a callback query update: a tap with id by a user on a
+// button with data under an inline message, which Telegram names by its
+// inline id only.
+func InlineTap(id string, from User, inlineMessageID, data string) string {
+	return wrap("callback_query", map[string]any{"id": id, "from": from, "chat_instance": "ci", "inline_message_id": inlineMessageID, "data": data})
+}
+
 // TapOn returns a callback query update: a tap with id by a user on a
 // button with data under msgID, a message the bot sent. The query carries
 // the message as Telegram does, with the message it replies to, if any.

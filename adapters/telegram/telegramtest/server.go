@@ -433,6 +433,14 @@ func (s *Server) respond(req *Request, r *http.Request, token, method string, ft
 			return apiError(http.StatusBadRequest, reason)
 		}
 		return okResult(s.delivered(req, form))
+	case "editMessageText":
+		if form.Get("inline_message_id") == "" && (form.Get("chat_id") == "" || form.Get("message_id") == "") {
+			return apiError(http.StatusBadRequest, "Bad Request: message to edit not found")
+		}
+		if reason := checkMessage(form.Get("text"), form.Get("parse_mode"), form.Get("reply_markup")); reason != "" {
+			return apiError(http.StatusBadRequest, reason)
+		}
+		return okResult(true)
 	case "answerInlineQuery":
 		var results []InlineResult
 		if err := json.Unmarshal([]byte(form.Get("results")), &results); err != nil {
