@@ -27,6 +27,7 @@ var symptomWords = []string{
 	`wheez(e|ing)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
 	`throat (is |feels |feeling |getting |going )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|ballooned|tingling)`,
+	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
 	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`,
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
@@ -70,7 +71,7 @@ var triggers = wordSet(
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
 	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
-	`face`, `lip`, `lips`, `tongue`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
+	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
 	`hot`, `warm`,
 	// infectionWords

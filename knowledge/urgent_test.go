@@ -47,6 +47,7 @@ func TestIsUrgent(t *testing.T) {
 		{"im diabetic and my scalp is still red and hot a week after smp", true},
 		{"sorry english not good, after smp my head very red and water coming out", true},
 		{"my scalp is all bumpy and itchy three months after smp", true},
+		{"tongue feels kinda thick and tingly since the numbing cream went on for my smp", true},
 		{"how hot can the shower be after smp", false},
 		{"will my face look different with smp", false},
 		{"my eyes are tired after the long session", false},
