@@ -191,7 +191,7 @@ func symptomText(message string) string {
 }
 
 var (
-	pigmentSpreading = words(`(dots?|ink|pigment|smp)( (are|is|keep|keeps|have|has|started|starting|seem|seems))?( to)? (spreading|spread|spreads)`)
+	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )
 

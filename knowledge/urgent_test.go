@@ -49,6 +49,8 @@ func TestIsUrgent(t *testing.T) {
 		{"my scalp is all bumpy and itchy three months after smp", true},
 		{"tongue feels kinda thick and tingly since the numbing cream went on for my smp", true},
 		{"how hot can the shower be after smp", false},
+		{"dots getting fuzzy and spreading over the years, did my guy mess it up", false},
+		{"the redness around my dots is getting worse and spreading", true},
 		{"will my face look different with smp", false},
 		{"my eyes are tired after the long session", false},
 		{"a rash on my scalp since the session", true},
