@@ -44,7 +44,7 @@ type Bot struct {
 	cfg     Config
 	svc     *knowledge.Service
 	log     *slog.Logger
-	limiter *knowledge.Limiter
+	asks    *knowledge.Admission
 	metrics Metrics
 	session *discordgo.Session
 	// rewrite points discordgo at Config.APIURL; nil for Discord itself.
@@ -101,7 +101,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		cfg:     cfg,
 		svc:     svc,
 		log:     log,
-		limiter: knowledge.NewLimiter(cfg.RateEvery, cfg.RateBurst),
+		asks:    knowledge.NewAdmission(cfg.RateEvery, cfg.RateBurst),
 		metrics: metrics,
 		session: s,
 		rewrite: rewrite,
