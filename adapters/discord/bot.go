@@ -44,13 +44,14 @@ type Bot struct {
 	cfg     Config
 	svc     *knowledge.Service
 	log     *slog.Logger
-	limiter *knowledge.Limiter
+	asks    *knowledge.Admission
 	metrics Metrics
 	session *discordgo.Session
 	// rewrite points discordgo at Config.APIURL; nil for Discord itself.
 	rewrite *rewriteTransport
 	// retry paces the attempts to connect at start-up.
 	retry   knowledge.Backoff
+	gateway *gatewayHealth
 	started atomic.Bool
 	// registered is set while the slash commands are registered and Run
 	// has not begun closing the session.
@@ -101,11 +102,12 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		cfg:     cfg,
 		svc:     svc,
 		log:     log,
-		limiter: knowledge.NewLimiter(cfg.RateEvery, cfg.RateBurst),
+		asks:    knowledge.NewAdmission(cfg.RateEvery, cfg.RateBurst),
 		metrics: metrics,
 		session: s,
 		rewrite: rewrite,
 		retry:   knowledge.Backoff{Min: time.Second, Max: time.Minute},
+		gateway: &gatewayHealth{now: time.Now},
 	}, nil
 }
 
@@ -130,8 +132,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		b.guard(ctx, "interaction", func(ctx context.Context) { b.onInteraction(ctx, s, i.Interaction) })
 	})
+	s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.gateway.connected() })
 	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		if ctx.Err() == nil {
+			b.gateway.dropped()
 			b.metrics.AdapterError(platform)
 			b.log.WarnContext(ctx, "discord: gateway connection lost; reconnecting")
 		}
@@ -224,12 +228,13 @@ func (b *Bot) dialled(err error) error {
 
 // Ready reports whether the bot is connected to the gateway with its slash
 // commands registered, for a health check. It is false while discordgo
-// reconnects, and may be false for a moment while the session is busy.
-// It is safe for concurrent use.
+// reconnects, after the connection dropped three times within a minute
+// until it has stayed up for a minute, and may be false for a moment while
+// the session is busy. It is safe for concurrent use.
 func (b *Bot) Ready() bool {
 	// Open and Close hold the session's lock for as long as they take, and
 	// a health check must not wait for them.
-	if !b.registered.Load() || !b.session.TryRLock() {
+	if !b.registered.Load() || !b.gateway.ok() || !b.session.TryRLock() {
 		return false
 	}
 	defer b.session.RUnlock()

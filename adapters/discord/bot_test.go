@@ -710,6 +710,33 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
+// TestDMFloodGetsOneNotice checks that a flood of DMs from one user is
+// answered up to their allowance, and the rest are told once, not once each.
+func TestDMFloodGetsOneNotice(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(cfg *Config) { cfg.RateBurst, cfg.RateEvery = 5, 1<<62 })
+	h.bot.session.SyncEvents = true // so that once a later DM is answered, every earlier one is handled
+	h.run(t)
+	ch, flooder := h.d.NewID(), h.user(h.d.NewID())
+	for range 100 {
+		h.d.Message(t, map[string]any{"channel_id": ch, "author": flooder, "content": "what is smp"})
+	}
+	other := h.d.NewID()
+	h.d.Message(t, map[string]any{"channel_id": other, "author": h.user(h.d.NewID()), "content": "what is smp"})
+	h.d.Messages(t, other, 1)
+	var answers, notices int
+	for _, c := range discordtest.Matching(h.d.Calls(), "POST", "/api/v9/channels/"+ch+"/messages") {
+		if discordtest.Decode(t, c).Content == knowledge.RateLimitNotice {
+			notices++
+		} else {
+			answers++
+		}
+	}
+	if answers != 5 || notices != 1 {
+		t.Errorf("100 DMs at once got %d answers and %d rate-limit notices, want 5 and 1", answers, notices)
+	}
+}
+
 // TestBusy checks that questions beyond the bot's capacity get the busy
 // notice, through both ways of asking, and are counted as rate-limited.
 func TestBusy(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,4 +160,54 @@ func TestDataDirUnwritable(t *testing.T) {
 	if text, _ := source(t, st, "pigment-depth"); !strings.Contains(text, "Edited while the disk fails.") {
 		t.Errorf("entry after the edit:\n%s", text)
 	}
+}
+
+// TestFlappingGatewayIsNotReady checks that a gateway connection that keeps
+// dropping makes the bot not ready, even while it is up between drops, and
+// that it is ready again once the connection has stayed up for a minute.
+func TestFlappingGatewayIsNotReady(t *testing.T) {
+	t.Parallel()
+	clock := &testClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	h := newHarness(t, nil)
+	h.bot.gateway.now = clock.now
+	h.bot.session.SyncEvents = true // so that once a message is answered, the connection's events before it are handled
+	h.run(t)
+	answered := func() {
+		t.Helper()
+		ch := h.d.NewID()
+		h.d.Message(t, map[string]any{"channel_id": ch, "author": h.user(h.d.NewID()), "content": "what is smp"})
+		h.d.Messages(t, ch, 1)
+	}
+	for drop := 1; drop <= flapDrops; drop++ {
+		ready := h.d.Ready()
+		h.d.Drop(t)
+		h.d.WaitReady(t, ready+1)
+		answered()
+		if got, want := h.bot.Ready(), drop < flapDrops; got != want {
+			t.Fatalf("Ready() = %v after %d drops within a minute, connected again; want %v", got, drop, want)
+		}
+		clock.advance(10 * time.Second)
+	}
+	clock.advance(flapWindow - 10*time.Second)
+	if !h.bot.Ready() {
+		t.Errorf("Ready() = false after the gateway stayed up for a minute, want true")
+	}
+}
+
+// testClock is a clock that moves only when told to.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

@@ -117,8 +117,9 @@ func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Intera
 		b.respond(ctx, s, i, notice(emptyQuestionText), true, false)
 		return
 	}
-	if !b.allow(interactionUser(i)) {
-		b.respond(ctx, s, i, notice(knowledge.RateLimitNotice), true, false)
+	// Every interaction must be answered, so a refusal is always told.
+	if v := b.admit(interactionUser(i)); !v.Admitted {
+		b.respond(ctx, s, i, notice(v.Notice), true, false)
 		return
 	}
 	var flags discordgo.MessageFlags
@@ -204,8 +205,8 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		b.respond(ctx, s, i, notice(staleButtonText), true, false)
 		return
 	}
-	if !b.allow(interactionUser(i)) {
-		b.respond(ctx, s, i, notice(knowledge.RateLimitNotice), true, false)
+	if v := b.admit(interactionUser(i)); !v.Admitted {
+		b.respond(ctx, s, i, notice(v.Notice), true, false)
 		return
 	}
 	switch act {

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/smpbot/bot/knowledge"
 )
 
 // onMessage answers direct messages and messages that mention the bot, and
@@ -28,9 +26,13 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 	if !dm && !slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == self.ID }) {
 		return
 	}
-	if !b.allow(m.Author.ID) {
+	if v := b.admit(m.Author.ID); !v.Admitted {
 		if dm {
-			b.replyTo(ctx, s, m, notice(knowledge.RateLimitNotice))
+			// Once a minute at most: a flood of DMs is not answered with a
+			// flood of notices.
+			if v.Tell {
+				b.replyTo(ctx, s, m, notice(v.Notice))
+			}
 			return
 		}
 		// A notice in a channel would add to the flood; a reaction does not.

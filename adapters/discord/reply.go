@@ -113,13 +113,13 @@ func (b *Bot) respond(ctx context.Context, s *discordgo.Session, i *discordgo.In
 	}
 }
 
-// allow reports whether a user may ask now, counting a refusal.
-func (b *Bot) allow(userID string) bool {
-	if b.limiter.Allow("discord:" + userID) {
-		return true
+// admit decides whether a user may ask now, counting a refusal.
+func (b *Bot) admit(userID string) knowledge.Verdict {
+	v := b.asks.Admit(knowledge.Arrival{User: platform + ":" + userID, Limited: true})
+	if !v.Admitted {
+		b.metrics.RateLimited(platform)
 	}
-	b.metrics.RateLimited(platform)
-	return false
+	return v
 }
 
 // failed logs and counts a failed call to Discord; attrs say what it was

@@ -130,7 +130,9 @@ func EnvNames() []string {
 
 // ConfigFromEnv reads the adapter's configuration from the environment
 // through getenv. The adapter is enabled when TELEGRAM_TOKEN is set. A
-// setting that is invalid, or set without the token, is an error.
+// setting that is invalid, or set without the token, is an error. The error
+// joins every problem found (errors.Join), each one line that names its
+// variable and never contains the token or the secret.
 func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
 	cfg = Config{
 		Token:         getenv(envToken),
@@ -139,30 +141,34 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 		WebhookListen: getenv(envWebhookListen),
 		WebhookSecret: getenv(envWebhookSecret),
 	}
+	var errs []error
 	if cfg.Token == "" {
 		for _, name := range []string{envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret, envModerators} {
 			if getenv(name) != "" {
-				return Config{}, false, fmt.Errorf("%s is set but %s is not", name, envToken)
+				errs = append(errs, fmt.Errorf("%s is set but %s is not", name, envToken))
 			}
 		}
-		return Config{}, false, nil
+		return Config{}, false, errors.Join(errs...)
 	}
 	if s := getenv(envPollTimeout); s != "" {
-		if cfg.PollTimeout, err = time.ParseDuration(s); err != nil {
-			return Config{}, true, fmt.Errorf("%s is not a duration such as 30s", envPollTimeout)
-		}
-		if cfg.PollTimeout == 0 {
-			return Config{}, true, errPollTimeout // else withDefaults would take it for unset
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s is not a duration such as 30s", envPollTimeout))
+		case d == 0:
+			errs = append(errs, errPollTimeout) // else withDefaults would take it for unset
+		default:
+			cfg.PollTimeout = d
 		}
 	}
 	if cfg.WebhookURL == "" && cfg.WebhookListen != "" {
-		return Config{}, true, fmt.Errorf("%s is set but %s is not", envWebhookListen, envWebhookURL)
+		errs = append(errs, fmt.Errorf("%s is set but %s is not", envWebhookListen, envWebhookURL))
 	}
 	if cfg.Moderators, err = parseModerators(getenv(envModerators)); err != nil {
-		return Config{}, true, err
+		errs = append(errs, err)
 	}
 	cfg = cfg.withDefaults()
-	if err := cfg.check(); err != nil {
+	if err := errors.Join(append(errs, cfg.check())...); err != nil {
 		return Config{}, true, err
 	}
 	return cfg, true, nil
@@ -195,46 +201,50 @@ var (
 	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 )
 
-// check validates a configuration with its defaults filled in. Its errors
-// name the environment variable of the field and never quote the token or
-// the secret.
+// check validates a configuration with its defaults filled in. Its error
+// joins every problem; each names the environment variable of its field and
+// never quotes the token or the secret.
 func (c Config) check() error {
+	var errs []error
 	if !tokenPattern.MatchString(c.Token) {
-		return fmt.Errorf("%s is not a bot token: want digits, a colon and letters, as BotFather gives it", envToken)
+		errs = append(errs, fmt.Errorf("%s is not a bot token: want digits, a colon and letters, as BotFather gives it", envToken))
 	}
 	if err := checkURL(c.APIURL); err != nil {
-		return fmt.Errorf("%s: %w", envAPIURL, err)
+		errs = append(errs, fmt.Errorf("%s: %w", envAPIURL, err))
 	}
 	if c.PollTimeout < time.Second || c.PollTimeout > 10*time.Minute || c.PollTimeout%time.Second != 0 {
-		return errPollTimeout
+		errs = append(errs, errPollTimeout)
 	}
-	switch {
-	case c.WebhookURL == "" && c.WebhookSecret != "":
-		return fmt.Errorf("%s is set but %s is not", envWebhookSecret, envWebhookURL)
-	case c.WebhookURL == "":
-	case checkURL(c.WebhookURL) != nil:
-		return fmt.Errorf("%s: %w", envWebhookURL, checkURL(c.WebhookURL))
-	case !strings.HasPrefix(c.WebhookURL, "https://"):
-		return fmt.Errorf("%s must be an https URL: Telegram sends updates to nothing else", envWebhookURL)
-	case c.WebhookSecret == "":
-		return fmt.Errorf("%s is required with %s", envWebhookSecret, envWebhookURL)
-	case !secretPattern.MatchString(c.WebhookSecret):
-		return fmt.Errorf("%s must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -", envWebhookSecret)
-	default:
+	if c.WebhookURL == "" {
+		if c.WebhookSecret != "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not", envWebhookSecret, envWebhookURL))
+		}
+	} else {
+		if err := checkURL(c.WebhookURL); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", envWebhookURL, err))
+		} else if !strings.HasPrefix(c.WebhookURL, "https://") {
+			errs = append(errs, fmt.Errorf("%s must be an https URL: Telegram sends updates to nothing else", envWebhookURL))
+		}
+		if c.WebhookSecret == "" {
+			errs = append(errs, fmt.Errorf("%s is required with %s", envWebhookSecret, envWebhookURL))
+		} else if !secretPattern.MatchString(c.WebhookSecret) {
+			errs = append(errs, fmt.Errorf("%s must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -", envWebhookSecret))
+		}
 		if _, _, err := net.SplitHostPort(c.WebhookListen); err != nil {
-			return fmt.Errorf("%s is not a listen address such as :8080", envWebhookListen)
+			errs = append(errs, fmt.Errorf("%s is not a listen address such as :8080", envWebhookListen))
 		}
 	}
 	if c.Workers < 1 || c.AskBurst < 1 || c.AskEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 ||
 		c.SendRate < 1 || c.ChatQueue < 1 || c.RequestTimeout < 0 || c.ModerationTimeout < 0 {
-		return errors.New("workers, rate limits, send intervals and timeouts must be positive")
+		errs = append(errs, errors.New("workers, rate limits, send intervals and timeouts must be positive"))
 	}
 	for _, id := range c.Moderators {
 		if id <= 0 {
-			return fmt.Errorf("%s: %d is not a user id", envModerators, id)
+			errs = append(errs, fmt.Errorf("%s: %d is not a user id", envModerators, id))
+			break
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // parseModerators reads a comma-separated list of user ids.

@@ -76,6 +76,60 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 }
 
+// TestConfigFromEnvReportsEveryProblem checks that the problems of a
+// configuration are reported all at once, one a line, as Discord's and
+// BOT_*'s are, rather than one per attempt to start.
+func TestConfigFromEnvReportsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{name: "with a token",
+			env: map[string]string{
+				"TELEGRAM_TOKEN":          "not-a-token",
+				"TELEGRAM_API_URL":        "api.telegram.org",
+				"TELEGRAM_POLL_TIMEOUT":   "0s",
+				"TELEGRAM_WEBHOOK_URL":    "http://bot.example.com/tg",
+				"TELEGRAM_WEBHOOK_SECRET": "no spaces!",
+				"TELEGRAM_WEBHOOK_LISTEN": "8080",
+				"TELEGRAM_MODERATORS":     "@ann",
+			},
+			want: []string{
+				"TELEGRAM_POLL_TIMEOUT must be whole seconds",
+				"TELEGRAM_MODERATORS: \"@ann\" is not a user id",
+				"TELEGRAM_TOKEN is not a bot token",
+				"TELEGRAM_API_URL: want an absolute http or https URL",
+				"TELEGRAM_WEBHOOK_URL must be an https URL",
+				"TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters",
+				"TELEGRAM_WEBHOOK_LISTEN is not a listen address",
+			}},
+		{name: "without a token",
+			env: map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg", "TELEGRAM_MODERATORS": "42"},
+			want: []string{
+				"TELEGRAM_WEBHOOK_URL is set but TELEGRAM_TOKEN is not",
+				"TELEGRAM_MODERATORS is set but TELEGRAM_TOKEN is not",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
+			if err == nil {
+				t.Fatalf("ConfigFromEnv(%v) error = nil, want %d problems", tt.env, len(tt.want))
+			}
+			lines := strings.Split(err.Error(), "\n")
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("ConfigFromEnv(%v) error lacks %q:\n%v", tt.env, want, err)
+				}
+			}
+			if len(lines) != len(tt.want) {
+				t.Errorf("ConfigFromEnv(%v) error has %d lines, want one per problem (%d):\n%v", tt.env, len(lines), len(tt.want), err)
+			}
+		})
+	}
+}
+
 func TestNewChecksConfig(t *testing.T) {
 	svc := newService(t, notCovered, nil)
 	if _, err := New(Config{Token: "nope"}, svc, nil); err == nil || !strings.Contains(err.Error(), "TELEGRAM_TOKEN") {

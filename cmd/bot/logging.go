@@ -7,6 +7,12 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/smpbot/bot/adapters/discord"
 )
 
 // redacted replaces a secret wherever it would be shown.
@@ -93,4 +99,26 @@ func newLogger(w io.Writer, format string, level slog.Level, r *redactor) *slog.
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// discordgoLog is where discordgo's own log lines go, so that they are
+// structured and redacted like the bot's. discordgo writes them through
+// discordgo.Logger, one variable for the whole process that is told no
+// session, so it cannot be set per Bot. It is set once, to write to the
+// logger of the latest run that started Discord: there is one run in a
+// process, but tests start many, one after another, and a session of an
+// earlier one may still be logging as the next one starts.
+var discordgoLog struct {
+	once sync.Once
+	to   atomic.Pointer[slog.Logger]
+}
+
+// logDiscordgoTo sends discordgo's own log lines to log.
+func logDiscordgoTo(log *slog.Logger) {
+	discordgoLog.to.Store(log)
+	discordgoLog.once.Do(func() {
+		discordgo.Logger = func(msgL, _ int, format string, a ...any) {
+			discord.LogLine(discordgoLog.to.Load(), msgL, format, a...)
+		}
+	})
 }

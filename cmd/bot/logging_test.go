@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/smpbot/bot/adapters/discord/discordtest"
 )
 
 const (
@@ -75,4 +79,44 @@ func TestRedactedError(t *testing.T) {
 	if got := red.Error(plain); got != plain {
 		t.Errorf("Error(%v) = %v, want it unchanged", plain, got)
 	}
+}
+
+// TestDiscordgoLogsAreStructured checks that discordgo's own log lines go
+// through the bot's structured logger, not Go's standard one.
+func TestDiscordgoLogsAreStructured(t *testing.T) {
+	d := discordtest.New(t)
+	getenv := envOf(map[string]string{
+		"DISCORD_TOKEN": d.Token, "DISCORD_API_URL": d.URL, "DISCORD_GUILD_ID": "100000000000000001",
+		envHTTPAddr: "off", envLogFormat: "json",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := newLines(t), newLines(t)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), stdout.w, stderr.w) }()
+	d.WaitReady(t, 1)
+
+	// discordgo logs an event it cannot decode as an error of its own.
+	d.Dispatch(t, "MESSAGE_CREATE", "not a message")
+	// Events are decoded in order: once this one is answered, the one
+	// before has been logged.
+	ch := d.NewID()
+	d.Message(t, map[string]any{"channel_id": ch, "author": map[string]any{"id": d.NewID(), "username": "asker"}, "content": "what is smp"})
+	d.Messages(t, ch, 1)
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after cancel = %v, want nil", err)
+	}
+	stdout.close()
+	stderr.close()
+
+	for line := range strings.Lines(stderr.String()) {
+		var rec struct{ Level, Msg, Platform string }
+		if json.Unmarshal([]byte(line), &rec) == nil && strings.Contains(rec.Msg, "error unmarshalling MESSAGE_CREATE event") {
+			if rec.Level != "ERROR" || rec.Platform != "discord" || !strings.HasPrefix(rec.Msg, "discordgo: ") {
+				t.Errorf("discordgo's line logged as %+v, want level ERROR, platform discord and a message starting \"discordgo: \"", rec)
+			}
+			return
+		}
+	}
+	t.Errorf("discordgo's error about the event it could not decode is not among the bot's logs:\n%s", stderr.String())
 }

@@ -174,7 +174,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 		dc := *cfg.discord
 		dc.Store = kb.store // nil without a data directory: no /kb
 		dc.Metrics = metrics
-		b, err := discord.New(dc, svc, log.With("platform", "discord"))
+		dlog := log.With("platform", "discord")
+		logDiscordgoTo(dlog)
+		b, err := discord.New(dc, svc, dlog)
 		if err != nil {
 			errs = append(errs, err)
 		} else {
