@@ -618,9 +618,13 @@ func (x *Index) addSynonyms(group []string) {
 	for _, w := range group {
 		terms = append(terms, x.analyze(w)...)
 	}
+	// Words of a group often share a stem ("blur", "blurred", "blurring"),
+	// and a term can be in several groups: each synonym is kept once.
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
 	for _, t := range terms {
 		for _, u := range terms {
-			if t != u {
+			if t != u && !slices.Contains(x.syn[t], u) {
 				x.syn[t] = append(x.syn[t], u)
 			}
 		}
