@@ -179,30 +179,46 @@ func checkExpects(t *testing.T, file string, cases []knowledge.EvalCase) {
 }
 
 // minimums are the least an evaluation run must reach, as fractions.
-type minimums struct{ top1, top3, rejection, urgent float64 }
+type minimums struct {
+	top1, top3, rejection, urgent float64
+	// adjacentWrong is the most adjacent questions that may be answered
+	// with a wrong entry.
+	adjacentWrong int
+}
 
 // TestEvaluation runs the embedded evaluation set through the real index
 // with the embedded calibration, as `bot eval` does.
 func TestEvaluation(t *testing.T) {
-	evaluate(t, knowledgetest.EvalCases(t), minimums{minTop1, minTop3, minRejection, minUrgent})
+	evaluate(t, knowledgetest.EvalCases(t), minimums{top1: minTop1, top3: minTop3, rejection: minRejection, urgent: minUrgent})
 }
 
-// TestHoldout runs the held-out evaluation set, on which nothing is tuned,
-// so that a change that helps the first set by hurting questions nobody has
-// tuned for fails. Its minimums sit a few questions under what the engine
-// reaches now (89.2%, 95.8%, 97.5%, 100%); every urgent question must still
-// get the urgent notice.
-func TestHoldout(t *testing.T) {
-	cases := readSet(t, "holdout.jsonl")
-	evaluate(t, cases, minimums{top1: 0.86, top3: 0.93, rejection: 0.90, urgent: 1})
-}
-
-// TestDevSet runs the third set, written like the held-out one but used
-// since to find what the engine gets wrong: minimums a few questions under
-// what it reaches now (93.8%, 98.1%, 100%, 100%).
-func TestDevSet(t *testing.T) {
-	cases := readSet(t, "dev.jsonl")
-	evaluate(t, cases, minimums{top1: 0.91, top3: 0.96, rejection: 0.925, urgent: 1})
+// TestOtherSets runs the evaluation sets beside the embedded one, so that a
+// change that helps one set by hurting another fails. Each minimum sits a
+// question or two under what the engine reaches now (the README's
+// Evaluation table).
+//
+// holdout.jsonl and community-holdout.jsonl are held out: nothing is tuned
+// on them, and their figures are the honest guess at questions nobody here
+// has seen. The others are tuning sets (see guide.TuningFiles).
+func TestOtherSets(t *testing.T) {
+	for _, set := range []struct {
+		file string
+		min  minimums
+	}{
+		{"holdout.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.93, urgent: 1}},
+		{"dev.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.97, urgent: 1}},
+		{"community-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 3}},
+		{"community-dev.jsonl", minimums{top1: 0.87, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 5}},
+		// The validation set decided one change; the held-out sets none.
+		// Not every urgent message of theirs is flagged yet (see the
+		// README), so their urgent minimums hold today's figure.
+		{"community-val.jsonl", minimums{top1: 0.89, top3: 0.96, rejection: 0.84, urgent: 0.9, adjacentWrong: 6}},
+		{"community-holdout.jsonl", minimums{top1: 0.79, top3: 0.94, rejection: 0.78, urgent: 0.75, adjacentWrong: 5}},
+	} {
+		t.Run(set.file, func(t *testing.T) {
+			evaluate(t, readSet(t, set.file), set.min)
+		})
+	}
 }
 
 // readSet reads an evaluation set beside the embedded one and checks what it
@@ -241,8 +257,11 @@ func evaluate(t *testing.T, cases []knowledge.EvalCase, want minimums) {
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 	}
-	t.Logf("%d on-topic, %d off-topic, %d urgent: top-1 %.1f%%, top-3 %.1f%%, MRR %.1f%%, off-topic rejection %.1f%%, urgent recall %.1f%%",
-		r.OnTopic, r.OffTopic, r.UrgentCases, 100*r.Top1, 100*r.Top3, 100*r.MRR, 100*r.OffTopicRejection, 100*r.UrgentRecall)
+	t.Logf("%d on-topic, %d off-topic, %d urgent: top-1 %.1f%%, top-3 %.1f%%, MRR %.1f%%, off-topic rejection %.1f%%, urgent recall %.1f%%, adjacent wrong %d of %d",
+		r.OnTopic, r.OffTopic, r.UrgentCases, 100*r.Top1, 100*r.Top3, 100*r.MRR, 100*r.OffTopicRejection, 100*r.UrgentRecall, r.AdjacentWrong, r.AdjacentCases)
+	if r.AdjacentWrong > want.adjacentWrong {
+		t.Errorf("%d of %d adjacent questions answered with a wrong entry, want at most %d", r.AdjacentWrong, r.AdjacentCases, want.adjacentWrong)
+	}
 	for _, m := range []struct {
 		name      string
 		got, want float64
