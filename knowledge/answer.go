@@ -250,7 +250,7 @@ func NewService(base *Base, idx Index, cal Calibration, log *slog.Logger) *Servi
 
 // Update makes base, searched through idx, the knowledge base that answers
 // from now on. Questions already being answered finish on the old one. The
-// index it replaces stays its caller's to close; Watch, which owns the
+// index it replaces stays its caller's to close; Follow, which owns the
 // indexes it builds, closes each once no question is answered from it.
 func (s *Service) Update(base *Base, idx Index) { s.swap(base, idx) }
 

@@ -42,7 +42,7 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // checkBase refuses a change to key unless base is its newest revision, or 0
 // when it does not exist now.
 func (s *Store) checkBase(key string, base int64) error {
-	cur := s.latest[key]
+	cur := s.state.Latest(key)
 	if base == cur.Rev || base == 0 && !cur.Live() {
 		return nil
 	}
@@ -54,7 +54,7 @@ func (s *Store) checkBase(key string, base int64) error {
 // comes from the text's front matter. It returns the record written, a
 // *ValidationError listing every problem, or a *ConflictError.
 func (s *Store) Put(ctx context.Context, author, text string, base int64) (Record, error) {
-	text = ensureNewline(text)
+	text = EnsureNewline(text)
 	e, ps := ParseEntry("entry", []byte(text))
 	if len(ps) > 0 {
 		return Record{}, &ValidationError{Problems: ps}
@@ -63,7 +63,7 @@ func (s *Store) Put(ctx context.Context, author, text string, base int64) (Recor
 		if err := s.checkBase(e.ID, base); err != nil {
 			return Record{}, err
 		}
-		if cur := s.latest[e.ID]; cur.Live() && cur.Text == text {
+		if cur := s.state.Latest(e.ID); cur.Live() && cur.Text == text {
 			return Record{}, fmt.Errorf("%s: %w", e.ID, ErrNoChange)
 		}
 		return Record{Author: author, Op: OpPut, ID: e.ID, Text: text}, nil
@@ -72,14 +72,14 @@ func (s *Store) Put(ctx context.Context, author, text string, base int64) (Recor
 
 // Remove removes an entry; its history stays, and Undo brings it back.
 func (s *Store) Remove(ctx context.Context, author, id string, base int64) (Record, error) {
-	if err := checkKey(id); err != nil {
+	if err := CheckID(id); err != nil {
 		return Record{}, err
 	}
 	if id == SynonymsFile {
 		return Record{}, errors.New("the synonyms file cannot be removed; replace it with an empty one")
 	}
 	return s.one(ctx, func() (Record, error) {
-		if !s.latest[id].Live() {
+		if !s.state.Latest(id).Live() {
 			return Record{}, fmt.Errorf("entry %q: %w", id, ErrNotFound)
 		}
 		if err := s.checkBase(id, base); err != nil {
@@ -99,7 +99,7 @@ func (s *Store) SetSynonyms(ctx context.Context, author, text string, base int64
 		return Record{}, &ValidationError{Problems: []Problem{{File: SynonymsFile, Msg: fmt.Sprintf("synonyms file is %d bytes, over the %d-byte limit", len(text), maxSynonymsBytes)}}}
 	}
 	if strings.TrimSpace(text) != "" {
-		text = ensureNewline(text)
+		text = EnsureNewline(text)
 	}
 	return s.one(ctx, func() (Record, error) {
 		if err := s.checkBase(SynonymsFile, base); err != nil {
@@ -112,7 +112,7 @@ func (s *Store) SetSynonyms(ctx context.Context, author, text string, base int64
 // AddQuestion adds an alternate question to an entry, so that people asking
 // it get the entry, and closes the gap of that question.
 func (s *Store) AddQuestion(ctx context.Context, author, id, question string, base int64) (Record, error) {
-	if err := checkKey(id); err != nil {
+	if err := CheckID(id); err != nil {
 		return Record{}, err
 	}
 	q, _ := CleanQuestion(question)
@@ -120,7 +120,7 @@ func (s *Store) AddQuestion(ctx context.Context, author, id, question string, ba
 		return Record{}, ErrEmptyQuestion
 	}
 	r, err := s.one(ctx, func() (Record, error) {
-		cur := s.latest[id]
+		cur := s.state.Latest(id)
 		if !cur.Live() || id == SynonymsFile {
 			return Record{}, fmt.Errorf("entry %q: %w", id, ErrNotFound)
 		}
@@ -142,7 +142,7 @@ func (s *Store) AddQuestion(ctx context.Context, author, id, question string, ba
 // History returns every revision of an entry (or of SynonymsFile), oldest
 // first, removals included.
 func (s *Store) History(ctx context.Context, id string) ([]Record, error) {
-	if err := checkKey(id); err != nil {
+	if err := CheckID(id); err != nil {
 		return nil, err
 	}
 	all, err := s.log.Since(ctx, 0)
@@ -188,7 +188,7 @@ func (s *Store) Revert(ctx context.Context, author, id string, rev, base int64) 
 // restore writes again the state of id that pick chooses from its history;
 // a zero record means "did not exist".
 func (s *Store) restore(ctx context.Context, author, id string, base int64, pick func([]Record) (Record, string, error)) (Record, error) {
-	if err := checkKey(id); err != nil {
+	if err := CheckID(id); err != nil {
 		return Record{}, err
 	}
 	return s.one(ctx, func() (Record, error) {
@@ -210,7 +210,7 @@ func (s *Store) restore(ctx context.Context, author, id string, base int64, pick
 		case from.Live():
 			r.Op, r.Text = OpPut, from.Text
 		}
-		if cur := s.latest[id]; present(cur) == present(r) && cur.Text == r.Text {
+		if cur := s.state.Latest(id); cur.Present() == r.Present() && cur.Text == r.Text {
 			return Record{}, fmt.Errorf("%s is already as it was: %w", id, ErrNoChange)
 		}
 		return r, nil
@@ -224,7 +224,7 @@ func (s *Store) one(ctx context.Context, plan func() (Record, error)) (Record, e
 		if err != nil {
 			return nil, err
 		}
-		if err := s.validate([]Record{r}); err != nil {
+		if err := s.state.Check(r); err != nil {
 			return nil, err
 		}
 		return []Record{r}, nil

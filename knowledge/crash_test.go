@@ -36,7 +36,7 @@ func TestCrashWriter(t *testing.T) {
 		t.Skip("only run by TestKillDuringWrites")
 	}
 	ctx := context.Background()
-	s, err := knowledge.Open(ctx, dir, validFS())
+	s, err := knowledge.Open(ctx, dir, validFS(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestKillDuringWrites(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	dir := t.TempDir()
-	s, err := knowledge.Open(context.Background(), dir, validFS())
+	s, err := knowledge.Open(context.Background(), dir, validFS(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestKillDuringWrites(t *testing.T) {
 			t.Fatalf("round %d: step-two.md is torn: %q", round, data)
 		}
 
-		s, err := knowledge.Open(context.Background(), dir, validFS())
+		s, err := knowledge.Open(context.Background(), dir, validFS(), nil)
 		if err != nil {
 			t.Fatalf("round %d: reopen after kill -9: %v", round, err)
 		}

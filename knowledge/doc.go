@@ -8,7 +8,7 @@
 //
 // A Store keeps an editable knowledge base in a data directory as an ordered
 // log of revisions (the Log interface; FileLog on disk): moderators change it
-// with compare-and-set writes that are validated like Load, Watch keeps a
+// with compare-and-set writes that are validated like Load, Service.Follow keeps a
 // Service answering from its newest revision, and it records the questions
 // nobody got an answer to and the feedback on answers.
 package knowledge

@@ -32,7 +32,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	s.kb.mu.Lock()
-	texts, head := s.texts(nil), s.head
+	texts, head := s.state.Files(), s.state.Head()
 	s.kb.mu.Unlock()
 	h := sha256.New()
 	paths := sortedKeys(texts)
@@ -43,7 +43,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, exportHeader, head)
 	for _, p := range paths {
-		fmt.Fprintf(bw, "<!-- file %s %s -->\n%s", boundary, p, ensureNewline(texts[p]))
+		fmt.Fprintf(bw, "<!-- file %s %s -->\n%s", boundary, p, EnsureNewline(texts[p]))
 	}
 	return bw.Flush()
 }
@@ -57,19 +57,19 @@ func (s *Store) Import(ctx context.Context, author string, r io.Reader) ([]Recor
 	if err != nil {
 		return nil, err
 	}
-	if _, err := loadTexts(texts); err != nil {
+	if _, err := LoadFiles(texts); err != nil {
 		return nil, err
 	}
 	return s.change(ctx, func() ([]Record, error) {
 		var recs []Record
 		for _, p := range sortedKeys(texts) {
-			key := keyOf(p)
-			if cur := s.latest[key]; !present(cur) || cur.Text != texts[p] {
-				recs = append(recs, Record{Author: author, Op: opFor(key), ID: key, Text: texts[p], Note: "import"})
+			key := FileID(p)
+			if cur := s.state.Latest(key); !cur.Present() || cur.Text != texts[p] {
+				recs = append(recs, Record{Author: author, Op: OpFor(key), ID: key, Text: texts[p], Note: "import"})
 			}
 		}
-		for _, key := range sortedKeys(s.latest) {
-			if _, ok := texts[keyPath(key)]; !ok && present(s.latest[key]) {
+		for _, key := range s.state.IDs() {
+			if _, ok := texts[FilePath(key)]; !ok && s.state.Latest(key).Present() {
 				r := Record{Author: author, Op: OpRemove, ID: key, Note: "import"}
 				if key == SynonymsFile {
 					r.Op = OpSynonyms
@@ -109,7 +109,7 @@ func readExport(r io.Reader) (map[string]string, error) {
 		if m != nil && (boundary == "" || m[1] == boundary) {
 			flush()
 			boundary, cur = m[1], m[2]
-			if cur != SynonymsFile && !(strings.HasPrefix(cur, EntriesDir+"/") && strings.HasSuffix(cur, ".md") && ValidID(keyOf(cur))) {
+			if cur != SynonymsFile && !(strings.HasPrefix(cur, EntriesDir+"/") && strings.HasSuffix(cur, ".md") && ValidID(FileID(cur))) {
 				return nil, fmt.Errorf("import line %d: %q is not an entry file (entries/ID.md) or %s", n+1, cur, SynonymsFile)
 			}
 			if _, dup := texts[cur]; dup {

@@ -20,17 +20,17 @@ func (s *Store) reconcile(ctx context.Context) error {
 	edits := map[string]Record{}
 	rejected := map[string]rejection{}
 	for p, text := range disk {
-		key := keyOf(p)
+		key := FileID(p)
 		if p != SynonymsFile && !ValidID(key) {
 			rejected[p] = rejection{text: text, problems: []Problem{{File: p, Msg: fmt.Sprintf("file name %q is not a valid entry id: use lowercase letters, digits and single hyphens", path.Base(p))}}}
 			continue
 		}
-		if r := s.latest[key]; !present(r) || r.Text != text {
-			edits[key] = Record{Author: HandEdit, Op: opFor(key), ID: key, Text: text}
+		if r := s.state.Latest(key); !r.Present() || r.Text != text {
+			edits[key] = Record{Author: HandEdit, Op: OpFor(key), ID: key, Text: text}
 		}
 	}
-	for key, r := range s.latest {
-		if _, ok := disk[keyPath(key)]; !ok && present(r) {
+	for _, key := range s.state.IDs() {
+		if _, ok := disk[FilePath(key)]; !ok && s.state.Latest(key).Present() {
 			if key == SynonymsFile {
 				edits[key] = Record{Author: HandEdit, Op: OpSynonyms, ID: key}
 			} else {
@@ -38,13 +38,13 @@ func (s *Store) reconcile(ctx context.Context) error {
 			}
 		}
 	}
-	accepted := acceptable(edits, s.validate)
+	accepted := acceptable(edits, s.state.Check)
 	for _, r := range accepted {
 		delete(edits, r.ID)
 	}
 	for key, r := range edits {
 		// Report each skipped file with the problems it has on its own.
-		err := s.validate(append(append([]Record(nil), accepted...), r))
+		err := s.state.Check(append(append([]Record(nil), accepted...), r)...)
 		if err == nil {
 			continue
 		}
@@ -54,9 +54,9 @@ func (s *Store) reconcile(ctx context.Context) error {
 		}
 		ps := ve.Problems
 		if r.Op == OpRemove {
-			ps = append([]Problem{{File: keyPath(key), Msg: "removed by hand, but the knowledge base needs it"}}, ps...)
+			ps = append([]Problem{{File: FilePath(key), Msg: "removed by hand, but the knowledge base needs it"}}, ps...)
 		}
-		rejected[keyPath(key)] = rejection{text: r.Text, problems: ps}
+		rejected[FilePath(key)] = rejection{text: r.Text, problems: ps}
 	}
 	changedRejects := len(rejected) != len(s.rejected)
 	for p, r := range rejected {
@@ -78,12 +78,12 @@ func (s *Store) reconcile(ctx context.Context) error {
 // acceptable picks the largest set of edits that valid accepts together:
 // all of them if it can, else, repeatedly, each one that is valid with those
 // already picked.
-func acceptable(edits map[string]Record, valid func([]Record) error) []Record {
+func acceptable(edits map[string]Record, valid func(...Record) error) []Record {
 	var all []Record
 	for _, k := range sortedKeys(edits) {
 		all = append(all, edits[k])
 	}
-	if len(all) == 0 || valid(all) == nil {
+	if len(all) == 0 || valid(all...) == nil {
 		return all
 	}
 	var picked []Record
@@ -92,7 +92,7 @@ func acceptable(edits map[string]Record, valid func([]Record) error) []Record {
 		progress = false
 		var rest []Record
 		for _, r := range left {
-			if valid(append(append([]Record(nil), picked...), r)) == nil {
+			if valid(append(append([]Record(nil), picked...), r)...) == nil {
 				picked = append(picked, r)
 				progress = true
 			} else {

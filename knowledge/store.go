@@ -5,15 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing/fstest"
 	"time"
 )
 
@@ -70,17 +69,17 @@ var (
 // A Store is safe for concurrent use.
 type Store struct {
 	dir   string
-	log   Log
+	log   *FileLog
 	kb    fileLock // the entries, synonyms, log and applied files
 	event fileLock // the gaps and feedback files
+	warn  *slog.Logger
 
 	// Guarded by kb.mu.
-	head     int64
-	latest   map[string]Record // by entry id or SynonymsFile
+	state    State
 	rejected map[string]rejection
+	seen     string // the fingerprint of the directory as last refreshed
 
-	view    atomic.Pointer[view]
-	changed chan struct{}
+	view atomic.Pointer[view]
 }
 
 // view is the knowledge base as of a revision.
@@ -101,16 +100,20 @@ type rejection struct {
 // no history and no entry files is seeded from seed (the embedded default),
 // so that later runs never overwrite what moderators wrote. Open catches up
 // with the log, repairs what a crash left behind and records hand edits.
-func Open(ctx context.Context, dir string, seed fs.FS) (*Store, error) {
+// Hand-edited files that start or stop being skipped are logged to log, which
+// may be nil.
+func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if err := os.MkdirAll(filepath.Join(dir, EntriesDir), 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	s := &Store{
 		dir:      dir,
 		log:      NewFileLog(filepath.Join(dir, LogFile)),
-		latest:   map[string]Record{},
 		rejected: map[string]rejection{},
-		changed:  make(chan struct{}, 1),
+		warn:     log,
 	}
 	var err error
 	if s.kb.f, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
@@ -141,7 +144,7 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 	if err := s.catchUp(ctx); err != nil {
 		return err
 	}
-	if s.head == 0 {
+	if s.state.Head() == 0 {
 		disk, err := s.readDisk()
 		if err != nil {
 			return err
@@ -163,16 +166,16 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 
 // seed records every file of the embedded default as the first revision.
 func (s *Store) seed(ctx context.Context, seed fs.FS) error {
-	texts, err := readKB(seed)
+	texts, err := ReadFiles(seed)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	if _, err := loadTexts(texts); err != nil {
+	if _, err := LoadFiles(texts); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	var recs []Record
 	for _, p := range sortedKeys(texts) {
-		recs = append(recs, Record{Author: SeedAuthor, Op: opFor(keyOf(p)), ID: keyOf(p), Text: texts[p], Upstream: true})
+		recs = append(recs, Record{Author: SeedAuthor, Op: OpFor(FileID(p)), ID: FileID(p), Text: texts[p], Upstream: true})
 	}
 	_, err = s.commit(ctx, recs)
 	return err
@@ -196,14 +199,14 @@ func (s *Store) Problems() []Problem { return s.view.Load().problems }
 // Source returns the text of an entry (or of SynonymsFile) and the revision
 // that wrote it, which a change of it must name as its base.
 func (s *Store) Source(id string) (text string, rev int64, err error) {
-	if err := checkKey(id); err != nil {
+	if err := CheckID(id); err != nil {
 		return "", 0, err
 	}
 	s.kb.mu.Lock()
 	defer s.kb.mu.Unlock()
-	r, ok := s.latest[id]
+	r := s.state.Latest(id)
 	switch {
-	case ok && r.Live():
+	case r.Live():
 		return r.Text, r.Rev, nil
 	case id == SynonymsFile:
 		return "", r.Rev, nil
@@ -212,18 +215,55 @@ func (s *Store) Source(id string) (text string, rev int64, err error) {
 	}
 }
 
-// Refresh catches up with changes made by other processes and by hand. Watch
-// calls it whenever the directory changes.
+// Refresh catches up with changes made by other processes and by hand.
 func (s *Store) Refresh(ctx context.Context) error {
 	unlock, err := s.kb.lock(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	return s.refresh(ctx)
+}
+
+// refresh is Refresh under the lock.
+func (s *Store) refresh(ctx context.Context) error {
+	fp := s.fingerprint()
 	if err := s.catchUp(ctx); err != nil {
 		return err
 	}
-	return s.reconcile(ctx)
+	if err := s.reconcile(ctx); err != nil {
+		return err
+	}
+	s.seen = fp
+	return nil
+}
+
+// Since returns the revisions after rev, oldest first, having first caught
+// up with changes made by other processes and by hand if the directory
+// changed since it last looked. It implements Revisions.
+func (s *Store) Since(ctx context.Context, rev int64) ([]Record, error) {
+	s.kb.mu.Lock()
+	unchanged := s.seen == s.fingerprint() && rev >= s.state.Head()
+	s.kb.mu.Unlock()
+	if unchanged {
+		return nil, ctx.Err()
+	}
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return s.log.Since(ctx, rev)
+}
+
+// Commit writes recs as one batch if head is still the newest revision,
+// hand edits included, and writes the files they change. It implements
+// Revisions.
+func (s *Store) Commit(ctx context.Context, head int64, recs ...Record) ([]Record, error) {
+	return s.change(ctx, func() ([]Record, error) {
+		if head != s.state.Head() {
+			return nil, ErrHeadMoved
+		}
+		return recs, nil
+	})
 }
 
 // change plans a change against the newest state, under the lock, and
@@ -236,10 +276,7 @@ func (s *Store) change(ctx context.Context, plan func() ([]Record, error)) ([]Re
 	}
 	defer unlock()
 	for {
-		if err := s.catchUp(ctx); err != nil {
-			return nil, err
-		}
-		if err := s.reconcile(ctx); err != nil {
+		if err := s.refresh(ctx); err != nil {
 			return nil, err
 		}
 		recs, err := plan()
@@ -261,13 +298,11 @@ func (s *Store) commit(ctx context.Context, recs []Record) ([]Record, error) {
 	for i := range recs {
 		recs[i].Time = now
 	}
-	out, err := s.log.Append(ctx, s.head, recs...)
+	out, err := s.log.Append(ctx, s.state.Head(), recs...)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range out {
-		s.apply(r)
-	}
+	s.state.Apply(out...)
 	if err := s.materialise(ctx, out); err != nil {
 		return nil, err
 	}
@@ -277,26 +312,19 @@ func (s *Store) commit(ctx context.Context, recs []Record) ([]Record, error) {
 	return out, nil
 }
 
-func (s *Store) apply(r Record) {
-	s.latest[r.ID] = r
-	s.head = r.Rev
-}
-
 // catchUp applies the records other processes appended, and writes the files
 // of any revision a crash left unwritten.
 func (s *Store) catchUp(ctx context.Context) error {
-	recs, err := s.log.Since(ctx, s.head)
+	recs, err := s.log.Since(ctx, s.state.Head())
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		s.apply(r)
-	}
+	s.state.Apply(recs...)
 	applied, err := s.applied()
 	if err != nil {
 		return err
 	}
-	if applied < s.head {
+	if applied < s.state.Head() {
 		unwritten, err := s.log.Since(ctx, applied)
 		if err != nil {
 			return err
@@ -323,9 +351,9 @@ func (s *Store) materialise(ctx context.Context, recs []Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p := filepath.Join(s.dir, filepath.FromSlash(keyPath(r.ID)))
-		cur := s.latest[r.ID]
-		if !present(cur) {
+		p := filepath.Join(s.dir, filepath.FromSlash(FilePath(r.ID)))
+		cur := s.state.Latest(r.ID)
+		if !cur.Present() {
 			if err := removeFile(p); err != nil {
 				return err
 			}
@@ -338,7 +366,7 @@ func (s *Store) materialise(ctx context.Context, recs []Record) error {
 			return err
 		}
 	}
-	return writeFileAtomic(filepath.Join(s.dir, appliedFile), []byte(strconv.FormatInt(s.head, 10)+"\n"))
+	return writeFileAtomic(filepath.Join(s.dir, appliedFile), []byte(strconv.FormatInt(s.state.Head(), 10)+"\n"))
 }
 
 // applied returns the revision the files reflect.
@@ -357,127 +385,49 @@ func (s *Store) applied() (int64, error) {
 	return n, nil
 }
 
-// rebuild makes the newest state the served view and wakes Watch.
+// rebuild makes the newest state the served view, and logs the hand-edited
+// files that start or stop being skipped.
 func (s *Store) rebuild() error {
-	b, err := loadTexts(s.texts(nil))
+	b, err := s.state.Base()
 	if err != nil {
-		return fmt.Errorf("the knowledge base at revision %d does not load: %w", s.head, err)
+		return fmt.Errorf("the knowledge base at revision %d does not load: %w", s.state.Head(), err)
 	}
 	var problems []Problem
 	for _, k := range sortedKeys(s.rejected) {
 		problems = append(problems, s.rejected[k].problems...)
 	}
-	s.view.Store(&view{base: b, head: s.head, problems: problems})
-	select {
-	case s.changed <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
-// texts returns the files of the newest state with changes applied, by path.
-func (s *Store) texts(changes []Record) map[string]string {
-	m := map[string]string{}
-	put := func(r Record) {
-		if present(r) {
-			m[keyPath(r.ID)] = r.Text
-		} else {
-			delete(m, keyPath(r.ID))
+	if prev := s.view.Load(); prev == nil || !slices.Equal(prev.problems, problems) {
+		for _, p := range problems {
+			s.warn.Warn("skipping invalid file; its last good version keeps serving", "problem", p.String())
 		}
 	}
-	for _, r := range s.latest {
-		put(r)
-	}
-	for _, r := range changes {
-		put(r)
-	}
-	return m
-}
-
-// validate checks the knowledge base that changes would make, by the rules
-// of Load.
-func (s *Store) validate(changes []Record) error {
-	_, err := loadTexts(s.texts(changes))
-	return err
+	s.view.Store(&view{base: b, head: s.state.Head(), problems: problems})
+	return nil
 }
 
 // readDisk reads the entry files and synonyms file in the data directory, by
 // path.
 func (s *Store) readDisk() (map[string]string, error) {
-	return readKB(os.DirFS(s.dir))
+	return ReadFiles(os.DirFS(s.dir))
 }
 
-// readKB reads the files Load reads from fsys, by path.
-func readKB(fsys fs.FS) (map[string]string, error) {
-	names, err := fs.Glob(fsys, EntriesDir+"/*.md")
-	if err != nil {
-		return nil, err
-	}
-	texts := map[string]string{}
-	for _, n := range append(names, SynonymsFile) {
-		data, err := fs.ReadFile(fsys, n)
-		if errors.Is(err, fs.ErrNotExist) && n == SynonymsFile {
-			continue
+// fingerprint sums up the names, sizes and modification times of the data
+// directory's files, to notice any change cheaply.
+func (s *Store) fingerprint() string {
+	var b []byte
+	add := func(dir string) {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			info, err := e.Info()
+			if err != nil || e.IsDir() {
+				continue
+			}
+			b = fmt.Appendf(b, "%s %d %d\n", e.Name(), info.Size(), info.ModTime().UnixNano())
 		}
-		if err != nil {
-			return nil, err
-		}
-		texts[n] = string(data)
 	}
-	return texts, nil
-}
-
-// loadTexts loads a knowledge base from its files' texts, by path.
-func loadTexts(texts map[string]string) (*Base, error) {
-	fsys := fstest.MapFS{}
-	for p, t := range texts {
-		fsys[p] = &fstest.MapFile{Data: []byte(t), Mode: 0o644}
-	}
-	return Load(fsys)
-}
-
-// keyPath is the path of an entry's file, or SynonymsFile.
-func keyPath(key string) string {
-	if key == SynonymsFile {
-		return key
-	}
-	return path.Join(EntriesDir, key+".md")
-}
-
-// keyOf is the inverse of keyPath.
-func keyOf(p string) string {
-	if p == SynonymsFile {
-		return p
-	}
-	return strings.TrimSuffix(path.Base(p), ".md")
-}
-
-func opFor(key string) Op {
-	if key == SynonymsFile {
-		return OpSynonyms
-	}
-	return OpPut
-}
-
-// present reports whether r leaves a file in the data directory: an empty
-// synonyms file is no file.
-func present(r Record) bool { return r.Live() && (r.Op != OpSynonyms || r.Text != "") }
-
-// checkKey refuses an id that is neither a safe entry id nor SynonymsFile.
-func checkKey(key string) error {
-	if key != SynonymsFile && !ValidID(key) {
-		return fmt.Errorf("%w %q: use lowercase letters, digits and single hyphens (at most 64)", ErrInvalidID, key)
-	}
-	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	add(s.dir)
+	add(filepath.Join(s.dir, EntriesDir))
+	return string(b)
 }
 
 // fileLock serialises writers: a mutex within the process, an advisory lock

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +20,7 @@ import (
 // test.
 func openStore(t *testing.T, dir string, seed fs.FS) *knowledge.Store {
 	t.Helper()
-	s, err := knowledge.Open(context.Background(), dir, seed)
+	s, err := knowledge.Open(context.Background(), dir, seed, nil)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", dir, err)
 	}
@@ -379,18 +378,18 @@ func TestGapsAndFeedback(t *testing.T) {
 	}
 }
 
-// live starts Watch on s for svc, stopped at the end of the test.
+// live makes svc follow s, stopped at the end of the test.
 func live(t *testing.T, s *knowledge.Store, svc *knowledge.Service) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		done <- s.Watch(ctx, svc, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }, slog.New(slog.NewTextHandler(t.Output(), nil)))
+		done <- svc.Follow(ctx, s, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("Watch: %v", err)
+			t.Errorf("Follow: %v", err)
 		}
 	})
 }
@@ -399,7 +398,7 @@ func live(t *testing.T, s *knowledge.Store, svc *knowledge.Service) {
 func serving(t *testing.T, s *knowledge.Store, cal knowledge.Calibration) *knowledge.Service {
 	t.Helper()
 	base, _ := s.Base()
-	// Watch closes the index once it has replaced it.
+	// Follow closes the index once it has replaced it.
 	idx, err := index.Build(base)
 	if err != nil {
 		t.Fatal(err)

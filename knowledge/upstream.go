@@ -23,7 +23,7 @@ type Upstream struct {
 // Upstream lists the files of fsys, the embedded default, that are new or
 // changed since the data directory last took them, by id.
 func (s *Store) Upstream(ctx context.Context, fsys fs.FS) ([]Upstream, error) {
-	texts, err := readKB(fsys)
+	texts, err := ReadFiles(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (s *Store) Upstream(ctx context.Context, fsys fs.FS) ([]Upstream, error) {
 	}
 	var out []Upstream
 	for _, p := range sortedKeys(texts) {
-		key, text := keyOf(p), texts[p]
+		key, text := FileID(p), texts[p]
 		last, seen := taken[key]
 		if seen && last == text {
 			continue
@@ -50,7 +50,7 @@ func (s *Store) Upstream(ctx context.Context, fsys fs.FS) ([]Upstream, error) {
 		out = append(out, Upstream{
 			ID:     key,
 			New:    !seen,
-			Edited: seen && (!present(cur) || cur.Text != last) || !seen && present(cur),
+			Edited: seen && (!cur.Present() || cur.Text != last) || !seen && cur.Present(),
 			Text:   text,
 		})
 	}
@@ -74,13 +74,13 @@ func (s *Store) Merge(ctx context.Context, author string, fsys fs.FS, ids ...str
 		if !ok {
 			return nil, fmt.Errorf("%s has no upstream change to merge: %w", id, ErrNotFound)
 		}
-		recs = append(recs, Record{Author: author, Op: opFor(id), ID: id, Text: u.Text, Upstream: true, Note: "sync from the embedded default"})
+		recs = append(recs, Record{Author: author, Op: OpFor(id), ID: id, Text: u.Text, Upstream: true, Note: "sync from the embedded default"})
 	}
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("name the entries to merge: %w", ErrNoChange)
 	}
 	return s.change(ctx, func() ([]Record, error) {
-		if err := s.validate(recs); err != nil {
+		if err := s.state.Check(recs...); err != nil {
 			return nil, err
 		}
 		return recs, nil

@@ -33,7 +33,7 @@ type Config struct {
 	RateBurst int
 	// Store is the knowledge base moderators change with the /kb commands;
 	// nil turns moderation off and leaves /kb unregistered. The knowledge
-	// service must follow it (Store.Watch) for changes to be answered.
+	// service must follow it (Service.Follow) for changes to be answered.
 	Store *knowledge.Store
 	// ModeratorRoles are the ids of the roles whose members may moderate,
 	// besides members with the Manage Server permission in the GuildID

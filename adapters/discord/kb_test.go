@@ -142,7 +142,7 @@ func testStore(t testing.TB, dir string) *knowledge.Store {
 	for id, text := range testEntries {
 		fsys[knowledge.EntriesDir+"/"+id+".md"] = &fstest.MapFile{Data: []byte(text)}
 	}
-	st, err := knowledge.Open(context.Background(), dir, fsys)
+	st, err := knowledge.Open(context.Background(), dir, fsys, nil)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -165,12 +165,12 @@ func storeService(t testing.TB, st *knowledge.Store, log *slog.Logger) *knowledg
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- st.Watch(ctx, svc, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }, log)
+		done <- svc.Follow(ctx, st, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("Watch: %v", err)
+			t.Errorf("Follow: %v", err)
 		}
 	})
 	return svc

@@ -131,7 +131,7 @@ func buildIndex(b *knowledge.Base) (knowledge.Index, error) { return index.Build
 func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger) (*knowledge.Service, *knowledge.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := knowledge.Open(t.Context(), dir, testFS())
+	store, err := knowledge.Open(t.Context(), dir, testFS(), nil)
 	if err != nil {
 		t.Fatalf("knowledge.Open: %v", err)
 	}
@@ -145,7 +145,7 @@ func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger)
 	svc.RecordFeedbackTo(store)
 	ctx, cancel := context.WithCancel(context.Background())
 	watched := make(chan error, 1)
-	go func() { watched <- store.Watch(ctx, svc, buildIndex, nil) }()
+	go func() { watched <- svc.Follow(ctx, store, buildIndex) }()
 	t.Cleanup(func() {
 		cancel()
 		<-watched

@@ -73,7 +73,7 @@ func dataDir(e env, flag string) (string, error) {
 // openStore opens the data directory dir, seeding it from the embedded
 // default on first use, and warns about hand-edited files it skips.
 func openStore(ctx context.Context, dir string, stderr io.Writer) (*knowledge.Store, error) {
-	s, err := knowledge.Open(ctx, dir, guide.FS())
+	s, err := knowledge.Open(ctx, dir, guide.FS(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
@@ -99,7 +99,7 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 		svc, err := newService(kbDir, nil, log)
 		return answering{svc: svc}, err
 	}
-	store, err := knowledge.Open(ctx, dataDir, guide.FS())
+	store, err := knowledge.Open(ctx, dataDir, guide.FS(), log)
 	if err != nil {
 		return answering{}, fmt.Errorf("data directory %s: %w", dataDir, err)
 	}
@@ -129,7 +129,7 @@ func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(er
 		}
 		return idx, err
 	}
-	return a.store.Watch(ctx, a.svc, build, log)
+	return a.svc.Follow(ctx, a.store, build)
 }
 
 // close releases the data directory.
