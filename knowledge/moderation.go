@@ -1,6 +1,160 @@
 package knowledge
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
 // NotModeratorNotice is the reply to anyone who is not a moderator trying to
 // change the knowledge base. Adapters log each refused attempt, with the
 // platform's user id and what was attempted.
 const NotModeratorNotice = "Only this community's moderators can change the knowledge base. Nothing was changed."
+
+// Moderation is how moderators change a knowledge base, whatever front end
+// they use: every change is validated by the rules of Load against the whole
+// would-be knowledge base and is compare-and-set against the revision its
+// author last saw, on an ordered revision log; gaps and feedback are kept in
+// an event store. It is also the Observer that records gaps and the
+// FeedbackRecorder of a Service.
+//
+// A Moderation is safe for concurrent use.
+type Moderation struct {
+	revs   Revisions
+	events Events
+
+	mu    sync.Mutex // serialises changes; guards the fields below
+	state State
+	base  *Base // the knowledge base of state, loaded when first asked for
+}
+
+// NewModeration returns the moderation of the knowledge base in revs, with
+// its gaps and feedback in events.
+func NewModeration(revs Revisions, events Events) *Moderation {
+	return &Moderation{revs: revs, events: events}
+}
+
+// catchUp folds the revisions committed since the state's head. The caller
+// holds m.mu.
+func (m *Moderation) catchUp(ctx context.Context) error {
+	recs, err := m.revs.Since(ctx, m.state.Head())
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 {
+		m.state.Apply(recs...)
+		m.base = nil
+	}
+	return nil
+}
+
+// change plans a change against the newest state and commits the records
+// plan returns. A plan returns an error to refuse, and changes nothing then.
+func (m *Moderation) change(ctx context.Context, plan func() ([]Record, error)) ([]Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for {
+		if err := m.catchUp(ctx); err != nil {
+			return nil, err
+		}
+		recs, err := plan()
+		if err != nil {
+			return nil, err
+		}
+		out, err := m.revs.Commit(ctx, m.state.Head(), recs...)
+		if errors.Is(err, ErrHeadMoved) {
+			continue // another writer got in first: plan again on its result
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.state.Apply(out...)
+		m.base = nil
+		return out, nil
+	}
+}
+
+// Base returns the newest knowledge base and its revision.
+func (m *Moderation) Base(ctx context.Context) (*Base, int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.catchUp(ctx); err != nil {
+		return nil, 0, err
+	}
+	if m.base == nil {
+		b, err := m.state.Base()
+		if err != nil {
+			return nil, 0, err
+		}
+		m.base = b
+	}
+	return m.base, m.state.Head(), nil
+}
+
+// Source returns the text of an entry (or of SynonymsFile) and the revision
+// that wrote it, which a change of it must name as its base.
+func (m *Moderation) Source(ctx context.Context, id string) (text string, rev int64, err error) {
+	if err := CheckID(id); err != nil {
+		return "", 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.catchUp(ctx); err != nil {
+		return "", 0, err
+	}
+	r := m.state.Latest(id)
+	switch {
+	case r.Live():
+		return r.Text, r.Rev, nil
+	case id == SynonymsFile:
+		return "", r.Rev, nil
+	default:
+		return "", 0, fmt.Errorf("entry %q: %w", id, ErrNotFound)
+	}
+}
+
+// Observe records a question the service did not answer as a gap, unless
+// it was declined as out of scope, which the knowledge base answers that
+// way on purpose, or is still being typed (see AsDraft). It is best effort:
+// a gap that cannot be recorded must not cost anyone an answer.
+func (m *Moderation) Observe(ctx context.Context, a *Answer, _ time.Duration) {
+	if !a.Answered && a.Declined == nil && !isDraft(ctx) {
+		_ = m.RecordGap(ctx, a.Question)
+	}
+}
+
+// RecordGap notes that question got no answer.
+func (m *Moderation) RecordGap(ctx context.Context, question string) error {
+	return m.events.AddGapEvent(ctx, GapEvent{Time: time.Now().UTC(), Question: question})
+}
+
+// closeGap notes that a moderator answered question with an entry.
+func (m *Moderation) closeGap(ctx context.Context, author, question, entry string) error {
+	return m.events.AddGapEvent(ctx, GapEvent{Time: time.Now().UTC(), Closed: gapKey(question), Entry: entry, Author: author})
+}
+
+// Gaps returns the open gaps, most recently asked first.
+func (m *Moderation) Gaps(ctx context.Context) ([]Gap, error) {
+	evs, err := m.events.GapEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return openGaps(evs), nil
+}
+
+// RecordFeedback notes whether the answer entry gave to question helped. It
+// implements FeedbackRecorder.
+func (m *Moderation) RecordFeedback(ctx context.Context, entry, question string, helpful bool) error {
+	return m.events.AddFeedbackEvent(ctx, FeedbackEvent{Time: time.Now().UTC(), Entry: entry, Helpful: helpful, Question: question})
+}
+
+// Feedback returns the feedback on each entry that has any, by id.
+func (m *Moderation) Feedback(ctx context.Context) ([]EntryFeedback, error) {
+	evs, err := m.events.FeedbackEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return sumFeedback(evs), nil
+}

@@ -88,7 +88,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	if metrics == nil {
 		metrics = uncounted{}
 	}
-	if cfg.Store != nil && cfg.GuildID == "" && len(cfg.ModeratorRoles) == 0 {
+	if cfg.Moderation != nil && cfg.GuildID == "" && len(cfg.ModeratorRoles) == 0 {
 		log.Warn("discord: no one can moderate: Manage Server counts only in the " + EnvGuildID + " server; set it, or " + EnvModeratorRoles)
 	}
 	return &Bot{
@@ -148,7 +148,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
 	}
-	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Store != nil), discordgo.WithContext(ctx)); err != nil {
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Moderation != nil), discordgo.WithContext(ctx)); err != nil {
 		b.close(s)
 		if ctx.Err() != nil {
 			return nil

@@ -102,18 +102,28 @@ func start(t testing.TB, edit func(*Config)) *harness {
 // newHarness builds a Bot for a new fake Discord, without running it.
 func newHarness(t testing.TB, edit func(*Config)) *harness {
 	t.Helper()
+	return newModeratedHarness(t, nil, edit)
+}
+
+// newModeratedHarness is newHarness with kb, when not nil, as the knowledge
+// base moderators change and the service answers from.
+func newModeratedHarness(t testing.TB, kb *testKB, edit func(*Config)) *harness {
+	t.Helper()
 	h := &harness{
 		d: discordtest.New(t), logs: &syncBuffer{}, feedback: &feedbackRecorder{},
 		metrics: &metricsRecorder{rateLimited: map[string]int{}, errors: map[string]int{}},
 	}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.cfg = Config{Token: h.d.Token, APIURL: h.d.URL, GuildID: testGuild, Metrics: h.metrics}
+	if kb != nil {
+		h.cfg.Moderation = kb.Moderation
+	}
 	if edit != nil {
 		edit(&h.cfg)
 	}
 	var svc *knowledge.Service
-	if h.cfg.Store != nil {
-		svc = storeService(t, h.cfg.Store, log)
+	if kb != nil {
+		svc = storeService(t, kb, log)
 	} else {
 		svc = testService(t, log)
 		svc.RecordFeedbackTo(h.feedback)

@@ -152,7 +152,7 @@ func (b *Bot) onKB(ctx context.Context, s *discordgo.Session, i *discordgo.Inter
 
 // kb carries out the /kb subcommands that answer with text.
 func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.ApplicationCommandInteractionDataOption) []message {
-	st := b.cfg.Store
+	st := b.cfg.Moderation
 	id, _ := option(sub.Options, optID).(string)
 	switch sub.Name {
 	case subGaps:
@@ -166,7 +166,10 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 		if err != nil {
 			return b.changeFailed(ctx, err, "")
 		}
-		base, _ := st.Base()
+		base, _, err := st.Base(ctx)
+		if err != nil {
+			return b.changeFailed(ctx, err, "")
+		}
 		return renderFeedback(fb, base)
 	}
 	switch sub.Name {
@@ -180,7 +183,7 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 	}
 	switch sub.Name {
 	case subSource:
-		text, rev, err := st.Source(id)
+		text, rev, err := st.Source(ctx, id)
 		if err != nil {
 			return b.changeFailed(ctx, err, "")
 		}
@@ -197,7 +200,7 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 	}
 	// Changes of what the moderator names now: the base is the newest
 	// revision, or 0 for an entry that is not there.
-	_, base, err := st.Source(id)
+	_, base, err := st.Source(ctx, id)
 	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
 		return b.changeFailed(ctx, err, "")
 	}
@@ -273,7 +276,7 @@ func (b *Bot) openEdit(ctx context.Context, s *discordgo.Session, i *discordgo.I
 		b.respond(ctx, s, i, notice(quote(id)+" is not an entry id."), true, false)
 		return
 	}
-	text, rev, err := b.cfg.Store.Source(id)
+	text, rev, err := b.cfg.Moderation.Source(ctx, id)
 	if err != nil {
 		b.respond(ctx, s, i, b.changeFailed(ctx, err, ""), true, false)
 		return
@@ -288,7 +291,7 @@ func (b *Bot) openEdit(ctx context.Context, s *discordgo.Session, i *discordgo.I
 
 // openSynonyms answers /kb synonyms with a form holding the synonyms.
 func (b *Bot) openSynonyms(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
-	text, rev, err := b.cfg.Store.Source(knowledge.SynonymsFile)
+	text, rev, err := b.cfg.Moderation.Source(ctx, knowledge.SynonymsFile)
 	if err != nil {
 		b.respond(ctx, s, i, b.changeFailed(ctx, err, ""), true, false)
 		return
@@ -312,7 +315,7 @@ func (b *Bot) openModal(ctx context.Context, s *discordgo.Session, i *discordgo.
 // parsed like any other input, and the permission is checked again.
 func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
 	data := i.ModalSubmitData()
-	if b.cfg.Store == nil {
+	if b.cfg.Moderation == nil {
 		b.respond(ctx, s, i, notice(unknownButtonText), true, false)
 		return
 	}
@@ -331,7 +334,7 @@ func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.In
 	var msgs []message
 	if ref.act == kbSynonyms {
 		text := fields[fieldSynonyms]
-		rec, err := b.cfg.Store.SetSynonyms(ctx, author(i), text, ref.rev)
+		rec, err := b.cfg.Moderation.SetSynonyms(ctx, author(i), text, ref.rev)
 		if err != nil {
 			msgs = b.changeFailed(ctx, err, text)
 		} else {
@@ -350,7 +353,7 @@ func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.In
 func (b *Bot) saveEntry(ctx context.Context, i *discordgo.Interaction, ref kbRef, fields map[string]string) []message {
 	e := &knowledge.Entry{Kind: knowledge.Explanation}
 	if ref.act == kbEdit {
-		text, _, err := b.cfg.Store.Source(ref.id)
+		text, _, err := b.cfg.Moderation.Source(ctx, ref.id)
 		if err == nil {
 			e, _ = knowledge.ParseEntry(ref.id, []byte(text))
 		}
@@ -366,7 +369,7 @@ func (b *Bot) saveEntry(ctx context.Context, i *discordgo.Interaction, ref kbRef
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
-	rec, err := b.cfg.Store.Put(ctx, author(i), text, ref.rev)
+	rec, err := b.cfg.Moderation.Put(ctx, author(i), text, ref.rev)
 	if err != nil {
 		return b.changeFailed(ctx, err, text)
 	}
@@ -393,7 +396,7 @@ func (b *Bot) onKBComponent(ctx context.Context, s *discordgo.Session, i *discor
 // answerGap offers the entries that could answer a gap, or adds the gap's
 // question to the chosen entry.
 func (b *Bot) answerGap(ctx context.Context, i *discordgo.Interaction, ref kbRef) []message {
-	st := b.cfg.Store
+	st := b.cfg.Moderation
 	gaps, err := st.Gaps(ctx)
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
@@ -404,10 +407,13 @@ func (b *Bot) answerGap(ctx context.Context, i *discordgo.Interaction, ref kbRef
 	}
 	question := gaps[i0].Question
 	if ref.act == kbPickGap {
-		base, _ := st.Base()
+		base, _, err := st.Base(ctx)
+		if err != nil {
+			return b.changeFailed(ctx, err, "")
+		}
 		return renderGapEntries(ref.gap, question, base.Entries())
 	}
-	_, base, err := st.Source(ref.id)
+	_, base, err := st.Source(ctx, ref.id)
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
@@ -434,7 +440,12 @@ func (b *Bot) kbAutocomplete(ctx context.Context, s *discordgo.Session, i *disco
 		}
 	}
 	typed = strings.ToLower(strings.TrimSpace(typed))
-	base, _ := b.cfg.Store.Base()
+	base, _, err := b.cfg.Moderation.Base(ctx)
+	if err != nil {
+		b.failed(ctx, "list entries to choose from", err)
+		b.respondChoices(ctx, s, i, nil)
+		return
+	}
 	var out []*discordgo.ApplicationCommandOptionChoice
 	switch options[0].Name {
 	case subHistory, subUndo, subRevert, subSource:

@@ -19,12 +19,11 @@ const (
 	otherRole = "100000000000000041"
 )
 
-// startModerated runs a Bot with moderation against a new data directory
-// in dir.
-func startModerated(t testing.TB, dir string) (*harness, *knowledge.Store) {
+// startModerated runs a Bot with moderation of a new knowledge base.
+func startModerated(t testing.TB) (*harness, *testKB) {
 	t.Helper()
-	st := testStore(t, dir)
-	h := newHarness(t, func(cfg *Config) { cfg.Store, cfg.ModeratorRoles = st, []string{modRole} })
+	st := newTestKB(t)
+	h := newModeratedHarness(t, st, func(cfg *Config) { cfg.ModeratorRoles = []string{modRole} })
 	// Events in order, so that once the reply to a later one is in, the
 	// bot is done with the earlier one (see reply).
 	h.bot.session.SyncEvents = true
@@ -70,9 +69,9 @@ func (h *harness) reply(t testing.TB, id string) string {
 }
 
 // source returns an entry's text and revision.
-func source(t testing.TB, st *knowledge.Store, id string) (string, int64) {
+func source(t testing.TB, st *testKB, id string) (string, int64) {
 	t.Helper()
-	text, rev, err := st.Source(id)
+	text, rev, err := st.Source(t.Context(), id)
 	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
 		t.Fatalf("Source(%q): %v", id, err)
 	}
@@ -91,7 +90,7 @@ func eventually(t testing.TB, what string, cond func() bool) {
 
 func TestModerationRegistersKB(t *testing.T) {
 	t.Parallel()
-	h, _ := startModerated(t, t.TempDir())
+	h, _ := startModerated(t)
 	got := string(h.d.WaitCall(t, "PUT", commandsPath(h.d.AppID, testGuild)).Body)
 	for _, want := range []string{`"name":"kb"`, `"default_member_permissions":"32"`, `"name":"gaps"`, `"name":"synonyms"`} {
 		if !strings.Contains(got, want) {
@@ -106,7 +105,7 @@ func TestModerationRegistersKB(t *testing.T) {
 
 func TestModerationPermissions(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	tests := []struct {
 		name   string
 		member discordtest.Member
@@ -158,9 +157,9 @@ func TestModerationPermissions(t *testing.T) {
 
 func TestModerationForgedIDs(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	_, rev := source(t, st, "pigment-depth")
-	_, head := st.Base()
+	_, head, _ := st.Base(t.Context())
 	edit := map[string]string{fieldTitle: "Forged", fieldBody: "Forged body."}
 	mod, plain := h.moderator(), h.asker()
 	tests := []struct {
@@ -186,14 +185,14 @@ func TestModerationForgedIDs(t *testing.T) {
 			}
 		})
 	}
-	if _, got := st.Base(); got != head {
+	if _, got, _ := st.Base(t.Context()); got != head {
 		t.Errorf("forged ids moved the knowledge base from revision %d to %d", head, got)
 	}
 }
 
 func TestModerationAddAndEdit(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 
 	t.Run("add is answered", func(t *testing.T) {
@@ -262,12 +261,12 @@ func TestModerationAddAndEdit(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, head := st.Base()
+				_, head, _ := st.Base(t.Context())
 				got := h.reply(t, h.d.ModalSubmit(t, mod, addModalID, tt.fields))
 				if !strings.Contains(got, "Nothing was changed") || !strings.Contains(got, tt.want) {
 					t.Errorf("%s: reply %q, want a refusal naming %q", tt.name, got, tt.want)
 				}
-				if _, after := st.Base(); after != head {
+				if _, after, _ := st.Base(t.Context()); after != head {
 					t.Errorf("%s: the knowledge base moved to revision %d", tt.name, after)
 				}
 			})
@@ -277,7 +276,7 @@ func TestModerationAddAndEdit(t *testing.T) {
 
 func TestModerationHistory(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 	const entry = "aftercare-encyclopedia" // no other entry relates to it
 	id := discordtest.Option(optID, entry)
@@ -319,7 +318,7 @@ func nfo(options ...map[string]any) []map[string]any { return options }
 
 func TestModerationGapToQuestion(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 	const question = "quantum chromodynamics bananas"
 	ask := func(q string) []discordtest.Sent {
@@ -364,7 +363,7 @@ func TestModerationGapToQuestion(t *testing.T) {
 
 func TestModerationFeedbackSynonymsAutocomplete(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 	t.Run("feedback", func(t *testing.T) {
 		for _, id := range []string{feedbackID("pigment-depth", false), feedbackID("pigment-depth", true), feedbackID("pigment-depth", false)} {

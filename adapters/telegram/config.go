@@ -86,9 +86,9 @@ type Config struct {
 	// given up and retried, beyond the wait of a long poll (default 15s).
 	RequestTimeout time.Duration
 
-	// Store is the knowledge base moderators change with /kb; nil turns
+	// Moderation is the knowledge base moderators change with /kb; nil turns
 	// moderation off.
-	Store *knowledge.Store
+	Moderation *knowledge.Moderation
 	// Moderators are the Telegram user ids allowed to use /kb
 	// (TELEGRAM_MODERATORS, comma-separated). The /kb command is shown in
 	// their private chats with the bot only, and checked on every use.

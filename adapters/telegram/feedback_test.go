@@ -53,7 +53,7 @@ func keyboardOf(t *testing.T, msgs []telegramtest.Message) telegramtest.Message 
 }
 
 // feedbackOn returns what the store holds about entry id.
-func feedbackOn(t *testing.T, s *knowledge.Store, id string) knowledge.EntryFeedback {
+func feedbackOn(t *testing.T, s *testKB, id string) knowledge.EntryFeedback {
 	t.Helper()
 	fb, err := s.Feedback(t.Context())
 	if err != nil {

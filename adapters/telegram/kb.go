@@ -58,7 +58,7 @@ func (b *Bot) onKB(ctx context.Context, m *tgbotapi.Message, args string) {
 
 // kb carries out a /kb subcommand for a moderator and returns the reply.
 func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply {
-	store, user, author := b.mod.store, u.ID, authorOf(u)
+	store, user, author := b.mod.kb, u.ID, authorOf(u)
 	id, arg := cutWord(rest)
 	switch sub {
 	case "add":
@@ -68,7 +68,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		b.mod.begin(user, conversation{step: stepTitle})
 		return newReply(nil, "<b>New entry</b>, step 1 of 3: send its title, in one line.", cancelHint)
 	case "edit", "source":
-		text, rev, err := store.Source(id)
+		text, rev, err := store.Source(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -80,7 +80,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 			fmt.Sprintf("<b>Editing %s</b> from revision %d. Send me the whole edited text; keep its last line, which names the revision you started from.", escape(id), rev),
 			preHTML(knowledge.WithRevision(text, rev)), cancelHint)
 	case "rm":
-		text, rev, err := store.Source(id)
+		text, rev, err := store.Source(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -94,7 +94,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		if arg == "" {
 			return newReply(nil, "Usage: /kb question ID QUESTION")
 		}
-		_, rev, err := store.Source(id)
+		_, rev, err := store.Source(ctx, id)
 		if err == nil {
 			var r knowledge.Record
 			r, err = store.AddQuestion(ctx, author, id, arg, rev)
@@ -123,7 +123,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		}
 		return b.kbResult(ctx, user, r, err, 0)
 	case "synonyms":
-		text, rev, err := store.Source(knowledge.SynonymsFile)
+		text, rev, err := store.Source(ctx, knowledge.SynonymsFile)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -281,7 +281,7 @@ func (b *Bot) onKBCallback(ctx context.Context, q *tgbotapi.CallbackQuery, ref s
 
 // carryOut makes the change a moderator confirmed.
 func (b *Bot) carryOut(ctx context.Context, u *tgbotapi.User, p pending) reply {
-	store, author := b.mod.store, authorOf(u)
+	store, author := b.mod.kb, authorOf(u)
 	var (
 		r      knowledge.Record
 		err    error
@@ -376,7 +376,7 @@ func (b *Bot) pickEntryReply(ctx context.Context, user int64, question string) r
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
 	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
-		_, rev, err := b.mod.store.Source(m.ID)
+		_, rev, err := b.mod.kb.Source(ctx, m.ID)
 		if err != nil {
 			continue
 		}

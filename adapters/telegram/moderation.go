@@ -62,7 +62,7 @@ type pending struct {
 // moderation is the state of the moderators' work. It is safe for
 // concurrent use.
 type moderation struct {
-	store   *knowledge.Store
+	kb      *knowledge.Moderation
 	mods    map[int64]bool
 	timeout time.Duration
 	now     func() time.Time
@@ -75,11 +75,11 @@ type moderation struct {
 // newModeration returns the moderation state for cfg, or nil when
 // moderation is off.
 func newModeration(cfg Config, now func() time.Time) *moderation {
-	if cfg.Store == nil {
+	if cfg.Moderation == nil {
 		return nil
 	}
 	md := &moderation{
-		store:   cfg.Store,
+		kb:      cfg.Moderation,
 		mods:    map[int64]bool{},
 		timeout: cfg.ModerationTimeout,
 		now:     now,

@@ -111,7 +111,7 @@ func (c kbCommand) lint() error {
 
 // readStore opens the data directory for a reading command, or returns nil
 // when --kb or nothing names one: those read the read-only or embedded base.
-func (c kbCommand) readStore(ctx context.Context) (*knowledge.Store, error) {
+func (c kbCommand) readStore(ctx context.Context) (*dataKB, error) {
 	dir := *c.data
 	if dir == "" && *c.kbDir == "" {
 		dir = c.e.getenv(envDataDir)
@@ -123,7 +123,7 @@ func (c kbCommand) readStore(ctx context.Context) (*knowledge.Store, error) {
 }
 
 // store opens the data directory for a moderation command.
-func (c kbCommand) store(ctx context.Context) (*knowledge.Store, error) {
+func (c kbCommand) store(ctx context.Context) (*dataKB, error) {
 	if *c.kbDir != "" {
 		return nil, fmt.Errorf("--kb is read-only: moderate a data directory with --data")
 	}
@@ -142,7 +142,9 @@ func (c kbCommand) list(ctx context.Context) error {
 	var base *knowledge.Base
 	if s != nil {
 		defer s.Close()
-		base, _ = s.Base()
+		if base, _, err = s.Moderation.Base(ctx); err != nil {
+			return err
+		}
 	} else if base, err = loadBase(*c.kbDir); err != nil {
 		return err
 	}
@@ -163,7 +165,7 @@ func (c kbCommand) show(ctx context.Context) error {
 	}
 	if s != nil {
 		defer s.Close()
-		text, rev, err := s.Source(id)
+		text, rev, err := s.Source(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -202,11 +204,11 @@ func (c kbCommand) args(sub string, n int, what string) error {
 
 // base returns the revision a change of id is based on: --rev, else the
 // newest, which makes the change unconditional.
-func (c kbCommand) base(s *knowledge.Store, id string) int64 {
+func (c kbCommand) base(ctx context.Context, s *dataKB, id string) int64 {
 	if *c.rev != 0 {
 		return *c.rev
 	}
-	_, rev, _ := s.Source(id)
+	_, rev, _ := s.Source(ctx, id)
 	return rev
 }
 
@@ -241,18 +243,18 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 	case "add", "edit":
 		r, err = c.put(ctx, s, sub, arg)
 	case "rm":
-		r, err = s.Remove(ctx, *c.author, arg, c.base(s, arg))
+		r, err = s.Remove(ctx, *c.author, arg, c.base(ctx, s, arg))
 	case "question":
 		q := strings.Join(c.flags.Args()[1:], " ")
-		r, err = s.AddQuestion(ctx, *c.author, arg, q, c.base(s, arg))
+		r, err = s.AddQuestion(ctx, *c.author, arg, q, c.base(ctx, s, arg))
 	case "undo":
-		r, err = s.Undo(ctx, *c.author, arg, c.base(s, arg))
+		r, err = s.Undo(ctx, *c.author, arg, c.base(ctx, s, arg))
 	case "revert":
 		rev, perr := strconv.ParseInt(c.flags.Arg(1), 10, 64)
 		if perr != nil {
 			return fmt.Errorf("kb revert: %q is not a revision number", c.flags.Arg(1))
 		}
-		r, err = s.Revert(ctx, *c.author, arg, rev, c.base(s, arg))
+		r, err = s.Revert(ctx, *c.author, arg, rev, c.base(ctx, s, arg))
 	}
 	if ce, ok := errors.AsType[*knowledge.ConflictError](err); ok {
 		return c.conflict(ce)
@@ -265,7 +267,7 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 }
 
 // put adds or edits an entry, or replaces the synonyms, from a file.
-func (c kbCommand) put(ctx context.Context, s *knowledge.Store, sub, file string) (knowledge.Record, error) {
+func (c kbCommand) put(ctx context.Context, s *dataKB, sub, file string) (knowledge.Record, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return knowledge.Record{}, err
@@ -367,7 +369,7 @@ func (c kbCommand) moderate(ctx context.Context, sub string) error {
 	return nil
 }
 
-func (c kbCommand) importFile(ctx context.Context, s *knowledge.Store) error {
+func (c kbCommand) importFile(ctx context.Context, s *dataKB) error {
 	if *c.author == "" {
 		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
 	}
@@ -388,7 +390,7 @@ func (c kbCommand) importFile(ctx context.Context, s *knowledge.Store) error {
 	return nil
 }
 
-func (c kbCommand) sync(ctx context.Context, s *knowledge.Store, w io.Writer) error {
+func (c kbCommand) sync(ctx context.Context, s *dataKB, w io.Writer) error {
 	if *c.apply {
 		if *c.author == "" {
 			return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")

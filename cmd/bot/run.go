@@ -165,7 +165,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	var errs []error
 	if cfg.discord != nil {
 		dc := *cfg.discord
-		dc.Store = kb.store // nil without a data directory: no /kb
+		if kb.store != nil { // without a data directory: no /kb
+			dc.Moderation = kb.store.Moderation
+		}
 		dc.Metrics = metrics
 		b, err := discord.New(dc, svc, log.With("platform", "discord"))
 		if err != nil {
@@ -176,7 +178,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	}
 	if cfg.telegram != nil {
 		tc := *cfg.telegram
-		tc.Store = kb.store // nil without a data directory: no /kb
+		if kb.store != nil { // without a data directory: no /kb
+			tc.Moderation = kb.store.Moderation
+		}
 		tc.Metrics = metrics
 		b, err := telegram.New(tc, svc, log)
 		if err != nil {

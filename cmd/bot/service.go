@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/smpbot/bot/adapters/datadir"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
@@ -70,12 +71,28 @@ func dataDir(e env, flag string) (string, error) {
 	return "", fmt.Errorf("no data directory: give --data DIR or set %s", envDataDir)
 }
 
-// openStore opens the data directory dir, seeding it from the embedded
-// default on first use, and warns about hand-edited files it skips.
-func openStore(ctx context.Context, dir string, stderr io.Writer) (*knowledge.Store, error) {
-	s, err := knowledge.Open(ctx, dir, guide.FS(), nil)
+// dataKB is a data directory and the moderation of the knowledge base in it.
+type dataKB struct {
+	*datadir.Store
+	*knowledge.Moderation
+}
+
+// openDataKB opens the data directory dir, seeding it from the embedded
+// default on first use. Hand-edited files it skips are logged to log.
+func openDataKB(ctx context.Context, dir string, log *slog.Logger) (*dataKB, error) {
+	s, err := datadir.Open(ctx, dir, guide.FS(), log)
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	return &dataKB{s, knowledge.NewModeration(s, s)}, nil
+}
+
+// openStore opens the data directory dir for a kb command, and warns about
+// hand-edited files it skips.
+func openStore(ctx context.Context, dir string, stderr io.Writer) (*dataKB, error) {
+	s, err := openDataKB(ctx, dir, nil)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range s.Problems() {
 		fmt.Fprintf(stderr, "bot: warning: skipping %s (the last good version serves)\n", p)
@@ -87,7 +104,7 @@ func openStore(ctx context.Context, dir string, stderr io.Writer) (*knowledge.St
 // behind it when there is one.
 type answering struct {
 	svc   *knowledge.Service
-	store *knowledge.Store // nil for a read-only knowledge base
+	store *dataKB // nil for a read-only knowledge base
 }
 
 // openService answers from the read-only knowledge base in kbDir, from the
@@ -99,18 +116,18 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 		svc, err := newService(kbDir, nil, log)
 		return answering{svc: svc}, err
 	}
-	store, err := knowledge.Open(ctx, dataDir, guide.FS(), log)
+	store, err := openDataKB(ctx, dataDir, log)
 	if err != nil {
-		return answering{}, fmt.Errorf("data directory %s: %w", dataDir, err)
+		return answering{}, err
 	}
-	base, _ := store.Base()
+	base, _ := store.Store.Base()
 	svc, err := serviceFor(base, nil, log)
 	if err != nil {
 		store.Close()
 		return answering{}, err
 	}
-	svc.Observe(store)
-	svc.RecordFeedbackTo(store)
+	svc.Observe(store.Moderation)
+	svc.RecordFeedbackTo(store.Moderation)
 	return answering{svc: svc, store: store}, nil
 }
 
@@ -129,7 +146,7 @@ func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(er
 		}
 		return idx, err
 	}
-	return a.svc.Follow(ctx, a.store, build)
+	return a.svc.Follow(ctx, a.store.Store, build)
 }
 
 // close releases the data directory.

@@ -1,4 +1,4 @@
-package knowledge
+package datadir
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,11 +15,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
-// Files of a data directory, beside EntriesDir and SynonymsFile.
+// Files of a data directory, beside EntriesDir and knowledge.SynonymsFile.
 const (
-	// LogFile is the append-only history of every change (see FileLog).
+	// LogFile is the append-only history of every change (see fileLog).
 	LogFile = "log.jsonl"
 	// GapsFile lists the questions nobody got an answer to.
 	GapsFile = "gaps.jsonl"
@@ -41,41 +44,29 @@ const (
 	HandEdit = "hand-edit"
 )
 
-// Errors of the store. Check them with errors.Is.
-var (
-	// ErrNotFound is returned for an entry or revision that does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrInvalidID is returned for an id that is not a safe entry id.
-	ErrInvalidID = errors.New("invalid entry id")
-	// ErrNoChange is returned for a change that would leave everything as it is.
-	ErrNoChange = errors.New("nothing to change")
-)
-
 // Store is an editable knowledge base in a data directory:
 //
-//	entries/*.md    the entries, in the format Load reads
+//	entries/*.md    the entries, in the format knowledge.Load reads
 //	synonyms.txt    the synonyms
-//	log.jsonl       every revision, append-only (FileLog)
+//	log.jsonl       every revision, append-only (fileLog)
 //	gaps.jsonl      questions nobody got an answer to
 //	feedback.jsonl  👍 and 👎 on answers
 //
-// The log is the truth and the files follow it. Every change is validated
-// by the rules of Load against the whole would-be knowledge base, is
-// compare-and-set against the revision its author last saw, and is written
-// atomically; the processes sharing a directory take turns through a lock
-// file. Files edited by hand are recorded in the log as changes by HandEdit
+// The log is the truth and the files follow it. Every commit is
+// compare-and-set against the newest revision and is written atomically; the
+// processes sharing a directory take turns through a lock file. Files edited by hand are recorded in the log as changes by HandEdit
 // when they are valid, and skipped (see Problems) when not.
 //
 // A Store is safe for concurrent use.
 type Store struct {
 	dir   string
-	log   *FileLog
+	log   *fileLog
 	kb    fileLock // the entries, synonyms, log and applied files
 	event fileLock // the gaps and feedback files
 	warn  *slog.Logger
 
 	// Guarded by kb.mu.
-	state    State
+	state    knowledge.State
 	rejected map[string]rejection
 	seen     string // the fingerprint of the directory as last refreshed
 
@@ -84,16 +75,16 @@ type Store struct {
 
 // view is the knowledge base as of a revision.
 type view struct {
-	base *Base
+	base *knowledge.Base
 	head int64
 	// problems lists the hand-edited files being skipped.
-	problems []Problem
+	problems []knowledge.Problem
 }
 
 // rejection is a hand-edited file that failed validation.
 type rejection struct {
 	text     string
-	problems []Problem
+	problems []knowledge.Problem
 }
 
 // Open opens the data directory dir, creating it if needed. A directory with
@@ -106,12 +97,12 @@ func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, EntriesDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, knowledge.EntriesDir), 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	s := &Store{
 		dir:      dir,
-		log:      NewFileLog(filepath.Join(dir, LogFile)),
+		log:      newFileLog(filepath.Join(dir, LogFile)),
 		rejected: map[string]rejection{},
 		warn:     log,
 	}
@@ -136,7 +127,7 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 		return err
 	}
 	defer unlock()
-	for _, d := range []string{s.dir, filepath.Join(s.dir, EntriesDir)} {
+	for _, d := range []string{s.dir, filepath.Join(s.dir, knowledge.EntriesDir)} {
 		if err := removeTemps(d); err != nil {
 			return err
 		}
@@ -166,16 +157,16 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 
 // seed records every file of the embedded default as the first revision.
 func (s *Store) seed(ctx context.Context, seed fs.FS) error {
-	texts, err := ReadFiles(seed)
+	texts, err := knowledge.ReadFiles(seed)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	if _, err := LoadFiles(texts); err != nil {
+	if _, err := knowledge.LoadFiles(texts); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	var recs []Record
-	for _, p := range sortedKeys(texts) {
-		recs = append(recs, Record{Author: SeedAuthor, Op: OpFor(FileID(p)), ID: FileID(p), Text: texts[p], Upstream: true})
+	var recs []knowledge.Record
+	for _, p := range slices.Sorted(maps.Keys(texts)) {
+		recs = append(recs, knowledge.Record{Author: SeedAuthor, Op: knowledge.OpFor(knowledge.FileID(p)), ID: knowledge.FileID(p), Text: texts[p], Upstream: true})
 	}
 	_, err = s.commit(ctx, recs)
 	return err
@@ -187,33 +178,14 @@ func (s *Store) Close() error {
 }
 
 // Base returns the newest valid knowledge base and its revision.
-func (s *Store) Base() (*Base, int64) {
+func (s *Store) Base() (*knowledge.Base, int64) {
 	v := s.view.Load()
 	return v.base, v.head
 }
 
 // Problems lists what is wrong with each hand-edited file the store is
 // skipping; the last good version of each keeps serving.
-func (s *Store) Problems() []Problem { return s.view.Load().problems }
-
-// Source returns the text of an entry (or of SynonymsFile) and the revision
-// that wrote it, which a change of it must name as its base.
-func (s *Store) Source(id string) (text string, rev int64, err error) {
-	if err := CheckID(id); err != nil {
-		return "", 0, err
-	}
-	s.kb.mu.Lock()
-	defer s.kb.mu.Unlock()
-	r := s.state.Latest(id)
-	switch {
-	case r.Live():
-		return r.Text, r.Rev, nil
-	case id == SynonymsFile:
-		return "", r.Rev, nil
-	default:
-		return "", 0, fmt.Errorf("entry %q: %w", id, ErrNotFound)
-	}
-}
+func (s *Store) Problems() []knowledge.Problem { return s.view.Load().problems }
 
 // Refresh catches up with changes made by other processes and by hand.
 func (s *Store) Refresh(ctx context.Context) error {
@@ -241,7 +213,7 @@ func (s *Store) refresh(ctx context.Context) error {
 // Since returns the revisions after rev, oldest first, having first caught
 // up with changes made by other processes and by hand if the directory
 // changed since it last looked. It implements Revisions.
-func (s *Store) Since(ctx context.Context, rev int64) ([]Record, error) {
+func (s *Store) Since(ctx context.Context, rev int64) ([]knowledge.Record, error) {
 	s.kb.mu.Lock()
 	unchanged := s.seen == s.fingerprint() && rev >= s.state.Head()
 	s.kb.mu.Unlock()
@@ -257,10 +229,10 @@ func (s *Store) Since(ctx context.Context, rev int64) ([]Record, error) {
 // Commit writes recs as one batch if head is still the newest revision,
 // hand edits included, and writes the files they change. It implements
 // Revisions.
-func (s *Store) Commit(ctx context.Context, head int64, recs ...Record) ([]Record, error) {
-	return s.change(ctx, func() ([]Record, error) {
+func (s *Store) Commit(ctx context.Context, head int64, recs ...knowledge.Record) ([]knowledge.Record, error) {
+	return s.change(ctx, func() ([]knowledge.Record, error) {
 		if head != s.state.Head() {
-			return nil, ErrHeadMoved
+			return nil, knowledge.ErrHeadMoved
 		}
 		return recs, nil
 	})
@@ -269,7 +241,7 @@ func (s *Store) Commit(ctx context.Context, head int64, recs ...Record) ([]Recor
 // change plans a change against the newest state, under the lock, and
 // commits the records plan returns. A plan returns a *ValidationError, a
 // *ConflictError or another error to refuse, and changes nothing then.
-func (s *Store) change(ctx context.Context, plan func() ([]Record, error)) ([]Record, error) {
+func (s *Store) change(ctx context.Context, plan func() ([]knowledge.Record, error)) ([]knowledge.Record, error) {
 	unlock, err := s.kb.lock(ctx)
 	if err != nil {
 		return nil, err
@@ -284,7 +256,7 @@ func (s *Store) change(ctx context.Context, plan func() ([]Record, error)) ([]Re
 			return nil, err
 		}
 		out, err := s.commit(ctx, recs)
-		if errors.Is(err, ErrHeadMoved) {
+		if errors.Is(err, knowledge.ErrHeadMoved) {
 			continue // another writer got in first: plan again on its result
 		}
 		return out, err
@@ -293,7 +265,7 @@ func (s *Store) change(ctx context.Context, plan func() ([]Record, error)) ([]Re
 
 // commit appends recs to the log and writes the files they change. The caller
 // holds the lock and has validated recs.
-func (s *Store) commit(ctx context.Context, recs []Record) ([]Record, error) {
+func (s *Store) commit(ctx context.Context, recs []knowledge.Record) ([]knowledge.Record, error) {
 	now := time.Now().UTC()
 	for i := range recs {
 		recs[i].Time = now
@@ -341,7 +313,7 @@ func (s *Store) catchUp(ctx context.Context) error {
 
 // materialise makes the files changed by recs match the newest state, then
 // notes the revision the files reflect.
-func (s *Store) materialise(ctx context.Context, recs []Record) error {
+func (s *Store) materialise(ctx context.Context, recs []knowledge.Record) error {
 	done := map[string]bool{}
 	for _, r := range recs {
 		if done[r.ID] {
@@ -351,7 +323,7 @@ func (s *Store) materialise(ctx context.Context, recs []Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p := filepath.Join(s.dir, filepath.FromSlash(FilePath(r.ID)))
+		p := filepath.Join(s.dir, filepath.FromSlash(knowledge.FilePath(r.ID)))
 		cur := s.state.Latest(r.ID)
 		if !cur.Present() {
 			if err := removeFile(p); err != nil {
@@ -392,8 +364,8 @@ func (s *Store) rebuild() error {
 	if err != nil {
 		return fmt.Errorf("the knowledge base at revision %d does not load: %w", s.state.Head(), err)
 	}
-	var problems []Problem
-	for _, k := range sortedKeys(s.rejected) {
+	var problems []knowledge.Problem
+	for _, k := range slices.Sorted(maps.Keys(s.rejected)) {
 		problems = append(problems, s.rejected[k].problems...)
 	}
 	if prev := s.view.Load(); prev == nil || !slices.Equal(prev.problems, problems) {
@@ -408,7 +380,7 @@ func (s *Store) rebuild() error {
 // readDisk reads the entry files and synonyms file in the data directory, by
 // path.
 func (s *Store) readDisk() (map[string]string, error) {
-	return ReadFiles(os.DirFS(s.dir))
+	return knowledge.ReadFiles(os.DirFS(s.dir))
 }
 
 // fingerprint sums up the names, sizes and modification times of the data
@@ -426,7 +398,7 @@ func (s *Store) fingerprint() string {
 		}
 	}
 	add(s.dir)
-	add(filepath.Join(s.dir, EntriesDir))
+	add(filepath.Join(s.dir, knowledge.EntriesDir))
 	return string(b)
 }
 

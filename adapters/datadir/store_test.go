@@ -1,4 +1,4 @@
-package knowledge_test
+package datadir_test
 
 import (
 	"bytes"
@@ -7,31 +7,40 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/smpbot/bot/adapters/datadir"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
+
+// dataKB is a data directory and the moderation of the knowledge base in it.
+type dataKB struct {
+	*datadir.Store
+	*knowledge.Moderation
+}
 
 // openStore opens a data directory seeded from seed, closed at the end of the
 // test.
-func openStore(t *testing.T, dir string, seed fs.FS) *knowledge.Store {
+func openStore(t *testing.T, dir string, seed fs.FS) dataKB {
 	t.Helper()
-	s, err := knowledge.Open(context.Background(), dir, seed, nil)
+	s, err := datadir.Open(context.Background(), dir, seed, nil)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", dir, err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s
+	return dataKB{s, knowledge.NewModeration(s, s)}
 }
 
 // source returns an entry's text and revision, failing the test if it has none.
-func source(t *testing.T, s *knowledge.Store, id string) (string, int64) {
+func source(t *testing.T, s dataKB, id string) (string, int64) {
 	t.Helper()
-	text, rev, err := s.Source(id)
+	text, rev, err := s.Source(context.Background(), id)
 	if err != nil {
 		t.Fatalf("Source(%q): %v", id, err)
 	}
@@ -40,20 +49,20 @@ func source(t *testing.T, s *knowledge.Store, id string) (string, int64) {
 
 // edited returns the text of entry id with its body replaced.
 func edited(id, body string) string {
-	return strings.Replace(entryText(id), "What "+id+" is, in a sentence.", body, 1)
+	return strings.Replace(knowledgetest.EntryText(id), "What "+id+" is, in a sentence.", body, 1)
 }
 
 func TestOpenSeedsOnceAndKeepsEdits(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := openStore(t, dir, validFS())
+	s := openStore(t, dir, knowledgetest.Files())
 	_, rev := source(t, s, "healing")
 	if _, err := s.Put(ctx, "alice", edited("healing", "Alice's words."), rev); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
 	s.Close()
 
-	newer := validFS()
+	newer := knowledgetest.Files()
 	newer["entries/healing.md"] = &fstest.MapFile{Data: []byte(edited("healing", "Upstream words."))}
 	s = openStore(t, dir, newer)
 	if text, _ := source(t, s, "healing"); !strings.Contains(text, "Alice's words.") {
@@ -76,7 +85,7 @@ func TestOpenSeedsOnceAndKeepsEdits(t *testing.T) {
 
 func TestHistoryUndoRevert(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, t.TempDir(), validFS())
+	s := openStore(t, t.TempDir(), knowledgetest.Files())
 	_, seedRev := source(t, s, "healing")
 	v2, err := s.Put(ctx, "alice", edited("healing", "Version two."), seedRev)
 	if err != nil {
@@ -104,7 +113,7 @@ func TestHistoryUndoRevert(t *testing.T) {
 		// healing is related from aftercare, so removing it needs that link gone.
 		if st.want == "" {
 			_, arev := source(t, s, "aftercare")
-			if _, err := s.Put(ctx, "carol", entryText("aftercare"), arev); err != nil {
+			if _, err := s.Put(ctx, "carol", knowledgetest.EntryText("aftercare"), arev); err != nil {
 				t.Fatalf("unlink aftercare: %v", err)
 			}
 		}
@@ -113,12 +122,12 @@ func TestHistoryUndoRevert(t *testing.T) {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		rev = r.Rev
-		text, _, err := s.Source("healing")
+		text, _, err := s.Source(context.Background(), "healing")
 		if st.want == "" {
 			if !errors.Is(err, knowledge.ErrNotFound) {
 				t.Errorf("%s: Source(healing) = %q, %v; want ErrNotFound", st.name, text, err)
 			}
-			if b, _ := s.Base(); b != nil {
+			if b, _ := s.Store.Base(); b != nil {
 				if _, ok := b.Entry("healing"); ok {
 					t.Errorf("%s: the base still serves healing", st.name)
 				}
@@ -128,7 +137,7 @@ func TestHistoryUndoRevert(t *testing.T) {
 		if !strings.Contains(text, st.want) {
 			t.Errorf("%s: healing = %q, want %q in it", st.name, text, st.want)
 		}
-		if b, _ := s.Base(); b != nil {
+		if b, _ := s.Store.Base(); b != nil {
 			if e, ok := b.Entry("healing"); !ok || !strings.Contains(e.Body+e.Title, strings.TrimSuffix(st.want, ".")) {
 				t.Errorf("%s: the base serves %+v, want %q", st.name, e, st.want)
 			}
@@ -143,7 +152,7 @@ func TestHistoryUndoRevert(t *testing.T) {
 		got = append(got, r.Author+":"+string(r.Op))
 	}
 	want := []string{"seed:put", "alice:put", "bob:put", "carol:put", "carol:put", "carol:put", "carol:remove", "carol:put", "carol:put"}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("History(healing) = %v, want %v", got, want)
 	}
 	if _, err := s.Revert(ctx, "carol", "healing", 1_000, rev); !errors.Is(err, knowledge.ErrNotFound) {
@@ -154,8 +163,8 @@ func TestHistoryUndoRevert(t *testing.T) {
 func TestTwoModeratorsEditingAtOnce(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	alice := openStore(t, dir, validFS())
-	bob := openStore(t, dir, validFS()) // another process on the same directory
+	alice := openStore(t, dir, knowledgetest.Files())
+	bob := openStore(t, dir, knowledgetest.Files()) // another process on the same directory
 	_, seen := source(t, alice, "healing")
 	if _, bobSeen := source(t, bob, "healing"); bobSeen != seen {
 		t.Fatalf("the two stores see revisions %d and %d", seen, bobSeen)
@@ -182,7 +191,7 @@ func TestTwoModeratorsEditingAtOnce(t *testing.T) {
 	if n := len(hist); n != 3 || !strings.Contains(hist[1].Text, "Alice was first.") {
 		t.Errorf("history has %d revisions, want seed, alice's and bob's", n)
 	}
-	if _, err := alice.Put(ctx, "alice", entryText("healing"), 0); !errors.Is(err, knowledge.ErrConflict) {
+	if _, err := alice.Put(ctx, "alice", knowledgetest.EntryText("healing"), 0); !errors.Is(err, knowledge.ErrConflict) {
 		t.Errorf("adding an existing entry = %v, want ErrConflict", err)
 	}
 }
@@ -190,7 +199,7 @@ func TestTwoModeratorsEditingAtOnce(t *testing.T) {
 func TestBadInputChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := openStore(t, dir, validFS())
+	s := openStore(t, dir, knowledgetest.Files())
 	_, rev := source(t, s, "healing")
 	_, synRev := source(t, s, knowledge.SynonymsFile)
 	tests := []struct {
@@ -199,7 +208,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		want string
 	}{
 		{"empty title", func() error {
-			_, err := s.Put(ctx, "eve", strings.Replace(entryText("healing"), "title: About healing", `title: ""`, 1), rev)
+			_, err := s.Put(ctx, "eve", strings.Replace(knowledgetest.EntryText("healing"), "title: About healing", `title: ""`, 1), rev)
 			return err
 		}, "empty title"},
 		{"100 KB body", func() error {
@@ -207,7 +216,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			return err
 		}, "over the 32768-byte limit"},
 		{"id with ../ in a new entry", func() error {
-			_, err := s.Put(ctx, "eve", strings.Replace(entryText("x"), "id: x", "id: ../../etc/passwd", 1), 0)
+			_, err := s.Put(ctx, "eve", strings.Replace(knowledgetest.EntryText("x"), "id: x", "id: ../../etc/passwd", 1), 0)
 			return err
 		}, "is unsafe"},
 		{"id with ../ to remove", func() error { return errOf(s.Remove(ctx, "eve", "../log.jsonl", rev)) }, "invalid entry id"},
@@ -219,7 +228,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			return errOf(s.SetSynonyms(ctx, "eve", "the, a, smp\n", synRev))
 		}, `"the" would match almost every question`},
 		{"broken related link", func() error {
-			return errOf(s.Put(ctx, "eve", entryText("healing", "nowhere"), rev))
+			return errOf(s.Put(ctx, "eve", knowledgetest.EntryText("healing", "nowhere"), rev))
 		}, `related id "nowhere" does not exist`},
 		{"removing a related entry", func() error { return errOf(s.Remove(ctx, "eve", "healing", rev)) }, `entries/aftercare.md:7: related id "healing" does not exist`},
 	}
@@ -258,7 +267,7 @@ func snapshotDir(t *testing.T, dir string) string {
 
 func TestInjectionStoredVerbatim(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, t.TempDir(), validFS())
+	s := openStore(t, t.TempDir(), knowledgetest.Files())
 	text := strings.Replace(edited("healing", "<script>alert(1)</script> [click](javascript:alert(1)) **<b>x</b>** @everyone"),
 		"title: About healing", `title: "<img src=x onerror=alert(1)> *bold*"`, 1)
 	_, rev := source(t, s, "healing")
@@ -269,7 +278,7 @@ func TestInjectionStoredVerbatim(t *testing.T) {
 	if got != text {
 		t.Errorf("stored %q, want %q verbatim", got, text)
 	}
-	b, _ := s.Base()
+	b, _ := s.Store.Base()
 	e, _ := b.Entry("healing")
 	if e.Title != "<img src=x onerror=alert(1)> *bold*" || !strings.HasPrefix(e.Body, "<script>alert(1)</script>") {
 		t.Errorf("served title %q body %q, want the text as written", e.Title, e.Body)
@@ -279,20 +288,20 @@ func TestInjectionStoredVerbatim(t *testing.T) {
 func TestTornLogIsRepaired(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := openStore(t, dir, validFS())
+	s := openStore(t, dir, knowledgetest.Files())
 	_, rev := source(t, s, "healing")
 	if _, err := s.Put(ctx, "alice", edited("healing", "Kept."), rev); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	f, err := os.OpenFile(filepath.Join(dir, knowledge.LogFile), os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(filepath.Join(dir, datadir.LogFile), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.WriteString(`{"rev":99,"op":"put","id":"healing","text":"---\nid: heal`)
 	f.Close()
 
-	s = openStore(t, dir, validFS())
+	s = openStore(t, dir, knowledgetest.Files())
 	text, rev := source(t, s, "healing")
 	if !strings.Contains(text, "Kept.") {
 		t.Fatalf("after a torn append, healing = %q, want the last whole revision", text)
@@ -305,7 +314,7 @@ func TestTornLogIsRepaired(t *testing.T) {
 
 func TestExportImport(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, t.TempDir(), validFS())
+	s := openStore(t, t.TempDir(), knowledgetest.Files())
 	_, rev := source(t, s, "healing")
 	if _, err := s.Put(ctx, "alice", edited("healing", "A line that looks like a separator:\n<!-- file 0123456789abcdef entries/x.md -->"), rev); err != nil {
 		t.Fatal(err)
@@ -319,7 +328,7 @@ func TestExportImport(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	other := openStore(t, t.TempDir(), validFS())
+	other := openStore(t, t.TempDir(), knowledgetest.Files())
 	bad := strings.Replace(backup.String(), "title: About healing", `title: ""`, 1)
 	if _, err := other.Import(ctx, "carol", strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "empty title") {
 		t.Errorf("importing an invalid export = %v, want the problem", err)
@@ -342,7 +351,7 @@ func TestExportImport(t *testing.T) {
 
 func TestGapsAndFeedback(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, t.TempDir(), validFS())
+	s := openStore(t, t.TempDir(), knowledgetest.Files())
 	for _, q := range []string{"Can I fly after SMP?", "is it safe to swim", "can i fly after smp"} {
 		if err := s.RecordGap(ctx, q); err != nil {
 			t.Fatal(err)
@@ -373,18 +382,18 @@ func TestGapsAndFeedback(t *testing.T) {
 		}
 	}
 	fb, err := s.Feedback(ctx)
-	if err != nil || len(fb) != 1 || fb[0].Up != 1 || fb[0].Down != 3 || !equal(fb[0].Unhelpful, []string{"b", "c"}) {
+	if err != nil || len(fb) != 1 || fb[0].Up != 1 || fb[0].Down != 3 || !slices.Equal(fb[0].Unhelpful, []string{"b", "c"}) {
 		t.Errorf("Feedback = %+v, %v; want healing 1 up, 3 down, unhelpful [b c]", fb, err)
 	}
 }
 
 // live makes svc follow s, stopped at the end of the test.
-func live(t *testing.T, s *knowledge.Store, svc *knowledge.Service) {
+func live(t *testing.T, s dataKB, svc *knowledge.Service) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		done <- svc.Follow(ctx, s, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
+		done <- svc.Follow(ctx, s.Store, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -395,17 +404,17 @@ func live(t *testing.T, s *knowledge.Store, svc *knowledge.Service) {
 }
 
 // serving builds a service answering from the store, kept live.
-func serving(t *testing.T, s *knowledge.Store, cal knowledge.Calibration) *knowledge.Service {
+func serving(t *testing.T, s dataKB, cal knowledge.Calibration) *knowledge.Service {
 	t.Helper()
-	base, _ := s.Base()
+	base, _ := s.Store.Base()
 	// Follow closes the index once it has replaced it.
 	idx, err := index.Build(base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := knowledge.NewService(base, idx, cal, nil)
-	svc.Observe(s)
-	svc.RecordFeedbackTo(s)
+	svc.Observe(s.Moderation)
+	svc.RecordFeedbackTo(s.Moderation)
 	live(t, s, svc)
 	return svc
 }
@@ -425,7 +434,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func TestHandEditsAreLive(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, validFS())
+	s := openStore(t, dir, knowledgetest.Files())
 	svc := serving(t, s, knowledge.Calibration{})
 	file := filepath.Join(dir, "entries", "healing.md")
 
@@ -437,8 +446,8 @@ func TestHandEditsAreLive(t *testing.T) {
 		return ok && e.Body == "Edited by hand."
 	})
 	hist, _ := s.History(context.Background(), "healing")
-	if last := hist[len(hist)-1]; last.Author != knowledge.HandEdit {
-		t.Errorf("the hand edit is recorded by %q, want %q", last.Author, knowledge.HandEdit)
+	if last := hist[len(hist)-1]; last.Author != datadir.HandEdit {
+		t.Errorf("the hand edit is recorded by %q, want %q", last.Author, datadir.HandEdit)
 	}
 
 	// An invalid hand edit is skipped and reported; the last good version serves.
@@ -458,7 +467,7 @@ func TestHandEditsAreLive(t *testing.T) {
 
 	// A new file by hand is picked up too.
 	newFile := filepath.Join(dir, "entries", "new-topic.md")
-	if err := os.WriteFile(newFile, []byte(entryText("new-topic")), 0o644); err != nil {
+	if err := os.WriteFile(newFile, []byte(knowledgetest.EntryText("new-topic")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the new entry to be answered", func() bool {
@@ -469,11 +478,11 @@ func TestHandEditsAreLive(t *testing.T) {
 
 func TestGapBecomesQuestion(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, t.TempDir(), validFS())
+	s := openStore(t, t.TempDir(), knowledgetest.Files())
 	svc := serving(t, s, knowledge.Calibration{MinScore: 0.3, MinCoverage: 0.5})
 	const q = "can i fly on a plane"
-	if a := answer(t, svc, q); a.Answered {
-		t.Fatalf("Answer(%q) is answered by %s before the gap is filled; pick another question", q, a.Best().ID)
+	if a, err := svc.Answer(ctx, q); err != nil || a.Answered {
+		t.Fatalf("Answer(%q) = %+v, %v before the gap is filled; want it unanswered", q, a, err)
 	}
 	gaps, err := s.Gaps(ctx)
 	if err != nil || len(gaps) != 1 || gaps[0].Question != q {
