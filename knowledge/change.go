@@ -7,28 +7,39 @@ import (
 	"strings"
 )
 
-// checkBase refuses a change to key unless base is its newest revision, or 0
-// when it does not exist now.
-func (m *Moderation) checkBase(key string, base int64) error {
-	cur := m.state.Latest(key)
+// checkBase refuses a change to id unless base is its newest revision, or 0
+// when it does not exist now. The caller holds m.mu and has caught up.
+func (m *Moderation) checkBase(ctx context.Context, id string, base int64) error {
+	cur := m.state.Latest(id)
 	if base == cur.Rev || base == 0 && !cur.Live() {
 		return nil
 	}
-	return &ConflictError{ID: key, Base: base, Current: cur}
+	// A base written for another entry is an edit that changed the id,
+	// which would leave the old entry behind under its old id.
+	if base > 0 && base <= m.state.Head() {
+		recs, err := m.revs.Since(ctx, base-1)
+		if err != nil {
+			return err
+		}
+		if len(recs) > 0 && recs[0].ID != id {
+			return refused(id, "an edit keeps its id: revision %d you started from is of %s, but the text says id: %s. To rename, add the entry as new and remove %s", base, recs[0].ID, id, recs[0].ID)
+		}
+	}
+	return &ChangeError{Kind: Conflict, ID: id, Base: base, Current: cur, Err: ErrConflict}
 }
 
 // Put adds an entry (base 0) or replaces one (base is the revision the author
 // last saw, from Source or History), with the whole text of its file. The id
-// comes from the text's front matter. It returns the record written, a
-// *ValidationError listing every problem, or a *ConflictError.
+// comes from the text's front matter, and an edit keeps it. It returns the
+// record written or a *ChangeError.
 func (m *Moderation) Put(ctx context.Context, author, text string, base int64) (Record, error) {
 	text = EnsureNewline(text)
 	e, ps := ParseEntry("entry", []byte(text))
 	if len(ps) > 0 {
-		return Record{}, &ValidationError{Problems: ps}
+		return Record{}, &ChangeError{Kind: Invalid, Base: base, Problems: ps, Err: &ValidationError{Problems: ps}}
 	}
-	return m.one(ctx, func() (Record, error) {
-		if err := m.checkBase(e.ID, base); err != nil {
+	return m.one(ctx, e.ID, func() (Record, error) {
+		if err := m.checkBase(ctx, e.ID, base); err != nil {
 			return Record{}, err
 		}
 		if cur := m.state.Latest(e.ID); cur.Live() && cur.Text == text {
@@ -40,17 +51,14 @@ func (m *Moderation) Put(ctx context.Context, author, text string, base int64) (
 
 // Remove removes an entry; its history stays, and Undo brings it back.
 func (m *Moderation) Remove(ctx context.Context, author, id string, base int64) (Record, error) {
-	if err := CheckID(id); err != nil {
-		return Record{}, err
-	}
 	if id == SynonymsFile {
-		return Record{}, errors.New("the synonyms file cannot be removed; replace it with an empty one")
+		return Record{}, refused(id, "the synonyms file cannot be removed; replace it with an empty one")
 	}
-	return m.one(ctx, func() (Record, error) {
+	return m.one(ctx, id, func() (Record, error) {
 		if !m.state.Latest(id).Live() {
 			return Record{}, fmt.Errorf("entry %q: %w", id, ErrNotFound)
 		}
-		if err := m.checkBase(id, base); err != nil {
+		if err := m.checkBase(ctx, id, base); err != nil {
 			return Record{}, err
 		}
 		return Record{Author: author, Op: OpRemove, ID: id}, nil
@@ -64,35 +72,39 @@ const maxSynonymsBytes = 64 << 10
 // author last saw.
 func (m *Moderation) SetSynonyms(ctx context.Context, author, text string, base int64) (Record, error) {
 	if len(text) > maxSynonymsBytes {
-		return Record{}, &ValidationError{Problems: []Problem{{File: SynonymsFile, Msg: fmt.Sprintf("synonyms file is %d bytes, over the %d-byte limit", len(text), maxSynonymsBytes)}}}
+		return Record{}, refused(SynonymsFile, "synonyms file is %d bytes, over the %d-byte limit", len(text), maxSynonymsBytes)
 	}
 	if strings.TrimSpace(text) != "" {
 		text = EnsureNewline(text)
 	}
-	return m.one(ctx, func() (Record, error) {
-		if err := m.checkBase(SynonymsFile, base); err != nil {
+	return m.one(ctx, SynonymsFile, func() (Record, error) {
+		if err := m.checkBase(ctx, SynonymsFile, base); err != nil {
 			return Record{}, err
+		}
+		if cur := m.state.Latest(SynonymsFile); cur.Text == text {
+			return Record{}, fmt.Errorf("%s: %w", SynonymsFile, ErrNoChange)
 		}
 		return Record{Author: author, Op: OpSynonyms, ID: SynonymsFile, Text: text}, nil
 	})
 }
 
 // AddQuestion adds an alternate question to an entry, so that people asking
-// it get the entry, and closes the gap of that question.
+// it get the entry, and closes the gap of that question. A question the entry
+// already has closes its gap too, and is refused as NoChange.
 func (m *Moderation) AddQuestion(ctx context.Context, author, id, question string, base int64) (Record, error) {
-	if err := CheckID(id); err != nil {
-		return Record{}, err
-	}
 	q, _ := CleanQuestion(question)
 	if q == "" {
-		return Record{}, ErrEmptyQuestion
+		return Record{}, asChangeError(id, ErrEmptyQuestion)
 	}
-	r, err := m.one(ctx, func() (Record, error) {
+	if id == SynonymsFile {
+		return Record{}, refused(id, "questions belong to entries, not to the synonyms file")
+	}
+	r, err := m.one(ctx, id, func() (Record, error) {
 		cur := m.state.Latest(id)
-		if !cur.Live() || id == SynonymsFile {
+		if !cur.Live() {
 			return Record{}, fmt.Errorf("entry %q: %w", id, ErrNotFound)
 		}
-		if err := m.checkBase(id, base); err != nil {
+		if err := m.checkBase(ctx, id, base); err != nil {
 			return Record{}, err
 		}
 		text, err := withQuestion(cur.Text, q)
@@ -101,15 +113,22 @@ func (m *Moderation) AddQuestion(ctx context.Context, author, id, question strin
 		}
 		return Record{Author: author, Op: OpPut, ID: id, Text: text, Note: "added question " + q}, nil
 	})
-	if err != nil {
-		return r, err
+	if err == nil || errors.Is(err, ErrNoChange) {
+		if cerr := m.closeGap(ctx, author, q, id); cerr != nil {
+			return r, asChangeError(id, cerr)
+		}
 	}
-	return r, m.closeGap(ctx, author, q, id)
+	return r, err
 }
 
 // History returns every revision of an entry (or of SynonymsFile), oldest
 // first, removals included.
 func (m *Moderation) History(ctx context.Context, id string) ([]Record, error) {
+	hist, err := m.history(ctx, id)
+	return hist, asChangeError(id, err)
+}
+
+func (m *Moderation) history(ctx context.Context, id string) ([]Record, error) {
 	if err := CheckID(id); err != nil {
 		return nil, err
 	}
@@ -130,14 +149,25 @@ func (m *Moderation) History(ctx context.Context, id string) ([]Record, error) {
 }
 
 // Undo restores the revision of an entry before its newest one: a removed
-// entry comes back, a new one goes, an edit is reverted. Undoing twice redoes.
+// entry comes back, a new one goes, an edit is reverted. Undoing twice
+// redoes. An entry's first revision taken from the embedded default has
+// nothing before it of the moderators': undoing it is refused, so that no one
+// empties the synonyms or drops a default entry by accident.
 func (m *Moderation) Undo(ctx context.Context, author, id string, base int64) (Record, error) {
 	return m.restore(ctx, author, id, base, func(hist []Record) (Record, string, error) {
 		last := hist[len(hist)-1]
-		if len(hist) == 1 {
-			return Record{}, fmt.Sprintf("undo of revision %d", last.Rev), nil
+		note := fmt.Sprintf("undo of revision %d", last.Rev)
+		if len(hist) > 1 {
+			return hist[len(hist)-2], note, nil
 		}
-		return hist[len(hist)-2], fmt.Sprintf("undo of revision %d", last.Rev), nil
+		if last.Upstream {
+			what := "remove it"
+			if id == SynonymsFile {
+				what = "replace it with an empty one"
+			}
+			return Record{}, "", refused(id, "revision %d is where %s came from (the embedded default): there is nothing before it to undo; to drop it, %s", last.Rev, id, what)
+		}
+		return Record{}, note, nil
 	})
 }
 
@@ -156,14 +186,11 @@ func (m *Moderation) Revert(ctx context.Context, author, id string, rev, base in
 // restore writes again the state of id that pick chooses from its history;
 // a zero record means "did not exist".
 func (m *Moderation) restore(ctx context.Context, author, id string, base int64, pick func([]Record) (Record, string, error)) (Record, error) {
-	if err := CheckID(id); err != nil {
-		return Record{}, err
-	}
-	return m.one(ctx, func() (Record, error) {
-		if err := m.checkBase(id, base); err != nil {
+	return m.one(ctx, id, func() (Record, error) {
+		if err := m.checkBase(ctx, id, base); err != nil {
 			return Record{}, err
 		}
-		hist, err := m.History(ctx, id)
+		hist, err := m.history(ctx, id)
 		if err != nil {
 			return Record{}, err
 		}
@@ -185,8 +212,11 @@ func (m *Moderation) restore(ctx context.Context, author, id string, base int64,
 	})
 }
 
-// one validates and commits the single record plan returns.
-func (m *Moderation) one(ctx context.Context, plan func() (Record, error)) (Record, error) {
+// one validates and commits the single record plan returns, a change of id.
+func (m *Moderation) one(ctx context.Context, id string, plan func() (Record, error)) (Record, error) {
+	if err := CheckID(id); err != nil {
+		return Record{}, asChangeError(id, err)
+	}
 	out, err := m.change(ctx, func() ([]Record, error) {
 		r, err := plan()
 		if err != nil {
@@ -198,7 +228,7 @@ func (m *Moderation) one(ctx context.Context, plan func() (Record, error)) (Reco
 		return []Record{r}, nil
 	})
 	if err != nil {
-		return Record{}, err
+		return Record{}, asChangeError(id, err)
 	}
 	return out[0], nil
 }

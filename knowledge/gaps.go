@@ -68,3 +68,25 @@ func openGaps(evs []GapEvent) []Gap {
 	})
 	return out
 }
+
+// smallTalkWords are the words of greetings, thanks and goodbyes: a question
+// made only of them asks nothing the knowledge base could answer.
+var smallTalkWords = map[string]bool{
+	"hi": true, "hii": true, "hello": true, "hey": true, "heya": true, "hiya": true, "yo": true,
+	"thanks": true, "thank": true, "you": true, "thx": true, "ty": true, "cheers": true, "ta": true,
+	"ok": true, "okay": true, "k": true, "cool": true, "great": true, "nice": true, "lol": true,
+	"bye": true, "goodbye": true, "good": true, "morning": true, "evening": true, "night": true,
+	"afternoon": true, "there": true, "bot": true, "so": true, "much": true, "a": true, "lot": true,
+	"yes": true, "no": true, "yeah": true, "nope": true, "please": true,
+}
+
+// smallTalk reports whether q is only a greeting, thanks or the like.
+func smallTalk(q string) bool {
+	words := strings.Fields(gapKey(q))
+	for _, w := range words {
+		if !smallTalkWords[w] {
+			return false
+		}
+	}
+	return len(words) > 0
+}

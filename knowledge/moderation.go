@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -81,12 +82,12 @@ func (m *Moderation) Base(ctx context.Context) (*Base, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.catchUp(ctx); err != nil {
-		return nil, 0, err
+		return nil, 0, asChangeError("", err)
 	}
 	if m.base == nil {
 		b, err := m.state.Base()
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, asChangeError("", err)
 		}
 		m.base = b
 	}
@@ -96,6 +97,11 @@ func (m *Moderation) Base(ctx context.Context) (*Base, int64, error) {
 // Source returns the text of an entry (or of SynonymsFile) and the revision
 // that wrote it, which a change of it must name as its base.
 func (m *Moderation) Source(ctx context.Context, id string) (text string, rev int64, err error) {
+	text, rev, err = m.source(ctx, id)
+	return text, rev, asChangeError(id, err)
+}
+
+func (m *Moderation) source(ctx context.Context, id string) (text string, rev int64, err error) {
 	if err := CheckID(id); err != nil {
 		return "", 0, err
 	}
@@ -117,20 +123,17 @@ func (m *Moderation) Source(ctx context.Context, id string) (text string, rev in
 
 // Observe records a question the service did not answer as a gap, unless
 // it was declined as out of scope, which the knowledge base answers that
-// way on purpose, or is still being typed (see AsDraft). It is best effort:
-// a gap that cannot be recorded must not cost anyone an answer.
+// way on purpose, is small talk, or is still being typed (see AsDraft). It
+// is best effort: a gap that cannot be recorded must not cost anyone an
+// answer.
 func (m *Moderation) Observe(ctx context.Context, a *Answer, _ time.Duration) {
-	if !a.Answered && a.Declined == nil && !isDraft(ctx) {
-		_ = m.RecordGap(ctx, a.Question)
+	if !a.Answered && a.Declined == nil && !isDraft(ctx) && !smallTalk(a.Question) {
+		_ = m.events.AddGapEvent(ctx, GapEvent{Time: time.Now().UTC(), Question: a.Question})
 	}
 }
 
-// RecordGap notes that question got no answer.
-func (m *Moderation) RecordGap(ctx context.Context, question string) error {
-	return m.events.AddGapEvent(ctx, GapEvent{Time: time.Now().UTC(), Question: question})
-}
-
-// closeGap notes that a moderator answered question with an entry.
+// closeGap notes that a moderator answered question with entry, or
+// dismissed it when entry is "".
 func (m *Moderation) closeGap(ctx context.Context, author, question, entry string) error {
 	return m.events.AddGapEvent(ctx, GapEvent{Time: time.Now().UTC(), Closed: gapKey(question), Entry: entry, Author: author})
 }
@@ -139,9 +142,61 @@ func (m *Moderation) closeGap(ctx context.Context, author, question, entry strin
 func (m *Moderation) Gaps(ctx context.Context) ([]Gap, error) {
 	evs, err := m.events.GapEvents(ctx)
 	if err != nil {
-		return nil, err
+		return nil, asChangeError("", err)
 	}
 	return openGaps(evs), nil
+}
+
+// DismissGap closes the gap of question without adding it to an entry, for
+// a question the knowledge base is not meant to answer.
+func (m *Moderation) DismissGap(ctx context.Context, author, question string) error {
+	gaps, err := m.Gaps(ctx)
+	if err != nil {
+		return err
+	}
+	k := gapKey(question)
+	if !slices.ContainsFunc(gaps, func(g Gap) bool { return gapKey(g.Question) == k }) {
+		return asChangeError("", fmt.Errorf("no open gap %q: %w", question, ErrNotFound))
+	}
+	return asChangeError("", m.closeGap(ctx, author, question, ""))
+}
+
+// MaxCandidates is how many entries Candidates offers for a gap.
+const MaxCandidates = 3
+
+// Candidate is an entry a gap's question may be added to, with the revision
+// the change is based on.
+type Candidate struct {
+	ID, Title string
+	Rev       int64
+}
+
+// Candidates returns the entries closest to a gap's question, as svc finds
+// them, that the question may be added to: never an out-of-scope entry,
+// which would teach the bot to decline the question.
+func (m *Moderation) Candidates(ctx context.Context, svc *Service, question string) ([]Candidate, error) {
+	a, err := svc.Lookup(ctx, question)
+	if err != nil {
+		return nil, asChangeError("", err)
+	}
+	var out []Candidate
+	for _, match := range a.Matches {
+		if len(out) == MaxCandidates {
+			break
+		}
+		if match.Entry == nil || !match.Entry.Answers() {
+			continue
+		}
+		_, rev, err := m.source(ctx, match.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue // removed since the service last caught up
+		}
+		if err != nil {
+			return nil, asChangeError(match.ID, err)
+		}
+		out = append(out, Candidate{ID: match.ID, Title: match.Entry.Title, Rev: rev})
+	}
+	return out, nil
 }
 
 // RecordFeedback notes whether the answer entry gave to question helped. It
@@ -154,7 +209,7 @@ func (m *Moderation) RecordFeedback(ctx context.Context, entry, question string,
 func (m *Moderation) Feedback(ctx context.Context) ([]EntryFeedback, error) {
 	evs, err := m.events.FeedbackEvents(ctx)
 	if err != nil {
-		return nil, err
+		return nil, asChangeError("", err)
 	}
 	return sumFeedback(evs), nil
 }

@@ -61,7 +61,7 @@ func TestCrashWriter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordGap(ctx, fmt.Sprintf("question %d", n)); err != nil {
+		if err := st.AddGapEvent(ctx, knowledge.GapEvent{Time: time.Now(), Question: fmt.Sprintf("question %d", n)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/smpbot/bot/adapters/discord/discordtest"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 func TestGatewayFaults(t *testing.T) {
@@ -127,7 +129,7 @@ func TestStorageFails(t *testing.T) {
 
 	st.mem.FailWith(errors.New("disk failed"))
 	got := h.reply(t, h.d.ModalSubmit(t, mod, cb.CustomID, fields))
-	for _, want := range []string{storeFailedText, "What you wrote", "Edited while the disk fails."} {
+	for _, want := range []string{escape(knowledge.StorageFailedNotice), "What you wrote", "Edited while the disk fails."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("edit on a broken disk: reply lacks %q:\n%s", want, got)
 		}

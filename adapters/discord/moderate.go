@@ -33,9 +33,7 @@ const (
 
 // Sentences of moderation.
 const (
-	storeFailedText = "Nothing was changed: the knowledge base could not be saved on the server. The operator will find why in the bot's log; answering goes on from the last saved version."
-	tooLongForForm  = "This is too long for a Discord form (4000 characters a field). Change it on the server with `bot kb edit` instead."
-	staleGapText    = "That question is no longer an open gap: it was answered, or asked again in other words. Run `/kb gaps` again."
+	tooLongForForm = "This is too long for a Discord form (4000 characters a field). Change it on the server with `bot kb edit` instead."
 )
 
 // kbCommand is the /kb command group. Discord shows it only to members with
@@ -241,28 +239,16 @@ func (b *Bot) changed(ctx context.Context, i *discordgo.Interaction, rec knowled
 // conflict, every problem of an invalid entry. yours, when not empty, is
 // what they wrote, given back so that it is not lost.
 func (b *Bot) changeFailed(ctx context.Context, err error, yours string) []message {
-	var msgs []message
-	var conflict *knowledge.ConflictError
-	var invalid *knowledge.ValidationError
-	switch {
-	case errors.As(err, &conflict):
-		msgs = notice("Nothing was changed: " + escape(conflict.Error()) + ".")
-		if c := conflict.Current; c.Live() && c.Text != "" {
-			msgs = append(msgs, codeBlocks(fmt.Sprintf("The newer text, revision %d; start again from it:", c.Rev), c.Text)...)
-		}
-	case errors.As(err, &invalid):
-		lines := []string{"Nothing was changed. Fix these and try again:"}
-		for _, p := range invalid.Problems {
-			lines = append(lines, "• "+escape(p.Msg))
-		}
-		msgs = texts(strings.Join(lines, "\n"))
-	case errors.Is(err, knowledge.ErrNoChange):
-		msgs = notice("Nothing to change: " + escape(err.Error()) + ".")
-	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, knowledge.ErrInvalidID), errors.Is(err, knowledge.ErrEmptyQuestion):
-		msgs = notice("Nothing was changed: " + escape(err.Error()) + ".")
-	default:
+	if knowledge.IsInternal(err) {
 		b.log.ErrorContext(ctx, "discord: change the knowledge base", "err", err)
-		msgs = notice(storeFailedText)
+	}
+	lines := []string{escape(knowledge.Refusal(err))}
+	for _, p := range knowledge.Problems(err) {
+		lines = append(lines, "• "+escape(p.String()))
+	}
+	msgs := texts(strings.Join(lines, "\n"))
+	if cur, ok := knowledge.Newer(err); ok {
+		msgs = append(msgs, codeBlocks(escape(knowledge.ConflictNotice), cur.Text)...)
 	}
 	if yours != "" {
 		msgs = append(msgs, codeBlocks("What you wrote, to copy:", yours)...)
@@ -403,7 +389,7 @@ func (b *Bot) answerGap(ctx context.Context, i *discordgo.Interaction, ref kbRef
 	}
 	i0 := slices.IndexFunc(gaps, func(g knowledge.Gap) bool { return gapRef(g.Question) == ref.gap })
 	if i0 < 0 {
-		return notice(staleGapText)
+		return notice(escape(knowledge.StaleGapNotice))
 	}
 	question := gaps[i0].Question
 	if ref.act == kbPickGap {

@@ -170,11 +170,11 @@ func TestModerationForgedIDs(t *testing.T) {
 		{"unknown form", func() string { return h.d.ModalSubmit(t, mod, "kb:delete:pigment-depth", edit) }, unknownButtonText},
 		{"unsafe id in form", func() string { return h.d.ModalSubmit(t, mod, "kb:edit:../../etc:1", edit) }, unknownButtonText},
 		{"negative revision", func() string { return h.d.ModalSubmit(t, mod, "kb:edit:pigment-depth:-1", edit) }, unknownButtonText},
-		{"stale revision", func() string { return h.d.ModalSubmit(t, mod, editModalID("pigment-depth", rev-1), edit) }, "changed in revision"},
+		{"stale revision", func() string { return h.d.ModalSubmit(t, mod, editModalID("pigment-depth", rev-1), edit) }, "Nothing was changed"},
 		{"non-moderator form", func() string { return h.d.ModalSubmit(t, plain, editModalID("pigment-depth", rev), edit) }, knowledge.NotModeratorNotice},
 		{"non-moderator add", func() string { return h.d.ModalSubmit(t, plain, addModalID, edit) }, knowledge.NotModeratorNotice},
 		{"non-moderator gap menu", func() string { return h.d.Component(t, plain, gapMenuID(gapRef("x"), 0), "what-is-smp") }, knowledge.NotModeratorNotice},
-		{"unknown gap", func() string { return h.d.Component(t, mod, gapMenuID(gapRef("never asked"), 0), "what-is-smp") }, staleGapText},
+		{"unknown gap", func() string { return h.d.Component(t, mod, gapMenuID(gapRef("never asked"), 0), "what-is-smp") }, escape(knowledge.StaleGapNotice)},
 		{"malformed gap menu", func() string { return h.d.Component(t, mod, "kb:gap:zz:0", "what-is-smp") }, unknownButtonText},
 		{"unknown subcommand", func() string { return h.d.Command(t, mod, cmdKB, discordtest.Subcommand("drop-everything")) }, unknownCmdText},
 	}
@@ -356,8 +356,8 @@ func TestModerationGapToQuestion(t *testing.T) {
 	if gaps, _ := st.Gaps(context.Background()); len(gaps) != 1 {
 		t.Errorf("gaps after answering = %+v, want only the other one", gaps)
 	}
-	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "pigment-depth")); got != staleGapText {
-		t.Errorf("answering the closed gap again: %q, want %q", got, staleGapText)
+	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "pigment-depth")); got != escape(knowledge.StaleGapNotice) {
+		t.Errorf("answering the closed gap again: %q, want %q", got, escape(knowledge.StaleGapNotice))
 	}
 }
 

@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -322,29 +321,21 @@ func (b *Bot) kbResult(ctx context.Context, user int64, r knowledge.Record, err 
 // kbFailure explains why a change was not made. On a conflict it shows the
 // newer text and, when resume is set, waits for the moderator's merge of it.
 func (b *Bot) kbFailure(ctx context.Context, user int64, err error, resume step) reply {
-	var (
-		conflict *knowledge.ConflictError
-		invalid  *knowledge.ValidationError
-	)
-	switch {
-	case errors.As(err, &conflict):
-		blocks := []string{"<b>Not saved</b>: " + escape(conflict.Error()) + "."}
-		if cur := conflict.Current; cur.Live() {
-			blocks = append(blocks, fmt.Sprintf("Here is revision %d. Make your change to it and send it again, or /kb cancel:", cur.Rev), preHTML(knowledge.WithRevision(cur.Text, cur.Rev)))
-			if resume != 0 {
-				b.mod.begin(user, conversation{step: resume, id: conflict.ID, base: cur.Rev})
-			}
-		}
-		return newReply(nil, blocks...)
-	case errors.As(err, &invalid):
-		return newReply(nil, problemsHTML("<b>Not saved</b>: the knowledge base would not load. Please fix this and try again:", invalid.Problems))
-	case errors.Is(err, knowledge.ErrNoChange):
-		return newReply(nil, "Nothing to change: "+escape(err.Error())+".")
-	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, knowledge.ErrInvalidID), errors.Is(err, knowledge.ErrEmptyQuestion):
-		return newReply(nil, "<b>Not done</b>: "+escape(err.Error())+". /kb lists the commands.")
+	if knowledge.IsInternal(err) {
+		b.log.ErrorContext(ctx, "moderation failed", "user", user, "err", err)
 	}
-	b.log.ErrorContext(ctx, "moderation failed", "user", user, "error", err)
-	return newReply(nil, "<b>Not saved</b>: the knowledge base's files could not be read or written. People still get answers from the current version. Please ask the operator to check the bot's log and its data directory, then look at /kb history and try again.")
+	head := "<b>" + escape(knowledge.Refusal(err)) + "</b>"
+	if ps := knowledge.Problems(err); len(ps) > 0 {
+		return newReply(nil, problemsHTML(head, ps))
+	}
+	blocks := []string{head}
+	if cur, ok := knowledge.Newer(err); ok {
+		blocks = append(blocks, escape(knowledge.ConflictNotice)+" Or /kb cancel:", preHTML(knowledge.WithRevision(cur.Text, cur.Rev)))
+		if resume != 0 {
+			b.mod.begin(user, conversation{step: resume, id: cur.ID, base: cur.Rev})
+		}
+	}
+	return newReply(nil, blocks...)
 }
 
 // gapsReply lists the open gaps, newest first, each with a button to turn

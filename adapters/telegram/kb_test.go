@@ -292,7 +292,7 @@ func TestKBBadInput(t *testing.T) {
 	t.Run("broken related link, found on saving", func(t *testing.T) {
 		preview := only(t, h.say(mo, "/kb add\n---\nid: t\ntitle: T\nkind: explanation\nrelated: [no-such-entry]\n---\nbody"))
 		_, sent := h.tap(mo, preview.ButtonData("✅ Save"))
-		wantText(t, only(t, sent), "Not saved", "no-such-entry")
+		wantText(t, only(t, sent), "Nothing was changed", "no-such-entry")
 	})
 	if got := head(t, h.store); got != rev {
 		t.Errorf("knowledge base at revision %d, want unchanged %d", got, rev)
@@ -323,10 +323,10 @@ func TestKBEditConflict(t *testing.T) {
 	preview = only(t, h.say(mo, strings.Replace(moText, "Dots blur", "Dots (mo) blur", 1)))
 	_, sent = h.tap(mo, preview.ButtonData("✅ Save"))
 	conflict := sent[0]
-	wantText(t, conflict, "Not saved", "changed in revision", "telegram:78", "too deep (kim)")
+	wantText(t, conflict, "Nothing was changed", "changed in revision", "telegram:78", "too deep (kim)")
 
 	// The conversation resumes: mo sends the merged text.
-	merged := strings.Replace(strings.SplitN(conflict.Text, "send it again, or /kb cancel:\n\n", 2)[1], "Dots blur", "Dots (mo) blur", 1)
+	merged := strings.Replace(strings.SplitN(conflict.Text, "try again. Or /kb cancel:\n\n", 2)[1], "Dots blur", "Dots (mo) blur", 1)
 	preview = only(t, h.say(mo, merged))
 	_, sent = h.tap(mo, preview.ButtonData("✅ Save"))
 	wantText(t, only(t, sent), "Saved")
@@ -358,7 +358,7 @@ func TestKBHistory(t *testing.T) {
 	wantText(t, only(t, h.say(mo, fmt.Sprintf("/kb revert infection-signs %d", first[0].Rev))), "Saved", fmt.Sprintf("revert to revision %d", first[0].Rev))
 	wantText(t, only(t, h.say(mo, fmt.Sprintf("/kb revert infection-signs %d", first[0].Rev))), "Nothing to change")
 	wantText(t, only(t, h.say(mo, "/kb source infection-signs")), "id: infection-signs", "kb revision")
-	wantText(t, only(t, h.say(mo, "/kb history no-such")), "Not done", "not found")
+	wantText(t, only(t, h.say(mo, "/kb history no-such")), "Nothing was done", "not found")
 }
 
 // TestKBGap turns a question nobody got an answer to into an alternate
@@ -450,7 +450,7 @@ func TestKBUnwritable(t *testing.T) {
 
 	h.store.mem.FailWith(errors.New("disk failed"))
 	_, sent := h.tap(kim, preview.ButtonData("✅ Save"))
-	wantText(t, only(t, sent), "Not saved", "could not be read or written", "answers from the current version")
+	wantText(t, only(t, sent), knowledge.StorageFailedNotice)
 	h.logs.waitFor(t, "moderation failed", "disk failed")
 	h.store.mem.FailWith(nil)
 	if got := head(t, h.store); got != rev {

@@ -256,11 +256,8 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 		}
 		r, err = s.Revert(ctx, *c.author, arg, rev, c.base(ctx, s, arg))
 	}
-	if ce, ok := errors.AsType[*knowledge.ConflictError](err); ok {
-		return c.conflict(ce)
-	}
 	if err != nil {
-		return err
+		return c.refused(err)
 	}
 	fmt.Fprintf(c.e.stdout, "revision %d: %s %s\n", r.Rev, r.Op, r.ID)
 	return nil
@@ -287,13 +284,21 @@ func (c kbCommand) put(ctx context.Context, s *dataKB, sub, file string) (knowle
 	return s.Put(ctx, *c.author, text, rev)
 }
 
-// conflict tells the moderator what changed and shows the newer text.
-func (c kbCommand) conflict(ce *knowledge.ConflictError) error {
-	if ce.Current.Live() {
-		fmt.Fprintf(c.e.stderr, "bot: %v\nThe newer text is below; merge your change into it and run the command again.\n", ce)
-		io.WriteString(c.e.stdout, knowledge.WithRevision(ce.Current.Text, ce.Current.Rev))
+// refused tells the moderator why nothing changed, with the newer text of a
+// conflict to merge their change into, and returns the error to exit with.
+func (c kbCommand) refused(err error) error {
+	if knowledge.IsInternal(err) {
+		return err
 	}
-	return ce
+	lines := []string{knowledge.Refusal(err)}
+	for _, p := range knowledge.Problems(err) {
+		lines = append(lines, "  "+p.String())
+	}
+	if cur, ok := knowledge.Newer(err); ok {
+		lines = append(lines, knowledge.ConflictNotice+" It is on standard output.")
+		io.WriteString(c.e.stdout, knowledge.WithRevision(cur.Text, cur.Rev))
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 // moderate runs a subcommand that reads the data directory's records, or

@@ -24,7 +24,8 @@ type Memory struct {
 }
 
 // NewMemory returns a Memory whose first revisions are the files of seed,
-// which must load.
+// which must load, taken from upstream as a storage engine seeds a new
+// knowledge base from the embedded default.
 func NewMemory(tb testing.TB, seed fs.FS) *Memory {
 	tb.Helper()
 	files, err := knowledge.ReadFiles(seed)
@@ -38,7 +39,7 @@ func NewMemory(tb testing.TB, seed fs.FS) *Memory {
 	var recs []knowledge.Record
 	for _, p := range slices.Sorted(maps.Keys(files)) {
 		id := knowledge.FileID(p)
-		recs = append(recs, knowledge.Record{Author: "seed", Op: knowledge.OpFor(id), ID: id, Text: files[p]})
+		recs = append(recs, knowledge.Record{Author: "seed", Op: knowledge.OpFor(id), ID: id, Text: files[p], Upstream: true})
 	}
 	if _, err := m.Commit(tb.Context(), 0, recs...); err != nil {
 		tb.Fatalf("seed: %v", err)
