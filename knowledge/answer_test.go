@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -565,5 +566,11 @@ func TestConfidentLongMessage(t *testing.T) {
 	}
 	if !(knowledge.Calibration{MinCoverage: 0.5}).Confident(knowledge.Hit{Coverage: 0.5, Words: 20}) {
 		t.Error("without LongWords every question needs MinCoverage alone")
+	}
+}
+
+func TestLongQuestionNoticeNamesTheLimit(t *testing.T) {
+	if want := strconv.Itoa(knowledge.MaxQuestionRunes); !strings.Contains(knowledge.LongQuestionNotice, " "+want+" ") {
+		t.Errorf("LongQuestionNotice = %q, want the limit %s in it", knowledge.LongQuestionNotice, want)
 	}
 }

@@ -240,7 +240,7 @@ func (s *Store) Commit(ctx context.Context, head int64, recs ...knowledge.Record
 
 // change plans a change against the newest state, under the lock, and
 // commits the records plan returns. A plan returns a *ValidationError, a
-// *ConflictError or another error to refuse, and changes nothing then.
+// knowledge.ErrHeadMoved or another error to refuse, and changes nothing then.
 func (s *Store) change(ctx context.Context, plan func() ([]knowledge.Record, error)) ([]knowledge.Record, error) {
 	unlock, err := s.kb.lock(ctx)
 	if err != nil {

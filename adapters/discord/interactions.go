@@ -199,7 +199,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 	}
 	shown, ok := b.svc.Show(id)
 	if !ok {
-		b.respond(ctx, s, i, notice(staleButtonText), true, false)
+		b.respond(ctx, s, i, notice(escape(knowledge.StaleButtonNotice)), true, false)
 		return
 	}
 	if !b.allow(interactionUser(i)) {
@@ -216,7 +216,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		}
 		if err := b.svc.FeedbackOn(ctx, id, askedOn(i.Message), helpful); err != nil {
 			b.log.ErrorContext(ctx, "discord: record feedback", "err", err)
-			reply = failureText
+			reply = escape(knowledge.FailureNotice)
 		}
 		b.respond(ctx, s, i, notice(reply), true, false)
 	}

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -196,10 +195,9 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 		}
 		return renderHistory(id, hist)
 	}
-	// Changes of what the moderator names now: the base is the newest
-	// revision, or 0 for an entry that is not there.
-	_, base, err := st.Source(ctx, id)
-	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
+	// Changes of what the moderator names now.
+	base, err := st.Revision(ctx, id)
+	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
 	var rec knowledge.Record
@@ -348,9 +346,6 @@ func (b *Bot) saveEntry(ctx context.Context, i *discordgo.Interaction, ref kbRef
 		}
 	}
 	fillEntry(e, fields)
-	if ref.act == kbEdit {
-		e.ID = ref.id
-	}
 	text, err := e.Text()
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
@@ -369,7 +364,7 @@ func (b *Bot) onKBComponent(ctx context.Context, s *discordgo.Session, i *discor
 		return
 	}
 	ref := parseKBID(data.CustomID, data.Values)
-	if ref.act != kbPickGap && ref.act != kbAnswerGap {
+	if ref.act != kbPickGap && ref.act != kbAnswerGap && ref.act != kbDismissGap {
 		b.respond(ctx, s, i, notice(unknownButtonText), true, false)
 		return
 	}
@@ -392,14 +387,20 @@ func (b *Bot) answerGap(ctx context.Context, i *discordgo.Interaction, ref kbRef
 		return notice(escape(knowledge.StaleGapNotice))
 	}
 	question := gaps[i0].Question
-	if ref.act == kbPickGap {
-		base, _, err := st.Base(ctx)
+	switch ref.act {
+	case kbPickGap:
+		cands, err := st.Candidates(ctx, b.svc, question)
 		if err != nil {
 			return b.changeFailed(ctx, err, "")
 		}
-		return renderGapEntries(ref.gap, question, base.Entries())
+		return renderGapEntries(ref.gap, question, cands)
+	case kbDismissGap:
+		if err := st.DismissGap(ctx, author(i), question); err != nil {
+			return b.changeFailed(ctx, err, "")
+		}
+		return notice(fmt.Sprintf("Dismissed: %s is no longer listed as a gap.", quote(question)))
 	}
-	_, base, err := st.Source(ctx, ref.id)
+	base, err := st.Revision(ctx, ref.id)
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}

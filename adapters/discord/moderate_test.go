@@ -338,10 +338,11 @@ func TestModerationGapToQuestion(t *testing.T) {
 	if want := `“\*\*xylophones\*\* \[quasar\]\(https\://evil.example\) @` + "\u200b" + `here”`; !strings.Contains(cb.Text(), want) {
 		t.Errorf("/kb gaps shows %q, want it escaped as %q", cb.Text(), want)
 	}
-	ref := cb.All()[0].Options[0].Value
+	ref, other := cb.All()[0].Options[0].Value, cb.All()[0].Options[1].Value
+	// Nothing comes close to the question, so only dismissing it is offered.
 	entries := h.d.Edit(t, h.d.Component(t, mod, gapsMenuID, ref))
-	if len(entries.All()) == 0 || entries.All()[0].CustomID != gapMenuID(ref, 0) {
-		t.Fatalf("picking the gap: %+v, want entry menus", entries)
+	if all := entries.All(); len(all) != 1 || all[0].CustomID != dismissID(ref) || !strings.Contains(entries.Text(), escape(knowledge.NoCandidatesNotice)) {
+		t.Fatalf("picking the gap: %+v, want no candidates and a dismiss button", entries)
 	}
 	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "what-is-smp")); !strings.Contains(got, "Saved (added question") {
 		t.Fatalf("answering the gap: %q", got)
@@ -355,6 +356,12 @@ func TestModerationGapToQuestion(t *testing.T) {
 	}
 	if gaps, _ := st.Gaps(context.Background()); len(gaps) != 1 {
 		t.Errorf("gaps after answering = %+v, want only the other one", gaps)
+	}
+	if got := h.reply(t, h.d.Component(t, mod, dismissID(other), "")); !strings.Contains(got, "Dismissed") {
+		t.Errorf("dismissing the other gap: %q", got)
+	}
+	if gaps, _ := st.Gaps(context.Background()); len(gaps) != 0 {
+		t.Errorf("gaps after dismissing = %+v, want none", gaps)
 	}
 	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "pigment-depth")); got != escape(knowledge.StaleGapNotice) {
 		t.Errorf("answering the closed gap again: %q, want %q", got, escape(knowledge.StaleGapNotice))

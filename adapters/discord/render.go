@@ -69,7 +69,7 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 	}
 	var content string
 	if a.Truncated {
-		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
+		content = "*" + knowledge.LongQuestionNotice + "*"
 	}
 	best := a.Best()
 	if best == nil {
@@ -79,7 +79,7 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 			closest = append(closest, m.Entry)
 		}
 		if len(closest) > 0 {
-			text += "\n\nThese are the closest topics I have:"
+			text += "\n\n" + knowledge.ClosestTopicsNotice
 		}
 		l.text("Not covered", text, colorNeutral)
 		return l.messages(content, append(entryButtons(closest), topicsButton()))

@@ -186,7 +186,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 			return err
 		})
 		if err != nil && ctx.Err() == nil {
-			b.log.WarnContext(ctx, "could not register commands", "scope", c.Scope, "error", err)
+			b.log.WarnContext(ctx, "could not register commands", "scope", c.Scope, "err", err)
 		}
 	}
 }

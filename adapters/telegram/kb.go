@@ -93,13 +93,12 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		if arg == "" {
 			return newReply(nil, "Usage: /kb question ID QUESTION")
 		}
-		_, rev, err := store.Source(ctx, id)
-		if err == nil {
-			var r knowledge.Record
-			r, err = store.AddQuestion(ctx, author, id, arg, rev)
-			return b.kbResult(ctx, user, r, err, 0)
+		rev, err := store.Revision(ctx, id)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
 		}
-		return b.kbFailure(ctx, user, err, 0)
+		r, err := store.AddQuestion(ctx, author, id, arg, rev)
+		return b.kbResult(ctx, user, r, err, 0)
 	case "history":
 		hist, err := store.History(ctx, id)
 		if err != nil {
@@ -107,11 +106,10 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		}
 		return historyReply(id, hist)
 	case "undo", "revert":
-		hist, err := store.History(ctx, id)
+		base, err := store.Revision(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
-		base := hist[len(hist)-1].Rev
 		var r knowledge.Record
 		if sub == "undo" {
 			r, err = store.Undo(ctx, author, id, base)
@@ -212,9 +210,6 @@ func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bo
 		text, c.base = rest, rev
 	}
 	e, problems := knowledge.ParseEntry("your text", []byte(text))
-	if len(problems) == 0 && c.id != "" && e.ID != c.id {
-		problems = []knowledge.Problem{{File: "your text", Line: e.Line("id"), Msg: fmt.Sprintf("the id must stay %q: to rename an entry, add it under the new id and remove the old one", c.id)}}
-	}
 	if len(problems) > 0 {
 		b.mod.begin(user, conversation{step: stepText, id: c.id, base: c.base})
 		blocks := []string{problemsHTML("Not saved yet. Please fix this and send the whole text again, or /kb cancel:", problems)}
@@ -299,6 +294,11 @@ func (b *Bot) carryOut(ctx context.Context, u *tgbotapi.User, p pending) reply {
 		r, err = store.AddQuestion(ctx, author, p.id, p.text, p.base)
 	case doPickEntry:
 		return b.pickEntryReply(ctx, u.ID, p.text)
+	case doDismissGap:
+		if err := store.DismissGap(ctx, author, p.text); err != nil {
+			return b.kbFailure(ctx, u.ID, err, 0)
+		}
+		return newReply(nil, "Dismissed: “"+escapeUser(p.text)+"” is no longer listed as a gap.")
 	}
 	return b.kbResult(ctx, u.ID, r, err, resume)
 }
@@ -357,31 +357,26 @@ func (b *Bot) gapsReply(user int64, gaps []knowledge.Gap) reply {
 	return newReply(rows, strings.Join(lines, "\n"))
 }
 
-// pickEntryReply offers the closest topics to a gap's question: tapping one
-// adds the question to it.
+// pickEntryReply offers the entries a gap's question may be added to, and
+// dismissing it: tapping one does it.
 func (b *Bot) pickEntryReply(ctx context.Context, user int64, question string) reply {
 	hint := "Or send /kb question ID " + escapeUser(question)
-	a, err := b.svc.Lookup(ctx, question)
+	cands, err := b.mod.kb.Candidates(ctx, b.svc, question)
 	if err != nil {
-		return newReply(nil, "I could not look for entries that fit “"+escapeUser(question)+"”.", hint)
+		return b.kbFailure(ctx, user, err, 0)
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
-	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
-		_, rev, err := b.mod.kb.Source(ctx, m.ID)
-		if err != nil {
-			continue
-		}
-		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: m.ID, text: question, base: rev})
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(m.Title, maxButtonRunes), kbData(tok, "y"))))
+	for _, c := range cands {
+		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: c.ID, text: question, base: c.Rev})
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(c.Title, maxButtonRunes), kbData(tok, "y"))))
 	}
-	if len(rows) == 0 {
-		return newReply(nil, "No entry comes close to “"+escapeUser(question)+"”.", hint)
+	tok := b.mod.offer(user, pending{kind: doDismissGap, text: question})
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("🚫 Dismiss: not for the knowledge base", kbData(tok, "y"))))
+	if len(cands) == 0 {
+		return newReply(rows, escape(knowledge.NoCandidatesNotice)+" “"+escapeUser(question)+"”", hint)
 	}
 	return newReply(rows, "Which entry answers “"+escapeUser(question)+"”? Tap it to add the question to it.", hint)
 }
-
-// maxSuggestions is how many entries are offered for a gap.
-const maxSuggestions = 3
 
 func historyReply(id string, hist []knowledge.Record) reply {
 	lines := []string{fmt.Sprintf("<b>History of %s</b>, newest first:", escape(id))}

@@ -47,6 +47,7 @@ const (
 	doSynonyms                           // replace the synonyms with text, from base
 	doPickEntry                          // offer the entries the gap text could join
 	doAddQuestion                        // add text as a question of entry id, at base
+	doDismissGap                         // close the gap of question text unanswered
 )
 
 // pending is a change a button carries out. The button holds only a random

@@ -3,7 +3,6 @@ package telegram
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -69,7 +68,7 @@ func answerReply(a *knowledge.Answer) reply {
 		blocks = append(blocks, urgentHTML())
 	}
 	if a.Truncated {
-		blocks = append(blocks, fmt.Sprintf("<i>Your question was long, so I read only its first %d characters.</i>", knowledge.MaxQuestionRunes))
+		blocks = append(blocks, "<i>"+escape(knowledge.LongQuestionNotice)+"</i>")
 	}
 	best := a.Best()
 	if best == nil {
@@ -79,7 +78,7 @@ func answerReply(a *knowledge.Answer) reply {
 			rows = append(rows, topicButton(m.Entry))
 		}
 		if len(rows) > 0 {
-			blocks = append(blocks, "These are the closest topics I have:")
+			blocks = append(blocks, escape(knowledge.ClosestTopicsNotice))
 		}
 		return newReply(rows, append(blocks, disclaimerHTML())...)
 	}
@@ -230,9 +229,9 @@ func botCommands() []tgbotapi.BotCommand {
 
 // Short replies.
 const (
-	askHint      = "What would you like to know? Write your question in words, for example: <i>/ask how deep should SMP pigment go?</i>"
-	failedReply  = "Sorry, something went wrong on my side. Please try again in a moment."
-	staleButton  = "Sorry, that button no longer works. Please ask me again."
+	askHint      = knowledge.AskNotice + " <i>/ask " + knowledge.AskExample + "</i>"
+	failedReply  = knowledge.FailureNotice
+	staleButton  = knowledge.StaleButtonNotice
 	thanksToast  = "Thanks for your feedback!"
 	openChatText = "Open a chat with me to read that topic."
 )

@@ -34,6 +34,7 @@ bot kb undo [--rev N] ID       restore the revision before the newest
 bot kb revert [--rev N] ID REVISION
                                restore an entry as it was at REVISION
 bot kb gaps                    questions nobody got an answer to
+bot kb dismiss QUESTION        close a gap the knowledge base is not meant to answer
 bot kb feedback                👍 and 👎 per entry, and the questions that got 👎
 bot kb export [FILE]           the whole knowledge base as one file (default: stdout)
 bot kb import FILE             replace the knowledge base with an export ("-": stdin)
@@ -81,6 +82,8 @@ func kb(ctx context.Context, e env, args []string) error {
 		return c.change(ctx, sub)
 	case "history", "gaps", "feedback", "export", "import", "sync":
 		return c.moderate(ctx, sub)
+	case "dismiss":
+		return c.dismiss(ctx)
 	default:
 		fmt.Fprintf(e.stderr, "bot: unknown kb command %q\nUsage:\n%s\n", sub, kbUsage)
 		return errUsage
@@ -204,12 +207,11 @@ func (c kbCommand) args(sub string, n int, what string) error {
 
 // base returns the revision a change of id is based on: --rev, else the
 // newest, which makes the change unconditional.
-func (c kbCommand) base(ctx context.Context, s *dataKB, id string) int64 {
+func (c kbCommand) base(ctx context.Context, s *dataKB, id string) (int64, error) {
 	if *c.rev != 0 {
-		return *c.rev
+		return *c.rev, nil
 	}
-	_, rev, _ := s.Source(ctx, id)
-	return rev
+	return s.Revision(ctx, id)
 }
 
 // change runs a subcommand that writes to the data directory.
@@ -238,24 +240,55 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 	}
 	defer s.Close()
 	arg := c.flags.Arg(0)
+	if sub == "add" || sub == "edit" {
+		r, err := c.put(ctx, s, sub, arg)
+		return c.done(r, err)
+	}
+	base, err := c.base(ctx, s, arg)
+	if err != nil {
+		return c.refused(err)
+	}
 	var r knowledge.Record
 	switch sub {
-	case "add", "edit":
-		r, err = c.put(ctx, s, sub, arg)
 	case "rm":
-		r, err = s.Remove(ctx, *c.author, arg, c.base(ctx, s, arg))
+		r, err = s.Remove(ctx, *c.author, arg, base)
 	case "question":
-		q := strings.Join(c.flags.Args()[1:], " ")
-		r, err = s.AddQuestion(ctx, *c.author, arg, q, c.base(ctx, s, arg))
+		r, err = s.AddQuestion(ctx, *c.author, arg, strings.Join(c.flags.Args()[1:], " "), base)
 	case "undo":
-		r, err = s.Undo(ctx, *c.author, arg, c.base(ctx, s, arg))
+		r, err = s.Undo(ctx, *c.author, arg, base)
 	case "revert":
 		rev, perr := strconv.ParseInt(c.flags.Arg(1), 10, 64)
 		if perr != nil {
 			return fmt.Errorf("kb revert: %q is not a revision number", c.flags.Arg(1))
 		}
-		r, err = s.Revert(ctx, *c.author, arg, rev, c.base(ctx, s, arg))
+		r, err = s.Revert(ctx, *c.author, arg, rev, base)
 	}
+	return c.done(r, err)
+}
+
+// dismiss closes a gap without an entry.
+func (c kbCommand) dismiss(ctx context.Context) error {
+	if c.flags.NArg() == 0 {
+		return c.args("dismiss", 1, "a QUESTION, as bot kb gaps lists it")
+	}
+	if *c.author == "" {
+		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+	}
+	s, err := c.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	q := strings.Join(c.flags.Args(), " ")
+	if err := s.DismissGap(ctx, *c.author, q); err != nil {
+		return c.refused(err)
+	}
+	fmt.Fprintf(c.e.stdout, "dismissed: %s\n", q)
+	return nil
+}
+
+// done reports a change, or why there is none.
+func (c kbCommand) done(r knowledge.Record, err error) error {
 	if err != nil {
 		return c.refused(err)
 	}
