@@ -34,7 +34,7 @@ func (m *Moderation) checkBase(ctx context.Context, id string, base int64) error
 // record written or a *ChangeError.
 func (m *Moderation) Put(ctx context.Context, author, text string, base int64) (Record, error) {
 	text = EnsureNewline(text)
-	e, ps := ParseEntry("entry", []byte(text))
+	e, ps := ParseEntry("", []byte(text)) // the front end names the text
 	if len(ps) > 0 {
 		return Record{}, &ChangeError{Kind: Invalid, Base: base, Problems: ps, Err: &ValidationError{Problems: ps}}
 	}

@@ -69,22 +69,26 @@ func openGaps(evs []GapEvent) []Gap {
 	return out
 }
 
-// smallTalkWords are the words of greetings, thanks and goodbyes: a question
-// made only of them asks nothing the knowledge base could answer.
-var smallTalkWords = map[string]bool{
-	"hi": true, "hii": true, "hello": true, "hey": true, "heya": true, "hiya": true, "yo": true,
-	"thanks": true, "thank": true, "you": true, "thx": true, "ty": true, "cheers": true, "ta": true,
-	"ok": true, "okay": true, "k": true, "cool": true, "great": true, "nice": true, "lol": true,
-	"bye": true, "goodbye": true, "good": true, "morning": true, "evening": true, "night": true,
-	"afternoon": true, "there": true, "bot": true, "so": true, "much": true, "a": true, "lot": true,
-	"yes": true, "no": true, "yeah": true, "nope": true, "please": true,
+// smallTalkWord reports whether w is a word of greetings, thanks and
+// goodbyes: a question made only of them asks nothing the knowledge base
+// could answer.
+func smallTalkWord(w string) bool {
+	switch w {
+	case "hi", "hii", "hello", "hey", "heya", "hiya", "yo",
+		"thanks", "thank", "you", "thx", "ty", "cheers", "ta",
+		"ok", "okay", "k", "cool", "great", "nice", "lol",
+		"bye", "goodbye", "good", "morning", "evening", "night", "afternoon",
+		"there", "bot", "so", "much", "a", "lot", "yes", "no", "yeah", "nope", "please":
+		return true
+	}
+	return false
 }
 
 // smallTalk reports whether q is only a greeting, thanks or the like.
 func smallTalk(q string) bool {
 	words := strings.Fields(gapKey(q))
 	for _, w := range words {
-		if !smallTalkWords[w] {
+		if !smallTalkWord(w) {
 			return false
 		}
 	}

@@ -32,6 +32,9 @@ func (s *Store) FeedbackEvents(ctx context.Context) ([]knowledge.FeedbackEvent, 
 // line a crash tore first. Events are not synced to disk: losing the last few
 // to a power cut is better than making an asker wait on the disk.
 func (s *Store) appendEvent(ctx context.Context, name string, v any) error {
+	if s.readOnly != nil {
+		return s.readOnly
+	}
 	line, err := json.Marshal(v)
 	if err != nil {
 		return err

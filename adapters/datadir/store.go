@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/smpbot/bot/knowledge"
@@ -64,6 +65,9 @@ type Store struct {
 	kb    fileLock // the entries, synonyms, log and applied files
 	event fileLock // the gaps and feedback files
 	warn  *slog.Logger
+	// readOnly, when set, says why the directory cannot be written: the
+	// store then serves what the log holds, and refuses every write.
+	readOnly error
 
 	// Guarded by kb.mu.
 	state    knowledge.State
@@ -107,12 +111,18 @@ func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store
 		warn:     log,
 	}
 	var err error
-	if s.kb.f, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+	s.kb.f, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o644)
+	switch {
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		// Reading needs no lock: a directory others write is read as is.
+		s.readOnly = fmt.Errorf("data directory %s is not writable: %w", dir, errors.Unwrap(err))
+	case err != nil:
 		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	if s.event.f, err = os.OpenFile(filepath.Join(dir, eventsLock), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
-		s.kb.f.Close()
-		return nil, fmt.Errorf("data directory: %w", err)
+	default:
+		if s.event.f, err = os.OpenFile(filepath.Join(dir, eventsLock), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+			s.kb.f.Close()
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
 	}
 	if err := s.open(ctx, seed); err != nil {
 		s.Close()
@@ -127,6 +137,15 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 		return err
 	}
 	defer unlock()
+	if s.readOnly != nil {
+		if err := s.catchUp(ctx); err != nil {
+			return err
+		}
+		if s.state.Head() == 0 {
+			return fmt.Errorf("%w, and has no history to read", s.readOnly)
+		}
+		return s.rebuild()
+	}
 	for _, d := range []string{s.dir, filepath.Join(s.dir, knowledge.EntriesDir)} {
 		if err := removeTemps(d); err != nil {
 			return err
@@ -174,6 +193,9 @@ func (s *Store) seed(ctx context.Context, seed fs.FS) error {
 
 // Close releases the store's lock files.
 func (s *Store) Close() error {
+	if s.readOnly != nil {
+		return nil
+	}
 	return errors.Join(s.kb.f.Close(), s.event.f.Close())
 }
 
@@ -202,6 +224,10 @@ func (s *Store) refresh(ctx context.Context) error {
 	fp := s.fingerprint()
 	if err := s.catchUp(ctx); err != nil {
 		return err
+	}
+	if s.readOnly != nil {
+		s.seen = fp
+		return nil // hand edits cannot be recorded
 	}
 	if err := s.reconcile(ctx); err != nil {
 		return err
@@ -242,6 +268,9 @@ func (s *Store) Commit(ctx context.Context, head int64, recs ...knowledge.Record
 // commits the records plan returns. A plan returns a *ValidationError, a
 // knowledge.ErrHeadMoved or another error to refuse, and changes nothing then.
 func (s *Store) change(ctx context.Context, plan func() ([]knowledge.Record, error)) ([]knowledge.Record, error) {
+	if s.readOnly != nil {
+		return nil, s.readOnly
+	}
 	unlock, err := s.kb.lock(ctx)
 	if err != nil {
 		return nil, err
@@ -296,7 +325,7 @@ func (s *Store) catchUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if applied < s.state.Head() {
+	if applied < s.state.Head() && s.readOnly == nil {
 		unwritten, err := s.log.Since(ctx, applied)
 		if err != nil {
 			return err
@@ -411,6 +440,9 @@ type fileLock struct {
 
 func (l *fileLock) lock(ctx context.Context) (unlock func(), err error) {
 	l.mu.Lock()
+	if l.f == nil { // a read-only directory: only readers, who need no lock
+		return l.mu.Unlock, nil
+	}
 	if err := lockFile(ctx, l.f); err != nil {
 		l.mu.Unlock()
 		return nil, fmt.Errorf("lock %s: %w", l.f.Name(), err)

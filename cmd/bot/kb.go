@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,6 +42,22 @@ bot kb import FILE             replace the knowledge base with an export ("-": s
 bot kb sync [--apply ID...]    show (or merge) embedded default entries that are new
                                or changed upstream`
 
+// errNoAuthor refuses a change nobody can be named for.
+var errNoAuthor = errors.New("say who you are with --author NAME: the history keeps it, and neither $USER nor the operating system names you")
+
+// defaultAuthor names whoever runs bot kb: $USER, else the operating
+// system's user name, which containers and services without $USER still
+// have; "" when neither does.
+func defaultAuthor(e env) string {
+	if name := e.getenv("USER"); name != "" {
+		return name
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
 // kbCommand is a subcommand of bot kb.
 type kbCommand struct {
 	e      env
@@ -65,7 +82,7 @@ func kb(ctx context.Context, e env, args []string) error {
 	c := kbCommand{e: e, flags: newFlags(e, "kb "+sub, kbUsage)}
 	c.kbDir = c.flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
 	c.data = c.flags.String("data", "", "data `directory` (default: $"+envDataDir+", else $XDG_DATA_HOME/smp-bot)")
-	c.author = c.flags.String("author", e.getenv("USER"), "`name` recorded in the history (default: $USER)")
+	c.author = c.flags.String("author", defaultAuthor(e), "`name` recorded in the history (default: $USER, else the operating system's user name)")
 	c.rev = c.flags.Int64("rev", 0, "the `revision` the change is based on (default: for edit, the file's kb revision line; else the newest)")
 	c.apply = c.flags.Bool("apply", false, "kb sync: merge the named entries")
 	if err := parse(c.flags, rest); err != nil {
@@ -116,11 +133,11 @@ func (c kbCommand) lint() error {
 // when --kb or nothing names one: those read the read-only or embedded base.
 func (c kbCommand) readStore(ctx context.Context) (*dataKB, error) {
 	dir := *c.data
-	if dir == "" && *c.kbDir == "" {
+	if dir == "" {
 		dir = c.e.getenv(envDataDir)
 	}
-	if dir == "" || *c.kbDir != "" {
-		return nil, nil
+	if err := oneKB(*c.kbDir, dir); err != nil || dir == "" {
+		return nil, err
 	}
 	return openStore(ctx, dir, c.e.stderr)
 }
@@ -232,7 +249,7 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 		return c.args(sub, want.n, want.what)
 	}
 	if *c.author == "" {
-		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+		return errNoAuthor
 	}
 	s, err := c.store(ctx)
 	if err != nil {
@@ -272,7 +289,7 @@ func (c kbCommand) dismiss(ctx context.Context) error {
 		return c.args("dismiss", 1, "a QUESTION, as bot kb gaps lists it")
 	}
 	if *c.author == "" {
-		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+		return errNoAuthor
 	}
 	s, err := c.store(ctx)
 	if err != nil {
@@ -311,10 +328,20 @@ func (c kbCommand) put(ctx context.Context, s *dataKB, sub, file string) (knowle
 	case !marked:
 		return knowledge.Record{}, fmt.Errorf("kb edit: %s has no \"kb revision\" line; start from the output of bot kb show, or name the revision you edited with --rev", file)
 	}
+	var r knowledge.Record
 	if filepath.Base(file) == knowledge.SynonymsFile {
-		return s.SetSynonyms(ctx, *c.author, text, rev)
+		r, err = s.SetSynonyms(ctx, *c.author, text, rev)
+	} else {
+		r, err = s.Put(ctx, *c.author, text, rev)
 	}
-	return s.Put(ctx, *c.author, text, rev)
+	// Problems in the text itself come unnamed: they are in file.
+	ps := knowledge.Problems(err)
+	for i := range ps {
+		if ps[i].File == "" {
+			ps[i].File = file
+		}
+	}
+	return r, err
 }
 
 // refused tells the moderator why nothing changed, with the newer text of a
@@ -409,7 +436,7 @@ func (c kbCommand) moderate(ctx context.Context, sub string) error {
 
 func (c kbCommand) importFile(ctx context.Context, s *dataKB) error {
 	if *c.author == "" {
-		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+		return errNoAuthor
 	}
 	var r io.Reader = c.e.stdin
 	if name := c.flags.Arg(0); name != "-" {
@@ -421,6 +448,11 @@ func (c kbCommand) importFile(ctx context.Context, s *dataKB) error {
 		r = f
 	}
 	recs, err := s.Import(ctx, *c.author, r)
+	if errors.Is(err, knowledge.ErrNoChange) {
+		// A restore that finds everything in place has done its job.
+		fmt.Fprintln(c.e.stdout, "nothing to import: the knowledge base already matches it")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -431,7 +463,7 @@ func (c kbCommand) importFile(ctx context.Context, s *dataKB) error {
 func (c kbCommand) sync(ctx context.Context, s *dataKB, w io.Writer) error {
 	if *c.apply {
 		if *c.author == "" {
-			return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+			return errNoAuthor
 		}
 		recs, err := s.Merge(ctx, *c.author, guide.FS(), c.flags.Args()...)
 		if err != nil {

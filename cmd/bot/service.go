@@ -71,6 +71,15 @@ func dataDir(e env, flag string) (string, error) {
 	return "", fmt.Errorf("no data directory: give --data DIR or set %s", envDataDir)
 }
 
+// oneKB refuses a read-only knowledge base and a data directory given
+// together: answering from one would silently ignore the other.
+func oneKB(kbDir, dataDir string) error {
+	if kbDir != "" && dataDir != "" {
+		return fmt.Errorf("the read-only knowledge base %s (--kb, %s) and the data directory %s (--data, %s) are two knowledge bases: give one", kbDir, envKBDir, dataDir, envDataDir)
+	}
+	return nil
+}
+
 // dataKB is a data directory and the moderation of the knowledge base in it.
 type dataKB struct {
 	*datadir.Store
@@ -112,7 +121,10 @@ type answering struct {
 // Answering from a data directory records gaps and feedback in it.
 // Hand-edited files it skips are reported by watch.
 func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (answering, error) {
-	if kbDir != "" || dataDir == "" {
+	if err := oneKB(kbDir, dataDir); err != nil {
+		return answering{}, err
+	}
+	if dataDir == "" {
 		svc, err := newService(kbDir, nil, log)
 		return answering{svc: svc}, err
 	}
