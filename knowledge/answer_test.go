@@ -15,9 +15,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 func TestCleanQuestion(t *testing.T) {
@@ -234,7 +234,7 @@ func TestServiceUrgent(t *testing.T) {
 // already shown, a checklist in step order, and no source twice.
 func TestServiceAnswerShape(t *testing.T) {
 	svc := guideService(t)
-	cases := knowledgetest.EvalCases(t)
+	cases := indextest.EvalCases(t)
 	for _, c := range cases {
 		a := answer(t, svc, c.Question)
 		if !a.Answered {

@@ -29,7 +29,7 @@ func (m *Moderation) checkBase(ctx context.Context, id string, base int64) error
 }
 
 // Put adds an entry (base 0) or replaces one (base is the revision the author
-// last saw, from Source or History), with the whole text of its file. The id
+// last saw, from Text or History), with the whole text of its file. The id
 // comes from the text's front matter, and an edit keeps it. It returns the
 // record written or a *ChangeError.
 func (m *Moderation) Put(ctx context.Context, author, text string, base int64) (Record, error) {

@@ -94,14 +94,14 @@ func (m *Moderation) Base(ctx context.Context) (*Base, int64, error) {
 	return m.base, m.state.Head(), nil
 }
 
-// Source returns the text of an entry (or of SynonymsFile) and the revision
-// that wrote it, which a change of it must name as its base.
-func (m *Moderation) Source(ctx context.Context, id string) (text string, rev int64, err error) {
-	text, rev, err = m.source(ctx, id)
+// Text returns the text of an entry's file (or of SynonymsFile) and the
+// revision that wrote it, which a change of it must name as its base.
+func (m *Moderation) Text(ctx context.Context, id string) (text string, rev int64, err error) {
+	text, rev, err = m.text(ctx, id)
 	return text, rev, asChangeError(id, err)
 }
 
-func (m *Moderation) source(ctx context.Context, id string) (text string, rev int64, err error) {
+func (m *Moderation) text(ctx context.Context, id string) (text string, rev int64, err error) {
 	if err := CheckID(id); err != nil {
 		return "", 0, err
 	}
@@ -203,7 +203,7 @@ func (m *Moderation) Candidates(ctx context.Context, svc *Service, question stri
 		if match.Entry == nil || !match.Entry.Answers() {
 			continue
 		}
-		_, rev, err := m.source(ctx, match.ID)
+		_, rev, err := m.text(ctx, match.ID)
 		if errors.Is(err, ErrNotFound) {
 			continue // removed since the service last caught up
 		}

@@ -32,9 +32,9 @@ func newKB(t *testing.T) kb {
 // source returns an entry's text and revision, failing the test if it has none.
 func source(t *testing.T, s kb, id string) (string, int64) {
 	t.Helper()
-	text, rev, err := s.Source(t.Context(), id)
+	text, rev, err := s.Text(t.Context(), id)
 	if err != nil {
-		t.Fatalf("Source(%q): %v", id, err)
+		t.Fatalf("Text(%q): %v", id, err)
 	}
 	return text, rev
 }
@@ -133,10 +133,10 @@ func TestHistoryUndoRevert(t *testing.T) {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		rev = r.Rev
-		text, _, err := s.Source(ctx, "healing")
+		text, _, err := s.Text(ctx, "healing")
 		if st.want == "" {
 			if !errors.Is(err, knowledge.ErrNotFound) {
-				t.Errorf("%s: Source(healing) = %q, %v; want ErrNotFound", st.name, text, err)
+				t.Errorf("%s: Text(healing) = %q, %v; want ErrNotFound", st.name, text, err)
 			}
 			if b, _, _ := s.Base(ctx); b != nil {
 				if _, ok := b.Entry("healing"); ok {
@@ -360,8 +360,8 @@ func TestEditKeepsItsID(t *testing.T) {
 	if kindOf(t, err) != knowledge.Invalid || !strings.Contains(err.Error(), "an edit keeps its id") || !strings.Contains(err.Error(), "healing") {
 		t.Errorf("Put(healing renamed, base %d) = %v, want an edit-keeps-its-id refusal naming healing", rev, err)
 	}
-	if _, _, err := s.Source(ctx, "healing-2"); !errors.Is(err, knowledge.ErrNotFound) {
-		t.Errorf("Source(healing-2) = %v, want it not to exist", err)
+	if _, _, err := s.Text(ctx, "healing-2"); !errors.Is(err, knowledge.ErrNotFound) {
+		t.Errorf("Text(healing-2) = %v, want it not to exist", err)
 	}
 }
 

@@ -45,14 +45,14 @@ func TestCrashWriter(t *testing.T) {
 	s := knowledge.NewModeration(st, st)
 	fmt.Println("ready")
 	for n := 1; ; n++ {
-		_, rev, err := s.Source(ctx, "healing")
+		_, rev, err := s.Text(ctx, "healing")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Put(ctx, "writer", crashVersion(n), rev); err != nil {
 			t.Fatal(err)
 		}
-		_, rev, _ = s.Source(ctx, "step-two")
+		_, rev, _ = s.Text(ctx, "step-two")
 		if n%2 == 0 {
 			_, err = s.Remove(ctx, "writer", "step-two", rev)
 		} else if rev != 0 {
@@ -119,7 +119,7 @@ func TestKillDuringWrites(t *testing.T) {
 			t.Errorf("round %d: after reopening, problems %v", round, ps)
 		}
 		m := knowledge.NewModeration(s, s)
-		text, _, err := m.Source(context.Background(), "healing")
+		text, _, err := m.Text(context.Background(), "healing")
 		if err != nil || !isVersion(text) {
 			t.Errorf("round %d: healing = %.80q, %v; want a whole version", round, text, err)
 		}

@@ -209,8 +209,8 @@ func (s *Store) Base() (*knowledge.Base, int64) {
 // skipping; the last good version of each keeps serving.
 func (s *Store) Problems() []knowledge.Problem { return s.view.Load().problems }
 
-// Refresh catches up with changes made by other processes and by hand.
-func (s *Store) Refresh(ctx context.Context) error {
+// reload catches up with changes made by other processes and by hand.
+func (s *Store) reload(ctx context.Context) error {
 	unlock, err := s.kb.lock(ctx)
 	if err != nil {
 		return err
@@ -219,7 +219,7 @@ func (s *Store) Refresh(ctx context.Context) error {
 	return s.refresh(ctx)
 }
 
-// refresh is Refresh under the lock.
+// refresh is reload under the lock.
 func (s *Store) refresh(ctx context.Context) error {
 	fp := s.fingerprint()
 	if err := s.catchUp(ctx); err != nil {
@@ -246,7 +246,7 @@ func (s *Store) Since(ctx context.Context, rev int64) ([]knowledge.Record, error
 	if unchanged {
 		return nil, ctx.Err()
 	}
-	if err := s.Refresh(ctx); err != nil {
+	if err := s.reload(ctx); err != nil {
 		return nil, err
 	}
 	return s.log.Since(ctx, rev)

@@ -39,9 +39,9 @@ func openStore(t *testing.T, dir string, seed fs.FS) dataKB {
 // source returns an entry's text and revision, failing the test if it has none.
 func source(t *testing.T, s dataKB, id string) (string, int64) {
 	t.Helper()
-	text, rev, err := s.Source(context.Background(), id)
+	text, rev, err := s.Text(context.Background(), id)
 	if err != nil {
-		t.Fatalf("Source(%q): %v", id, err)
+		t.Fatalf("Text(%q): %v", id, err)
 	}
 	return text, rev
 }

@@ -180,7 +180,7 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 	}
 	switch sub.Name {
 	case subSource:
-		text, rev, err := st.Source(ctx, id)
+		text, rev, err := st.Text(ctx, id)
 		if err != nil {
 			return b.changeFailed(ctx, err, "")
 		}
@@ -260,7 +260,7 @@ func (b *Bot) openEdit(ctx context.Context, s *discordgo.Session, i *discordgo.I
 		b.respond(ctx, s, i, notice(quote(id)+" is not an entry id."), true, false)
 		return
 	}
-	text, rev, err := b.cfg.Moderation.Source(ctx, id)
+	text, rev, err := b.cfg.Moderation.Text(ctx, id)
 	if err != nil {
 		b.respond(ctx, s, i, b.changeFailed(ctx, err, ""), true, false)
 		return
@@ -275,7 +275,7 @@ func (b *Bot) openEdit(ctx context.Context, s *discordgo.Session, i *discordgo.I
 
 // openSynonyms answers /kb synonyms with a form holding the synonyms.
 func (b *Bot) openSynonyms(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
-	text, rev, err := b.cfg.Moderation.Source(ctx, knowledge.SynonymsFile)
+	text, rev, err := b.cfg.Moderation.Text(ctx, knowledge.SynonymsFile)
 	if err != nil {
 		b.respond(ctx, s, i, b.changeFailed(ctx, err, ""), true, false)
 		return
@@ -337,7 +337,7 @@ func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.In
 func (b *Bot) saveEntry(ctx context.Context, i *discordgo.Interaction, ref kbRef, fields map[string]string) []message {
 	e := &knowledge.Entry{Kind: knowledge.Explanation}
 	if ref.act == kbEdit {
-		text, _, err := b.cfg.Moderation.Source(ctx, ref.id)
+		text, _, err := b.cfg.Moderation.Text(ctx, ref.id)
 		if err == nil {
 			e, _ = knowledge.ParseEntry(ref.id, []byte(text))
 		}

@@ -71,9 +71,9 @@ func (h *harness) reply(t testing.TB, id string) string {
 // source returns an entry's text and revision.
 func source(t testing.TB, st *testKB, id string) (string, int64) {
 	t.Helper()
-	text, rev, err := st.Source(t.Context(), id)
+	text, rev, err := st.Text(t.Context(), id)
 	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
-		t.Fatalf("Source(%q): %v", id, err)
+		t.Fatalf("Text(%q): %v", id, err)
 	}
 	return text, rev
 }

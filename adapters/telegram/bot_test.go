@@ -417,7 +417,7 @@ func uncached(r telegramtest.Request) bool {
 func TestRateLimits(t *testing.T) {
 	t.Run("per user", func(t *testing.T) {
 		m := &countingMetrics{}
-		h := start(t, options{config: func(c *Config) { c.AskBurst = 2; c.AskEvery = 1e15; c.Metrics = m }})
+		h := start(t, options{config: func(c *Config) { c.RateBurst = 2; c.RateEvery = 1e15; c.Metrics = m }})
 		var updates []string
 		for range 6 {
 			u, _ := h.f.Message(ann, annChat, depthQuestion, nil)

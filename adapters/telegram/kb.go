@@ -67,7 +67,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		b.mod.begin(user, conversation{step: stepTitle})
 		return newReply(nil, "<b>New entry</b>, step 1 of 3: send its title, in one line.", cancelHint)
 	case "edit", "source":
-		text, rev, err := store.Source(ctx, id)
+		text, rev, err := store.Text(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -79,7 +79,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 			fmt.Sprintf("<b>Editing %s</b> from revision %d. Send me the whole edited text; keep its last line, which names the revision you started from.", escape(id), rev),
 			preHTML(knowledge.WithRevision(text, rev)), cancelHint)
 	case "rm":
-		text, rev, err := store.Source(ctx, id)
+		text, rev, err := store.Text(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -120,7 +120,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		}
 		return b.kbResult(ctx, user, r, err, 0)
 	case "synonyms":
-		text, rev, err := store.Source(ctx, knowledge.SynonymsFile)
+		text, rev, err := store.Text(ctx, knowledge.SynonymsFile)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}

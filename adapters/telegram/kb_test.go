@@ -207,8 +207,8 @@ func TestKBRefusedFlood(t *testing.T) {
 			ids := h.f.Push(updates...)
 			h.waitHandled(ids[len(ids)-1])
 			logged := h.logs.matching("refused a moderation")[before:]
-			if len(logged) > DefaultAskBurst {
-				t.Errorf("40 refused: %d lines logged, want at most %d", len(logged), DefaultAskBurst)
+			if len(logged) > DefaultRateBurst {
+				t.Errorf("40 refused: %d lines logged, want at most %d", len(logged), DefaultRateBurst)
 			}
 			for _, line := range logged {
 				if strings.Contains(line, secret[:50]) || !containsAll(line, tt.words...) {
@@ -331,7 +331,7 @@ func TestKBEditConflict(t *testing.T) {
 	_, sent = h.tap(mo, preview.ButtonData("✅ Save"))
 	wantText(t, only(t, sent), "Saved")
 	h.waitAnswer("why are my smp dots blurry", "Why SMP dots blur")
-	text, _, err := h.store.Source(t.Context(), "blurry-dots")
+	text, _, err := h.store.Text(t.Context(), "blurry-dots")
 	if err != nil || !strings.Contains(text, "(mo)") || !strings.Contains(text, "(kim)") {
 		t.Errorf("blurry-dots after both edits = %q, %v; want both changes", text, err)
 	}
@@ -345,7 +345,7 @@ func TestKBHistory(t *testing.T) {
 	wantText(t, preview, "Remove", "Signs of infection after SMP")
 	_, sent := h.tap(mo, preview.ButtonData("🗑 Remove"))
 	wantText(t, only(t, sent), "Removed")
-	if _, _, err := h.store.Source(t.Context(), "infection-signs"); !errors.Is(err, knowledge.ErrNotFound) {
+	if _, _, err := h.store.Text(t.Context(), "infection-signs"); !errors.Is(err, knowledge.ErrNotFound) {
 		t.Fatalf("Source after rm: %v, want ErrNotFound", err)
 	}
 	wantText(t, only(t, h.say(mo, "/kb undo infection-signs")), "Saved", "undo of revision")
@@ -440,7 +440,7 @@ func TestKBTimeout(t *testing.T) {
 func TestKBUnwritable(t *testing.T) {
 	h := startKB(t, knowledge.Calibration{})
 	rev := head(t, h.store)
-	original, _, err := h.store.Source(t.Context(), "blurry-dots")
+	original, _, err := h.store.Text(t.Context(), "blurry-dots")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,7 +185,7 @@ func (c kbCommand) show(ctx context.Context) error {
 	}
 	if s != nil {
 		defer s.Close()
-		text, rev, err := s.Source(ctx, id)
+		text, rev, err := s.Text(ctx, id)
 		if err != nil {
 			return err
 		}

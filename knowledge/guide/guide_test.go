@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // guideURL is the guide every answer about SMP results rests on.
@@ -127,10 +127,10 @@ func TestCalibration(t *testing.T) {
 // TestEvalSet checks the evaluation set is what the issue asks for and only
 // expects entries that exist.
 func TestEvalSet(t *testing.T) {
-	checkExpects(t, guide.EvalFile, knowledgetest.EvalCases(t))
+	checkExpects(t, guide.EvalFile, indextest.EvalCases(t))
 	var onTopic, offTopic, urgent int
 	seen := map[string]bool{}
-	for _, c := range knowledgetest.EvalCases(t) {
+	for _, c := range indextest.EvalCases(t) {
 		if seen[c.Question] {
 			t.Errorf("%s: question %q appears twice", guide.EvalFile, c.Question)
 		}
@@ -181,7 +181,7 @@ type minimums struct{ top1, top3, rejection, urgent float64 }
 // TestEvaluation runs the embedded evaluation set through the real index
 // with the embedded calibration, as `bot eval` does.
 func TestEvaluation(t *testing.T) {
-	evaluate(t, knowledgetest.EvalCases(t), minimums{minTop1, minTop3, minRejection, minUrgent})
+	evaluate(t, indextest.EvalCases(t), minimums{minTop1, minTop3, minRejection, minUrgent})
 }
 
 // TestHoldout runs the held-out evaluation set, on which nothing is tuned,
