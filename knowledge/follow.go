@@ -11,17 +11,19 @@ const FollowInterval = 250 * time.Millisecond
 
 // Follow keeps s answering from the newest knowledge base in revs until ctx
 // ends, so that changes made by moderators, other replicas and hand edits
-// all serve within a second. For each new revision it builds an index with
+// all serve within a second. head is the revision s answers from now (0 when
+// unknown), which is not indexed again. For each later revision it builds an
+// index with
 // build and swaps both in at once, closing the index it replaces once no
 // question is being answered from it. A revision that fails to load or index
 // is logged, and the last good one keeps serving. Follow returns nil when
 // ctx ends.
-func (s *Service) Follow(ctx context.Context, revs Revisions, build func(*Base) (Index, error)) error {
+func (s *Service) Follow(ctx context.Context, revs Revisions, head int64, build func(*Base) (Index, error)) error {
 	var (
 		retiring sync.WaitGroup
 		st       State
-		served   int64 = -1
-		tick           = time.NewTicker(FollowInterval)
+		served   = head
+		tick     = time.NewTicker(FollowInterval)
 	)
 	defer tick.Stop()
 	defer retiring.Wait()

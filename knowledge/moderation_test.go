@@ -58,7 +58,7 @@ func edited(id, body string) string {
 // changes until the test ends.
 func serving(t *testing.T, s kb, cal knowledge.Calibration) *knowledge.Service {
 	t.Helper()
-	base, _, err := s.Base(t.Context())
+	base, head, err := s.Base(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func serving(t *testing.T, s kb, cal knowledge.Calibration) *knowledge.Service {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		done <- svc.Follow(ctx, s.mem, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
+		done <- svc.Follow(ctx, s.mem, head, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -202,13 +202,13 @@ func TestExportImport(t *testing.T) {
 	}
 }
 
-// live makes svc follow s, stopped at the end of the test.
-func live(t *testing.T, s dataKB, svc *knowledge.Service) {
+// live makes svc, answering from revision head, follow s until the test ends.
+func live(t *testing.T, s dataKB, svc *knowledge.Service, head int64) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		done <- svc.Follow(ctx, s.Store, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
+		done <- svc.Follow(ctx, s.Store, head, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -221,7 +221,7 @@ func live(t *testing.T, s dataKB, svc *knowledge.Service) {
 // serving builds a service answering from the store, kept live.
 func serving(t *testing.T, s dataKB, cal knowledge.Calibration) *knowledge.Service {
 	t.Helper()
-	base, _ := s.Store.Base()
+	base, head := s.Store.Base()
 	// Follow closes the index once it has replaced it.
 	idx, err := index.Build(base)
 	if err != nil {
@@ -230,7 +230,7 @@ func serving(t *testing.T, s dataKB, cal knowledge.Calibration) *knowledge.Servi
 	svc := knowledge.NewService(base, idx, cal, nil)
 	svc.Observe(s.Moderation)
 	svc.RecordFeedbackTo(s.Moderation)
-	live(t, s, svc)
+	live(t, s, svc, head)
 	return svc
 }
 

@@ -155,7 +155,10 @@ func newTestKB(t testing.TB) *testKB {
 // and feedback in it, and following its changes until the test ends.
 func storeService(t testing.TB, kb *testKB, log *slog.Logger) *knowledge.Service {
 	t.Helper()
-	base := testBase(t)
+	base, head, err := kb.Base(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	idx, err := index.Build(base)
 	if err != nil {
 		t.Fatalf("build index: %v", err)
@@ -167,7 +170,7 @@ func storeService(t testing.TB, kb *testKB, log *slog.Logger) *knowledge.Service
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- svc.Follow(ctx, kb.mem, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
+		done <- svc.Follow(ctx, kb.mem, head, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -139,7 +139,7 @@ func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger)
 	t.Helper()
 	mem := knowledgetest.NewMemory(t, testFS())
 	kb := &testKB{knowledge.NewModeration(mem, mem), mem}
-	base, err := knowledge.Load(testFS())
+	base, head, err := kb.Base(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger)
 	svc.RecordFeedbackTo(kb)
 	ctx, cancel := context.WithCancel(context.Background())
 	followed := make(chan error, 1)
-	go func() { followed <- svc.Follow(ctx, mem, buildIndex) }()
+	go func() { followed <- svc.Follow(ctx, mem, head, buildIndex) }()
 	t.Cleanup(func() {
 		cancel()
 		<-followed

@@ -114,6 +114,7 @@ func openStore(ctx context.Context, dir string, stderr io.Writer) (*dataKB, erro
 type answering struct {
 	svc   *knowledge.Service
 	store *dataKB // nil for a read-only knowledge base
+	head  int64   // the revision of the data directory svc answers from
 }
 
 // openService answers from the read-only knowledge base in kbDir, from the
@@ -132,7 +133,7 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 	if err != nil {
 		return answering{}, err
 	}
-	base, _ := store.Store.Base()
+	base, head := store.Store.Base()
 	svc, err := serviceFor(base, nil, log)
 	if err != nil {
 		store.Close()
@@ -140,7 +141,7 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 	}
 	svc.Observe(store.Moderation)
 	svc.RecordFeedbackTo(store.Moderation)
-	return answering{svc: svc, store: store}, nil
+	return answering{svc: svc, store: store, head: head}, nil
 }
 
 // watch keeps the service answering from the newest knowledge base in the
@@ -158,7 +159,7 @@ func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(er
 		}
 		return idx, err
 	}
-	return a.svc.Follow(ctx, a.store.Store, build)
+	return a.svc.Follow(ctx, a.store.Store, a.head, build)
 }
 
 // close releases the data directory.
