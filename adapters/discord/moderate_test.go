@@ -409,3 +409,41 @@ func TestModerationFeedbackSynonymsAutocomplete(t *testing.T) {
 		}
 	})
 }
+
+func TestRenderGapEntries(t *testing.T) {
+	cands := []knowledge.Candidate{{ID: "pigment-depth", Title: "Why needle depth matters", Rev: 3}, {ID: "what-is-smp", Title: "What SMP is", Rev: 1}}
+	tests := []struct {
+		name  string
+		cands []knowledge.Candidate
+		want  []string // custom ids of the components, in order
+		text  string
+	}{
+		{"candidates", cands, []string{gapMenuID("abc", 0), dismissID("abc")}, "Which entry answers"},
+		{"none", nil, []string{dismissID("abc")}, escape(knowledge.NoCandidatesNotice)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := renderGapEntries("abc", "can i fly", tt.cands)
+			var got []string
+			for _, row := range msgs[0].Components {
+				for _, c := range row.(discordgo.ActionsRow).Components {
+					switch c := c.(type) {
+					case discordgo.SelectMenu:
+						got = append(got, c.CustomID)
+						if len(c.Options) != len(tt.cands) || c.Options[0].Value != "pigment-depth" {
+							t.Errorf("menu options %+v, want the candidates in order", c.Options)
+						}
+					case discordgo.Button:
+						got = append(got, c.CustomID)
+					}
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("renderGapEntries(%d candidates) components = %q, want %q", len(tt.cands), got, tt.want)
+			}
+			if !strings.Contains(msgs[0].Content, tt.text) {
+				t.Errorf("renderGapEntries(%d candidates) = %q, want %q in it", len(tt.cands), msgs[0].Content, tt.text)
+			}
+		})
+	}
+}
