@@ -113,12 +113,16 @@ func (m *Moderation) AddQuestion(ctx context.Context, author, id, question strin
 		}
 		return Record{Author: author, Op: OpPut, ID: id, Text: text, Note: "added question " + q}, nil
 	})
-	if err == nil || errors.Is(err, ErrNoChange) {
-		if cerr := m.closeGap(ctx, author, q, id); cerr != nil {
-			return r, asChangeError(id, cerr)
-		}
+	if err != nil && !errors.Is(err, ErrNoChange) {
+		return r, err
 	}
-	return r, err
+	if cerr := m.closeGap(ctx, author, q, id); cerr != nil {
+		return r, asChangeError(id, cerr)
+	}
+	if err != nil {
+		return r, &ChangeError{Kind: NoChange, ID: id, Err: fmt.Errorf("%q is already a question of %s, so its gap is closed: %w", q, id, ErrNoChange)}
+	}
+	return r, nil
 }
 
 // History returns every revision of an entry (or of SynonymsFile), oldest

@@ -403,8 +403,8 @@ func TestGapsClose(t *testing.T) {
 	// healing already has the question: adding it changes nothing but
 	// closes the gap, which could otherwise never be closed.
 	_, rev := source(t, s, "healing")
-	if _, err := s.AddQuestion(ctx, "alice", "healing", "what is healing", rev); kindOf(t, err) != knowledge.NoChange {
-		t.Errorf("AddQuestion(a question healing has) = %v, want NoChange", err)
+	if _, err := s.AddQuestion(ctx, "alice", "healing", "what is healing", rev); kindOf(t, err) != knowledge.NoChange || !strings.Contains(err.Error(), "gap is closed") {
+		t.Errorf("AddQuestion(a question healing has) = %v, want NoChange saying the gap is closed", err)
 	}
 	if err := s.DismissGap(ctx, "alice", "Can I fly?"); err != nil {
 		t.Errorf("DismissGap: %v", err)
