@@ -74,7 +74,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		if sub == "source" {
 			return newReply(nil, fmt.Sprintf("<b>%s</b>, revision %d:", escape(id), rev), preHTML(knowledge.WithRevision(text, rev)), "To change it: /kb edit "+escape(id))
 		}
-		b.mod.begin(user, conversation{step: stepText, id: id, base: rev})
+		b.mod.begin(user, conversation{step: stepText, base: rev})
 		return newReply(nil,
 			fmt.Sprintf("<b>Editing %s</b> from revision %d. Send me the whole edited text; keep its last line, which names the revision you started from.", escape(id), rev),
 			preHTML(knowledge.WithRevision(text, rev)), cancelHint)
@@ -201,8 +201,8 @@ func (b *Bot) converse(user int64, c conversation, text string) reply {
 
 // prepareEntry checks a whole entry file and shows it as people will see
 // it, with buttons to save or cancel. c says what it is: a new entry, or an
-// edit of c.id from revision c.base; a revision line in the text wins over
-// c.base. When the text has problems the conversation goes on, so that the
+// edit from revision c.base (which keeps its id, as Moderation checks); a
+// revision line in the text wins over c.base. When the text has problems the conversation goes on, so that the
 // moderator can send it again; generated says the bot wrote the text, which
 // is then shown to be corrected.
 func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bool) reply {
@@ -211,14 +211,14 @@ func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bo
 	}
 	e, problems := knowledge.ParseEntry("your text", []byte(text))
 	if len(problems) > 0 {
-		b.mod.begin(user, conversation{step: stepText, id: c.id, base: c.base})
+		b.mod.begin(user, conversation{step: stepText, base: c.base})
 		blocks := []string{problemsHTML("Not saved yet. Please fix this and send the whole text again, or /kb cancel:", problems)}
 		if generated {
 			blocks = append(blocks, preHTML(text))
 		}
 		return newReply(nil, blocks...)
 	}
-	tok := b.mod.offer(user, pending{kind: doPut, id: e.ID, text: text, base: c.base})
+	tok := b.mod.offer(user, pending{kind: doPut, text: text, base: c.base})
 	what := "a new entry"
 	if c.base != 0 {
 		what = fmt.Sprintf("an edit of revision %d", c.base)
@@ -332,7 +332,7 @@ func (b *Bot) kbFailure(ctx context.Context, user int64, err error, resume step)
 	if cur, ok := knowledge.Newer(err); ok {
 		blocks = append(blocks, escape(knowledge.ConflictNotice)+" Or /kb cancel:", preHTML(knowledge.WithRevision(cur.Text, cur.Rev)))
 		if resume != 0 {
-			b.mod.begin(user, conversation{step: resume, id: cur.ID, base: cur.Rev})
+			b.mod.begin(user, conversation{step: resume, base: cur.Rev})
 		}
 	}
 	return newReply(nil, blocks...)

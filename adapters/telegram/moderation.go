@@ -24,15 +24,14 @@ const (
 	stepTitle     step = iota + 1 // a new entry's title
 	stepQuestions                 // its alternate questions
 	stepBody                      // its body
-	stepText                      // a whole entry file: new when id is "", else an edit of id
+	stepText                      // a whole entry file: new when base is 0, else an edit
 	stepSynonyms                  // the whole synonyms file
 )
 
 // conversation is a /kb command waiting for the moderator's next message.
 type conversation struct {
 	step      step
-	id        string // the entry edited
-	base      int64  // the revision the moderator started from
+	base      int64 // the revision the moderator started from
 	title     string
 	questions []string
 	expires   time.Time
