@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,9 +15,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 func TestCleanQuestion(t *testing.T) {
@@ -233,7 +234,7 @@ func TestServiceUrgent(t *testing.T) {
 // already shown, a checklist in step order, and no source twice.
 func TestServiceAnswerShape(t *testing.T) {
 	svc := guideService(t)
-	cases := knowledgetest.EvalCases(t)
+	cases := indextest.EvalCases(t)
 	for _, c := range cases {
 		a := answer(t, svc, c.Question)
 		if !a.Answered {
@@ -567,5 +568,11 @@ func TestConfidentLongMessage(t *testing.T) {
 	}
 	if !(knowledge.Calibration{MinCoverage: 0.5}).Confident(knowledge.Hit{Coverage: 0.5, Words: 20}) {
 		t.Error("without LongWords every question needs MinCoverage alone")
+	}
+}
+
+func TestLongQuestionNoticeNamesTheLimit(t *testing.T) {
+	if want := strconv.Itoa(knowledge.MaxQuestionRunes); !strings.Contains(knowledge.LongQuestionNotice, " "+want+" ") {
+		t.Errorf("LongQuestionNotice = %q, want the limit %s in it", knowledge.LongQuestionNotice, want)
 	}
 }

@@ -1,14 +1,14 @@
 // Package knowledge is the domain of the SMP safety bot: knowledge-base entries
 // and their validation, the answering service that turns a person's question into
-// an Answer, and the small interfaces it needs from a search index.
+// an Answer, the moderation service that changes the knowledge base, and the
+// small interfaces they need from the outside world.
 //
-// Platform adapters (Discord, Telegram, the console) call a Service and only decide
-// how an Answer looks on their platform. The bleve index lives in package index and
-// implements Index; knowledge imports neither bleve nor any platform SDK.
-//
-// A Store keeps an editable knowledge base in a data directory as an ordered
-// log of revisions (the Log interface; FileLog on disk): moderators change it
-// with compare-and-set writes that are validated like Load, Watch keeps a
-// Service answering from its newest revision, and it records the questions
-// nobody got an answer to and the feedback on answers.
+// Platform adapters (Discord, Telegram, the console) call a Service and a
+// Moderation and only decide how their results look on their platform. The
+// bleve index lives in package index and implements Index. Storage adapters
+// implement Revisions, the ordered log of revisions a knowledge base is built
+// from, and Events, the gaps and feedback: Service.Follow keeps answering from
+// the newest revision, and Moderation makes compare-and-set changes validated
+// like Load. knowledge does no I/O of its own and imports no platform SDK, no
+// bleve and no storage client.
 package knowledge

@@ -87,6 +87,12 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
+	if p.File == "" { // the text a moderator sent, which has no name here
+		if p.Line > 0 {
+			return fmt.Sprintf("line %d: %s", p.Line, p.Msg)
+		}
+		return p.Msg
+	}
 	if p.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 	}
@@ -206,7 +212,58 @@ func yamlProblem(file, msg string) Problem {
 		msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(strings.TrimPrefix(msg, ":"), " ")
 	}
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		return Problem{File: file, Line: line, Msg: unknownKey(m[1], m[2])}
+	}
 	return Problem{File: file, Line: line, Msg: "malformed front matter: " + msg}
+}
+
+// unknownField is how the YAML decoder names a key no field takes.
+var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S*\.(\w+)$`)
+
+// frontMatterKeys are the keys of the front matter, or of its sources, by
+// the name of the type the YAML decoder reports.
+func frontMatterKeys(typ string) []string {
+	if typ == "Source" {
+		return []string{"title", "url"}
+	}
+	return []string{"id", "title", "kind", "checklist", "step", "questions", "tags", "related", "sources"}
+}
+
+// unknownKey explains a misspelled key in the words of the file, not of Go.
+func unknownKey(key, typ string) string {
+	keys := frontMatterKeys(typ)
+	best, dist := "", 3 // suggest only near misses
+	for _, k := range keys {
+		if d := editDistance(key, k); d < dist {
+			best, dist = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("unknown key %s; did you mean %s?", key, best)
+	}
+	return fmt.Sprintf("unknown key %s; the keys are %s", key, strings.Join(keys, ", "))
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // check validates the fields of one entry. bodyLine is the line the body starts on.

@@ -7,45 +7,12 @@ import (
 	"testing/fstest"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // lines joins its arguments into a file, one per line, so that a test can
 // count the line a problem belongs on by counting arguments.
 func lines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
-
-// entryText is a valid explanation entry. Its front matter keys sit on fixed
-// lines: id 2, title 3, kind 4, questions 5, related 7; the body starts on 9.
-func entryText(id string, related ...string) string {
-	rel := "[]"
-	if len(related) > 0 {
-		rel = "[" + strings.Join(related, ", ") + "]"
-	}
-	return lines(
-		"---",
-		"id: "+id,
-		"title: About "+id,
-		"kind: explanation",
-		"questions:",
-		"  - what is "+id,
-		"related: "+rel,
-		"---",
-		"What "+id+" is, in a sentence.",
-	)
-}
-
-// stepText is a valid checklist step: step is on line 6, the body starts on 8.
-func stepText(id, step string) string {
-	return lines(
-		"---",
-		"id: "+id,
-		"title: Step "+step,
-		"kind: checklist",
-		"checklist: choosing",
-		"step: "+step,
-		"---",
-		"Do step "+step+".",
-	)
-}
 
 // wantProblem is a problem a test expects: where it is and a fragment of what
 // it says.
@@ -96,17 +63,17 @@ func TestParseEntryProblems(t *testing.T) {
 		},
 		{
 			name: "path in id",
-			data: strings.Replace(entryText("a"), "id: a", "id: ../etc", 1),
+			data: strings.Replace(knowledgetest.EntryText("a"), "id: a", "id: ../etc", 1),
 			want: []wantProblem{{file, 2, "unsafe"}},
 		},
 		{
 			name: "space and capitals in id",
-			data: strings.Replace(entryText("a"), "id: a", "id: Foo Bar", 1),
+			data: strings.Replace(knowledgetest.EntryText("a"), "id: a", "id: Foo Bar", 1),
 			want: []wantProblem{{file, 2, "unsafe"}},
 		},
 		{
 			name: "unknown kind",
-			data: strings.Replace(entryText("a"), "kind: explanation", "kind: essay", 1),
+			data: strings.Replace(knowledgetest.EntryText("a"), "kind: explanation", "kind: essay", 1),
 			want: []wantProblem{{file, 4, `unknown kind "essay"`}},
 		},
 		{
@@ -122,17 +89,17 @@ func TestParseEntryProblems(t *testing.T) {
 		},
 		{
 			name: "urgent out-of-scope topic",
-			data: strings.Replace(entryText("a"), "kind: explanation", "kind: out-of-scope\ntags: [urgent]", 1),
+			data: strings.Replace(knowledgetest.EntryText("a"), "kind: explanation", "kind: out-of-scope\ntags: [urgent]", 1),
 			want: []wantProblem{{file, 5, "out-of-scope topic cannot be tagged urgent"}},
 		},
 		{
 			name: "missing kind",
-			data: strings.Replace(entryText("a"), "kind: explanation", "tags: [x]", 1),
+			data: strings.Replace(knowledgetest.EntryText("a"), "kind: explanation", "tags: [x]", 1),
 			want: []wantProblem{{file, 1, "missing kind"}},
 		},
 		{
 			name: "empty title",
-			data: strings.Replace(entryText("a"), "title: About a", `title: "  "`, 1),
+			data: strings.Replace(knowledgetest.EntryText("a"), "title: About a", `title: "  "`, 1),
 			want: []wantProblem{{file, 3, "empty title"}},
 		},
 		{
@@ -197,7 +164,7 @@ func TestParseEntryProblems(t *testing.T) {
 		},
 		{
 			name: "entry over the size limit",
-			data: entryText("a") + strings.Repeat("Pigment dots sit in the upper dermis. ", 100<<10/38),
+			data: knowledgetest.EntryText("a") + strings.Repeat("Pigment dots sit in the upper dermis. ", 100<<10/38),
 			want: []wantProblem{{file, 0, "limit"}},
 		},
 		{
@@ -207,12 +174,12 @@ func TestParseEntryProblems(t *testing.T) {
 		},
 		{
 			name: "not UTF-8",
-			data: entryText("a") + "caf\xe9\n",
+			data: knowledgetest.EntryText("a") + "caf\xe9\n",
 			want: []wantProblem{{file, 0, "UTF-8"}},
 		},
 		{
 			name: "NUL byte",
-			data: entryText("a") + "\x00\n",
+			data: knowledgetest.EntryText("a") + "\x00\n",
 			want: []wantProblem{{file, 0, "UTF-8"}},
 		},
 	}
@@ -272,21 +239,8 @@ func TestParseEntryValid(t *testing.T) {
 
 func equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
 
-// validFS is a small knowledge base that loads cleanly: two explanations and
-// a two-step checklist.
-func validFS() fstest.MapFS {
-	return fstest.MapFS{
-		"entries/aftercare.md": {Data: []byte(entryText("aftercare", "healing"))},
-		"entries/healing.md":   {Data: []byte(entryText("healing"))},
-		"entries/step-one.md":  {Data: []byte(stepText("step-one", "1"))},
-		"entries/step-two.md":  {Data: []byte(stepText("step-two", "2"))},
-		"synonyms.txt":         {Data: []byte("technician, practitioner, tech\nhair tattoo => smp\n")},
-		"README.md":            {Data: []byte("not an entry")},
-	}
-}
-
 func TestLoadValid(t *testing.T) {
-	b, err := knowledge.Load(validFS())
+	b, err := knowledge.Load(knowledgetest.Files())
 	if err != nil {
 		t.Fatalf("Load(valid base): %v", err)
 	}
@@ -321,7 +275,7 @@ func TestLoadValid(t *testing.T) {
 }
 
 func TestLoadWithoutSynonyms(t *testing.T) {
-	fsys := validFS()
+	fsys := knowledgetest.Files()
 	delete(fsys, "synonyms.txt")
 	b, err := knowledge.Load(fsys)
 	if err != nil {
@@ -340,30 +294,30 @@ func TestLoadProblems(t *testing.T) {
 	}{
 		{
 			name:  "id not matching the file name",
-			files: map[string]string{"entries/other.md": entryText("another")},
+			files: map[string]string{"entries/other.md": knowledgetest.EntryText("another")},
 			want:  []wantProblem{{"entries/other.md", 2, `id "another" does not match the file name (want "other")`}},
 		},
 		{
 			name:  "broken related link",
-			files: map[string]string{"entries/healing.md": entryText("healing", "aftercare", "no-such-entry")},
+			files: map[string]string{"entries/healing.md": knowledgetest.EntryText("healing", "aftercare", "no-such-entry")},
 			want:  []wantProblem{{"entries/healing.md", 7, `related id "no-such-entry" does not exist`}},
 		},
 		{
 			name: "related to an out-of-scope topic",
 			files: map[string]string{
-				"entries/healing.md":   entryText("healing", "not-pools"),
-				"entries/not-pools.md": strings.Replace(entryText("not-pools"), "kind: explanation", "kind: out-of-scope", 1),
+				"entries/healing.md":   knowledgetest.EntryText("healing", "not-pools"),
+				"entries/not-pools.md": strings.Replace(knowledgetest.EntryText("not-pools"), "kind: explanation", "kind: out-of-scope", 1),
 			},
 			want: []wantProblem{{"entries/healing.md", 7, `related id "not-pools" is an out-of-scope topic`}},
 		},
 		{
 			name:  "related to itself",
-			files: map[string]string{"entries/healing.md": entryText("healing", "healing")},
+			files: map[string]string{"entries/healing.md": knowledgetest.EntryText("healing", "healing")},
 			want:  []wantProblem{{"entries/healing.md", 7, "itself"}},
 		},
 		{
 			name:  "checklist step gap",
-			files: map[string]string{"entries/step-two.md": "", "entries/step-three.md": stepText("step-three", "3")},
+			files: map[string]string{"entries/step-two.md": "", "entries/step-three.md": knowledgetest.StepText("step-three", "3")},
 			want:  []wantProblem{{"entries/step-three.md", 6, "expected step 2, found step 3"}},
 		},
 		{
@@ -373,7 +327,7 @@ func TestLoadProblems(t *testing.T) {
 		},
 		{
 			name:  "unsafe id",
-			files: map[string]string{"entries/etc.md": strings.Replace(entryText("etc"), "id: etc", "id: ../etc", 1)},
+			files: map[string]string{"entries/etc.md": strings.Replace(knowledgetest.EntryText("etc"), "id: etc", "id: ../etc", 1)},
 			want:  []wantProblem{{"entries/etc.md", 2, "unsafe"}},
 		},
 		{
@@ -398,7 +352,7 @@ func TestLoadProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := validFS()
+			fsys := knowledgetest.Files()
 			for name, data := range tt.files {
 				if data == "" {
 					delete(fsys, name)
@@ -419,8 +373,8 @@ func TestLoadProblems(t *testing.T) {
 // A checklist that repeats a step is reported at the step line of one of the
 // two files; which one depends on sorting equal steps.
 func TestLoadRepeatedStep(t *testing.T) {
-	fsys := validFS()
-	fsys["entries/step-two.md"] = &fstest.MapFile{Data: []byte(stepText("step-two", "1"))}
+	fsys := knowledgetest.Files()
+	fsys["entries/step-two.md"] = &fstest.MapFile{Data: []byte(knowledgetest.StepText("step-two", "1"))}
 	_, err := knowledge.Load(fsys)
 	var verr *knowledge.ValidationError
 	if !errors.As(err, &verr) || len(verr.Problems) != 1 {
@@ -433,11 +387,11 @@ func TestLoadRepeatedStep(t *testing.T) {
 }
 
 func TestLoadCollectsEveryProblem(t *testing.T) {
-	fsys := validFS()
+	fsys := knowledgetest.Files()
 	fsys["entries/bad-kind.md"] = &fstest.MapFile{Data: []byte(lines("---", "id: bad-kind", "title: ''", "kind: essay", "---", "Body."))}
 	fsys["entries/open.md"] = &fstest.MapFile{Data: []byte(lines("---", "id: open", "Body."))}
-	fsys["entries/wrong.md"] = &fstest.MapFile{Data: []byte(entryText("right"))}
-	fsys["entries/healing.md"] = &fstest.MapFile{Data: []byte(entryText("healing", "gone"))}
+	fsys["entries/wrong.md"] = &fstest.MapFile{Data: []byte(knowledgetest.EntryText("right"))}
+	fsys["entries/healing.md"] = &fstest.MapFile{Data: []byte(knowledgetest.EntryText("healing", "gone"))}
 	fsys["synonyms.txt"] = &fstest.MapFile{Data: []byte("hair tattoo, smp\n")}
 	_, err := knowledge.Load(fsys)
 	var verr *knowledge.ValidationError
@@ -464,11 +418,11 @@ func TestLoadCollectsEveryProblem(t *testing.T) {
 }
 
 func TestNewBaseDuplicateID(t *testing.T) {
-	first, ps := knowledge.ParseEntry("entries/aftercare.md", []byte(entryText("aftercare")))
+	first, ps := knowledge.ParseEntry("entries/aftercare.md", []byte(knowledgetest.EntryText("aftercare")))
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
-	second, ps := knowledge.ParseEntry("extra/aftercare.md", []byte(entryText("aftercare")))
+	second, ps := knowledge.ParseEntry("extra/aftercare.md", []byte(knowledgetest.EntryText("aftercare")))
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}

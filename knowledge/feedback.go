@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"context"
 	"slices"
 	"time"
 )
@@ -16,25 +15,19 @@ type EntryFeedback struct {
 	Unhelpful []string
 }
 
-// feedbackEvent is a line of FeedbackFile.
-type feedbackEvent struct {
+// FeedbackEvent is a 👍 or 👎 on the answer an entry gave.
+type FeedbackEvent struct {
 	Time     time.Time `json:"time"`
 	Entry    string    `json:"entry"`
 	Helpful  bool      `json:"helpful"`
 	Question string    `json:"question,omitempty"`
 }
 
-// RecordFeedback notes whether the answer entry gave to question helped. It
-// implements FeedbackRecorder.
-func (s *Store) RecordFeedback(ctx context.Context, entry, question string, helpful bool) error {
-	return s.appendEvent(ctx, FeedbackFile, feedbackEvent{Time: time.Now().UTC(), Entry: entry, Helpful: helpful, Question: question})
-}
-
-// Feedback returns the feedback on each entry that has any, by id.
-func (s *Store) Feedback(ctx context.Context) ([]EntryFeedback, error) {
+// sumFeedback folds feedback events into the feedback on each entry that
+// has any, by id.
+func sumFeedback(evs []FeedbackEvent) []EntryFeedback {
 	byID := map[string]*EntryFeedback{}
-	err := s.readEvents(ctx, FeedbackFile, func() any { return &feedbackEvent{} }, func(v any) {
-		ev := v.(*feedbackEvent)
+	for _, ev := range evs {
 		f := byID[ev.Entry]
 		if f == nil {
 			f = &EntryFeedback{ID: ev.Entry}
@@ -42,20 +35,17 @@ func (s *Store) Feedback(ctx context.Context) ([]EntryFeedback, error) {
 		}
 		if ev.Helpful {
 			f.Up++
-			return
+			continue
 		}
 		f.Down++
 		if ev.Question != "" {
 			f.Unhelpful = slices.DeleteFunc(f.Unhelpful, func(q string) bool { return q == ev.Question })
 			f.Unhelpful = append([]string{ev.Question}, f.Unhelpful...)
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	out := make([]EntryFeedback, 0, len(byID))
 	for _, id := range sortedKeys(byID) {
 		out = append(out, *byID[id])
 	}
-	return out, nil
+	return out
 }

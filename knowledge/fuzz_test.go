@@ -13,9 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // The seed corpora are the embedded guide (added here) and the inputs under
@@ -26,7 +26,7 @@ import (
 // FuzzAnswer answers arbitrary text from the embedded guide through the real
 // index: it must return, without panicking, an answer of the promised shape.
 func FuzzAnswer(f *testing.F) {
-	svc := knowledgetest.Guide(f)
+	svc := indextest.Guide(f)
 	for _, e := range svc.Base().Entries() {
 		f.Add(e.Title)
 		for _, q := range e.Questions {

@@ -1,9 +1,6 @@
 package knowledge
 
 import (
-	"context"
-	"encoding/json"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -21,9 +18,9 @@ type Gap struct {
 	Last     time.Time
 }
 
-// gapEvent is a line of GapsFile: a question asked and not answered, or a
-// gap closed by a moderator.
-type gapEvent struct {
+// GapEvent is a question asked and not answered, or a gap closed by a
+// moderator.
+type GapEvent struct {
 	Time     time.Time `json:"time"`
 	Question string    `json:"question,omitempty"`
 	// Closed is the grouping key of a gap a moderator answered.
@@ -39,39 +36,17 @@ func gapKey(q string) string {
 	}), " ")
 }
 
-// Observe records a question the service did not answer as a gap, unless
-// it was declined as out of scope, which the knowledge base answers that
-// way on purpose, or is still being typed (see AsDraft), so that a Store
-// can be a Service's Observer. It is best effort: a gap that cannot be
-// recorded must not cost anyone an answer.
-func (s *Store) Observe(ctx context.Context, a *Answer, _ time.Duration) {
-	if !a.Answered && a.Declined == nil && !isDraft(ctx) {
-		_ = s.RecordGap(ctx, a.Question)
-	}
-}
-
-// RecordGap notes that question got no answer.
-func (s *Store) RecordGap(ctx context.Context, question string) error {
-	return s.appendEvent(ctx, GapsFile, gapEvent{Time: time.Now().UTC(), Question: question})
-}
-
-// closeGap notes that a moderator answered question with an entry.
-func (s *Store) closeGap(ctx context.Context, author, question, entry string) error {
-	return s.appendEvent(ctx, GapsFile, gapEvent{Time: time.Now().UTC(), Closed: gapKey(question), Entry: entry, Author: author})
-}
-
-// Gaps returns the open gaps, most recently asked first.
-func (s *Store) Gaps(ctx context.Context) ([]Gap, error) {
+// openGaps folds gap events into the open gaps, most recently asked first.
+func openGaps(evs []GapEvent) []Gap {
 	groups := map[string]*Gap{}
-	err := s.readEvents(ctx, GapsFile, func() any { return &gapEvent{} }, func(v any) {
-		ev := v.(*gapEvent)
+	for _, ev := range evs {
 		if ev.Closed != "" {
 			delete(groups, ev.Closed)
-			return
+			continue
 		}
 		k := gapKey(ev.Question)
 		if k == "" {
-			return
+			continue
 		}
 		g := groups[k]
 		if g == nil {
@@ -80,9 +55,6 @@ func (s *Store) Gaps(ctx context.Context) ([]Gap, error) {
 		}
 		g.Question, g.Last = ev.Question, ev.Time
 		g.Count++
-	})
-	if err != nil {
-		return nil, err
 	}
 	out := make([]Gap, 0, len(groups))
 	for _, g := range groups {
@@ -94,50 +66,31 @@ func (s *Store) Gaps(ctx context.Context) ([]Gap, error) {
 		}
 		return out[i].Question < out[j].Question
 	})
-	return out, nil
+	return out
 }
 
-// appendEvent appends v as a line of the events file name, cutting off a
-// line a crash tore first. Events are not synced to disk: losing the last few
-// to a power cut is better than making an asker wait on the disk.
-func (s *Store) appendEvent(ctx context.Context, name string, v any) error {
-	line, err := json.Marshal(v)
-	if err != nil {
-		return err
+// smallTalkWord reports whether w is a word of greetings, thanks and
+// goodbyes: a question made only of them asks nothing the knowledge base
+// could answer.
+func smallTalkWord(w string) bool {
+	switch w {
+	case "hi", "hii", "hello", "hey", "heya", "hiya", "yo",
+		"thanks", "thank", "you", "thx", "ty", "cheers", "ta",
+		"ok", "okay", "k", "cool", "great", "nice", "lol",
+		"bye", "goodbye", "good", "morning", "evening", "night", "afternoon",
+		"there", "bot", "so", "much", "a", "lot", "yes", "no", "yeah", "nope", "please":
+		return true
 	}
-	unlock, err := s.event.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	p := filepath.Join(s.dir, name)
-	_, size, err := readLines(p)
-	if err != nil {
-		return err
-	}
-	if err := repairTail(p, size); err != nil {
-		return err
-	}
-	return appendLines(p, append(line, '\n'), false)
+	return false
 }
 
-// readEvents decodes each line of the events file name into a fresh value
-// from newValue and passes it to fn, skipping lines that do not decode.
-func (s *Store) readEvents(ctx context.Context, name string, newValue func() any, fn func(any)) error {
-	unlock, err := s.event.lock(ctx)
-	if err != nil {
-		return err
-	}
-	lines, _, err := readLines(filepath.Join(s.dir, name))
-	unlock()
-	if err != nil {
-		return err
-	}
-	for _, l := range lines {
-		v := newValue()
-		if json.Unmarshal(l, v) == nil {
-			fn(v)
+// smallTalk reports whether q is only a greeting, thanks or the like.
+func smallTalk(q string) bool {
+	words := strings.Fields(gapKey(q))
+	for _, w := range words {
+		if !smallTalkWord(w) {
+			return false
 		}
 	}
-	return nil
+	return len(words) > 0
 }

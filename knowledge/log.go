@@ -46,17 +46,37 @@ type Record struct {
 // zero Record, for a file that never existed, does not.
 func (r Record) Live() bool { return r.Op == OpPut || r.Op == OpSynonyms }
 
-// Log is the ordered, append-only history of a knowledge base. The data
-// directory keeps it in a file (FileLog); a shared engine can carry it so that
-// several replicas follow one knowledge base.
-type Log interface {
+// Present reports whether r leaves a file in the knowledge base: an empty
+// synonyms file is no file.
+func (r Record) Present() bool { return r.Live() && (r.Op != OpSynonyms || r.Text != "") }
+
+// Revisions is the ordered, append-only log of revisions a knowledge base is
+// built from: what answering follows and moderation changes. A storage
+// adapter implements it (the data directory on files; a shared engine so that
+// several replicas follow one knowledge base). Implementations must be safe
+// for concurrent use.
+type Revisions interface {
 	// Since returns the records after revision rev, oldest first.
 	Since(ctx context.Context, rev int64) ([]Record, error)
-	// Append writes recs as one batch, numbered from head+1, if head is still
-	// the newest revision; otherwise it writes nothing and returns
+	// Commit writes recs as one batch, numbered from head+1, if head is
+	// still the newest revision; otherwise it writes nothing and returns
 	// ErrHeadMoved. It returns the records as written.
-	Append(ctx context.Context, head int64, recs ...Record) ([]Record, error)
+	Commit(ctx context.Context, head int64, recs ...Record) ([]Record, error)
 }
 
-// ErrHeadMoved is returned by Log.Append when another writer appended first.
+// ErrHeadMoved is returned by Revisions.Commit when another writer committed
+// first.
 var ErrHeadMoved = errors.New("the log has moved on")
+
+// Events keeps what happened around the knowledge base without changing it:
+// the questions nobody got an answer to, the gaps moderators closed, and the
+// feedback on answers. Implementations must be safe for concurrent use; an
+// event that cannot be kept must not cost anyone an answer.
+type Events interface {
+	AddGapEvent(ctx context.Context, ev GapEvent) error
+	// GapEvents returns every gap event, oldest first.
+	GapEvents(ctx context.Context) ([]GapEvent, error)
+	AddFeedbackEvent(ctx context.Context, ev FeedbackEvent) error
+	// FeedbackEvents returns every feedback event, oldest first.
+	FeedbackEvents(ctx context.Context) ([]FeedbackEvent, error)
+}

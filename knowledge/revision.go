@@ -18,7 +18,7 @@ var revisionLine = regexp.MustCompile(`(?m)^<!-- kb revision (\d+)\b[^\n]*-->[ \
 
 // WithRevision returns text with its revision line for rev appended.
 func WithRevision(text string, rev int64) string {
-	return fmt.Sprintf("%s<!-- kb revision %d: bot kb edit refuses this file if the entry changed since -->\n", ensureNewline(text), rev)
+	return fmt.Sprintf("%s<!-- kb revision %d: bot kb edit refuses this file if the entry changed since -->\n", EnsureNewline(text), rev)
 }
 
 // CutRevision removes the revision line from text and returns the revision it

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 func TestShort(t *testing.T) {
@@ -22,10 +23,10 @@ func TestShort(t *testing.T) {
 	}
 }
 
-// withBody is entryText("a") with body in place of its one-line body, which
+// withBody is knowledgetest.EntryText("a") with body in place of its one-line body, which
 // starts on line 9.
 func withBody(body string) string {
-	return strings.Replace(entryText("a"), "What a is, in a sentence.\n", body+"\n", 1)
+	return strings.Replace(knowledgetest.EntryText("a"), "What a is, in a sentence.\n", body+"\n", 1)
 }
 
 func TestLint(t *testing.T) {

@@ -82,7 +82,7 @@ const Greeting = "Ask me about scalp micropigmentation (SMP) safety: pigment dep
 func Render(a *knowledge.Answer) string {
 	var b strings.Builder
 	if a.Truncated {
-		fmt.Fprintf(&b, "(Your question was long, so I read only its first %d characters.)\n\n", knowledge.MaxQuestionRunes)
+		fmt.Fprintf(&b, "(%s)\n\n", knowledge.LongQuestionNotice)
 	}
 	if a.Urgent {
 		b.WriteString(knowledge.UrgentNotice + "\n\n")
@@ -92,7 +92,7 @@ func Render(a *knowledge.Answer) string {
 	} else {
 		b.WriteString(PlainText(a.NotCoveredText()) + "\n")
 		if len(a.Matches) > 0 {
-			b.WriteString("\nClosest topics I do have:\n")
+			b.WriteString("\n" + knowledge.ClosestTopicsNotice + "\n")
 			for _, m := range a.Matches {
 				fmt.Fprintf(&b, "  - %s\n", m.Title)
 			}

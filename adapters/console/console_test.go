@@ -9,14 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestRenderGolden(t *testing.T) {
-	svc := knowledgetest.Guide(t)
+	svc := indextest.Guide(t)
 	tests := []struct{ name, question string }{
 		{"answer", "why are my dots blurry"},
 		{"checklist", "how do i check a clinic"},
@@ -62,7 +62,7 @@ func TestPlainText(t *testing.T) {
 }
 
 func TestChat(t *testing.T) {
-	svc := knowledgetest.Guide(t)
+	svc := indextest.Guide(t)
 	t.Run("interactive", func(t *testing.T) {
 		var out strings.Builder
 		in := strings.NewReader("what is smp\n\nquit\nwhy are my dots blurry\n")

@@ -95,7 +95,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	if metrics == nil {
 		metrics = uncounted{}
 	}
-	if cfg.Store != nil && cfg.GuildID == "" && len(cfg.ModeratorRoles) == 0 {
+	if cfg.Moderation != nil && cfg.GuildID == "" && len(cfg.ModeratorRoles) == 0 {
 		log.Warn("discord: no one can moderate: Manage Server counts only in the " + EnvGuildID + " server; set it, or " + EnvModeratorRoles)
 	}
 	return &Bot{
@@ -150,7 +150,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
 	}
-	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Store != nil), discordgo.WithContext(ctx)); err != nil {
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Moderation != nil), discordgo.WithContext(ctx)); err != nil {
 		b.close(s)
 		if ctx.Err() != nil {
 			return nil
@@ -194,7 +194,7 @@ func (b *Bot) connect(ctx context.Context, closeGateway func()) error {
 		}
 		b.metrics.AdapterError(platform)
 		wait := b.retry.Delay(try)
-		b.log.WarnContext(ctx, "discord: cannot connect to the gateway; retrying", "error", err, "attempt", try, "wait", wait)
+		b.log.WarnContext(ctx, "discord: cannot connect to the gateway; retrying", "err", err, "attempt", try, "wait", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

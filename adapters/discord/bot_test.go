@@ -103,18 +103,28 @@ func start(t testing.TB, edit func(*Config)) *harness {
 // newHarness builds a Bot for a new fake Discord, without running it.
 func newHarness(t testing.TB, edit func(*Config)) *harness {
 	t.Helper()
+	return newModeratedHarness(t, nil, edit)
+}
+
+// newModeratedHarness is newHarness with kb, when not nil, as the knowledge
+// base moderators change and the service answers from.
+func newModeratedHarness(t testing.TB, kb *testKB, edit func(*Config)) *harness {
+	t.Helper()
 	h := &harness{
 		d: discordtest.New(t), logs: &syncBuffer{}, feedback: &feedbackRecorder{},
 		metrics: &metricsRecorder{rateLimited: map[string]int{}, errors: map[string]int{}},
 	}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.cfg = Config{Token: h.d.Token, APIURL: h.d.URL, GuildID: testGuild, Metrics: h.metrics}
+	if kb != nil {
+		h.cfg.Moderation = kb.Moderation
+	}
 	if edit != nil {
 		edit(&h.cfg)
 	}
 	var svc *knowledge.Service
-	if h.cfg.Store != nil {
-		svc = storeService(t, h.cfg.Store, log)
+	if kb != nil {
+		svc = storeService(t, kb, log)
 	} else {
 		svc = testService(t, log)
 		svc.RecordFeedbackTo(h.feedback)
@@ -569,10 +579,10 @@ func TestButtons(t *testing.T) {
 		{name: "helpful", customID: feedbackID("what-is-smp", true), wantText: thanksHelpful, wantVote: "what-is-smp true"},
 		{name: "not helpful", customID: feedbackID("pigment-depth", false), wantText: thanksUnhelpful, wantVote: "pigment-depth false"},
 		{name: "full answer", customID: fullID("pigment-depth", false), wantTitle: "Why needle depth matters"},
-		{name: "stale full answer", customID: fullID("removed-topic", true), wantText: staleButtonText},
+		{name: "stale full answer", customID: fullID("removed-topic", true), wantText: escape(knowledge.StaleButtonNotice)},
 		{name: "forged full answer", customID: "full:../x", wantText: unknownButtonText},
-		{name: "stale entry", customID: showID("removed-topic"), wantText: staleButtonText},
-		{name: "stale feedback", customID: feedbackID("removed-topic", true), wantText: staleButtonText},
+		{name: "stale entry", customID: showID("removed-topic"), wantText: escape(knowledge.StaleButtonNotice)},
+		{name: "stale feedback", customID: feedbackID("removed-topic", true), wantText: escape(knowledge.StaleButtonNotice)},
 		{name: "forged prefix", customID: "delete:what-is-smp", wantText: unknownButtonText},
 		{name: "forged vote", customID: "feedback:what-is-smp:maybe", wantText: unknownButtonText},
 		{name: "forged id", customID: showID("../../etc/passwd"), wantText: unknownButtonText},

@@ -31,10 +31,10 @@ type Config struct {
 	// DefaultRateBurst.
 	RateEvery time.Duration
 	RateBurst int
-	// Store is the knowledge base moderators change with the /kb commands;
+	// Moderation is the knowledge base moderators change with the /kb commands;
 	// nil turns moderation off and leaves /kb unregistered. The knowledge
-	// service must follow it (Store.Watch) for changes to be answered.
-	Store *knowledge.Store
+	// service must follow it (Service.Follow) for changes to be answered.
+	Moderation *knowledge.Moderation
 	// ModeratorRoles are the ids of the roles whose members may moderate,
 	// besides members with the Manage Server permission in the GuildID
 	// server.

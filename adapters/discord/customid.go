@@ -86,11 +86,12 @@ func parseCustomID(customID string, values []string) (act action, entryID string
 // could not change anyway, and a stale revision is refused by the store.
 const (
 	prefixKB      = "kb:"
-	addModalID    = "kb:add"   // the add form
-	prefixEdit    = "kb:edit:" // kb:edit:<entry id>:<base revision>, the edit form
-	prefixSyn     = "kb:syn:"  // kb:syn:<base revision>, the synonyms form
-	gapsMenuID    = "kb:gaps"  // the gap menu; the chosen value is a gap's ref
-	prefixGapMenu = "kb:gap:"  // kb:gap:<gap ref>:<menu number>; the chosen value is an entry id
+	addModalID    = "kb:add"      // the add form
+	prefixEdit    = "kb:edit:"    // kb:edit:<entry id>:<base revision>, the edit form
+	prefixSyn     = "kb:syn:"     // kb:syn:<base revision>, the synonyms form
+	gapsMenuID    = "kb:gaps"     // the gap menu; the chosen value is a gap's ref
+	prefixGapMenu = "kb:gap:"     // kb:gap:<gap ref>:<menu number>; the chosen value is an entry id
+	prefixDismiss = "kb:dismiss:" // kb:dismiss:<gap ref>, the button that dismisses a gap
 	gapRefLen     = 12
 )
 
@@ -101,6 +102,8 @@ func editModalID(entryID string, rev int64) string {
 func synonymsModalID(rev int64) string { return prefixSyn + strconv.FormatInt(rev, 10) }
 
 func gapMenuID(ref string, menu int) string { return prefixGapMenu + ref + ":" + strconv.Itoa(menu) }
+
+func dismissID(ref string) string { return prefixDismiss + ref }
 
 // gapRef names a gap in a custom id, which is too short for the question.
 func gapRef(question string) string {
@@ -118,6 +121,7 @@ const (
 	kbSynonyms
 	kbPickGap   // a gap was chosen: offer the entries
 	kbAnswerGap // an entry was chosen for a gap: add the question to it
+	kbDismissGap
 )
 
 // kbRef is a parsed moderation custom id.
@@ -145,6 +149,8 @@ func parseKBID(customID string, values []string) kbRef {
 		}
 	case customID == gapsMenuID && len(values) == 1 && validGapRef(values[0]):
 		return kbRef{act: kbPickGap, gap: values[0]}
+	case strings.HasPrefix(customID, prefixDismiss) && validGapRef(strings.TrimPrefix(customID, prefixDismiss)):
+		return kbRef{act: kbDismissGap, gap: strings.TrimPrefix(customID, prefixDismiss)}
 	case strings.HasPrefix(customID, prefixGapMenu) && len(values) == 1 && knowledge.ValidID(values[0]):
 		ref, menu, _ := strings.Cut(strings.TrimPrefix(customID, prefixGapMenu), ":")
 		if _, err := strconv.Atoi(menu); err == nil && validGapRef(ref) {

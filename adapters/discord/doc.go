@@ -5,7 +5,7 @@
 // Discord embeds and buttons. Members ask with the /ask slash command, by
 // mentioning the bot, or in a direct message; /checklist, /topics and /help
 // show the practitioner checklist, the topic menu and how to use the bot.
-// With a knowledge.Store in Config, moderators change the knowledge base with
+// With a knowledge.Moderation in Config, moderators change the knowledge base with
 // /kb (forms for add, edit and the synonyms; history, undo, revert, gaps and
 // feedback), checked on every call.
 //

@@ -1,9 +1,8 @@
 package discord
 
 import (
+	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/smpbot/bot/adapters/discord/discordtest"
+
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -118,28 +118,19 @@ func TestRESTFaults(t *testing.T) {
 	})
 }
 
-// TestDataDirUnwritable breaks the data directory under a running bot. Tests
-// may run as root, whom a read-only mode does not stop, so the history file
-// is replaced by a directory instead: every write to the knowledge base
-// fails as on a read-only or failing disk.
-func TestDataDirUnwritable(t *testing.T) {
+// TestStorageFails breaks the knowledge base's storage under a running bot:
+// every change fails as on a read-only or failing disk.
+func TestStorageFails(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	h, st := startModerated(t, dir)
+	h, st := startModerated(t)
 	mod := h.moderator()
 	cb := h.d.Callback(t, h.d.Command(t, mod, cmdKB, discordtest.Subcommand(subEdit, discordtest.Option(optID, "pigment-depth"))))
 	fields := cb.Fields()
 	fields[fieldBody] = "Edited while the disk fails."
 
-	history := filepath.Join(dir, knowledge.LogFile)
-	if err := os.Rename(history, history+".saved"); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(history, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	st.mem.FailWith(errors.New("disk failed"))
 	got := h.reply(t, h.d.ModalSubmit(t, mod, cb.CustomID, fields))
-	for _, want := range []string{storeFailedText, "What you wrote", "Edited while the disk fails."} {
+	for _, want := range []string{escape(knowledge.StorageFailedNotice), "What you wrote", "Edited while the disk fails."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("edit on a broken disk: reply lacks %q:\n%s", want, got)
 		}
@@ -148,12 +139,7 @@ func TestDataDirUnwritable(t *testing.T) {
 		t.Errorf("answer on a broken disk: title %q", got[0].Embeds[0].Title)
 	}
 
-	if err := os.Remove(history); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(history+".saved", history); err != nil {
-		t.Fatal(err)
-	}
+	st.mem.FailWith(nil)
 	if got := h.reply(t, h.d.ModalSubmit(t, mod, cb.CustomID, fields)); !strings.Contains(got, "Saved") {
 		t.Errorf("the same edit once the disk is back: %q", got)
 	}

@@ -20,7 +20,7 @@ func buttonsOf(t testing.TB, msgs []discordtest.Sent) discordtest.Sent {
 }
 
 // feedbackOn returns what the store holds about entry id.
-func feedbackOn(t testing.TB, st *knowledge.Store, id string) knowledge.EntryFeedback {
+func feedbackOn(t testing.TB, st *testKB, id string) knowledge.EntryFeedback {
 	t.Helper()
 	fb, err := st.Feedback(t.Context())
 	if err != nil {
@@ -87,7 +87,7 @@ func TestFeedbackQuestion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h, st := startModerated(t, t.TempDir())
+			h, st := startModerated(t)
 			on := tt.ask(t, h)
 			if got := h.press(t, h.asker(), on, feedbackID(tt.entry, false)); got.Content != thanksUnhelpful {
 				t.Errorf("👎 on %s: reply %q, want %q", tt.entry, got.Content, thanksUnhelpful)
@@ -107,7 +107,7 @@ func TestFeedbackQuestion(t *testing.T) {
 // and the question in a moderator's /kb feedback.
 func TestFeedbackShownToModerators(t *testing.T) {
 	t.Parallel()
-	h, _ := startModerated(t, t.TempDir())
+	h, _ := startModerated(t)
 	const q = "does the needle go deep *enough*?"
 	answer := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, q))))
 	h.press(t, h.asker(), answer, feedbackID("pigment-depth", true))

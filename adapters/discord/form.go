@@ -85,12 +85,13 @@ func modalValues(data discordgo.ModalSubmitInteractionData) map[string]string {
 }
 
 // fillEntry sets what the entry form shows from its submitted values: the
-// id (made from the title when empty), title, alternate questions, sources
-// and body.
+// id of a new entry (made from the title when empty; an edit's form has no
+// id, as an edit keeps it), title, alternate questions, sources and body.
 func fillEntry(e *knowledge.Entry, values map[string]string) {
 	e.Title = strings.TrimSpace(values[fieldTitle])
-	e.ID = strings.TrimSpace(values[fieldID])
-	if e.ID == "" {
+	if id := strings.TrimSpace(values[fieldID]); id != "" {
+		e.ID = id
+	} else if e.ID == "" {
 		e.ID = knowledge.Slug(e.Title)
 	}
 	e.Questions = nil

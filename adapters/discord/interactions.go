@@ -72,7 +72,7 @@ func (b *Bot) onInteraction(ctx context.Context, s *discordgo.Session, i *discor
 	case discordgo.InteractionApplicationCommand:
 		b.onCommand(ctx, s, i)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		if b.cfg.Store != nil && i.ApplicationCommandData().Name == cmdKB {
+		if b.cfg.Moderation != nil && i.ApplicationCommandData().Name == cmdKB {
 			b.kbAutocomplete(ctx, s, i)
 			return
 		}
@@ -96,7 +96,7 @@ func (b *Bot) onCommand(ctx context.Context, s *discordgo.Session, i *discordgo.
 	case cmdHelp:
 		b.respond(ctx, s, i, renderHelp(), true, false)
 	case cmdKB:
-		if b.cfg.Store == nil {
+		if b.cfg.Moderation == nil {
 			b.respond(ctx, s, i, notice(unknownCmdText), true, false)
 			return
 		}
@@ -187,7 +187,7 @@ func (b *Bot) choices(typed string) []*discordgo.ApplicationCommandOptionChoice 
 // from the client and are checked like any other input.
 func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
 	data := i.MessageComponentData()
-	if b.cfg.Store != nil && strings.HasPrefix(data.CustomID, prefixKB) {
+	if b.cfg.Moderation != nil && strings.HasPrefix(data.CustomID, prefixKB) {
 		b.onKBComponent(ctx, s, i, data)
 		return
 	}
@@ -202,7 +202,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 	}
 	shown, ok := b.svc.Show(id)
 	if !ok {
-		b.respond(ctx, s, i, notice(staleButtonText), true, false)
+		b.respond(ctx, s, i, notice(escape(knowledge.StaleButtonNotice)), true, false)
 		return
 	}
 	if v := b.admit(interactionUser(i)); !v.Admitted {
@@ -224,7 +224,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		}
 		if err := b.svc.FeedbackOn(ctx, id, askedOn(i.Message), helpful); err != nil {
 			b.log.ErrorContext(ctx, "discord: record feedback", "err", err)
-			reply = failureText
+			reply = escape(knowledge.FailureNotice)
 		}
 		b.respond(ctx, s, i, notice(reply), true, false)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // testEntries is a small, fixed knowledge base, so that tests do not move
@@ -134,43 +135,47 @@ func testBase(t testing.TB) *knowledge.Base {
 	return base
 }
 
-// testStore opens dir as a data directory seeded with testEntries, closed
-// when the test ends.
-func testStore(t testing.TB, dir string) *knowledge.Store {
+// testKB is the moderation of testEntries, kept in memory.
+type testKB struct {
+	*knowledge.Moderation
+	mem *knowledgetest.Memory
+}
+
+func newTestKB(t testing.TB) *testKB {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for id, text := range testEntries {
 		fsys[knowledge.EntriesDir+"/"+id+".md"] = &fstest.MapFile{Data: []byte(text)}
 	}
-	st, err := knowledge.Open(context.Background(), dir, fsys)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	mem := knowledgetest.NewMemory(t, fsys)
+	return &testKB{knowledge.NewModeration(mem, mem), mem}
 }
 
-// storeService is a knowledge service answering from st, recording gaps
+// storeService is a knowledge service answering from kb, recording gaps
 // and feedback in it, and following its changes until the test ends.
-func storeService(t testing.TB, st *knowledge.Store, log *slog.Logger) *knowledge.Service {
+func storeService(t testing.TB, kb *testKB, log *slog.Logger) *knowledge.Service {
 	t.Helper()
-	base, _ := st.Base()
+	base, head, err := kb.Base(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	idx, err := index.Build(base)
 	if err != nil {
 		t.Fatalf("build index: %v", err)
 	}
+	// Follow closes the index once it has replaced it.
 	svc := knowledge.NewService(base, idx, knowledge.Calibration{}, log)
-	svc.Observe(st)
-	svc.RecordFeedbackTo(st)
+	svc.Observe(kb)
+	svc.RecordFeedbackTo(kb)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- st.Watch(ctx, svc, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }, log)
+		done <- svc.Follow(ctx, kb.mem, head, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
 	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("Watch: %v", err)
+			t.Errorf("Follow: %v", err)
 		}
 	})
 	return svc

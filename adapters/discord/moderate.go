@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,9 +32,7 @@ const (
 
 // Sentences of moderation.
 const (
-	storeFailedText = "Nothing was changed: the knowledge base could not be saved on the server. The operator will find why in the bot's log; answering goes on from the last saved version."
-	tooLongForForm  = "This is too long for a Discord form (4000 characters a field). Change it on the server with `bot kb edit` instead."
-	staleGapText    = "That question is no longer an open gap: it was answered, or asked again in other words. Run `/kb gaps` again."
+	tooLongForForm = "This is too long for a Discord form (4000 characters a field). Change it on the server with `bot kb edit` instead."
 )
 
 // kbCommand is the /kb command group. Discord shows it only to members with
@@ -152,7 +149,7 @@ func (b *Bot) onKB(ctx context.Context, s *discordgo.Session, i *discordgo.Inter
 
 // kb carries out the /kb subcommands that answer with text.
 func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.ApplicationCommandInteractionDataOption) []message {
-	st := b.cfg.Store
+	st := b.cfg.Moderation
 	id, _ := option(sub.Options, optID).(string)
 	switch sub.Name {
 	case subGaps:
@@ -166,7 +163,10 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 		if err != nil {
 			return b.changeFailed(ctx, err, "")
 		}
-		base, _ := st.Base()
+		base, _, err := st.Base(ctx)
+		if err != nil {
+			return b.changeFailed(ctx, err, "")
+		}
 		return renderFeedback(fb, base)
 	}
 	switch sub.Name {
@@ -180,7 +180,7 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 	}
 	switch sub.Name {
 	case subSource:
-		text, rev, err := st.Source(id)
+		text, rev, err := st.Text(ctx, id)
 		if err != nil {
 			return b.changeFailed(ctx, err, "")
 		}
@@ -195,10 +195,9 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 		}
 		return renderHistory(id, hist)
 	}
-	// Changes of what the moderator names now: the base is the newest
-	// revision, or 0 for an entry that is not there.
-	_, base, err := st.Source(id)
-	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
+	// Changes of what the moderator names now.
+	base, err := st.Revision(ctx, id)
+	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
 	var rec knowledge.Record
@@ -238,28 +237,16 @@ func (b *Bot) changed(ctx context.Context, i *discordgo.Interaction, rec knowled
 // conflict, every problem of an invalid entry. yours, when not empty, is
 // what they wrote, given back so that it is not lost.
 func (b *Bot) changeFailed(ctx context.Context, err error, yours string) []message {
-	var msgs []message
-	var conflict *knowledge.ConflictError
-	var invalid *knowledge.ValidationError
-	switch {
-	case errors.As(err, &conflict):
-		msgs = notice("Nothing was changed: " + escape(conflict.Error()) + ".")
-		if c := conflict.Current; c.Live() && c.Text != "" {
-			msgs = append(msgs, codeBlocks(fmt.Sprintf("The newer text, revision %d; start again from it:", c.Rev), c.Text)...)
-		}
-	case errors.As(err, &invalid):
-		lines := []string{"Nothing was changed. Fix these and try again:"}
-		for _, p := range invalid.Problems {
-			lines = append(lines, "• "+escape(p.Msg))
-		}
-		msgs = texts(strings.Join(lines, "\n"))
-	case errors.Is(err, knowledge.ErrNoChange):
-		msgs = notice("Nothing to change: " + escape(err.Error()) + ".")
-	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, knowledge.ErrInvalidID), errors.Is(err, knowledge.ErrEmptyQuestion):
-		msgs = notice("Nothing was changed: " + escape(err.Error()) + ".")
-	default:
+	if knowledge.IsInternal(err) {
 		b.log.ErrorContext(ctx, "discord: change the knowledge base", "err", err)
-		msgs = notice(storeFailedText)
+	}
+	lines := []string{escape(knowledge.Refusal(err))}
+	for _, p := range knowledge.Problems(err) {
+		lines = append(lines, "• "+escape(p.String()))
+	}
+	msgs := texts(strings.Join(lines, "\n"))
+	if cur, ok := knowledge.Newer(err); ok {
+		msgs = append(msgs, codeBlocks(escape(knowledge.ConflictNotice), cur.Text)...)
 	}
 	if yours != "" {
 		msgs = append(msgs, codeBlocks("What you wrote, to copy:", yours)...)
@@ -273,7 +260,7 @@ func (b *Bot) openEdit(ctx context.Context, s *discordgo.Session, i *discordgo.I
 		b.respond(ctx, s, i, notice(quote(id)+" is not an entry id."), true, false)
 		return
 	}
-	text, rev, err := b.cfg.Store.Source(id)
+	text, rev, err := b.cfg.Moderation.Text(ctx, id)
 	if err != nil {
 		b.respond(ctx, s, i, b.changeFailed(ctx, err, ""), true, false)
 		return
@@ -288,7 +275,7 @@ func (b *Bot) openEdit(ctx context.Context, s *discordgo.Session, i *discordgo.I
 
 // openSynonyms answers /kb synonyms with a form holding the synonyms.
 func (b *Bot) openSynonyms(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
-	text, rev, err := b.cfg.Store.Source(knowledge.SynonymsFile)
+	text, rev, err := b.cfg.Moderation.Text(ctx, knowledge.SynonymsFile)
 	if err != nil {
 		b.respond(ctx, s, i, b.changeFailed(ctx, err, ""), true, false)
 		return
@@ -312,7 +299,7 @@ func (b *Bot) openModal(ctx context.Context, s *discordgo.Session, i *discordgo.
 // parsed like any other input, and the permission is checked again.
 func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
 	data := i.ModalSubmitData()
-	if b.cfg.Store == nil {
+	if b.cfg.Moderation == nil {
 		b.respond(ctx, s, i, notice(unknownButtonText), true, false)
 		return
 	}
@@ -331,7 +318,7 @@ func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.In
 	var msgs []message
 	if ref.act == kbSynonyms {
 		text := fields[fieldSynonyms]
-		rec, err := b.cfg.Store.SetSynonyms(ctx, author(i), text, ref.rev)
+		rec, err := b.cfg.Moderation.SetSynonyms(ctx, author(i), text, ref.rev)
 		if err != nil {
 			msgs = b.changeFailed(ctx, err, text)
 		} else {
@@ -350,7 +337,7 @@ func (b *Bot) onModal(ctx context.Context, s *discordgo.Session, i *discordgo.In
 func (b *Bot) saveEntry(ctx context.Context, i *discordgo.Interaction, ref kbRef, fields map[string]string) []message {
 	e := &knowledge.Entry{Kind: knowledge.Explanation}
 	if ref.act == kbEdit {
-		text, _, err := b.cfg.Store.Source(ref.id)
+		text, _, err := b.cfg.Moderation.Text(ctx, ref.id)
 		if err == nil {
 			e, _ = knowledge.ParseEntry(ref.id, []byte(text))
 		}
@@ -359,14 +346,11 @@ func (b *Bot) saveEntry(ctx context.Context, i *discordgo.Interaction, ref kbRef
 		}
 	}
 	fillEntry(e, fields)
-	if ref.act == kbEdit {
-		e.ID = ref.id
-	}
 	text, err := e.Text()
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
-	rec, err := b.cfg.Store.Put(ctx, author(i), text, ref.rev)
+	rec, err := b.cfg.Moderation.Put(ctx, author(i), text, ref.rev)
 	if err != nil {
 		return b.changeFailed(ctx, err, text)
 	}
@@ -380,7 +364,7 @@ func (b *Bot) onKBComponent(ctx context.Context, s *discordgo.Session, i *discor
 		return
 	}
 	ref := parseKBID(data.CustomID, data.Values)
-	if ref.act != kbPickGap && ref.act != kbAnswerGap {
+	if ref.act != kbPickGap && ref.act != kbAnswerGap && ref.act != kbDismissGap {
 		b.respond(ctx, s, i, notice(unknownButtonText), true, false)
 		return
 	}
@@ -393,21 +377,30 @@ func (b *Bot) onKBComponent(ctx context.Context, s *discordgo.Session, i *discor
 // answerGap offers the entries that could answer a gap, or adds the gap's
 // question to the chosen entry.
 func (b *Bot) answerGap(ctx context.Context, i *discordgo.Interaction, ref kbRef) []message {
-	st := b.cfg.Store
+	st := b.cfg.Moderation
 	gaps, err := st.Gaps(ctx)
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
 	i0 := slices.IndexFunc(gaps, func(g knowledge.Gap) bool { return gapRef(g.Question) == ref.gap })
 	if i0 < 0 {
-		return notice(staleGapText)
+		return notice(escape(knowledge.StaleGapNotice))
 	}
 	question := gaps[i0].Question
-	if ref.act == kbPickGap {
-		base, _ := st.Base()
-		return renderGapEntries(ref.gap, question, base.Entries())
+	switch ref.act {
+	case kbPickGap:
+		cands, err := st.Candidates(ctx, b.svc, question)
+		if err != nil {
+			return b.changeFailed(ctx, err, "")
+		}
+		return renderGapEntries(ref.gap, question, cands)
+	case kbDismissGap:
+		if err := st.DismissGap(ctx, author(i), question); err != nil {
+			return b.changeFailed(ctx, err, "")
+		}
+		return notice(fmt.Sprintf("Dismissed: %s is no longer listed as a gap.", quote(question)))
 	}
-	_, base, err := st.Source(ref.id)
+	base, err := st.Revision(ctx, ref.id)
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}
@@ -434,7 +427,12 @@ func (b *Bot) kbAutocomplete(ctx context.Context, s *discordgo.Session, i *disco
 		}
 	}
 	typed = strings.ToLower(strings.TrimSpace(typed))
-	base, _ := b.cfg.Store.Base()
+	base, _, err := b.cfg.Moderation.Base(ctx)
+	if err != nil {
+		b.failed(ctx, "list entries to choose from", err)
+		b.respondChoices(ctx, s, i, nil)
+		return
+	}
 	var out []*discordgo.ApplicationCommandOptionChoice
 	switch options[0].Name {
 	case subHistory, subUndo, subRevert, subSource:

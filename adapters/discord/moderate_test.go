@@ -19,12 +19,11 @@ const (
 	otherRole = "100000000000000041"
 )
 
-// startModerated runs a Bot with moderation against a new data directory
-// in dir.
-func startModerated(t testing.TB, dir string) (*harness, *knowledge.Store) {
+// startModerated runs a Bot with moderation of a new knowledge base.
+func startModerated(t testing.TB) (*harness, *testKB) {
 	t.Helper()
-	st := testStore(t, dir)
-	h := newHarness(t, func(cfg *Config) { cfg.Store, cfg.ModeratorRoles = st, []string{modRole} })
+	st := newTestKB(t)
+	h := newModeratedHarness(t, st, func(cfg *Config) { cfg.ModeratorRoles = []string{modRole} })
 	// Events in order, so that once the reply to a later one is in, the
 	// bot is done with the earlier one (see reply).
 	h.bot.session.SyncEvents = true
@@ -70,11 +69,11 @@ func (h *harness) reply(t testing.TB, id string) string {
 }
 
 // source returns an entry's text and revision.
-func source(t testing.TB, st *knowledge.Store, id string) (string, int64) {
+func source(t testing.TB, st *testKB, id string) (string, int64) {
 	t.Helper()
-	text, rev, err := st.Source(id)
+	text, rev, err := st.Text(t.Context(), id)
 	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
-		t.Fatalf("Source(%q): %v", id, err)
+		t.Fatalf("Text(%q): %v", id, err)
 	}
 	return text, rev
 }
@@ -91,7 +90,7 @@ func eventually(t testing.TB, what string, cond func() bool) {
 
 func TestModerationRegistersKB(t *testing.T) {
 	t.Parallel()
-	h, _ := startModerated(t, t.TempDir())
+	h, _ := startModerated(t)
 	got := string(h.d.WaitCall(t, "PUT", commandsPath(h.d.AppID, testGuild)).Body)
 	for _, want := range []string{`"name":"kb"`, `"default_member_permissions":"32"`, `"name":"gaps"`, `"name":"synonyms"`} {
 		if !strings.Contains(got, want) {
@@ -106,7 +105,7 @@ func TestModerationRegistersKB(t *testing.T) {
 
 func TestModerationPermissions(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	tests := []struct {
 		name   string
 		member discordtest.Member
@@ -158,9 +157,9 @@ func TestModerationPermissions(t *testing.T) {
 
 func TestModerationForgedIDs(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	_, rev := source(t, st, "pigment-depth")
-	_, head := st.Base()
+	_, head, _ := st.Base(t.Context())
 	edit := map[string]string{fieldTitle: "Forged", fieldBody: "Forged body."}
 	mod, plain := h.moderator(), h.asker()
 	tests := []struct {
@@ -171,11 +170,11 @@ func TestModerationForgedIDs(t *testing.T) {
 		{"unknown form", func() string { return h.d.ModalSubmit(t, mod, "kb:delete:pigment-depth", edit) }, unknownButtonText},
 		{"unsafe id in form", func() string { return h.d.ModalSubmit(t, mod, "kb:edit:../../etc:1", edit) }, unknownButtonText},
 		{"negative revision", func() string { return h.d.ModalSubmit(t, mod, "kb:edit:pigment-depth:-1", edit) }, unknownButtonText},
-		{"stale revision", func() string { return h.d.ModalSubmit(t, mod, editModalID("pigment-depth", rev-1), edit) }, "changed in revision"},
+		{"stale revision", func() string { return h.d.ModalSubmit(t, mod, editModalID("pigment-depth", rev-1), edit) }, "Nothing was changed"},
 		{"non-moderator form", func() string { return h.d.ModalSubmit(t, plain, editModalID("pigment-depth", rev), edit) }, knowledge.NotModeratorNotice},
 		{"non-moderator add", func() string { return h.d.ModalSubmit(t, plain, addModalID, edit) }, knowledge.NotModeratorNotice},
 		{"non-moderator gap menu", func() string { return h.d.Component(t, plain, gapMenuID(gapRef("x"), 0), "what-is-smp") }, knowledge.NotModeratorNotice},
-		{"unknown gap", func() string { return h.d.Component(t, mod, gapMenuID(gapRef("never asked"), 0), "what-is-smp") }, staleGapText},
+		{"unknown gap", func() string { return h.d.Component(t, mod, gapMenuID(gapRef("never asked"), 0), "what-is-smp") }, escape(knowledge.StaleGapNotice)},
 		{"malformed gap menu", func() string { return h.d.Component(t, mod, "kb:gap:zz:0", "what-is-smp") }, unknownButtonText},
 		{"unknown subcommand", func() string { return h.d.Command(t, mod, cmdKB, discordtest.Subcommand("drop-everything")) }, unknownCmdText},
 	}
@@ -186,14 +185,14 @@ func TestModerationForgedIDs(t *testing.T) {
 			}
 		})
 	}
-	if _, got := st.Base(); got != head {
+	if _, got, _ := st.Base(t.Context()); got != head {
 		t.Errorf("forged ids moved the knowledge base from revision %d to %d", head, got)
 	}
 }
 
 func TestModerationAddAndEdit(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 
 	t.Run("add is answered", func(t *testing.T) {
@@ -262,12 +261,12 @@ func TestModerationAddAndEdit(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, head := st.Base()
+				_, head, _ := st.Base(t.Context())
 				got := h.reply(t, h.d.ModalSubmit(t, mod, addModalID, tt.fields))
 				if !strings.Contains(got, "Nothing was changed") || !strings.Contains(got, tt.want) {
 					t.Errorf("%s: reply %q, want a refusal naming %q", tt.name, got, tt.want)
 				}
-				if _, after := st.Base(); after != head {
+				if _, after, _ := st.Base(t.Context()); after != head {
 					t.Errorf("%s: the knowledge base moved to revision %d", tt.name, after)
 				}
 			})
@@ -277,7 +276,7 @@ func TestModerationAddAndEdit(t *testing.T) {
 
 func TestModerationHistory(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 	const entry = "aftercare-encyclopedia" // no other entry relates to it
 	id := discordtest.Option(optID, entry)
@@ -319,7 +318,7 @@ func nfo(options ...map[string]any) []map[string]any { return options }
 
 func TestModerationGapToQuestion(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 	const question = "quantum chromodynamics bananas"
 	ask := func(q string) []discordtest.Sent {
@@ -339,10 +338,11 @@ func TestModerationGapToQuestion(t *testing.T) {
 	if want := `“\*\*xylophones\*\* \[quasar\]\(https\://evil.example\) @` + "\u200b" + `here”`; !strings.Contains(cb.Text(), want) {
 		t.Errorf("/kb gaps shows %q, want it escaped as %q", cb.Text(), want)
 	}
-	ref := cb.All()[0].Options[0].Value
+	ref, other := cb.All()[0].Options[0].Value, cb.All()[0].Options[1].Value
+	// Nothing comes close to the question, so only dismissing it is offered.
 	entries := h.d.Edit(t, h.d.Component(t, mod, gapsMenuID, ref))
-	if len(entries.All()) == 0 || entries.All()[0].CustomID != gapMenuID(ref, 0) {
-		t.Fatalf("picking the gap: %+v, want entry menus", entries)
+	if all := entries.All(); len(all) != 1 || all[0].CustomID != dismissID(ref) || !strings.Contains(entries.Text(), escape(knowledge.NoCandidatesNotice)) {
+		t.Fatalf("picking the gap: %+v, want no candidates and a dismiss button", entries)
 	}
 	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "what-is-smp")); !strings.Contains(got, "Saved (added question") {
 		t.Fatalf("answering the gap: %q", got)
@@ -357,14 +357,20 @@ func TestModerationGapToQuestion(t *testing.T) {
 	if gaps, _ := st.Gaps(context.Background()); len(gaps) != 1 {
 		t.Errorf("gaps after answering = %+v, want only the other one", gaps)
 	}
-	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "pigment-depth")); got != staleGapText {
-		t.Errorf("answering the closed gap again: %q, want %q", got, staleGapText)
+	if got := h.reply(t, h.d.Component(t, mod, dismissID(other), "")); !strings.Contains(got, "Dismissed") {
+		t.Errorf("dismissing the other gap: %q", got)
+	}
+	if gaps, _ := st.Gaps(context.Background()); len(gaps) != 0 {
+		t.Errorf("gaps after dismissing = %+v, want none", gaps)
+	}
+	if got := h.reply(t, h.d.Component(t, mod, gapMenuID(ref, 0), "pigment-depth")); got != escape(knowledge.StaleGapNotice) {
+		t.Errorf("answering the closed gap again: %q, want %q", got, escape(knowledge.StaleGapNotice))
 	}
 }
 
 func TestModerationFeedbackSynonymsAutocomplete(t *testing.T) {
 	t.Parallel()
-	h, st := startModerated(t, t.TempDir())
+	h, st := startModerated(t)
 	mod := h.moderator()
 	t.Run("feedback", func(t *testing.T) {
 		for _, id := range []string{feedbackID("pigment-depth", false), feedbackID("pigment-depth", true), feedbackID("pigment-depth", false)} {
@@ -402,4 +408,42 @@ func TestModerationFeedbackSynonymsAutocomplete(t *testing.T) {
 			t.Errorf("non-moderator's autocomplete = %+v, want nothing", cb.Choices)
 		}
 	})
+}
+
+func TestRenderGapEntries(t *testing.T) {
+	cands := []knowledge.Candidate{{ID: "pigment-depth", Title: "Why needle depth matters", Rev: 3}, {ID: "what-is-smp", Title: "What SMP is", Rev: 1}}
+	tests := []struct {
+		name  string
+		cands []knowledge.Candidate
+		want  []string // custom ids of the components, in order
+		text  string
+	}{
+		{"candidates", cands, []string{gapMenuID("abc", 0), dismissID("abc")}, "Which entry answers"},
+		{"none", nil, []string{dismissID("abc")}, escape(knowledge.NoCandidatesNotice)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := renderGapEntries("abc", "can i fly", tt.cands)
+			var got []string
+			for _, row := range msgs[0].Components {
+				for _, c := range row.(discordgo.ActionsRow).Components {
+					switch c := c.(type) {
+					case discordgo.SelectMenu:
+						got = append(got, c.CustomID)
+						if len(c.Options) != len(tt.cands) || c.Options[0].Value != "pigment-depth" {
+							t.Errorf("menu options %+v, want the candidates in order", c.Options)
+						}
+					case discordgo.Button:
+						got = append(got, c.CustomID)
+					}
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("renderGapEntries(%d candidates) components = %q, want %q", len(tt.cands), got, tt.want)
+			}
+			if !strings.Contains(msgs[0].Content, tt.text) {
+				t.Errorf("renderGapEntries(%d candidates) = %q, want %q in it", len(tt.cands), msgs[0].Content, tt.text)
+			}
+		})
+	}
 }

@@ -94,25 +94,26 @@ func renderGaps(gaps []knowledge.Gap) []message {
 	return msgs
 }
 
-// renderGapEntries asks which entry answers a gap's question, with menus of
-// the entries.
-func renderGapEntries(ref, question string, entries []*knowledge.Entry) []message {
+// renderGapEntries asks which of the candidates answers a gap's question,
+// with a menu of them and a button to dismiss the gap.
+func renderGapEntries(ref, question string, cands []knowledge.Candidate) []message {
 	text := fmt.Sprintf("Which entry answers %s? Its question becomes an alternate question of the entry you pick.", quote(question))
 	var rows []discordgo.MessageComponent
-	for i := 0; i < len(entries) && len(rows) < maxRows; i += maxMenuOptions {
-		chunk := entries[i:min(i+maxMenuOptions, len(entries))]
-		options := make([]discordgo.SelectMenuOption, len(chunk))
-		for j, e := range chunk {
-			options[j] = discordgo.SelectMenuOption{Label: truncate(e.Title, maxOptionLabel), Value: e.ID, Description: truncate(e.ID, maxOptionLabel)}
+	if len(cands) == 0 {
+		text = escape(knowledge.NoCandidatesNotice) + " " + quote(question)
+	} else {
+		options := make([]discordgo.SelectMenuOption, len(cands))
+		for j, c := range cands {
+			options[j] = discordgo.SelectMenuOption{Label: truncate(c.Title, maxOptionLabel), Value: c.ID, Description: truncate(c.ID, maxOptionLabel)}
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.SelectMenu{CustomID: gapMenuID(ref, len(rows)), Placeholder: fmt.Sprintf("Entries %d–%d", i+1, i+len(chunk)), Options: options},
+			discordgo.SelectMenu{CustomID: gapMenuID(ref, 0), Placeholder: "The closest entries", Options: options},
 		}})
 	}
-	if len(entries) > maxRows*maxMenuOptions {
-		text += fmt.Sprintf(" Only the first %d entries fit here; for the others use `/kb question`.", maxRows*maxMenuOptions)
-	}
-	return []message{{Content: text, Components: rows}}
+	rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{CustomID: dismissID(ref), Label: "Dismiss: not for the knowledge base", Style: discordgo.SecondaryButton},
+	}})
+	return []message{{Content: text + " For another entry use `/kb question`.", Components: rows}}
 }
 
 // renderFeedback lists the 👍 and 👎 per entry, the most 👎 first, with the

@@ -69,7 +69,7 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 			closest = append(closest, m.Entry)
 		}
 		if len(closest) > 0 {
-			text += "\n\nThese are the closest topics I have:"
+			text += "\n\n" + knowledge.ClosestTopicsNotice
 		}
 		l.text("Not covered", text, colorNeutral)
 		return l.messages(content, append(entryButtons(closest), topicsButton()))
@@ -108,7 +108,7 @@ func answerHead(a *knowledge.Answer, question string) (*layout, string) {
 	}
 	var content string
 	if a.Truncated {
-		content = fmt.Sprintf("*Your question was long, so I read only its first %d characters.*", knowledge.MaxQuestionRunes)
+		content = "*" + knowledge.LongQuestionNotice + "*"
 	}
 	return l, content
 }

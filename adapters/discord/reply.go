@@ -9,12 +9,12 @@ import (
 	"github.com/smpbot/bot/knowledge"
 )
 
+// emptyQuestionText asks for a question, in Discord's look.
+const emptyQuestionText = knowledge.AskNotice + " *" + knowledge.AskExample + "*"
+
 // Sentences the bot says about itself rather than from the knowledge base.
 const (
-	emptyQuestionText = "Please ask a question, for example: *how deep should SMP pigment go?*"
-	failureText       = "Sorry, something went wrong while I was looking that up. Please try again in a moment."
 	unknownButtonText = "Sorry, I don't recognise that button. Try /topics, or ask with /ask."
-	staleButtonText   = "Sorry, that topic is no longer in my knowledge base: this answer may be out of date. Try /topics, or ask again with /ask."
 	unknownCmdText    = "Sorry, I don't know that command any more. Try /help."
 	thanksHelpful     = "Thanks for the feedback! 👍"
 	thanksUnhelpful   = "Thanks for telling us. We use this to improve the answers; you can also try asking in other words with /ask."
@@ -29,10 +29,11 @@ func (b *Bot) answer(ctx context.Context, question string, short bool) []message
 		return notice(emptyQuestionText)
 	case errors.Is(err, knowledge.ErrBusy):
 		b.metrics.RateLimited(platform)
-		return notice(knowledge.BusyNotice)
 	case err != nil:
 		b.log.ErrorContext(ctx, "discord: answer", "err", err)
-		return notice(failureText)
+	}
+	if err != nil {
+		return notice(escape(knowledge.AnswerFailure(err)))
 	}
 	if short {
 		return renderShort(a, a.Question)

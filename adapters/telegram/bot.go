@@ -102,7 +102,7 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		log:     log.With("adapter", "telegram"),
 		base:    base,
 		http:    &http.Client{Timeout: cfg.PollTimeout + cfg.RequestTimeout},
-		asks:    knowledge.NewAdmission(cfg.AskEvery, cfg.AskBurst),
+		asks:    knowledge.NewAdmission(cfg.RateEvery, cfg.RateBurst),
 		inline:  knowledge.NewAdmission(inlineEvery, inlineBurst),
 		pace:    newThrottle(cfg.ChatInterval, cfg.GroupInterval, cfg.SendRate),
 		workers: make(chan struct{}, cfg.Workers),
@@ -193,7 +193,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 			return err
 		})
 		if err != nil && ctx.Err() == nil {
-			b.log.WarnContext(ctx, "could not register commands", "scope", c.Scope, "error", err)
+			b.log.WarnContext(ctx, "could not register commands", "scope", c.Scope, "err", err)
 		}
 	}
 }

@@ -304,7 +304,7 @@ func texts(msgs []telegramtest.Message) string {
 func TestButtons(t *testing.T) {
 	// Every tap below comes from one person: room for all of them, as the
 	// per-user limit has tests of its own.
-	h := start(t, options{config: func(c *Config) { c.AskBurst = 50 }})
+	h := start(t, options{config: func(c *Config) { c.RateBurst = 50 }})
 	q, qid := h.f.Message(ann, annChat, depthQuestion, nil)
 	long, _ := h.f.Message(ann, annChat, "what about ink and needles", nil)
 	h.f.Push(q, long)
@@ -477,7 +477,7 @@ func uncached(r telegramtest.Request) bool {
 func TestRateLimits(t *testing.T) {
 	t.Run("per user", func(t *testing.T) {
 		m := &countingMetrics{}
-		h := start(t, options{config: func(c *Config) { c.AskBurst = 2; c.AskEvery = 1e15; c.Metrics = m }})
+		h := start(t, options{config: func(c *Config) { c.RateBurst = 2; c.RateEvery = 1e15; c.Metrics = m }})
 		var updates []string
 		for range 6 {
 			u, _ := h.f.Message(ann, annChat, depthQuestion, nil)

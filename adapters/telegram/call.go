@@ -41,7 +41,7 @@ func (b *Bot) call(ctx context.Context, method string, attempts int, req func(*t
 		if !ok || (attempts != untilDone && try >= attempts) {
 			return fmt.Errorf("%s: %w", method, err)
 		}
-		b.log.WarnContext(ctx, "bot API request failed, retrying", "method", method, "error", err, "attempt", try, "wait", wait)
+		b.log.WarnContext(ctx, "bot API request failed, retrying", "method", method, "err", err, "attempt", try, "wait", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

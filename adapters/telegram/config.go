@@ -23,8 +23,8 @@ const (
 	DefaultPollTimeout       = 30 * time.Second
 	DefaultWebhookListen     = ":8080"
 	DefaultWorkers           = 8
-	DefaultAskEvery          = 5 * time.Second
-	DefaultAskBurst          = 5
+	DefaultRateEvery         = 5 * time.Second
+	DefaultRateBurst         = 5
 	DefaultChatInterval      = time.Second
 	DefaultGroupInterval     = 3 * time.Second
 	DefaultSendRate          = 30
@@ -65,10 +65,10 @@ type Config struct {
 	// Workers bounds how many updates are handled at once, default 8. It is
 	// also the webhook's max_connections.
 	Workers int
-	// AskEvery and AskBurst are the per-user rate limit: AskBurst questions
-	// at once, then one every AskEvery (defaults 5 and 5s).
-	AskEvery time.Duration
-	AskBurst int
+	// RateEvery and RateBurst are the per-user rate limit: RateBurst questions
+	// at once, then one every RateEvery (defaults 5 and 5s).
+	RateEvery time.Duration
+	RateBurst int
 	// ChatInterval and GroupInterval pace the bot's messages to one private
 	// chat and to one group (defaults 1s and 3s, after a burst of three),
 	// following Telegram's limits. Messages wait for their turn; none are
@@ -86,9 +86,9 @@ type Config struct {
 	// given up and retried, beyond the wait of a long poll (default 15s).
 	RequestTimeout time.Duration
 
-	// Store is the knowledge base moderators change with /kb; nil turns
+	// Moderation is the knowledge base moderators change with /kb; nil turns
 	// moderation off.
-	Store *knowledge.Store
+	Moderation *knowledge.Moderation
 	// Moderators are the Telegram user ids allowed to use /kb
 	// (TELEGRAM_MODERATORS, comma-separated). The /kb command is shown in
 	// their private chats with the bot only, and checked on every use.
@@ -182,8 +182,8 @@ func (c Config) withDefaults() Config {
 		c.WebhookListen = cmp.Or(c.WebhookListen, DefaultWebhookListen)
 	}
 	c.Workers = cmp.Or(c.Workers, DefaultWorkers)
-	c.AskEvery = cmp.Or(c.AskEvery, DefaultAskEvery)
-	c.AskBurst = cmp.Or(c.AskBurst, DefaultAskBurst)
+	c.RateEvery = cmp.Or(c.RateEvery, DefaultRateEvery)
+	c.RateBurst = cmp.Or(c.RateBurst, DefaultRateBurst)
 	c.ChatInterval = cmp.Or(c.ChatInterval, DefaultChatInterval)
 	c.GroupInterval = cmp.Or(c.GroupInterval, DefaultGroupInterval)
 	c.SendRate = cmp.Or(c.SendRate, DefaultSendRate)
@@ -234,7 +234,7 @@ func (c Config) check() error {
 			errs = append(errs, fmt.Errorf("%s is not a listen address such as :8080", envWebhookListen))
 		}
 	}
-	if c.Workers < 1 || c.AskBurst < 1 || c.AskEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 ||
+	if c.Workers < 1 || c.RateBurst < 1 || c.RateEvery < 0 || c.ChatInterval < 0 || c.GroupInterval < 0 ||
 		c.SendRate < 1 || c.ChatQueue < 1 || c.RequestTimeout < 0 || c.ModerationTimeout < 0 {
 		errs = append(errs, errors.New("workers, rate limits, send intervals and timeouts must be positive"))
 	}

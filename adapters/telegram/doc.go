@@ -17,7 +17,7 @@
 // the rate-limit decisions, are made in package knowledge; this package only
 // decides how they look on Telegram.
 //
-// With a knowledge.Store and a list of moderators, moderators change the
+// With a knowledge.Moderation and a list of moderators, moderators change the
 // knowledge base in their private chat with /kb: guided conversations and
 // previews, with buttons whose callback data is a random token standing for a
 // change kept in memory (see moderation.go and kb.go).

@@ -53,7 +53,7 @@ func keyboardOf(t *testing.T, msgs []telegramtest.Message) telegramtest.Message 
 }
 
 // feedbackOn returns what the store holds about entry id.
-func feedbackOn(t *testing.T, s *knowledge.Store, id string) knowledge.EntryFeedback {
+func feedbackOn(t *testing.T, s *testKB, id string) knowledge.EntryFeedback {
 	t.Helper()
 	fb, err := s.Feedback(t.Context())
 	if err != nil {
@@ -162,7 +162,7 @@ func TestWithoutAddress(t *testing.T) {
 // TestFeedbackShareLimit checks that 👍 and 👎 taps count against the
 // tapper's per-user limit, as questions do.
 func TestFeedbackShareLimit(t *testing.T) {
-	h := start(t, options{config: func(c *Config) { c.AskBurst, c.AskEvery = 3, time.Hour }})
+	h := start(t, options{config: func(c *Config) { c.RateBurst, c.RateEvery = 3, time.Hour }})
 	answer := keyboardOf(t, h.askIn(ann, annChat, depthQuestion, nil))
 	var got []string
 	for _, label := range []string{"👍 Helpful", "👎 Not helpful", "👎 Not helpful"} {

@@ -40,7 +40,7 @@ func TestGroupFlood(t *testing.T) {
 			// Replies to the group are paced as fast as allowances refill,
 			// so that deciding them late would let the whole flood through.
 			h := start(t, options{config: func(c *Config) {
-				c.AskEvery, c.GroupInterval, c.ChatQueue, c.Metrics = 50*time.Millisecond, 50*time.Millisecond, tt.queue, m
+				c.RateEvery, c.GroupInterval, c.ChatQueue, c.Metrics = 50*time.Millisecond, 50*time.Millisecond, tt.queue, m
 			}})
 			gate := make(chan struct{})
 			h.f.FailNext("sendMessage", telegramtest.Fault{Gate: gate})

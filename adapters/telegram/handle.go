@@ -198,10 +198,10 @@ func (b *Bot) ask(ctx context.Context, m *tgbotapi.Message, question string) {
 		r = newReply(nil, askHint)
 	case errors.Is(err, knowledge.ErrBusy):
 		b.rateLimited()
-		r = newReply(nil, escape(knowledge.BusyNotice))
+		r = newReply(nil, escape(knowledge.AnswerFailure(err)))
 	case err != nil:
-		b.log.ErrorContext(ctx, "could not answer", "error", err)
-		r = newReply(nil, failedReply)
+		b.log.ErrorContext(ctx, "could not answer", "err", err)
+		r = newReply(nil, escape(knowledge.AnswerFailure(err)))
 	case m.Chat.IsPrivate():
 		r = answerReply(a)
 	default:
@@ -243,7 +243,7 @@ func (b *Bot) send(ctx context.Context, chat *tgbotapi.Chat, replyTo int, r repl
 			})
 		}
 		if err != nil {
-			b.log.WarnContext(ctx, "could not send a reply", "chat", chat.ID, "part", i+1, "parts", len(r.parts), "error", err)
+			b.log.WarnContext(ctx, "could not send a reply", "chat", chat.ID, "part", i+1, "parts", len(r.parts), "err", err)
 			return
 		}
 	}
@@ -284,7 +284,7 @@ func (b *Bot) onButton(ctx context.Context, q *tgbotapi.CallbackQuery, action st
 	case action[0] == actionHelpful || action[0] == actionUseless:
 		toast := thanksToast
 		if err := b.svc.FeedbackOn(ctx, e.ID, b.askedIn(q.Message), action[0] == actionHelpful); err != nil {
-			b.log.WarnContext(ctx, "could not record feedback", "error", err)
+			b.log.WarnContext(ctx, "could not record feedback", "err", err)
 			toast = staleButton
 		}
 		b.answerCallback(ctx, q, toast)
@@ -328,7 +328,7 @@ func (b *Bot) onFull(ctx context.Context, q *tgbotapi.CallbackQuery, e *knowledg
 		return err
 	})
 	if err != nil {
-		b.log.WarnContext(ctx, "could not show a full answer", "error", err)
+		b.log.WarnContext(ctx, "could not show a full answer", "err", err)
 	}
 }
 
@@ -397,7 +397,7 @@ func (b *Bot) answerCallback(ctx context.Context, q *tgbotapi.CallbackQuery, tex
 		return err
 	})
 	if err != nil {
-		b.log.WarnContext(ctx, "could not answer a button tap", "error", err)
+		b.log.WarnContext(ctx, "could not answer a button tap", "err", err)
 	}
 }
 
@@ -436,7 +436,7 @@ func (b *Bot) answerQuery(ctx context.Context, q *tgbotapi.InlineQuery) {
 		b.rateLimited()
 		cache = false // there may be room in a moment
 	case err != nil:
-		b.log.ErrorContext(ctx, "could not answer an inline query", "error", err)
+		b.log.ErrorContext(ctx, "could not answer an inline query", "err", err)
 		cache = false
 	default:
 		for _, m := range a.Matches {
@@ -475,6 +475,6 @@ func (b *Bot) answerInline(ctx context.Context, q *tgbotapi.InlineQuery, results
 		return err
 	})
 	if err != nil {
-		b.log.WarnContext(ctx, "could not answer an inline query", "error", err)
+		b.log.WarnContext(ctx, "could not answer an inline query", "err", err)
 	}
 }

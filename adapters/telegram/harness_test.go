@@ -13,6 +13,7 @@ import (
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // longID is an entry id of the longest allowed length, too long to fit in
@@ -121,37 +122,42 @@ func serviceFor(t testing.TB, base *knowledge.Base, cal knowledge.Calibration, l
 	return knowledge.NewService(base, idx, cal, log)
 }
 
-// buildIndex is what Store.Watch builds a new index with. Watch closes the
-// indexes it replaces.
+// buildIndex is what Service.Follow builds a new index with. Follow closes
+// the indexes it replaces.
 func buildIndex(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 
-// moderatedService answers from a store in a temporary data directory,
-// seeded with the test knowledge base, that records gaps and feedback and
-// whose changes serve within a second, as cmd/bot wires it.
-func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger) (*knowledge.Service, *knowledge.Store, string) {
+// testKB is the moderation of the test knowledge base, kept in memory.
+type testKB struct {
+	*knowledge.Moderation
+	mem *knowledgetest.Memory
+}
+
+// moderatedService answers from a knowledge base kept in memory, seeded
+// with the test knowledge base, that records gaps and feedback and whose
+// changes serve within a second, as cmd/bot wires it.
+func moderatedService(t testing.TB, cal knowledge.Calibration, log *slog.Logger) (*knowledge.Service, *testKB) {
 	t.Helper()
-	dir := t.TempDir()
-	store, err := knowledge.Open(t.Context(), dir, testFS())
+	mem := knowledgetest.NewMemory(t, testFS())
+	kb := &testKB{knowledge.NewModeration(mem, mem), mem}
+	base, head, err := kb.Base(t.Context())
 	if err != nil {
-		t.Fatalf("knowledge.Open: %v", err)
+		t.Fatal(err)
 	}
-	base, _ := store.Base()
 	idx, err := buildIndex(base)
 	if err != nil {
 		t.Fatalf("index.Build: %v", err)
 	}
 	svc := knowledge.NewService(base, idx, cal, log)
-	svc.Observe(store)
-	svc.RecordFeedbackTo(store)
+	svc.Observe(kb)
+	svc.RecordFeedbackTo(kb)
 	ctx, cancel := context.WithCancel(context.Background())
-	watched := make(chan error, 1)
-	go func() { watched <- store.Watch(ctx, svc, buildIndex, nil) }()
+	followed := make(chan error, 1)
+	go func() { followed <- svc.Follow(ctx, mem, head, buildIndex) }()
 	t.Cleanup(func() {
 		cancel()
-		<-watched
-		store.Close()
+		<-followed
 	})
-	return svc, store, dir
+	return svc, kb
 }
 
 // logRecorder is a slog handler that keeps every record as a line of text.
@@ -235,8 +241,7 @@ type harness struct {
 	feedback *logRecorder       // the service's
 	cancel   context.CancelFunc // ends Run's context
 	stop     func() error       // cancels Run and returns its result
-	store    *knowledge.Store   // with options.moderators
-	dir      string             // the store's data directory
+	store    *testKB            // with options.moderators
 	t        testing.TB
 	taps     int // button taps so far, to number them
 }
@@ -246,7 +251,7 @@ type options struct {
 	config func(*Config)
 	fake   *telegramtest.Server // to share one fake between runs
 	// moderators, when set, turns moderation on: the bot answers from a
-	// store (harness.store) in harness.dir.
+	// knowledge base in memory (harness.store).
 	moderators []int64
 	// now, when set, is the moderation clock.
 	now func() time.Time
@@ -269,8 +274,8 @@ func start(t testing.TB, opts options) *harness {
 	}
 	var svc *knowledge.Service
 	if opts.moderators != nil {
-		svc, h.store, h.dir = moderatedService(t, opts.cal, slog.New(h.feedback))
-		cfg.Store, cfg.Moderators = h.store, opts.moderators
+		svc, h.store = moderatedService(t, opts.cal, slog.New(h.feedback))
+		cfg.Moderation, cfg.Moderators = h.store.Moderation, opts.moderators
 	} else {
 		svc = newService(t, opts.cal, slog.New(h.feedback))
 	}

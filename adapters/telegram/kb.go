@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -58,7 +57,7 @@ func (b *Bot) onKB(ctx context.Context, m *tgbotapi.Message, args string) {
 
 // kb carries out a /kb subcommand for a moderator and returns the reply.
 func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply {
-	store, user, author := b.mod.store, u.ID, authorOf(u)
+	store, user, author := b.mod.kb, u.ID, authorOf(u)
 	id, arg := cutWord(rest)
 	switch sub {
 	case "add":
@@ -68,19 +67,19 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		b.mod.begin(user, conversation{step: stepTitle})
 		return newReply(nil, "<b>New entry</b>, step 1 of 3: send its title, in one line.", cancelHint)
 	case "edit", "source":
-		text, rev, err := store.Source(id)
+		text, rev, err := store.Text(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
 		if sub == "source" {
 			return newReply(nil, fmt.Sprintf("<b>%s</b>, revision %d:", escape(id), rev), preHTML(knowledge.WithRevision(text, rev)), "To change it: /kb edit "+escape(id))
 		}
-		b.mod.begin(user, conversation{step: stepText, id: id, base: rev})
+		b.mod.begin(user, conversation{step: stepText, base: rev})
 		return newReply(nil,
 			fmt.Sprintf("<b>Editing %s</b> from revision %d. Send me the whole edited text; keep its last line, which names the revision you started from.", escape(id), rev),
 			preHTML(knowledge.WithRevision(text, rev)), cancelHint)
 	case "rm":
-		text, rev, err := store.Source(id)
+		text, rev, err := store.Text(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -94,13 +93,12 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		if arg == "" {
 			return newReply(nil, "Usage: /kb question ID QUESTION")
 		}
-		_, rev, err := store.Source(id)
-		if err == nil {
-			var r knowledge.Record
-			r, err = store.AddQuestion(ctx, author, id, arg, rev)
-			return b.kbResult(ctx, user, r, err, 0)
+		rev, err := store.Revision(ctx, id)
+		if err != nil {
+			return b.kbFailure(ctx, user, err, 0)
 		}
-		return b.kbFailure(ctx, user, err, 0)
+		r, err := store.AddQuestion(ctx, author, id, arg, rev)
+		return b.kbResult(ctx, user, r, err, 0)
 	case "history":
 		hist, err := store.History(ctx, id)
 		if err != nil {
@@ -108,11 +106,10 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		}
 		return historyReply(id, hist)
 	case "undo", "revert":
-		hist, err := store.History(ctx, id)
+		base, err := store.Revision(ctx, id)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
-		base := hist[len(hist)-1].Rev
 		var r knowledge.Record
 		if sub == "undo" {
 			r, err = store.Undo(ctx, author, id, base)
@@ -123,7 +120,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		}
 		return b.kbResult(ctx, user, r, err, 0)
 	case "synonyms":
-		text, rev, err := store.Source(knowledge.SynonymsFile)
+		text, rev, err := store.Text(ctx, knowledge.SynonymsFile)
 		if err != nil {
 			return b.kbFailure(ctx, user, err, 0)
 		}
@@ -204,8 +201,8 @@ func (b *Bot) converse(user int64, c conversation, text string) reply {
 
 // prepareEntry checks a whole entry file and shows it as people will see
 // it, with buttons to save or cancel. c says what it is: a new entry, or an
-// edit of c.id from revision c.base; a revision line in the text wins over
-// c.base. When the text has problems the conversation goes on, so that the
+// edit from revision c.base (which keeps its id, as Moderation checks); a
+// revision line in the text wins over c.base. When the text has problems the conversation goes on, so that the
 // moderator can send it again; generated says the bot wrote the text, which
 // is then shown to be corrected.
 func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bool) reply {
@@ -213,18 +210,15 @@ func (b *Bot) prepareEntry(user int64, text string, c conversation, generated bo
 		text, c.base = rest, rev
 	}
 	e, problems := knowledge.ParseEntry("your text", []byte(text))
-	if len(problems) == 0 && c.id != "" && e.ID != c.id {
-		problems = []knowledge.Problem{{File: "your text", Line: e.Line("id"), Msg: fmt.Sprintf("the id must stay %q: to rename an entry, add it under the new id and remove the old one", c.id)}}
-	}
 	if len(problems) > 0 {
-		b.mod.begin(user, conversation{step: stepText, id: c.id, base: c.base})
+		b.mod.begin(user, conversation{step: stepText, base: c.base})
 		blocks := []string{problemsHTML("Not saved yet. Please fix this and send the whole text again, or /kb cancel:", problems)}
 		if generated {
 			blocks = append(blocks, preHTML(text))
 		}
 		return newReply(nil, blocks...)
 	}
-	tok := b.mod.offer(user, pending{kind: doPut, id: e.ID, text: text, base: c.base})
+	tok := b.mod.offer(user, pending{kind: doPut, text: text, base: c.base})
 	what := "a new entry"
 	if c.base != 0 {
 		what = fmt.Sprintf("an edit of revision %d", c.base)
@@ -281,7 +275,7 @@ func (b *Bot) onKBCallback(ctx context.Context, q *tgbotapi.CallbackQuery, ref s
 
 // carryOut makes the change a moderator confirmed.
 func (b *Bot) carryOut(ctx context.Context, u *tgbotapi.User, p pending) reply {
-	store, author := b.mod.store, authorOf(u)
+	store, author := b.mod.kb, authorOf(u)
 	var (
 		r      knowledge.Record
 		err    error
@@ -300,6 +294,11 @@ func (b *Bot) carryOut(ctx context.Context, u *tgbotapi.User, p pending) reply {
 		r, err = store.AddQuestion(ctx, author, p.id, p.text, p.base)
 	case doPickEntry:
 		return b.pickEntryReply(ctx, u.ID, p.text)
+	case doDismissGap:
+		if err := store.DismissGap(ctx, author, p.text); err != nil {
+			return b.kbFailure(ctx, u.ID, err, 0)
+		}
+		return newReply(nil, "Dismissed: “"+escapeUser(p.text)+"” is no longer listed as a gap.")
 	}
 	return b.kbResult(ctx, u.ID, r, err, resume)
 }
@@ -322,29 +321,21 @@ func (b *Bot) kbResult(ctx context.Context, user int64, r knowledge.Record, err 
 // kbFailure explains why a change was not made. On a conflict it shows the
 // newer text and, when resume is set, waits for the moderator's merge of it.
 func (b *Bot) kbFailure(ctx context.Context, user int64, err error, resume step) reply {
-	var (
-		conflict *knowledge.ConflictError
-		invalid  *knowledge.ValidationError
-	)
-	switch {
-	case errors.As(err, &conflict):
-		blocks := []string{"<b>Not saved</b>: " + escape(conflict.Error()) + "."}
-		if cur := conflict.Current; cur.Live() {
-			blocks = append(blocks, fmt.Sprintf("Here is revision %d. Make your change to it and send it again, or /kb cancel:", cur.Rev), preHTML(knowledge.WithRevision(cur.Text, cur.Rev)))
-			if resume != 0 {
-				b.mod.begin(user, conversation{step: resume, id: conflict.ID, base: cur.Rev})
-			}
-		}
-		return newReply(nil, blocks...)
-	case errors.As(err, &invalid):
-		return newReply(nil, problemsHTML("<b>Not saved</b>: the knowledge base would not load. Please fix this and try again:", invalid.Problems))
-	case errors.Is(err, knowledge.ErrNoChange):
-		return newReply(nil, "Nothing to change: "+escape(err.Error())+".")
-	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, knowledge.ErrInvalidID), errors.Is(err, knowledge.ErrEmptyQuestion):
-		return newReply(nil, "<b>Not done</b>: "+escape(err.Error())+". /kb lists the commands.")
+	if knowledge.IsInternal(err) {
+		b.log.ErrorContext(ctx, "moderation failed", "user", user, "err", err)
 	}
-	b.log.ErrorContext(ctx, "moderation failed", "user", user, "error", err)
-	return newReply(nil, "<b>Not saved</b>: the knowledge base's files could not be read or written. People still get answers from the current version. Please ask the operator to check the bot's log and its data directory, then look at /kb history and try again.")
+	head := "<b>" + escape(knowledge.Refusal(err)) + "</b>"
+	if ps := knowledge.Problems(err); len(ps) > 0 {
+		return newReply(nil, problemsHTML(head, ps))
+	}
+	blocks := []string{head}
+	if cur, ok := knowledge.Newer(err); ok {
+		blocks = append(blocks, escape(knowledge.ConflictNotice)+" Or /kb cancel:", preHTML(knowledge.WithRevision(cur.Text, cur.Rev)))
+		if resume != 0 {
+			b.mod.begin(user, conversation{step: resume, base: cur.Rev})
+		}
+	}
+	return newReply(nil, blocks...)
 }
 
 // gapsReply lists the open gaps, newest first, each with a button to turn
@@ -366,31 +357,26 @@ func (b *Bot) gapsReply(user int64, gaps []knowledge.Gap) reply {
 	return newReply(rows, strings.Join(lines, "\n"))
 }
 
-// pickEntryReply offers the closest topics to a gap's question: tapping one
-// adds the question to it.
+// pickEntryReply offers the entries a gap's question may be added to, and
+// dismissing it: tapping one does it.
 func (b *Bot) pickEntryReply(ctx context.Context, user int64, question string) reply {
 	hint := "Or send /kb question ID " + escapeUser(question)
-	a, err := b.svc.Lookup(ctx, question)
+	cands, err := b.mod.kb.Candidates(ctx, b.svc, question)
 	if err != nil {
-		return newReply(nil, "I could not look for entries that fit “"+escapeUser(question)+"”.", hint)
+		return b.kbFailure(ctx, user, err, 0)
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
-	for _, m := range a.Matches[:min(len(a.Matches), maxSuggestions)] {
-		_, rev, err := b.mod.store.Source(m.ID)
-		if err != nil {
-			continue
-		}
-		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: m.ID, text: question, base: rev})
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(m.Title, maxButtonRunes), kbData(tok, "y"))))
+	for _, c := range cands {
+		tok := b.mod.offer(user, pending{kind: doAddQuestion, id: c.ID, text: question, base: c.Rev})
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(shorten(c.Title, maxButtonRunes), kbData(tok, "y"))))
 	}
-	if len(rows) == 0 {
-		return newReply(nil, "No entry comes close to “"+escapeUser(question)+"”.", hint)
+	tok := b.mod.offer(user, pending{kind: doDismissGap, text: question})
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("🚫 Dismiss: not for the knowledge base", kbData(tok, "y"))))
+	if len(cands) == 0 {
+		return newReply(rows, escape(knowledge.NoCandidatesNotice)+" “"+escapeUser(question)+"”", hint)
 	}
 	return newReply(rows, "Which entry answers “"+escapeUser(question)+"”? Tap it to add the question to it.", hint)
 }
-
-// maxSuggestions is how many entries are offered for a gap.
-const maxSuggestions = 3
 
 func historyReply(id string, hist []knowledge.Record) reply {
 	lines := []string{fmt.Sprintf("<b>History of %s</b>, newest first:", escape(id))}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -80,9 +78,12 @@ func (h *harness) waitAnswer(question, title string) {
 	}
 }
 
-func head(t *testing.T, s *knowledge.Store) int64 {
+func head(t *testing.T, s *testKB) int64 {
 	t.Helper()
-	_, rev := s.Base()
+	_, rev, err := s.Base(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	return rev
 }
 
@@ -206,8 +207,8 @@ func TestKBRefusedFlood(t *testing.T) {
 			ids := h.f.Push(updates...)
 			h.waitHandled(ids[len(ids)-1])
 			logged := h.logs.matching("refused a moderation")[before:]
-			if len(logged) > DefaultAskBurst {
-				t.Errorf("40 refused: %d lines logged, want at most %d", len(logged), DefaultAskBurst)
+			if len(logged) > DefaultRateBurst {
+				t.Errorf("40 refused: %d lines logged, want at most %d", len(logged), DefaultRateBurst)
 			}
 			for _, line := range logged {
 				if strings.Contains(line, secret[:50]) || !containsAll(line, tt.words...) {
@@ -291,7 +292,7 @@ func TestKBBadInput(t *testing.T) {
 	t.Run("broken related link, found on saving", func(t *testing.T) {
 		preview := only(t, h.say(mo, "/kb add\n---\nid: t\ntitle: T\nkind: explanation\nrelated: [no-such-entry]\n---\nbody"))
 		_, sent := h.tap(mo, preview.ButtonData("✅ Save"))
-		wantText(t, only(t, sent), "Not saved", "no-such-entry")
+		wantText(t, only(t, sent), "Nothing was changed", "no-such-entry")
 	})
 	if got := head(t, h.store); got != rev {
 		t.Errorf("knowledge base at revision %d, want unchanged %d", got, rev)
@@ -322,15 +323,15 @@ func TestKBEditConflict(t *testing.T) {
 	preview = only(t, h.say(mo, strings.Replace(moText, "Dots blur", "Dots (mo) blur", 1)))
 	_, sent = h.tap(mo, preview.ButtonData("✅ Save"))
 	conflict := sent[0]
-	wantText(t, conflict, "Not saved", "changed in revision", "telegram:78", "too deep (kim)")
+	wantText(t, conflict, "Nothing was changed", "changed in revision", "telegram:78", "too deep (kim)")
 
 	// The conversation resumes: mo sends the merged text.
-	merged := strings.Replace(strings.SplitN(conflict.Text, "send it again, or /kb cancel:\n\n", 2)[1], "Dots blur", "Dots (mo) blur", 1)
+	merged := strings.Replace(strings.SplitN(conflict.Text, "try again. Or /kb cancel:\n\n", 2)[1], "Dots blur", "Dots (mo) blur", 1)
 	preview = only(t, h.say(mo, merged))
 	_, sent = h.tap(mo, preview.ButtonData("✅ Save"))
 	wantText(t, only(t, sent), "Saved")
 	h.waitAnswer("why are my smp dots blurry", "Why SMP dots blur")
-	text, _, err := h.store.Source("blurry-dots")
+	text, _, err := h.store.Text(t.Context(), "blurry-dots")
 	if err != nil || !strings.Contains(text, "(mo)") || !strings.Contains(text, "(kim)") {
 		t.Errorf("blurry-dots after both edits = %q, %v; want both changes", text, err)
 	}
@@ -344,7 +345,7 @@ func TestKBHistory(t *testing.T) {
 	wantText(t, preview, "Remove", "Signs of infection after SMP")
 	_, sent := h.tap(mo, preview.ButtonData("🗑 Remove"))
 	wantText(t, only(t, sent), "Removed")
-	if _, _, err := h.store.Source("infection-signs"); !errors.Is(err, knowledge.ErrNotFound) {
+	if _, _, err := h.store.Text(t.Context(), "infection-signs"); !errors.Is(err, knowledge.ErrNotFound) {
 		t.Fatalf("Source after rm: %v, want ErrNotFound", err)
 	}
 	wantText(t, only(t, h.say(mo, "/kb undo infection-signs")), "Saved", "undo of revision")
@@ -357,7 +358,7 @@ func TestKBHistory(t *testing.T) {
 	wantText(t, only(t, h.say(mo, fmt.Sprintf("/kb revert infection-signs %d", first[0].Rev))), "Saved", fmt.Sprintf("revert to revision %d", first[0].Rev))
 	wantText(t, only(t, h.say(mo, fmt.Sprintf("/kb revert infection-signs %d", first[0].Rev))), "Nothing to change")
 	wantText(t, only(t, h.say(mo, "/kb source infection-signs")), "id: infection-signs", "kb revision")
-	wantText(t, only(t, h.say(mo, "/kb history no-such")), "Not done", "not found")
+	wantText(t, only(t, h.say(mo, "/kb history no-such")), "Nothing was done", "not found")
 }
 
 // TestKBGap turns a question nobody got an answer to into an alternate
@@ -433,15 +434,13 @@ func TestKBTimeout(t *testing.T) {
 	wantText(t, only(t, h.say(mo, depthQuestion)), "How deep SMP pigment should go")
 }
 
-// TestKBUnwritable makes the data directory fail a moderator's save: the
-// entry's file is replaced by a directory, which the store can neither read
-// nor rename over (chmod would not stop root). The save fails with a clear
-// message and changes nothing, people keep getting answers, and once the
-// file is back the same change saves.
+// TestKBUnwritable makes the storage fail a moderator's save. The save fails
+// with a clear message and changes nothing, people keep getting answers, and
+// once the storage is back the same change saves.
 func TestKBUnwritable(t *testing.T) {
 	h := startKB(t, knowledge.Calibration{})
 	rev := head(t, h.store)
-	original, _, err := h.store.Source("blurry-dots")
+	original, _, err := h.store.Text(t.Context(), "blurry-dots")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,27 +448,16 @@ func TestKBUnwritable(t *testing.T) {
 	h.say(kim, "/kb edit blurry-dots")
 	preview := only(t, h.say(kim, edited))
 
-	file := filepath.Join(h.dir, "entries", "blurry-dots.md")
-	if err := os.Remove(file); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(file, "in-the-way"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	h.store.mem.FailWith(errors.New("disk failed"))
 	_, sent := h.tap(kim, preview.ButtonData("✅ Save"))
-	wantText(t, only(t, sent), "Not saved", "could not be read or written", "answers from the current version")
-	h.logs.waitFor(t, "moderation failed", "blurry-dots.md")
+	wantText(t, only(t, sent), knowledge.StorageFailedNotice)
+	h.logs.waitFor(t, "moderation failed", "disk failed")
+	h.store.mem.FailWith(nil)
 	if got := head(t, h.store); got != rev {
 		t.Errorf("after the failed save the knowledge base is at revision %d, want %d", got, rev)
 	}
 	wantText(t, only(t, h.say(ann, "why are my smp dots blurry")), "Why SMP dots blur")
 
-	if err := os.RemoveAll(file); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(original), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	h.say(kim, "/kb edit blurry-dots")
 	preview = only(t, h.say(kim, edited))
 	_, sent = h.tap(kim, preview.ButtonData("✅ Save"))

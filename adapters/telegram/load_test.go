@@ -70,7 +70,7 @@ func runLoad(tb testing.TB, users, perUser int) loadResult {
 	f := telegramtest.New(tb, telegramtest.Lean())
 	h := start(tb, options{fake: f, config: func(c *Config) {
 		c.Workers = 16
-		c.AskBurst, c.AskEvery = 1<<30, time.Nanosecond
+		c.RateBurst, c.RateEvery = 1<<30, time.Nanosecond
 		c.ChatQueue = 1 << 30
 		c.ChatInterval = loadChatInterval
 		c.SendRate = 1 << 20
@@ -199,7 +199,7 @@ func runFlood(t *testing.T, groups, ticks int) []time.Duration {
 	t.Helper()
 	f := telegramtest.New(t, telegramtest.Lean())
 	h := start(t, options{fake: f, config: func(c *Config) {
-		c.AskEvery = time.Hour // no refill: a flooder's allowance is AskBurst
+		c.RateEvery = time.Hour // no refill: a flooder's allowance is RateBurst
 		c.ChatInterval, c.GroupInterval = DefaultChatInterval/floodSpeedup, DefaultGroupInterval/floodSpeedup
 		c.SendRate = DefaultSendRate * floodSpeedup
 	}})
@@ -248,8 +248,8 @@ func runFlood(t *testing.T, groups, ticks int) []time.Duration {
 	}
 	// Beyond the answers, a rate-limit notice and the group's busy notice.
 	for u, n := range perFlooder {
-		if n > DefaultAskBurst+2 {
-			t.Errorf("flooder %d got %d replies, want at most %d answers and two notices", u, n, DefaultAskBurst)
+		if n > DefaultRateBurst+2 {
+			t.Errorf("flooder %d got %d replies, want at most %d answers and two notices", u, n, DefaultRateBurst)
 		}
 	}
 	slices.Sort(latencies)

@@ -24,15 +24,14 @@ const (
 	stepTitle     step = iota + 1 // a new entry's title
 	stepQuestions                 // its alternate questions
 	stepBody                      // its body
-	stepText                      // a whole entry file: new when id is "", else an edit of id
+	stepText                      // a whole entry file: new when base is 0, else an edit
 	stepSynonyms                  // the whole synonyms file
 )
 
 // conversation is a /kb command waiting for the moderator's next message.
 type conversation struct {
 	step      step
-	id        string // the entry edited
-	base      int64  // the revision the moderator started from
+	base      int64 // the revision the moderator started from
 	title     string
 	questions []string
 	expires   time.Time
@@ -47,6 +46,7 @@ const (
 	doSynonyms                           // replace the synonyms with text, from base
 	doPickEntry                          // offer the entries the gap text could join
 	doAddQuestion                        // add text as a question of entry id, at base
+	doDismissGap                         // close the gap of question text unanswered
 )
 
 // pending is a change a button carries out. The button holds only a random
@@ -62,7 +62,7 @@ type pending struct {
 // moderation is the state of the moderators' work. It is safe for
 // concurrent use.
 type moderation struct {
-	store   *knowledge.Store
+	kb      *knowledge.Moderation
 	mods    map[int64]bool
 	timeout time.Duration
 	now     func() time.Time
@@ -75,11 +75,11 @@ type moderation struct {
 // newModeration returns the moderation state for cfg, or nil when
 // moderation is off.
 func newModeration(cfg Config, now func() time.Time) *moderation {
-	if cfg.Store == nil {
+	if cfg.Moderation == nil {
 		return nil
 	}
 	md := &moderation{
-		store:   cfg.Store,
+		kb:      cfg.Moderation,
 		mods:    map[int64]bool{},
 		timeout: cfg.ModerationTimeout,
 		now:     now,

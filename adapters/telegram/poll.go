@@ -107,10 +107,10 @@ func (b *Bot) decodeUpdates(ctx context.Context, result json.RawMessage, offset 
 			UpdateID *int `json:"update_id"`
 		}
 		if json.Unmarshal(raw, &id) != nil || id.UpdateID == nil {
-			b.log.WarnContext(ctx, "skipped an update without update_id", "error", err)
+			b.log.WarnContext(ctx, "skipped an update without update_id", "err", err)
 			continue
 		}
-		b.log.WarnContext(ctx, "skipped a malformed update", "update_id", *id.UpdateID, "error", err)
+		b.log.WarnContext(ctx, "skipped a malformed update", "update_id", *id.UpdateID, "err", err)
 		if *id.UpdateID >= offset {
 			batch = append(batch, incoming{id: *id.UpdateID})
 		}
@@ -144,6 +144,6 @@ func (b *Bot) commit(ctx context.Context, offset int) {
 	defer cancel()
 	_, err := b.api(ctx).Request(tgbotapi.UpdateConfig{Offset: offset, Limit: 1, AllowedUpdates: allowedUpdates()})
 	if err != nil {
-		b.log.WarnContext(ctx, "could not acknowledge the last updates; they may be answered again after a restart", "offset", offset, "error", err)
+		b.log.WarnContext(ctx, "could not acknowledge the last updates; they may be answered again after a restart", "offset", offset, "err", err)
 	}
 }

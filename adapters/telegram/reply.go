@@ -3,7 +3,6 @@ package telegram
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -81,7 +80,7 @@ func answerBlocks(a *knowledge.Answer) ([]string, [][]tgbotapi.InlineKeyboardBut
 			rows = append(rows, topicButton(m.Entry))
 		}
 		if len(rows) > 0 {
-			blocks = append(blocks, "These are the closest topics I have:")
+			blocks = append(blocks, escape(knowledge.ClosestTopicsNotice))
 		}
 		return append(blocks, disclaimerHTML()), rows
 	}
@@ -130,7 +129,7 @@ func noticeBlocks(a *knowledge.Answer) []string {
 		blocks = append(blocks, urgentHTML())
 	}
 	if a.Truncated {
-		blocks = append(blocks, fmt.Sprintf("<i>Your question was long, so I read only its first %d characters.</i>", knowledge.MaxQuestionRunes))
+		blocks = append(blocks, "<i>"+escape(knowledge.LongQuestionNotice)+"</i>")
 	}
 	return blocks
 }
@@ -277,9 +276,8 @@ func botCommands() []tgbotapi.BotCommand {
 
 // Short replies.
 const (
-	askHint      = "What would you like to know? Write your question in words, for example: <i>/ask how deep should SMP pigment go?</i>"
-	failedReply  = "Sorry, something went wrong on my side. Please try again in a moment."
-	staleButton  = "Sorry, that button no longer works. Please ask me again."
+	askHint      = knowledge.AskNotice + " <i>/ask " + knowledge.AskExample + "</i>"
+	staleButton  = knowledge.StaleButtonNotice
 	thanksToast  = "Thanks for your feedback!"
 	openChatText = "Open a chat with me to read that topic."
 )

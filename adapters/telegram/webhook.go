@@ -121,7 +121,7 @@ func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
 		case err != nil:
 			// It came with the secret, so from Telegram: acknowledge it, or
 			// Telegram would send it again and again.
-			b.log.WarnContext(r.Context(), "skipped a malformed update", "error", err)
+			b.log.WarnContext(r.Context(), "skipped a malformed update", "err", err)
 			return
 		}
 		if hctx.Err() != nil {

@@ -142,6 +142,9 @@ setting.`)
 	bad := func(s setting, format string, args ...any) {
 		problems = append(problems, s.source(set)+": "+fmt.Sprintf(format, args...))
 	}
+	if err := oneKB(cfg.kbDir, cfg.dataDir); err != nil {
+		problems = append(problems, err.Error())
+	}
 	cfg.secrets = secrets(e.getenv)
 
 	// An adapter's error may join several problems, one a line.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -35,6 +36,7 @@ bot kb undo [--rev N] ID       restore the revision before the newest
 bot kb revert [--rev N] ID REVISION
                                restore an entry as it was at REVISION
 bot kb gaps                    questions nobody got an answer to
+bot kb dismiss QUESTION        close a gap the knowledge base is not meant to answer
 bot kb feedback                👍 and 👎 per entry, and the questions that got 👎
 bot kb export [FILE]           the whole knowledge base as one file (default: stdout)
 bot kb import FILE             replace the knowledge base with an export ("-": stdin)
@@ -63,6 +65,22 @@ func kbSynopsis(sub string) string {
 	return strings.Join(out, "\n")
 }
 
+// errNoAuthor refuses a change nobody can be named for.
+var errNoAuthor = errors.New("say who you are with --author NAME: the history keeps it, and neither $USER nor the operating system names you")
+
+// defaultAuthor names whoever runs bot kb: $USER, else the operating
+// system's user name, which containers and services without $USER still
+// have; "" when neither does.
+func defaultAuthor(e env) string {
+	if name := e.getenv("USER"); name != "" {
+		return name
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
 // kbCommand is a subcommand of bot kb.
 type kbCommand struct {
 	e      env
@@ -87,7 +105,7 @@ func kb(ctx context.Context, e env, args []string) error {
 	c := kbCommand{e: e, flags: newFlags(e, "kb "+sub, kbSynopsis(sub))}
 	c.kbDir = c.flags.String("kb", "", "read-only knowledge-base `directory` (default: the embedded one)")
 	c.data = c.flags.String("data", "", "data `directory` (default: $"+envDataDir+", else $XDG_DATA_HOME/smp-bot)")
-	c.author = c.flags.String("author", e.getenv("USER"), "`name` recorded in the history (default: $USER)")
+	c.author = c.flags.String("author", defaultAuthor(e), "`name` recorded in the history (default: $USER, else the operating system's user name)")
 	c.rev = c.flags.Int64("rev", 0, "the `revision` the change is based on (default: for edit, the file's kb revision line; else the newest)")
 	c.apply = c.flags.Bool("apply", false, "kb sync: merge the named entries")
 	if err := parse(c.flags, rest); err != nil {
@@ -104,6 +122,8 @@ func kb(ctx context.Context, e env, args []string) error {
 		return c.change(ctx, sub)
 	case "history", "gaps", "feedback", "export", "import", "sync":
 		return c.moderate(ctx, sub)
+	case "dismiss":
+		return c.dismiss(ctx)
 	default:
 		fmt.Fprintf(e.stderr, "bot: unknown kb command %q\nUsage:\n%s\n", sub, kbUsage)
 		return errUsage
@@ -138,19 +158,19 @@ func (c kbCommand) lint() error {
 
 // readStore opens the data directory for a reading command, or returns nil
 // when --kb or nothing names one: those read the read-only or embedded base.
-func (c kbCommand) readStore(ctx context.Context) (*knowledge.Store, error) {
+func (c kbCommand) readStore(ctx context.Context) (*dataKB, error) {
 	dir := *c.data
-	if dir == "" && *c.kbDir == "" {
+	if dir == "" {
 		dir = c.e.getenv(envDataDir)
 	}
-	if dir == "" || *c.kbDir != "" {
-		return nil, nil
+	if err := oneKB(*c.kbDir, dir); err != nil || dir == "" {
+		return nil, err
 	}
 	return openStore(ctx, dir, c.e.stderr)
 }
 
 // store opens the data directory for a moderation command.
-func (c kbCommand) store(ctx context.Context) (*knowledge.Store, error) {
+func (c kbCommand) store(ctx context.Context) (*dataKB, error) {
 	if *c.kbDir != "" {
 		return nil, fmt.Errorf("--kb is read-only: moderate a data directory with --data")
 	}
@@ -169,7 +189,9 @@ func (c kbCommand) list(ctx context.Context) error {
 	var base *knowledge.Base
 	if s != nil {
 		defer s.Close()
-		base, _ = s.Base()
+		if base, _, err = s.Moderation.Base(ctx); err != nil {
+			return err
+		}
 	} else if base, err = loadBase(*c.kbDir); err != nil {
 		return err
 	}
@@ -190,7 +212,7 @@ func (c kbCommand) show(ctx context.Context) error {
 	}
 	if s != nil {
 		defer s.Close()
-		text, rev, err := s.Source(id)
+		text, rev, err := s.Text(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -233,12 +255,11 @@ func (c kbCommand) args(sub string, n int, what string) error {
 
 // base returns the revision a change of id is based on: --rev, else the
 // newest, which makes the change unconditional.
-func (c kbCommand) base(s *knowledge.Store, id string) int64 {
+func (c kbCommand) base(ctx context.Context, s *dataKB, id string) (int64, error) {
 	if *c.rev != 0 {
-		return *c.rev
+		return *c.rev, nil
 	}
-	_, rev, _ := s.Source(id)
-	return rev
+	return s.Revision(ctx, id)
 }
 
 // change runs a subcommand that writes to the data directory.
@@ -259,7 +280,7 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 		return c.args(sub, want.n, want.what)
 	}
 	if *c.author == "" {
-		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+		return errNoAuthor
 	}
 	s, err := c.store(ctx)
 	if err != nil {
@@ -267,36 +288,64 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 	}
 	defer s.Close()
 	arg := c.flags.Arg(0)
+	if sub == "add" || sub == "edit" {
+		r, err := c.put(ctx, s, sub, arg)
+		return c.done(r, err)
+	}
+	base, err := c.base(ctx, s, arg)
+	if err != nil {
+		return c.refused(err)
+	}
 	var r knowledge.Record
 	switch sub {
-	case "add", "edit":
-		r, err = c.put(ctx, s, sub, arg)
 	case "rm":
-		r, err = s.Remove(ctx, *c.author, arg, c.base(s, arg))
+		r, err = s.Remove(ctx, *c.author, arg, base)
 	case "question":
-		q := strings.Join(c.flags.Args()[1:], " ")
-		r, err = s.AddQuestion(ctx, *c.author, arg, q, c.base(s, arg))
+		r, err = s.AddQuestion(ctx, *c.author, arg, strings.Join(c.flags.Args()[1:], " "), base)
 	case "undo":
-		r, err = s.Undo(ctx, *c.author, arg, c.base(s, arg))
+		r, err = s.Undo(ctx, *c.author, arg, base)
 	case "revert":
 		rev, perr := strconv.ParseInt(c.flags.Arg(1), 10, 64)
 		if perr != nil {
 			return fmt.Errorf("kb revert: %q is not a revision number", c.flags.Arg(1))
 		}
-		r, err = s.Revert(ctx, *c.author, arg, rev, c.base(s, arg))
+		r, err = s.Revert(ctx, *c.author, arg, rev, base)
 	}
-	if ce, ok := errors.AsType[*knowledge.ConflictError](err); ok {
-		return c.conflict(ce)
+	return c.done(r, err)
+}
+
+// dismiss closes a gap without an entry.
+func (c kbCommand) dismiss(ctx context.Context) error {
+	if c.flags.NArg() == 0 {
+		return c.args("dismiss", 1, "a QUESTION, as bot kb gaps lists it")
 	}
+	if *c.author == "" {
+		return errNoAuthor
+	}
+	s, err := c.store(ctx)
 	if err != nil {
 		return err
+	}
+	defer s.Close()
+	q := strings.Join(c.flags.Args(), " ")
+	if err := s.DismissGap(ctx, *c.author, q); err != nil {
+		return c.refused(err)
+	}
+	fmt.Fprintf(c.e.stdout, "dismissed: %s\n", q)
+	return nil
+}
+
+// done reports a change, or why there is none.
+func (c kbCommand) done(r knowledge.Record, err error) error {
+	if err != nil {
+		return c.refused(err)
 	}
 	fmt.Fprintf(c.e.stdout, "revision %d: %s %s\n", r.Rev, r.Op, r.ID)
 	return nil
 }
 
 // put adds or edits an entry, or replaces the synonyms, from a file.
-func (c kbCommand) put(ctx context.Context, s *knowledge.Store, sub, file string) (knowledge.Record, error) {
+func (c kbCommand) put(ctx context.Context, s *dataKB, sub, file string) (knowledge.Record, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return knowledge.Record{}, err
@@ -310,19 +359,37 @@ func (c kbCommand) put(ctx context.Context, s *knowledge.Store, sub, file string
 	case !marked:
 		return knowledge.Record{}, fmt.Errorf("kb edit: %s has no \"kb revision\" line; start from the output of bot kb show, or name the revision you edited with --rev", file)
 	}
+	var r knowledge.Record
 	if filepath.Base(file) == knowledge.SynonymsFile {
-		return s.SetSynonyms(ctx, *c.author, text, rev)
+		r, err = s.SetSynonyms(ctx, *c.author, text, rev)
+	} else {
+		r, err = s.Put(ctx, *c.author, text, rev)
 	}
-	return s.Put(ctx, *c.author, text, rev)
+	// Problems in the text itself come unnamed: they are in file.
+	ps := knowledge.Problems(err)
+	for i := range ps {
+		if ps[i].File == "" {
+			ps[i].File = file
+		}
+	}
+	return r, err
 }
 
-// conflict tells the moderator what changed and shows the newer text.
-func (c kbCommand) conflict(ce *knowledge.ConflictError) error {
-	if ce.Current.Live() {
-		fmt.Fprintf(c.e.stderr, "bot: %v\nThe newer text is below; merge your change into it and run the command again.\n", ce)
-		io.WriteString(c.e.stdout, knowledge.WithRevision(ce.Current.Text, ce.Current.Rev))
+// refused tells the moderator why nothing changed, with the newer text of a
+// conflict to merge their change into, and returns the error to exit with.
+func (c kbCommand) refused(err error) error {
+	if knowledge.IsInternal(err) {
+		return err
 	}
-	return ce
+	lines := []string{knowledge.Refusal(err)}
+	for _, p := range knowledge.Problems(err) {
+		lines = append(lines, "  "+p.String())
+	}
+	if cur, ok := knowledge.Newer(err); ok {
+		lines = append(lines, knowledge.ConflictNotice+" It is on standard output.")
+		io.WriteString(c.e.stdout, knowledge.WithRevision(cur.Text, cur.Rev))
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 // moderate runs a subcommand that reads the data directory's records, or
@@ -398,9 +465,9 @@ func (c kbCommand) moderate(ctx context.Context, sub string) error {
 	return nil
 }
 
-func (c kbCommand) importFile(ctx context.Context, s *knowledge.Store) error {
+func (c kbCommand) importFile(ctx context.Context, s *dataKB) error {
 	if *c.author == "" {
-		return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+		return errNoAuthor
 	}
 	var r io.Reader = c.e.stdin
 	if name := c.flags.Arg(0); name != "-" {
@@ -412,6 +479,11 @@ func (c kbCommand) importFile(ctx context.Context, s *knowledge.Store) error {
 		r = f
 	}
 	recs, err := s.Import(ctx, *c.author, r)
+	if errors.Is(err, knowledge.ErrNoChange) {
+		// A restore that finds everything in place has done its job.
+		fmt.Fprintln(c.e.stdout, "nothing to import: the knowledge base already matches it")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -419,10 +491,10 @@ func (c kbCommand) importFile(ctx context.Context, s *knowledge.Store) error {
 	return nil
 }
 
-func (c kbCommand) sync(ctx context.Context, s *knowledge.Store, w io.Writer) error {
+func (c kbCommand) sync(ctx context.Context, s *dataKB, w io.Writer) error {
 	if *c.apply {
 		if *c.author == "" {
-			return fmt.Errorf("say who you are with --author NAME (or set USER): the history keeps it")
+			return errNoAuthor
 		}
 		recs, err := s.Merge(ctx, *c.author, guide.FS(), c.flags.Args()...)
 		if err != nil {

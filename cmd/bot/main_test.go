@@ -32,7 +32,7 @@ func TestAsk(t *testing.T) {
 		{"how deep should the pigment go?", []string{"papillary", "Sources:", "not medical advice"}},
 		{"how do i check a clinic before booking smp", []string{"Checklist for choosing a practitioner:", "1. ", "2. ", "3. "}},
 		{"there's pus coming out of my dots and I have a fever", []string{"Please see a doctor today", "infection"}},
-		{"How deep is the Mariana Trench?", []string{"only answers questions about SMP safety", "Closest topics"}},
+		{"How deep is the Mariana Trench?", []string{"only answers questions about SMP safety", "closest topics"}},
 		{"bitcoin price", []string{"I don't have anything on that"}},
 	}
 	for _, tt := range tests {

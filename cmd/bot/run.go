@@ -128,7 +128,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 				return err // adapters name themselves in their errors
 			default:
 				// The others keep serving; /readyz names this one.
-				log.Error("platform failed; the others keep running", "platform", p.name, "error", err)
+				log.Error("platform failed; the others keep running", "platform", p.name, "err", err)
 			}
 			return nil
 		})
@@ -172,7 +172,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	var errs []error
 	if cfg.discord != nil {
 		dc := *cfg.discord
-		dc.Store = kb.store // nil without a data directory: no /kb
+		if kb.store != nil { // without a data directory: no /kb
+			dc.Moderation = kb.store.Moderation
+		}
 		dc.Metrics = metrics
 		dlog := log.With("platform", "discord")
 		logDiscordgoTo(dlog)
@@ -185,7 +187,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	}
 	if cfg.telegram != nil {
 		tc := *cfg.telegram
-		tc.Store = kb.store // nil without a data directory: no /kb
+		if kb.store != nil { // without a data directory: no /kb
+			tc.Moderation = kb.store.Moderation
+		}
 		tc.Metrics = metrics
 		b, err := telegram.New(tc, svc, log)
 		if err != nil {

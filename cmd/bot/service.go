@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/smpbot/bot/adapters/datadir"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
@@ -70,12 +71,37 @@ func dataDir(e env, flag string) (string, error) {
 	return "", fmt.Errorf("no data directory: give --data DIR or set %s", envDataDir)
 }
 
-// openStore opens the data directory dir, seeding it from the embedded
-// default on first use, and warns about hand-edited files it skips.
-func openStore(ctx context.Context, dir string, stderr io.Writer) (*knowledge.Store, error) {
-	s, err := knowledge.Open(ctx, dir, guide.FS())
+// oneKB refuses a read-only knowledge base and a data directory given
+// together: answering from one would silently ignore the other.
+func oneKB(kbDir, dataDir string) error {
+	if kbDir != "" && dataDir != "" {
+		return fmt.Errorf("the read-only knowledge base %s (--kb, %s) and the data directory %s (--data, %s) are two knowledge bases: give one", kbDir, envKBDir, dataDir, envDataDir)
+	}
+	return nil
+}
+
+// dataKB is a data directory and the moderation of the knowledge base in it.
+type dataKB struct {
+	*datadir.Store
+	*knowledge.Moderation
+}
+
+// openDataKB opens the data directory dir, seeding it from the embedded
+// default on first use. Hand-edited files it skips are logged to log.
+func openDataKB(ctx context.Context, dir string, log *slog.Logger) (*dataKB, error) {
+	s, err := datadir.Open(ctx, dir, guide.FS(), log)
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	return &dataKB{s, knowledge.NewModeration(s, s)}, nil
+}
+
+// openStore opens the data directory dir for a kb command, and warns about
+// hand-edited files it skips.
+func openStore(ctx context.Context, dir string, stderr io.Writer) (*dataKB, error) {
+	s, err := openDataKB(ctx, dir, nil)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range s.Problems() {
 		fmt.Fprintf(stderr, "bot: warning: skipping %s (the last good version serves)\n", p)
@@ -87,7 +113,8 @@ func openStore(ctx context.Context, dir string, stderr io.Writer) (*knowledge.St
 // behind it when there is one.
 type answering struct {
 	svc   *knowledge.Service
-	store *knowledge.Store // nil for a read-only knowledge base
+	store *dataKB // nil for a read-only knowledge base
+	head  int64   // the revision of the data directory svc answers from
 }
 
 // openService answers from the read-only knowledge base in kbDir, from the
@@ -95,42 +122,42 @@ type answering struct {
 // Answering from a data directory records gaps and feedback in it.
 // Hand-edited files it skips are reported by watch.
 func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (answering, error) {
-	if kbDir != "" || dataDir == "" {
+	if err := oneKB(kbDir, dataDir); err != nil {
+		return answering{}, err
+	}
+	if dataDir == "" {
 		svc, err := newService(kbDir, nil, log)
 		return answering{svc: svc}, err
 	}
-	store, err := knowledge.Open(ctx, dataDir, guide.FS())
+	store, err := openDataKB(ctx, dataDir, log)
 	if err != nil {
-		return answering{}, fmt.Errorf("data directory %s: %w", dataDir, err)
+		return answering{}, err
 	}
-	base, _ := store.Base()
+	base, head := store.Store.Base()
 	svc, err := serviceFor(base, nil, log)
 	if err != nil {
 		store.Close()
 		return answering{}, err
 	}
-	svc.Observe(store)
-	svc.RecordFeedbackTo(store)
-	return answering{svc: svc, store: store}, nil
+	svc.Observe(store.Moderation)
+	svc.RecordFeedbackTo(store.Moderation)
+	return answering{svc: svc, store: store, head: head}, nil
 }
 
 // watch keeps the service answering from the newest knowledge base in the
 // data directory until ctx ends; without a data directory it does nothing.
-// reloaded, when not nil, is told how each rebuild went and how many
-// hand-edited files it skips. The caller closes the data directory once
+// reloaded, when not nil, is told how each reload of the directory went and
+// how many hand-edited files it skips. The caller closes the data directory once
 // nothing can write to it any more.
 func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(err error, skipped int)) error {
 	if a.store == nil {
 		return nil
 	}
-	build := func(b *knowledge.Base) (knowledge.Index, error) {
-		idx, err := index.Build(b)
-		if reloaded != nil {
-			reloaded(err, len(a.store.Skipped()))
-		}
-		return idx, err
+	if reloaded != nil {
+		a.store.OnReload(reloaded)
 	}
-	return a.store.Watch(ctx, a.svc, build, log)
+	build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
+	return a.svc.Follow(ctx, a.store.Store, a.head, build)
 }
 
 // close releases the data directory.

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/smpbot/bot/index"
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // guideURL is the guide every answer about SMP results rests on.
@@ -130,10 +130,10 @@ func TestCalibration(t *testing.T) {
 // TestEvalSet checks the evaluation set is what the issue asks for and only
 // expects entries that exist.
 func TestEvalSet(t *testing.T) {
-	checkExpects(t, guide.EvalFile, knowledgetest.EvalCases(t))
+	checkExpects(t, guide.EvalFile, indextest.EvalCases(t))
 	var onTopic, offTopic, urgent int
 	seen := map[string]bool{}
-	for _, c := range knowledgetest.EvalCases(t) {
+	for _, c := range indextest.EvalCases(t) {
 		if seen[c.Question] {
 			t.Errorf("%s: question %q appears twice", guide.EvalFile, c.Question)
 		}
@@ -189,7 +189,7 @@ type minimums struct {
 // TestEvaluation runs the embedded evaluation set through the real index
 // with the embedded calibration, as `bot eval` does.
 func TestEvaluation(t *testing.T) {
-	evaluate(t, knowledgetest.EvalCases(t), minimums{top1: minTop1, top3: minTop3, rejection: minRejection, urgent: minUrgent})
+	evaluate(t, indextest.EvalCases(t), minimums{top1: minTop1, top3: minTop3, rejection: minRejection, urgent: minUrgent})
 }
 
 // TestOtherSets runs the evaluation sets beside the embedded one, so that a

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/smpbot/bot/cmd/bot/internal/monitor"
+	"github.com/smpbot/bot/index/indextest"
 	"github.com/smpbot/bot/knowledge"
-	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // get requests path from h and returns the status and body.
@@ -86,7 +86,7 @@ func equal(a, b []string) bool {
 }
 
 func TestMetrics(t *testing.T) {
-	svc := knowledgetest.Guide(t)
+	svc := indextest.Guide(t)
 	m := monitor.NewMetrics("discord", "telegram")
 	m.Instrument(svc)
 	questions := []struct{ platform, question string }{

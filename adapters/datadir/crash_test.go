@@ -1,4 +1,4 @@
-package knowledge_test
+package datadir_test
 
 import (
 	"bufio"
@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smpbot/bot/adapters/datadir"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // crashDirEnv tells the test binary, run again by TestKillDuringWrites, to
@@ -36,20 +38,21 @@ func TestCrashWriter(t *testing.T) {
 		t.Skip("only run by TestKillDuringWrites")
 	}
 	ctx := context.Background()
-	s, err := knowledge.Open(ctx, dir, validFS())
+	st, err := datadir.Open(ctx, dir, knowledgetest.Files(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := knowledge.NewModeration(st, st)
 	fmt.Println("ready")
 	for n := 1; ; n++ {
-		_, rev, err := s.Source("healing")
+		_, rev, err := s.Text(ctx, "healing")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Put(ctx, "writer", crashVersion(n), rev); err != nil {
 			t.Fatal(err)
 		}
-		_, rev, _ = s.Source("step-two")
+		_, rev, _ = s.Text(ctx, "step-two")
 		if n%2 == 0 {
 			_, err = s.Remove(ctx, "writer", "step-two", rev)
 		} else if rev != 0 {
@@ -58,7 +61,7 @@ func TestCrashWriter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordGap(ctx, fmt.Sprintf("question %d", n)); err != nil {
+		if err := st.AddGapEvent(ctx, knowledge.GapEvent{Time: time.Now(), Question: fmt.Sprintf("question %d", n)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,7 +72,7 @@ func TestKillDuringWrites(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	dir := t.TempDir()
-	s, err := knowledge.Open(context.Background(), dir, validFS())
+	s, err := datadir.Open(context.Background(), dir, knowledgetest.Files(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,22 +107,23 @@ func TestKillDuringWrites(t *testing.T) {
 		if !isVersion(string(data)) {
 			t.Fatalf("round %d: healing.md is torn:\n%.200s", round, data)
 		}
-		if data, err := os.ReadFile(filepath.Join(dir, "entries", "step-two.md")); err == nil && string(data) != stepText("step-two", "2") {
+		if data, err := os.ReadFile(filepath.Join(dir, "entries", "step-two.md")); err == nil && string(data) != knowledgetest.StepText("step-two", "2") {
 			t.Fatalf("round %d: step-two.md is torn: %q", round, data)
 		}
 
-		s, err := knowledge.Open(context.Background(), dir, validFS())
+		s, err := datadir.Open(context.Background(), dir, knowledgetest.Files(), nil)
 		if err != nil {
 			t.Fatalf("round %d: reopen after kill -9: %v", round, err)
 		}
 		if ps := s.Problems(); len(ps) > 0 {
 			t.Errorf("round %d: after reopening, problems %v", round, ps)
 		}
-		text, _, err := s.Source("healing")
+		m := knowledge.NewModeration(s, s)
+		text, _, err := m.Text(context.Background(), "healing")
 		if err != nil || !isVersion(text) {
 			t.Errorf("round %d: healing = %.80q, %v; want a whole version", round, text, err)
 		}
-		if _, err := s.Gaps(context.Background()); err != nil {
+		if _, err := m.Gaps(context.Background()); err != nil {
 			t.Errorf("round %d: Gaps: %v", round, err)
 		}
 		s.Close()
@@ -129,7 +133,7 @@ func TestKillDuringWrites(t *testing.T) {
 
 // isVersion reports whether text is the seed or a whole crashVersion.
 func isVersion(text string) bool {
-	if text == entryText("healing") {
+	if text == knowledgetest.EntryText("healing") {
 		return true
 	}
 	var n int
@@ -143,7 +147,7 @@ func isVersion(text string) bool {
 // 1, 2, 3 … without gaps.
 func checkLog(t *testing.T, dir string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, knowledge.LogFile))
+	data, err := os.ReadFile(filepath.Join(dir, datadir.LogFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,14 @@
-package knowledge
+package datadir
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // reconcile records the files edited by hand since the log last wrote them.
@@ -17,46 +21,46 @@ func (s *Store) reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	edits := map[string]Record{}
+	edits := map[string]knowledge.Record{}
 	rejected := map[string]rejection{}
 	for p, text := range disk {
-		key := keyOf(p)
-		if p != SynonymsFile && !ValidID(key) {
-			rejected[p] = rejection{text: text, problems: []Problem{{File: p, Msg: fmt.Sprintf("file name %q is not a valid entry id: use lowercase letters, digits and single hyphens", path.Base(p))}}}
+		key := knowledge.FileID(p)
+		if p != knowledge.SynonymsFile && !knowledge.ValidID(key) {
+			rejected[p] = rejection{text: text, problems: []knowledge.Problem{{File: p, Msg: fmt.Sprintf("file name %q is not a valid entry id: use lowercase letters, digits and single hyphens", path.Base(p))}}}
 			continue
 		}
-		if r := s.latest[key]; !present(r) || r.Text != text {
-			edits[key] = Record{Author: HandEdit, Op: opFor(key), ID: key, Text: text}
+		if r := s.state.Latest(key); !r.Present() || r.Text != text {
+			edits[key] = knowledge.Record{Author: HandEdit, Op: knowledge.OpFor(key), ID: key, Text: text}
 		}
 	}
-	for key, r := range s.latest {
-		if _, ok := disk[keyPath(key)]; !ok && present(r) {
-			if key == SynonymsFile {
-				edits[key] = Record{Author: HandEdit, Op: OpSynonyms, ID: key}
+	for _, key := range s.state.IDs() {
+		if _, ok := disk[knowledge.FilePath(key)]; !ok && s.state.Latest(key).Present() {
+			if key == knowledge.SynonymsFile {
+				edits[key] = knowledge.Record{Author: HandEdit, Op: knowledge.OpSynonyms, ID: key}
 			} else {
-				edits[key] = Record{Author: HandEdit, Op: OpRemove, ID: key}
+				edits[key] = knowledge.Record{Author: HandEdit, Op: knowledge.OpRemove, ID: key}
 			}
 		}
 	}
-	accepted := acceptable(edits, s.validate)
+	accepted := acceptable(edits, s.state.Check)
 	for _, r := range accepted {
 		delete(edits, r.ID)
 	}
 	for key, r := range edits {
 		// Report each skipped file with the problems it has on its own.
-		err := s.validate(append(append([]Record(nil), accepted...), r))
+		err := s.state.Check(append(append([]knowledge.Record(nil), accepted...), r)...)
 		if err == nil {
 			continue
 		}
-		var ve *ValidationError
+		var ve *knowledge.ValidationError
 		if !errors.As(err, &ve) {
 			return err
 		}
 		ps := ve.Problems
-		if r.Op == OpRemove {
-			ps = append([]Problem{{File: keyPath(key), Msg: "removed by hand, but the knowledge base needs it"}}, ps...)
+		if r.Op == knowledge.OpRemove {
+			ps = append([]knowledge.Problem{{File: knowledge.FilePath(key), Msg: "removed by hand, but the knowledge base needs it"}}, ps...)
 		}
-		rejected[keyPath(key)] = rejection{text: r.Text, problems: ps}
+		rejected[knowledge.FilePath(key)] = rejection{text: r.Text, problems: ps}
 	}
 	changedRejects := len(rejected) != len(s.rejected)
 	for p, r := range rejected {
@@ -78,21 +82,21 @@ func (s *Store) reconcile(ctx context.Context) error {
 // acceptable picks the largest set of edits that valid accepts together:
 // all of them if it can, else, repeatedly, each one that is valid with those
 // already picked.
-func acceptable(edits map[string]Record, valid func([]Record) error) []Record {
-	var all []Record
-	for _, k := range sortedKeys(edits) {
+func acceptable(edits map[string]knowledge.Record, valid func(...knowledge.Record) error) []knowledge.Record {
+	var all []knowledge.Record
+	for _, k := range slices.Sorted(maps.Keys(edits)) {
 		all = append(all, edits[k])
 	}
-	if len(all) == 0 || valid(all) == nil {
+	if len(all) == 0 || valid(all...) == nil {
 		return all
 	}
-	var picked []Record
+	var picked []knowledge.Record
 	left := all
 	for progress := true; progress; {
 		progress = false
-		var rest []Record
+		var rest []knowledge.Record
 		for _, r := range left {
-			if valid(append(append([]Record(nil), picked...), r)) == nil {
+			if valid(append(append([]knowledge.Record(nil), picked...), r)...) == nil {
 				picked = append(picked, r)
 				progress = true
 			} else {

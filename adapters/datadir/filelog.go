@@ -1,4 +1,4 @@
-package knowledge
+package datadir
 
 import (
 	"context"
@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"os"
 	"sync"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
-// FileLog is a Log kept in one append-only JSON Lines file, one record a line.
-// Each append is a single write of whole lines followed by an fsync, so a
+// fileLog is the revision log of a Store, kept in one append-only JSON Lines
+// file, one record a line. Each append is a single write of whole lines followed by an fsync, so a
 // crash can only tear the end of the file; Since drops a torn last line or an
 // incomplete last batch, and the next Append cuts it off.
 //
-// FileLog is safe for concurrent use within a process. Processes sharing the
+// fileLog is safe for concurrent use within a process. Processes sharing the
 // file must take turns (Store holds the data directory's lock around Since
 // and Append); Append refuses with ErrHeadMoved if the file grew since this
-// FileLog last read it.
-type FileLog struct {
+// fileLog last read it.
+type fileLog struct {
 	path string
 
 	mu   sync.Mutex
@@ -26,11 +28,11 @@ type FileLog struct {
 	size int64 // the length of the file's good records
 }
 
-// NewFileLog returns the log kept in the file at path, which need not exist yet.
-func NewFileLog(path string) *FileLog { return &FileLog{path: path} }
+// newFileLog returns the log kept in the file at path, which need not exist yet.
+func newFileLog(path string) *fileLog { return &fileLog{path: path} }
 
 // Since returns the records after revision rev, oldest first.
-func (l *FileLog) Since(ctx context.Context, rev int64) ([]Record, error) {
+func (l *fileLog) Since(ctx context.Context, rev int64) ([]knowledge.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -48,19 +50,19 @@ func (l *FileLog) Since(ctx context.Context, rev int64) ([]Record, error) {
 }
 
 // load reads every good record and notes the log's head and length.
-func (l *FileLog) load() ([]Record, error) {
+func (l *fileLog) load() ([]knowledge.Record, error) {
 	lines, _, err := readLines(l.path)
 	if err != nil {
 		return nil, err
 	}
 	var (
-		recs []Record
+		recs []knowledge.Record
 		size int64
 		good = 0 // records in complete batches
 		end  int64
 	)
 	for n, line := range lines {
-		var r Record
+		var r knowledge.Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			if n == len(lines)-1 {
 				break // torn by a crash
@@ -84,7 +86,7 @@ func (l *FileLog) load() ([]Record, error) {
 }
 
 // Append writes recs as one batch if head is still the newest revision.
-func (l *FileLog) Append(ctx context.Context, head int64, recs ...Record) ([]Record, error) {
+func (l *fileLog) Append(ctx context.Context, head int64, recs ...knowledge.Record) ([]knowledge.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -106,7 +108,7 @@ func (l *FileLog) Append(ctx context.Context, head int64, recs ...Record) ([]Rec
 		return nil, err
 	}
 	if head != l.head || size < l.size {
-		return nil, ErrHeadMoved
+		return nil, knowledge.ErrHeadMoved
 	}
 	if size > l.size {
 		// Either another process appended, or a crash tore the end. Read
@@ -115,13 +117,13 @@ func (l *FileLog) Append(ctx context.Context, head int64, recs ...Record) ([]Rec
 			return nil, err
 		}
 		if head != l.head {
-			return nil, ErrHeadMoved
+			return nil, knowledge.ErrHeadMoved
 		}
 		if err := repairTail(l.path, l.size); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]Record, len(recs))
+	out := make([]knowledge.Record, len(recs))
 	var data []byte
 	last := head + int64(len(recs))
 	for i, r := range recs {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package knowledge
+package datadir
 
 import (
 	"context"

@@ -1,4 +1,6 @@
-package knowledgetest
+// Package indextest builds real indexes for tests: the embedded knowledge
+// base answered through the bleve index, as the bot runs by default.
+package indextest
 
 import (
 	"testing"

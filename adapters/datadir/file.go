@@ -1,11 +1,10 @@
-package knowledge
+package datadir
 
 import (
 	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // tempPrefix starts the name of every temporary file, so that a crash's
@@ -147,9 +146,4 @@ func repairTail(path string, size int64) error {
 		return fmt.Errorf("drop torn end of %s: %w", path, err)
 	}
 	return nil
-}
-
-// ensureNewline returns text ending in exactly one newline, as files are stored.
-func ensureNewline(text string) string {
-	return strings.TrimRight(text, "\n") + "\n"
 }

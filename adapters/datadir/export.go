@@ -1,4 +1,4 @@
-package knowledge
+package datadir
 
 import (
 	"bufio"
@@ -7,8 +7,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // An export is the whole knowledge base as one Markdown file: a header
@@ -32,10 +36,10 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	s.kb.mu.Lock()
-	texts, head := s.texts(nil), s.head
+	texts, head := s.state.Files(), s.state.Head()
 	s.kb.mu.Unlock()
 	h := sha256.New()
-	paths := sortedKeys(texts)
+	paths := slices.Sorted(maps.Keys(texts))
 	for _, p := range paths {
 		fmt.Fprintf(h, "%s\x00%s\x00", p, texts[p])
 	}
@@ -43,7 +47,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, exportHeader, head)
 	for _, p := range paths {
-		fmt.Fprintf(bw, "<!-- file %s %s -->\n%s", boundary, p, ensureNewline(texts[p]))
+		fmt.Fprintf(bw, "<!-- file %s %s -->\n%s", boundary, p, knowledge.EnsureNewline(texts[p]))
 	}
 	return bw.Flush()
 }
@@ -52,33 +56,33 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 // it holds are added or replaced, entries it lacks are removed. The export is
 // validated as a whole first, and nothing is written if anything is wrong. It
 // returns the records written, one batch.
-func (s *Store) Import(ctx context.Context, author string, r io.Reader) ([]Record, error) {
+func (s *Store) Import(ctx context.Context, author string, r io.Reader) ([]knowledge.Record, error) {
 	texts, err := readExport(r)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := loadTexts(texts); err != nil {
+	if _, err := knowledge.LoadFiles(texts); err != nil {
 		return nil, err
 	}
-	return s.change(ctx, func() ([]Record, error) {
-		var recs []Record
-		for _, p := range sortedKeys(texts) {
-			key := keyOf(p)
-			if cur := s.latest[key]; !present(cur) || cur.Text != texts[p] {
-				recs = append(recs, Record{Author: author, Op: opFor(key), ID: key, Text: texts[p], Note: "import"})
+	return s.change(ctx, func() ([]knowledge.Record, error) {
+		var recs []knowledge.Record
+		for _, p := range slices.Sorted(maps.Keys(texts)) {
+			key := knowledge.FileID(p)
+			if cur := s.state.Latest(key); !cur.Present() || cur.Text != texts[p] {
+				recs = append(recs, knowledge.Record{Author: author, Op: knowledge.OpFor(key), ID: key, Text: texts[p], Note: "import"})
 			}
 		}
-		for _, key := range sortedKeys(s.latest) {
-			if _, ok := texts[keyPath(key)]; !ok && present(s.latest[key]) {
-				r := Record{Author: author, Op: OpRemove, ID: key, Note: "import"}
-				if key == SynonymsFile {
-					r.Op = OpSynonyms
+		for _, key := range s.state.IDs() {
+			if _, ok := texts[knowledge.FilePath(key)]; !ok && s.state.Latest(key).Present() {
+				r := knowledge.Record{Author: author, Op: knowledge.OpRemove, ID: key, Note: "import"}
+				if key == knowledge.SynonymsFile {
+					r.Op = knowledge.OpSynonyms
 				}
 				recs = append(recs, r)
 			}
 		}
 		if len(recs) == 0 {
-			return nil, fmt.Errorf("the import matches the knowledge base: %w", ErrNoChange)
+			return nil, fmt.Errorf("the import matches the knowledge base: %w", knowledge.ErrNoChange)
 		}
 		return recs, nil
 	})
@@ -109,8 +113,8 @@ func readExport(r io.Reader) (map[string]string, error) {
 		if m != nil && (boundary == "" || m[1] == boundary) {
 			flush()
 			boundary, cur = m[1], m[2]
-			if cur != SynonymsFile && !(strings.HasPrefix(cur, EntriesDir+"/") && strings.HasSuffix(cur, ".md") && ValidID(keyOf(cur))) {
-				return nil, fmt.Errorf("import line %d: %q is not an entry file (entries/ID.md) or %s", n+1, cur, SynonymsFile)
+			if cur != knowledge.SynonymsFile && !(strings.HasPrefix(cur, knowledge.EntriesDir+"/") && strings.HasSuffix(cur, ".md") && knowledge.ValidID(knowledge.FileID(cur))) {
+				return nil, fmt.Errorf("import line %d: %q is not an entry file (entries/ID.md) or %s", n+1, cur, knowledge.SynonymsFile)
 			}
 			if _, dup := texts[cur]; dup {
 				return nil, fmt.Errorf("import line %d: %s appears twice", n+1, cur)
