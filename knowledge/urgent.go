@@ -110,7 +110,7 @@ func mayBeUrgent(q string) bool {
 
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var smpContext = words(`smp`, `scalp`, `micropigmentation`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `procedure`, `appointment`)
+var smpContext = words(`smp`, `scalp`, `micropigmentation`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`)
 
 // asking marks a general question about symptoms ("how do I know if it is
 // infected?") rather than a description of one's own.

@@ -48,6 +48,7 @@ func TestIsUrgent(t *testing.T) {
 		{"sorry english not good, after smp my head very red and water coming out", true},
 		{"my scalp is all bumpy and itchy three months after smp", true},
 		{"tongue feels kinda thick and tingly since the numbing cream went on for my smp", true},
+		{"two weeks on and raised welts only where it was treated, itching like mad", true},
 		{"how hot can the shower be after smp", false},
 		{"dots getting fuzzy and spreading over the years, did my guy mess it up", false},
 		{"the redness around my dots is getting worse and spreading", true},
