@@ -210,10 +210,10 @@ func TestOtherSets(t *testing.T) {
 		{"community-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 3}},
 		{"community-dev.jsonl", minimums{top1: 0.87, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 5}},
 		// The validation set decided one change; the held-out sets none.
-		// Not every urgent message of theirs is flagged yet (see the
-		// README), so their urgent minimums hold today's figure.
-		{"community-val.jsonl", minimums{top1: 0.89, top3: 0.96, rejection: 0.84, urgent: 0.9, adjacentWrong: 6}},
-		{"community-holdout.jsonl", minimums{top1: 0.79, top3: 0.94, rejection: 0.78, urgent: 0.75, adjacentWrong: 5}},
+		// Not every urgent message of the held-out half is flagged yet
+		// (see the README), so its urgent minimum holds today's figure.
+		{"community-val.jsonl", minimums{top1: 0.89, top3: 0.96, rejection: 0.84, urgent: 1, adjacentWrong: 6}},
+		{"community-holdout.jsonl", minimums{top1: 0.79, top3: 0.94, rejection: 0.78, urgent: 0.83, adjacentWrong: 5}},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			evaluate(t, readSet(t, set.file), set.min)
