@@ -175,11 +175,11 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 		return err
 	}
 	if s.state.Head() == 0 {
-		disk, err := s.readDisk()
+		disk, odd, err := s.readDisk()
 		if err != nil {
 			return err
 		}
-		if len(disk) == 0 {
+		if len(disk) == 0 && len(odd) == 0 {
 			if err := s.seed(ctx, seed); err != nil {
 				return err
 			}
@@ -431,7 +431,7 @@ func (s *Store) materialise(ctx context.Context, recs []knowledge.Record) error 
 			}
 			continue
 		}
-		if old, err := os.ReadFile(p); err == nil && string(old) == cur.Text {
+		if old, err := readRegular(p); err == nil && string(old) == cur.Text {
 			continue
 		}
 		if err := writeFileAtomic(p, []byte(cur.Text)); err != nil {
@@ -484,9 +484,32 @@ func (s *Store) show(b *knowledge.Base) {
 }
 
 // readDisk reads the entry files and synonyms file in the data directory, by
-// path.
-func (s *Store) readDisk() (map[string]string, error) {
-	return knowledge.ReadFiles(os.DirFS(s.dir))
+// path, and lists the paths there that are not regular files, unread.
+func (s *Store) readDisk() (texts map[string]string, odd []string, err error) {
+	names, err := filepath.Glob(filepath.Join(s.dir, knowledge.EntriesDir, "*.md"))
+	if err != nil {
+		return nil, nil, err
+	}
+	texts = map[string]string{}
+	for _, n := range append(names, filepath.Join(s.dir, knowledge.SynonymsFile)) {
+		rel, err := filepath.Rel(s.dir, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		rel = filepath.ToSlash(rel)
+		data, err := readRegular(n)
+		switch {
+		case errors.Is(err, errNotRegular):
+			odd = append(odd, rel)
+		case errors.Is(err, fs.ErrNotExist):
+			// no synonyms, or an entry removed since the listing
+		case err != nil:
+			return nil, nil, err
+		default:
+			texts[rel] = string(data)
+		}
+	}
+	return texts, odd, nil
 }
 
 // fingerprint sums up the names, sizes and modification times of the data
