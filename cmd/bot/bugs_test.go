@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -139,4 +140,32 @@ func TestKBRecover(t *testing.T) {
 		t.Errorf("kb recover = %q, want revision %d restored", out, n)
 	}
 	moderate(t, dir, "kb", "list")
+}
+
+// Without --rev a change applies to whatever the entry is: three bot kb
+// question at once were refused with "changed since" when another got in
+// between reading the revision and taking the lock (issue 11).
+func TestKBQuestionAtOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	moderate(t, dir, "kb", "list")
+	const clis, each = 3, 15
+	errs := make(chan error, clis*each)
+	var wg sync.WaitGroup
+	for c := range clis {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range each {
+				_, _, err := runBot(t, "", withData(dir, []string{"kb", "question", "aftercare", fmt.Sprintf("question %d from cli %d", q, c)})...)
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("kb question without --rev: %v", err)
+		}
+	}
 }

@@ -263,13 +263,13 @@ func (c kbCommand) args(sub string, n int, what string) error {
 	return nil
 }
 
-// base returns the revision a change of id is based on: --rev, else the
-// newest, which makes the change unconditional.
-func (c kbCommand) base(ctx context.Context, s *dataKB, id string) (int64, error) {
+// base returns the revision a change is based on: --rev, else
+// knowledge.Newest, which makes the change unconditional.
+func (c kbCommand) base() int64 {
 	if *c.rev != 0 {
-		return *c.rev, nil
+		return *c.rev
 	}
-	return s.Revision(ctx, id)
+	return knowledge.Newest
 }
 
 // change runs a subcommand that writes to the data directory.
@@ -302,10 +302,7 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 		r, err := c.put(ctx, s, sub, arg)
 		return c.done(r, err)
 	}
-	base, err := c.base(ctx, s, arg)
-	if err != nil {
-		return c.refused(err)
-	}
+	base := c.base()
 	var r knowledge.Record
 	switch sub {
 	case "rm":
