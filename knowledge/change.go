@@ -7,11 +7,18 @@ import (
 	"strings"
 )
 
-// checkBase refuses a change to id unless base is its newest revision, or 0
-// when it does not exist now. The caller holds m.mu and has caught up.
+// Newest, as the base of a change, applies it to whatever the entry is when
+// the change is made, for a command that names an entry without having shown
+// it. Passing the revision Revision returned instead would refuse the change
+// whenever another writer got in between.
+const Newest int64 = -1
+
+// checkBase refuses a change to id unless base is its newest revision, 0
+// when it does not exist now, or Newest. The caller holds m.mu and has
+// caught up.
 func (m *Moderation) checkBase(ctx context.Context, id string, base int64) error {
 	cur := m.state.Latest(id)
-	if base == cur.Rev || base == 0 && !cur.Live() {
+	if base == Newest || base == cur.Rev || base == 0 && !cur.Live() {
 		return nil
 	}
 	// A base written for another entry is an edit that changed the id,

@@ -121,22 +121,6 @@ func (m *Moderation) text(ctx context.Context, id string) (text string, rev int6
 	}
 }
 
-// Revision returns the revision a change of id made now is based on: that
-// of its newest record, a removal included, or 0 when it never existed. A
-// command that names an entry without having shown it uses it, so that the
-// change applies to whatever the entry is now.
-func (m *Moderation) Revision(ctx context.Context, id string) (int64, error) {
-	if err := CheckID(id); err != nil {
-		return 0, asChangeError(id, err)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err := m.catchUp(ctx); err != nil {
-		return 0, asChangeError(id, err)
-	}
-	return m.state.Latest(id).Rev, nil
-}
-
 // Observe records a question the service did not answer as a gap, unless
 // it was declined as out of scope, which the knowledge base answers that
 // way on purpose, is small talk, or is still being typed (see AsDraft). It

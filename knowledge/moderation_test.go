@@ -439,3 +439,32 @@ func TestCandidatesNeverOutOfScope(t *testing.T) {
 		t.Errorf("Candidates = %v, want healing first, at most %d, never not-tattoos", ids, knowledge.MaxCandidates)
 	}
 }
+
+// A change based on Newest applies to whatever the entry is then, however
+// many changes came after its author looked; a stale revision is refused.
+func TestNewestIsUnconditional(t *testing.T) {
+	ctx := t.Context()
+	s := newKB(t)
+	_, seen := source(t, s, "healing")
+	if _, err := s.Put(ctx, "bob", edited("healing", "Bob's words."), seen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddQuestion(ctx, "alice", "healing", "how long does it take", seen); kindOf(t, err) != knowledge.Conflict {
+		t.Errorf("AddQuestion on a stale revision = %v, want a conflict", err)
+	}
+	tests := []struct {
+		name   string
+		change func() (knowledge.Record, error)
+	}{
+		{"AddQuestion", func() (knowledge.Record, error) {
+			return s.AddQuestion(ctx, "alice", "healing", "how long does it take", knowledge.Newest)
+		}},
+		{"Undo", func() (knowledge.Record, error) { return s.Undo(ctx, "alice", "healing", knowledge.Newest) }},
+		{"Revert", func() (knowledge.Record, error) { return s.Revert(ctx, "alice", "healing", seen, knowledge.Newest) }},
+	}
+	for _, tt := range tests {
+		if _, err := tt.change(); err != nil {
+			t.Errorf("%s(Newest): %v", tt.name, err)
+		}
+	}
+}

@@ -70,6 +70,45 @@ func (st *State) Check(changes ...Record) error {
 // Base loads the knowledge base of the state.
 func (st *State) Base() (*Base, error) { return LoadFiles(st.Files()) }
 
+// Changes returns the records, by author with note, that make the state's
+// files the given ones, by path: files added or replaced, entries removed.
+func (st *State) Changes(author, note string, files map[string]string) []Record {
+	var recs []Record
+	for _, p := range sortedKeys(files) {
+		id := FileID(p)
+		if cur := st.Latest(id); !cur.Present() || cur.Text != files[p] {
+			recs = append(recs, Record{Author: author, Op: OpFor(id), ID: id, Text: files[p], Note: note})
+		}
+	}
+	for _, id := range st.IDs() {
+		if _, ok := files[FilePath(id)]; !ok && st.Latest(id).Present() {
+			op := OpRemove
+			if id == SynonymsFile {
+				op = OpSynonyms // an empty synonyms file is its absence
+			}
+			recs = append(recs, Record{Author: author, Op: op, ID: id, Note: note})
+		}
+	}
+	return recs
+}
+
+// LastLoading returns the state of the newest revision of log, a whole log
+// oldest first, whose knowledge base loads, and false when none does. Only
+// the ends of batches are revisions anyone saw.
+func LastLoading(log []Record) (State, bool) {
+	for n := len(log); n > 0; n-- {
+		if r := log[n-1]; r.Batch != 0 && r.Batch != r.Rev {
+			continue
+		}
+		var st State
+		st.Apply(log[:n]...)
+		if _, err := st.Base(); err == nil {
+			return st, true
+		}
+	}
+	return State{}, false
+}
+
 // ReadFiles reads the files Load reads from fsys, by path.
 func ReadFiles(fsys fs.FS) (map[string]string, error) {
 	names, err := fs.Glob(fsys, EntriesDir+"/*.md")

@@ -2,7 +2,9 @@ package datadir
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -40,6 +42,29 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return syncDir(dir)
+}
+
+// errNotRegular refuses a symlink, FIFO, device or directory where a data
+// directory keeps a file: a FIFO would block whoever reads it, and a symlink
+// could serve a file from anywhere.
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular reads the file at path if it is a regular file, or returns
+// errNotRegular without waiting.
+func readRegular(path string) ([]byte, error) {
+	f, err := openNoWait(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	return io.ReadAll(f)
 }
 
 // removeFile removes path, if it exists, durably.

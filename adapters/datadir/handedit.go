@@ -17,12 +17,15 @@ import (
 // that only make sense together (a new entry and another relating to it) are
 // accepted together. The caller holds the lock and has caught up.
 func (s *Store) reconcile(ctx context.Context) error {
-	disk, err := s.readDisk()
+	disk, odd, err := s.readDisk()
 	if err != nil {
 		return err
 	}
 	edits := map[string]knowledge.Record{}
 	rejected := map[string]rejection{}
+	for _, p := range odd {
+		rejected[p] = rejection{problems: []knowledge.Problem{{File: p, Msg: "not a regular file (a symlink, FIFO or directory): only regular files are read"}}}
+	}
 	for p, text := range disk {
 		key := knowledge.FileID(p)
 		if p != knowledge.SynonymsFile && !knowledge.ValidID(key) {
@@ -34,7 +37,8 @@ func (s *Store) reconcile(ctx context.Context) error {
 		}
 	}
 	for _, key := range s.state.IDs() {
-		if _, ok := disk[knowledge.FilePath(key)]; !ok && s.state.Latest(key).Present() {
+		p := knowledge.FilePath(key)
+		if _, ok := disk[p]; !ok && !slices.Contains(odd, p) && s.state.Latest(key).Present() {
 			if key == knowledge.SynonymsFile {
 				edits[key] = knowledge.Record{Author: HandEdit, Op: knowledge.OpSynonyms, ID: key}
 			} else {

@@ -108,6 +108,20 @@ type rejection struct {
 // Hand-edited files that start or stop being skipped are logged to log, which
 // may be nil.
 func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store, error) {
+	s, err := create(dir, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.open(ctx, seed); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// create makes the directory dir if needed and takes its lock files; the
+// store it returns has read nothing yet.
+func create(dir string, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -133,10 +147,6 @@ func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store
 			s.kb.f.Close()
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
-	}
-	if err := s.open(ctx, seed); err != nil {
-		s.Close()
-		return nil, err
 	}
 	return s, nil
 }
@@ -165,11 +175,11 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 		return err
 	}
 	if s.state.Head() == 0 {
-		disk, err := s.readDisk()
+		disk, odd, err := s.readDisk()
 		if err != nil {
 			return err
 		}
-		if len(disk) == 0 {
+		if len(disk) == 0 && len(odd) == 0 {
 			if err := s.seed(ctx, seed); err != nil {
 				return err
 			}
@@ -190,15 +200,14 @@ func (s *Store) seed(ctx context.Context, seed fs.FS) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	if _, err := knowledge.LoadFiles(texts); err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
 	var recs []knowledge.Record
 	for _, p := range slices.Sorted(maps.Keys(texts)) {
 		recs = append(recs, knowledge.Record{Author: SeedAuthor, Op: knowledge.OpFor(knowledge.FileID(p)), ID: knowledge.FileID(p), Text: texts[p], Upstream: true})
 	}
-	_, err = s.commit(ctx, recs)
-	return err
+	if _, err := s.commit(ctx, recs); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	return nil
 }
 
 // Close releases the store's lock files.
@@ -310,9 +319,14 @@ func (s *Store) change(ctx context.Context, plan func() ([]knowledge.Record, err
 	}
 }
 
-// commit appends recs to the log and writes the files they change. The caller
-// holds the lock and has validated recs.
+// commit appends recs to the log and writes the files they change, unless
+// the knowledge base they make does not load: no change, whoever plans it,
+// may leave the directory unloadable. The caller holds the lock.
 func (s *Store) commit(ctx context.Context, recs []knowledge.Record) ([]knowledge.Record, error) {
+	b, err := knowledge.LoadFiles(s.state.Files(recs...))
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	for i := range recs {
 		recs[i].Time = now
@@ -325,10 +339,49 @@ func (s *Store) commit(ctx context.Context, recs []knowledge.Record) ([]knowledg
 	if err := s.materialise(ctx, out); err != nil {
 		return nil, err
 	}
-	if err := s.rebuild(); err != nil {
+	s.show(b)
+	return out, nil
+}
+
+// ErrUnloadable says that the newest revision of a data directory does not
+// load, as a log edited by hand or written by an older version can make it;
+// Recover goes back to the last revision that does.
+var ErrUnloadable = errors.New("does not load")
+
+// Recover brings a data directory whose newest revision does not load back
+// to the newest revision that does, as a new revision by author, and returns
+// the records written. It changes nothing in a directory that loads.
+func Recover(ctx context.Context, dir, author string) ([]knowledge.Record, error) {
+	s, err := create(dir, nil)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	defer s.Close()
+	if s.readOnly != nil {
+		return nil, s.readOnly
+	}
+	unlock, err := s.kb.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	// catchUp writes the files of every revision before it tries to load the
+	// newest, so the files are the log's when it fails.
+	if err := s.catchUp(ctx); !errors.Is(err, ErrUnloadable) {
+		if err == nil {
+			err = fmt.Errorf("the knowledge base at revision %d loads: %w", s.state.Head(), knowledge.ErrNoChange)
+		}
+		return nil, err
+	}
+	log, err := s.log.Since(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	good, ok := knowledge.LastLoading(log)
+	if !ok {
+		return nil, fmt.Errorf("no revision of %s loads", dir)
+	}
+	return s.commit(ctx, s.state.Changes(author, fmt.Sprintf("recover revision %d", good.Head()), good.Files()))
 }
 
 // catchUp applies the records other processes appended, and writes the files
@@ -378,7 +431,7 @@ func (s *Store) materialise(ctx context.Context, recs []knowledge.Record) error 
 			}
 			continue
 		}
-		if old, err := os.ReadFile(p); err == nil && string(old) == cur.Text {
+		if old, err := readRegular(p); err == nil && string(old) == cur.Text {
 			continue
 		}
 		if err := writeFileAtomic(p, []byte(cur.Text)); err != nil {
@@ -404,13 +457,19 @@ func (s *Store) applied() (int64, error) {
 	return n, nil
 }
 
-// rebuild makes the newest state the served view, and logs the hand-edited
-// files that start or stop being skipped.
+// rebuild makes the newest state the served view.
 func (s *Store) rebuild() error {
 	b, err := s.state.Base()
 	if err != nil {
-		return fmt.Errorf("the knowledge base at revision %d does not load: %w", s.state.Head(), err)
+		return fmt.Errorf("the knowledge base at revision %d %w: %w", s.state.Head(), ErrUnloadable, err)
 	}
+	s.show(b)
+	return nil
+}
+
+// show serves b, the knowledge base of the newest state, and logs the
+// hand-edited files that start or stop being skipped.
+func (s *Store) show(b *knowledge.Base) {
 	var problems []knowledge.Problem
 	skipped := slices.Sorted(maps.Keys(s.rejected))
 	for _, k := range skipped {
@@ -422,13 +481,35 @@ func (s *Store) rebuild() error {
 		}
 	}
 	s.view.Store(&view{base: b, head: s.state.Head(), problems: problems, skipped: skipped})
-	return nil
 }
 
 // readDisk reads the entry files and synonyms file in the data directory, by
-// path.
-func (s *Store) readDisk() (map[string]string, error) {
-	return knowledge.ReadFiles(os.DirFS(s.dir))
+// path, and lists the paths there that are not regular files, unread.
+func (s *Store) readDisk() (texts map[string]string, odd []string, err error) {
+	names, err := filepath.Glob(filepath.Join(s.dir, knowledge.EntriesDir, "*.md"))
+	if err != nil {
+		return nil, nil, err
+	}
+	texts = map[string]string{}
+	for _, n := range append(names, filepath.Join(s.dir, knowledge.SynonymsFile)) {
+		rel, err := filepath.Rel(s.dir, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		rel = filepath.ToSlash(rel)
+		data, err := readRegular(n)
+		switch {
+		case errors.Is(err, errNotRegular):
+			odd = append(odd, rel)
+		case errors.Is(err, fs.ErrNotExist):
+			// no synonyms, or an entry removed since the listing
+		case err != nil:
+			return nil, nil, err
+		default:
+			texts[rel] = string(data)
+		}
+	}
+	return texts, odd, nil
 }
 
 // fingerprint sums up the names, sizes and modification times of the data

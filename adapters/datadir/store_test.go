@@ -3,7 +3,9 @@ package datadir_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -340,5 +342,74 @@ func TestCommitIsCompareAndSet(t *testing.T) {
 	recs, err := s.Since(ctx, head)
 	if err != nil || len(recs) != 1 || recs[0].Author != "alice" {
 		t.Errorf("Since(%d) = %+v, %v; want alice's revision", head, recs, err)
+	}
+}
+
+// An export can name a file only where it is written: entries/sub/x.md would
+// be validated as nothing and written as entries/x.md (issue 11).
+func TestImportWritesOnlyWhatItValidated(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openStore(t, dir, knowledgetest.Files())
+	var backup bytes.Buffer
+	if err := s.Export(ctx, &backup); err != nil {
+		t.Fatal(err)
+	}
+	_, head := s.Store.Base()
+	boundary := strings.Fields(backup.String()[strings.Index(backup.String(), "<!-- file "):])[2]
+	garbage := backup.String() + "<!-- file " + boundary + " entries/sub/garbage.md -->\nnot an entry\n"
+	if _, err := s.Import(ctx, "mallory", strings.NewReader(garbage)); err == nil {
+		t.Errorf("Import of entries/sub/*.md succeeded, want it refused")
+	}
+	s.Close()
+	s = openStore(t, dir, knowledgetest.Files())
+	if _, got := s.Store.Base(); got != head {
+		t.Errorf("after a refused import, head = %d, want %d", got, head)
+	}
+}
+
+// breakLog appends a revision that does not load, as a hand-edited log or an
+// older version could, and returns the head before it.
+func breakLog(t *testing.T, dir string) int64 {
+	t.Helper()
+	s := openStore(t, dir, knowledgetest.Files())
+	_, head := s.Store.Base()
+	s.Close()
+	line, err := json.Marshal(knowledge.Record{Rev: head + 1, Author: "mallory", Op: knowledge.OpPut, ID: "healing", Text: "no front matter\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, datadir.LogFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		t.Fatal(err)
+	}
+	return head
+}
+
+func TestRecover(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	before := breakLog(t, dir)
+	if _, err := datadir.Open(ctx, dir, knowledgetest.Files(), nil); !errors.Is(err, datadir.ErrUnloadable) {
+		t.Fatalf("Open of an unloadable directory = %v, want ErrUnloadable", err)
+	}
+	recs, err := datadir.Recover(ctx, dir, "alice")
+	if err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	if len(recs) != 1 || recs[0].ID != "healing" || recs[0].Note != fmt.Sprintf("recover revision %d", before) {
+		t.Errorf("Recover wrote %+v, want healing as of revision %d", recs, before)
+	}
+	s := openStore(t, dir, knowledgetest.Files())
+	if text, _ := source(t, s, "healing"); text != knowledgetest.EntryText("healing") {
+		t.Errorf("after Recover, healing = %q, want its text before the bad revision", text)
+	}
+	s.Close()
+	if _, err := datadir.Recover(ctx, dir, "alice"); !errors.Is(err, knowledge.ErrNoChange) {
+		t.Errorf("Recover of a directory that loads = %v, want ErrNoChange", err)
 	}
 }

@@ -83,10 +83,5 @@ func (s *Store) Merge(ctx context.Context, author string, fsys fs.FS, ids ...str
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("name the entries to merge: %w", knowledge.ErrNoChange)
 	}
-	return s.change(ctx, func() ([]knowledge.Record, error) {
-		if err := s.state.Check(recs...); err != nil {
-			return nil, err
-		}
-		return recs, nil
-	})
+	return s.change(ctx, func() ([]knowledge.Record, error) { return recs, nil })
 }

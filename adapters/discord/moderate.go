@@ -195,12 +195,12 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 		}
 		return renderHistory(id, hist)
 	}
-	// Changes of what the moderator names now.
-	base, err := st.Revision(ctx, id)
-	if err != nil {
-		return b.changeFailed(ctx, err, "")
-	}
-	var rec knowledge.Record
+	// Changes of what the moderator names now, whatever it is then.
+	base := knowledge.Newest
+	var (
+		rec knowledge.Record
+		err error
+	)
 	switch sub.Name {
 	case subRemove:
 		rec, err = st.Remove(ctx, author(i), id, base)
@@ -400,11 +400,7 @@ func (b *Bot) answerGap(ctx context.Context, i *discordgo.Interaction, ref kbRef
 		}
 		return notice(fmt.Sprintf("Dismissed: %s is no longer listed as a gap.", quote(question)))
 	}
-	base, err := st.Revision(ctx, ref.id)
-	if err != nil {
-		return b.changeFailed(ctx, err, "")
-	}
-	rec, err := st.AddQuestion(ctx, author(i), ref.id, question, base)
+	rec, err := st.AddQuestion(ctx, author(i), ref.id, question, knowledge.Newest)
 	if err != nil {
 		return b.changeFailed(ctx, err, "")
 	}

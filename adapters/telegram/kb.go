@@ -93,11 +93,7 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		if arg == "" {
 			return newReply(nil, "Usage: /kb question ID QUESTION")
 		}
-		rev, err := store.Revision(ctx, id)
-		if err != nil {
-			return b.kbFailure(ctx, user, err, 0)
-		}
-		r, err := store.AddQuestion(ctx, author, id, arg, rev)
+		r, err := store.AddQuestion(ctx, author, id, arg, knowledge.Newest)
 		return b.kbResult(ctx, user, r, err, 0)
 	case "history":
 		hist, err := store.History(ctx, id)
@@ -106,17 +102,16 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 		}
 		return historyReply(id, hist)
 	case "undo", "revert":
-		base, err := store.Revision(ctx, id)
-		if err != nil {
-			return b.kbFailure(ctx, user, err, 0)
-		}
-		var r knowledge.Record
+		var (
+			r   knowledge.Record
+			err error
+		)
 		if sub == "undo" {
-			r, err = store.Undo(ctx, author, id, base)
+			r, err = store.Undo(ctx, author, id, knowledge.Newest)
 		} else if rev, perr := strconv.ParseInt(arg, 10, 64); perr != nil {
 			return newReply(nil, "Usage: /kb revert ID REVISION, with a revision number from /kb history "+escape(id))
 		} else {
-			r, err = store.Revert(ctx, author, id, rev, base)
+			r, err = store.Revert(ctx, author, id, rev, knowledge.Newest)
 		}
 		return b.kbResult(ctx, user, r, err, 0)
 	case "synonyms":

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -116,5 +118,54 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 	_, _, err := runBot(t, "", withData(dir, []string{"kb", "question", "aftercare", "may I shower"})...)
 	if err == nil || !strings.Contains(err.Error(), "not writable") {
 		t.Errorf("bot kb question on a read-only data directory = %v, want it to say the directory is not writable", err)
+	}
+}
+
+// A data directory whose newest revision does not load names the way back,
+// and bot kb recover takes it (issue 11).
+func TestKBRecover(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	moderate(t, dir, "kb", "list")
+	f, err := os.OpenFile(filepath.Join(dir, "log.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := strings.Count(moderate(t, dir, "kb", "export"), "<!-- file ")
+	fmt.Fprintf(f, `{"rev":%d,"author":"mallory","op":"put","id":"what-is-smp","text":"garbage\n"}`+"\n", n+1)
+	f.Close()
+	if _, _, err := runBot(t, "", withData(dir, []string{"kb", "list"})...); err == nil || !strings.Contains(err.Error(), "bot kb recover") {
+		t.Fatalf("kb list of an unloadable directory = %v, want the way back named", err)
+	}
+	if out := moderate(t, dir, "kb", "recover"); !strings.Contains(out, fmt.Sprintf("recover revision %d", n)) {
+		t.Errorf("kb recover = %q, want revision %d restored", out, n)
+	}
+	moderate(t, dir, "kb", "list")
+}
+
+// Without --rev a change applies to whatever the entry is: three bot kb
+// question at once were refused with "changed since" when another got in
+// between reading the revision and taking the lock (issue 11).
+func TestKBQuestionAtOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	moderate(t, dir, "kb", "list")
+	const clis, each = 3, 15
+	errs := make(chan error, clis*each)
+	var wg sync.WaitGroup
+	for c := range clis {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range each {
+				_, _, err := runBot(t, "", withData(dir, []string{"kb", "question", "aftercare", fmt.Sprintf("question %d from cli %d", q, c)})...)
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("kb question without --rev: %v", err)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/smpbot/bot/adapters/datadir"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
 )
@@ -41,7 +42,9 @@ bot kb feedback                👍 and 👎 per entry, and the questions that g
 bot kb export [FILE]           the whole knowledge base as one file (default: stdout)
 bot kb import FILE             replace the knowledge base with an export ("-": stdin)
 bot kb sync [--apply ID...]    show (or merge) embedded default entries that are new
-                               or changed upstream`
+                               or changed upstream
+bot kb recover                 when the newest revision does not load, restore the
+                               last one that does, as a new revision`
 
 // kbSynopsis returns the lines of kbUsage about sub, or all of it for an
 // unknown one.
@@ -124,6 +127,8 @@ func kb(ctx context.Context, e env, args []string) error {
 		return c.moderate(ctx, sub)
 	case "dismiss":
 		return c.dismiss(ctx)
+	case "recover":
+		return c.recover(ctx)
 	default:
 		fmt.Fprintf(e.stderr, "bot: unknown kb command %q\nUsage:\n%s\n", sub, kbUsage)
 		return errUsage
@@ -171,14 +176,19 @@ func (c kbCommand) readStore(ctx context.Context) (*dataKB, error) {
 
 // store opens the data directory for a moderation command.
 func (c kbCommand) store(ctx context.Context) (*dataKB, error) {
-	if *c.kbDir != "" {
-		return nil, fmt.Errorf("--kb is read-only: moderate a data directory with --data")
-	}
-	dir, err := dataDir(c.e, *c.data)
+	dir, err := c.dataDir()
 	if err != nil {
 		return nil, err
 	}
 	return openStore(ctx, dir, c.e.stderr)
+}
+
+// dataDir names the data directory a moderation command changes.
+func (c kbCommand) dataDir() (string, error) {
+	if *c.kbDir != "" {
+		return "", fmt.Errorf("--kb is read-only: moderate a data directory with --data")
+	}
+	return dataDir(c.e, *c.data)
 }
 
 func (c kbCommand) list(ctx context.Context) error {
@@ -253,13 +263,13 @@ func (c kbCommand) args(sub string, n int, what string) error {
 	return nil
 }
 
-// base returns the revision a change of id is based on: --rev, else the
-// newest, which makes the change unconditional.
-func (c kbCommand) base(ctx context.Context, s *dataKB, id string) (int64, error) {
+// base returns the revision a change is based on: --rev, else
+// knowledge.Newest, which makes the change unconditional.
+func (c kbCommand) base() int64 {
 	if *c.rev != 0 {
-		return *c.rev, nil
+		return *c.rev
 	}
-	return s.Revision(ctx, id)
+	return knowledge.Newest
 }
 
 // change runs a subcommand that writes to the data directory.
@@ -292,10 +302,7 @@ func (c kbCommand) change(ctx context.Context, sub string) error {
 		r, err := c.put(ctx, s, sub, arg)
 		return c.done(r, err)
 	}
-	base, err := c.base(ctx, s, arg)
-	if err != nil {
-		return c.refused(err)
-	}
+	base := c.base()
 	var r knowledge.Record
 	switch sub {
 	case "rm":
@@ -332,6 +339,28 @@ func (c kbCommand) dismiss(ctx context.Context) error {
 		return c.refused(err)
 	}
 	fmt.Fprintf(c.e.stdout, "dismissed: %s\n", q)
+	return nil
+}
+
+// recover brings an unloadable data directory back to its last revision
+// that loads. It cannot open the directory as the other commands do, since
+// opening one loads it.
+func (c kbCommand) recover(ctx context.Context) error {
+	if err := c.args("recover", 0, "no arguments"); err != nil {
+		return err
+	}
+	if *c.author == "" {
+		return errNoAuthor
+	}
+	dir, err := c.dataDir()
+	if err != nil {
+		return err
+	}
+	recs, err := datadir.Recover(ctx, dir, *c.author)
+	if err != nil {
+		return c.refused(err)
+	}
+	fmt.Fprintf(c.e.stdout, "revisions %d to %d: %s\n", recs[0].Rev, recs[len(recs)-1].Rev, recs[0].Note)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -90,6 +91,9 @@ type dataKB struct {
 // default on first use. Hand-edited files it skips are logged to log.
 func openDataKB(ctx context.Context, dir string, log *slog.Logger) (*dataKB, error) {
 	s, err := datadir.Open(ctx, dir, guide.FS(), log)
+	if errors.Is(err, datadir.ErrUnloadable) {
+		return nil, fmt.Errorf("data directory %s: %w\ngo back to the last revision that loads with: bot kb recover --data %s", dir, err, dir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
