@@ -436,15 +436,18 @@ func (s *Service) Suggest(partial string, n int) []Suggestion {
 }
 
 // FeedbackOn records whether the answer entryID gave to question helped: to
-// the log, and to the FeedbackRecorder when one is set. The asker's identity
-// is never recorded.
-func (s *Service) FeedbackOn(ctx context.Context, entryID, question string, helpful bool) error {
+// the log, and to the FeedbackRecorder when one is set. voter and answer are
+// the platform's keys for who tapped and for the answer they tapped under
+// (a user id; a chat and message id): one voter's feedback on one answer
+// counts once, the last tap winning. Only an opaque hash of the two is
+// recorded, never the voter's identity.
+func (s *Service) FeedbackOn(ctx context.Context, voter, answer, entryID, question string, helpful bool) error {
 	if _, ok := s.Entry(entryID); !ok {
 		return fmt.Errorf("feedback on unknown entry %q", entryID)
 	}
 	s.log.InfoContext(ctx, "feedback", "entry", entryID, "helpful", helpful)
 	if s.feedback != nil {
-		if err := s.feedback.RecordFeedback(ctx, entryID, question, helpful); err != nil {
+		if err := s.feedback.RecordFeedback(ctx, VoteKey(voter, answer), entryID, question, helpful); err != nil {
 			return fmt.Errorf("record feedback: %w", err)
 		}
 	}

@@ -418,10 +418,10 @@ func TestServiceFeedback(t *testing.T) {
 	base := smallBase(t, "alpha")
 	svc := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{}, slog.New(slog.NewTextHandler(&logged, nil)))
 	ctx := context.Background()
-	if err := svc.FeedbackOn(ctx, "no-such-entry", "", true); err == nil {
+	if err := svc.FeedbackOn(ctx, "ann", "answer-1", "no-such-entry", "", true); err == nil {
 		t.Errorf("Feedback(%q) = nil, want an error", "no-such-entry")
 	}
-	if err := svc.FeedbackOn(ctx, "alpha-care", "", false); err != nil {
+	if err := svc.FeedbackOn(ctx, "ann", "answer-1", "alpha-care", "", false); err != nil {
 		t.Errorf("Feedback(%q) = %v, want nil", "alpha-care", err)
 	}
 	if got := logged.String(); !strings.Contains(got, "entry=alpha-care") || !strings.Contains(got, "helpful=false") {

@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"time"
 )
@@ -21,13 +23,41 @@ type FeedbackEvent struct {
 	Entry    string    `json:"entry"`
 	Helpful  bool      `json:"helpful"`
 	Question string    `json:"question,omitempty"`
+	// Vote is an opaque hash of who voted on which answer (VoteKey): of
+	// the events with one Vote only the last counts, so one person's taps
+	// on one answer count once. Events without one each count.
+	Vote string `json:"vote,omitempty"`
+}
+
+// VoteKey is the opaque key of voter's vote on answer, the keys a platform
+// adapter tells them by (a user id; a message id). Neither can be read back
+// from it, and it is "" when either is unknown.
+func VoteKey(voter, answer string) string {
+	if voter == "" || answer == "" {
+		return ""
+	}
+	h := sha256.New()
+	h.Write([]byte("smpbot feedback vote\x00"))
+	h.Write([]byte(voter))
+	h.Write([]byte{0})
+	h.Write([]byte(answer))
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // sumFeedback folds feedback events into the feedback on each entry that
-// has any, by id.
+// has any, by id. Of the events with one Vote, only the last counts.
 func sumFeedback(evs []FeedbackEvent) []EntryFeedback {
+	last := map[string]int{}
+	for i, ev := range evs {
+		if ev.Vote != "" {
+			last[ev.Vote] = i
+		}
+	}
 	byID := map[string]*EntryFeedback{}
-	for _, ev := range evs {
+	for i, ev := range evs {
+		if ev.Vote != "" && last[ev.Vote] != i {
+			continue // changed by a later tap
+		}
 		f := byID[ev.Entry]
 		if f == nil {
 			f = &EntryFeedback{ID: ev.Entry}

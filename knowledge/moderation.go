@@ -199,10 +199,11 @@ func (m *Moderation) Candidates(ctx context.Context, svc *Service, question stri
 	return out, nil
 }
 
-// RecordFeedback notes whether the answer entry gave to question helped. It
+// RecordFeedback notes whether the answer entry gave to question helped, as
+// the vote with key vote (VoteKey; "" for one that always counts). It
 // implements FeedbackRecorder.
-func (m *Moderation) RecordFeedback(ctx context.Context, entry, question string, helpful bool) error {
-	return m.events.AddFeedbackEvent(ctx, FeedbackEvent{Time: time.Now().UTC(), Entry: entry, Helpful: helpful, Question: question})
+func (m *Moderation) RecordFeedback(ctx context.Context, vote, entry, question string, helpful bool) error {
+	return m.events.AddFeedbackEvent(ctx, FeedbackEvent{Time: time.Now().UTC(), Entry: entry, Helpful: helpful, Question: question, Vote: vote})
 }
 
 // Feedback returns the feedback on each entry that has any, by id.

@@ -248,7 +248,7 @@ func TestGapsAndFeedback(t *testing.T) {
 		q       string
 		helpful bool
 	}{{"a", true}, {"b", false}, {"c", false}, {"b", false}} {
-		if err := s.RecordFeedback(ctx, "healing", f.q, f.helpful); err != nil {
+		if err := s.RecordFeedback(ctx, "", "healing", f.q, f.helpful); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -281,7 +281,7 @@ func TestGapBecomesQuestion(t *testing.T) {
 		a, err := svc.Answer(ctx, q)
 		return err == nil && a.Answered && a.Best().ID == "healing"
 	})
-	if err := svc.FeedbackOn(ctx, "healing", q, false); err != nil {
+	if err := svc.FeedbackOn(ctx, "ann", "answer-1", "healing", q, false); err != nil {
 		t.Fatal(err)
 	}
 	if fb, _ := s.Feedback(ctx); len(fb) != 1 || fb[0].Down != 1 || fb[0].Unhelpful[0] != q {

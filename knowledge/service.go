@@ -30,7 +30,9 @@ type Service struct {
 // FeedbackRecorder keeps feedback on answers, without who gave it. A
 // Moderation is one. Implementations must be safe for concurrent use.
 type FeedbackRecorder interface {
-	RecordFeedback(ctx context.Context, entryID, question string, helpful bool) error
+	// RecordFeedback records one vote; vote is VoteKey's opaque key, and
+	// a later vote with the same key replaces it.
+	RecordFeedback(ctx context.Context, vote, entryID, question string, helpful bool) error
 }
 
 // RecordFeedbackTo makes Feedback record to r as well as to the log. Call it

@@ -41,7 +41,7 @@ type feedbackRecorder struct {
 	votes []string
 }
 
-func (r *feedbackRecorder) RecordFeedback(_ context.Context, entryID, _ string, helpful bool) error {
+func (r *feedbackRecorder) RecordFeedback(_ context.Context, _, entryID, _ string, helpful bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.votes = append(r.votes, fmt.Sprint(entryID, " ", helpful))

@@ -111,11 +111,32 @@ func TestFeedbackShownToModerators(t *testing.T) {
 	const q = "does the needle go deep *enough*?"
 	answer := buttonsOf(t, h.answer(t, h.d.Command(t, h.asker(), cmdAsk, discordtest.Option(optQuestion, q))))
 	h.press(t, h.asker(), answer, feedbackID("pigment-depth", true))
-	h.press(t, h.asker(), answer, feedbackID("pigment-depth", false))
+	h.press(t, h.asker(), answer, feedbackID("pigment-depth", false)) // another member
 	got := h.kb(t, h.moderator(), subFeedback)
 	for _, want := range []string{"Why needle depth matters (pigment\\-depth) — 👍 1 · 👎 1", "👎 “does the needle go deep \\*enough\\*?”"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("/kb feedback = %q, want it to contain %q", got, want)
 		}
+	}
+}
+
+// TestFeedbackLastTapWins presses 👎 on one answer many times and then 👍,
+// as one member: the answer counts once, as the last press said. Another
+// member's press counts apart.
+func TestFeedbackLastTapWins(t *testing.T) {
+	t.Parallel()
+	h, st := startModerated(t)
+	m := h.asker()
+	answer := buttonsOf(t, h.answer(t, h.d.Command(t, m, cmdAsk, discordtest.Option(optQuestion, "how deep should the needle go"))))
+	for range 3 { // with the question and the 👍, the per-user allowance
+		h.press(t, m, answer, feedbackID("pigment-depth", false))
+	}
+	h.press(t, m, answer, feedbackID("pigment-depth", true))
+	if got := feedbackOn(t, st, "pigment-depth"); got.Up != 1 || got.Down != 0 || len(got.Unhelpful) != 0 {
+		t.Errorf("after 👎×3 then 👍 by one member, feedback = %+v, want 👍 1 👎 0", got)
+	}
+	h.press(t, h.asker(), answer, feedbackID("pigment-depth", false))
+	if got := feedbackOn(t, st, "pigment-depth"); got.Up != 1 || got.Down != 1 {
+		t.Errorf("after another member's 👎, feedback = %+v, want 👍 1 👎 1", got)
 	}
 }

@@ -222,7 +222,7 @@ func (b *Bot) onComponent(ctx context.Context, s *discordgo.Session, i *discordg
 		if !helpful {
 			reply = thanksUnhelpful
 		}
-		if err := b.svc.FeedbackOn(ctx, id, askedOn(i.Message), helpful); err != nil {
+		if err := b.svc.FeedbackOn(ctx, interactionUser(i), answerKey(i), id, askedOn(i.Message), helpful); err != nil {
 			b.log.ErrorContext(ctx, "discord: record feedback", "err", err)
 			reply = escape(knowledge.FailureNotice)
 		}
@@ -266,4 +266,13 @@ func interactionUser(i *discordgo.Interaction) string {
 		return i.User.ID
 	}
 	return ""
+}
+
+// answerKey tells apart the answers a button was pressed under: the id of
+// the message that carries it.
+func answerKey(i *discordgo.Interaction) string {
+	if i.Message == nil {
+		return ""
+	}
+	return i.Message.ID
 }

@@ -176,3 +176,31 @@ func TestFeedbackShareLimit(t *testing.T) {
 		t.Errorf("%d feedback lines logged, want 2", n)
 	}
 }
+
+// TestFeedbackLastTapWins taps 👎 on one answer many times and then 👍, as
+// one user: the answer counts once, as the last tap said. Another user's tap
+// on the same answer, and the same user's on another answer, count apart.
+func TestFeedbackLastTapWins(t *testing.T) {
+	h := startKB(t, knowledge.Calibration{})
+	answer := keyboardOf(t, h.askIn(ann, group, "/ask@"+telegramtest.BotUsername+" "+depthQuestion, nil))
+	for range 3 { // with the question and the 👍, the per-user allowance
+		h.press(ann, answer, "👎 Not helpful")
+	}
+	h.press(ann, answer, "👍 Helpful")
+	if got := feedbackOn(t, h.store, "pigment-depth"); got.Up != 1 || got.Down != 0 || len(got.Unhelpful) != 0 {
+		t.Errorf("after 👎×3 then 👍 by one user, feedback = %+v, want 👍 1 👎 0", got)
+	}
+	h.press(ben, answer, "👎 Not helpful")
+	if got := feedbackOn(t, h.store, "pigment-depth"); got.Up != 1 || got.Down != 1 {
+		t.Errorf("after another user's 👎, feedback = %+v, want 👍 1 👎 1", got)
+	}
+
+	// An inline answer is told apart by its inline message id.
+	cy := telegramtest.User{ID: 13, Name: "Cy"}
+	for i, inline := range []string{"AAQ", "AAQ", "AAR"} {
+		h.waitHandled(h.f.Push(telegramtest.InlineTap(fmt.Sprint("inline-", i), cy, inline, callbackData(actionUseless, "blurry-dots")))[0])
+	}
+	if got := feedbackOn(t, h.store, "blurry-dots"); got.Down != 2 {
+		t.Errorf("after 👎 twice on one inline answer and once on another, feedback = %+v, want 👎 2", got)
+	}
+}

@@ -283,7 +283,7 @@ func (b *Bot) onButton(ctx context.Context, q *tgbotapi.CallbackQuery, action st
 		b.answerCallback(ctx, q, staleButton)
 	case action[0] == actionHelpful || action[0] == actionUseless:
 		toast := thanksToast
-		if err := b.svc.FeedbackOn(ctx, e.ID, b.askedIn(q.Message), action[0] == actionHelpful); err != nil {
+		if err := b.svc.FeedbackOn(ctx, strconv.FormatInt(q.From.ID, 10), answerKey(q), e.ID, b.askedIn(q.Message), action[0] == actionHelpful); err != nil {
 			b.log.WarnContext(ctx, "could not record feedback", "err", err)
 			toast = staleButton
 		}
@@ -477,4 +477,16 @@ func (b *Bot) answerInline(ctx context.Context, q *tgbotapi.InlineQuery, results
 	if err != nil {
 		b.log.WarnContext(ctx, "could not answer an inline query", "err", err)
 	}
+}
+
+// answerKey tells apart the answers a button was tapped under: the chat and
+// id of the message that carries it, or the id of an inline answer.
+func answerKey(q *tgbotapi.CallbackQuery) string {
+	switch {
+	case q.InlineMessageID != "":
+		return "inline:" + q.InlineMessageID
+	case q.Message != nil && q.Message.Chat != nil:
+		return strconv.FormatInt(q.Message.Chat.ID, 10) + ":" + strconv.Itoa(q.Message.MessageID)
+	}
+	return ""
 }

@@ -52,6 +52,9 @@ type Server struct {
 type Call struct {
 	Method, Path string
 	Body         []byte
+	// ID is the id of the message the call posted, if it posted one:
+	// unique to the call.
+	ID string
 	// Status is the status the server answered with.
 	Status int
 	// Time is when the request arrived.
@@ -143,8 +146,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	reply := func(status int, v any) {
 		s.mu.Lock()
-		s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Body: body, Status: status, Time: time.Now()})
-		n := len(s.calls)
+		n := len(s.calls) + 1
+		s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Body: body, Status: status, Time: time.Now(), ID: fmt.Sprint(300000000000000000 + n)})
 		s.changedLocked()
 		s.mu.Unlock()
 		if m, ok := v.(map[string]any); ok && m["id"] == "" {

@@ -92,8 +92,12 @@ func (s *Server) Component(t testing.TB, m Member, customID string, values ...st
 // here its content, embeds and flags, as the bot sent them.
 func (s *Server) Press(t testing.TB, m Member, on Sent, customID string, values ...string) string {
 	t.Helper()
+	id := on.ID
+	if id == "" {
+		id = s.NewID()
+	}
 	message := map[string]any{
-		"id": s.NewID(), "channel_id": ChannelID, "type": discordgo.MessageTypeDefault, "author": s.BotUser(),
+		"id": id, "channel_id": ChannelID, "type": discordgo.MessageTypeDefault, "author": s.BotUser(),
 		"content": on.Content, "embeds": on.Embeds, "flags": on.Flags,
 	}
 	return s.interact(t, m, discordgo.InteractionMessageComponent, componentData(customID, values), message)

@@ -14,6 +14,8 @@ import (
 // Sent is a message, interaction response or modal as the server received
 // it.
 type Sent struct {
+	// ID is the message's id (Call.ID): a press under it carries it.
+	ID              string                                      `json:"-"`
 	Type            discordgo.InteractionResponseType           `json:"type"` // interaction callbacks only
 	Content         string                                      `json:"content"`
 	Embeds          []*discordgo.MessageEmbed                   `json:"embeds"`
@@ -64,12 +66,13 @@ func Decode(t testing.TB, c Call) Sent {
 				t.Fatalf("decode %s %s: %v", c.Method, c.Path, err)
 			}
 		}
-		s.Type = cb.Type
+		s.Type, s.ID = cb.Type, c.ID
 		return s
 	}
 	if err := json.Unmarshal(c.Body, &s); err != nil {
 		t.Fatalf("decode %s %s: %v", c.Method, c.Path, err)
 	}
+	s.ID = c.ID
 	return s
 }
 
