@@ -1,8 +1,11 @@
 package datadir
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/smpbot/bot/knowledge"
@@ -45,14 +48,44 @@ func (s *Store) appendEvent(ctx context.Context, name string, v any) error {
 	}
 	defer unlock()
 	p := filepath.Join(s.dir, name)
-	_, size, err := readLines(p)
-	if err != nil {
-		return err
-	}
-	if err := repairTail(p, size); err != nil {
+	if err := repairTornTail(p); err != nil {
 		return err
 	}
 	return appendLines(p, append(line, '\n'), false)
+}
+
+// repairTornTail drops a last line with no newline, torn by a crash, from the
+// file at path, reading only the file's end: appending costs the same
+// however long the file has grown.
+func repairTornTail(path string) error {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	end := st.Size()
+	buf := make([]byte, 4096)
+	for off := end; off > 0; {
+		n := int64(len(buf))
+		if off < n {
+			n = off
+		}
+		off -= n
+		if _, err := f.ReadAt(buf[:n], off); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			return repairTail(path, off+int64(i)+1)
+		}
+	}
+	return repairTail(path, 0)
 }
 
 // readEvents decodes each line of the events file name, skipping lines that

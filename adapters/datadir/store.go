@@ -513,14 +513,16 @@ func (s *Store) readDisk() (texts map[string]string, odd []string, err error) {
 }
 
 // fingerprint sums up the names, sizes and modification times of the data
-// directory's files, to notice any change cheaply.
+// directory's files, to notice any change cheaply. The gaps and feedback
+// files are left out: an event changes nothing the knowledge base is built
+// from, and must not make it reload.
 func (s *Store) fingerprint() string {
 	var b []byte
 	add := func(dir string) {
 		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
 			info, err := e.Info()
-			if err != nil || e.IsDir() {
+			if err != nil || e.IsDir() || dir == s.dir && (e.Name() == GapsFile || e.Name() == FeedbackFile) {
 				continue
 			}
 			b = fmt.Appendf(b, "%s %d %d\n", e.Name(), info.Size(), info.ModTime().UnixNano())
