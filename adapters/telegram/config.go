@@ -114,7 +114,7 @@ type Metrics interface {
 
 // Environment variables read by ConfigFromEnv.
 const (
-	envToken         = "TELEGRAM_TOKEN"
+	EnvToken         = "TELEGRAM_TOKEN"
 	envAPIURL        = "TELEGRAM_API_URL"
 	envPollTimeout   = "TELEGRAM_POLL_TIMEOUT"
 	envWebhookURL    = "TELEGRAM_WEBHOOK_URL"
@@ -125,7 +125,7 @@ const (
 
 // EnvNames returns every environment variable ConfigFromEnv reads.
 func EnvNames() []string {
-	return []string{envToken, envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret, envModerators}
+	return []string{EnvToken, envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret, envModerators}
 }
 
 // ConfigFromEnv reads the adapter's configuration from the environment
@@ -135,7 +135,7 @@ func EnvNames() []string {
 // variable and never contains the token or the secret.
 func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
 	cfg = Config{
-		Token:         getenv(envToken),
+		Token:         getenv(EnvToken),
 		APIURL:        getenv(envAPIURL),
 		WebhookURL:    getenv(envWebhookURL),
 		WebhookListen: getenv(envWebhookListen),
@@ -145,7 +145,7 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 	if cfg.Token == "" {
 		for _, name := range []string{envAPIURL, envPollTimeout, envWebhookURL, envWebhookListen, envWebhookSecret, envModerators} {
 			if getenv(name) != "" {
-				errs = append(errs, fmt.Errorf("%s is set but %s is not", name, envToken))
+				errs = append(errs, fmt.Errorf("%s is set but %s is not", name, EnvToken))
 			}
 		}
 		return Config{}, false, errors.Join(errs...)
@@ -207,7 +207,7 @@ var (
 func (c Config) check() error {
 	var errs []error
 	if !tokenPattern.MatchString(c.Token) {
-		errs = append(errs, fmt.Errorf("%s is not a bot token: want digits, a colon and letters, as BotFather gives it", envToken))
+		errs = append(errs, fmt.Errorf("%s is not a bot token: want digits, a colon and letters, as BotFather gives it", EnvToken))
 	}
 	if err := checkURL(c.APIURL); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", envAPIURL, err))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -38,29 +39,33 @@ are live and unanswered questions are recorded as gaps.`)
 	return errors.Join(err, g.Wait())
 }
 
-// hasConsoleInput reports whether stdin may hold questions for the console:
-// a terminal, a pipe or a file with something in it. /dev/null, an empty
-// file and a closed stdin, which service managers give, hold none. A reader
-// that is not a file (a test's) counts as input.
-func hasConsoleInput(stdin io.Reader) bool {
+// consoleInput reports whether stdin may hold questions for the console: a
+// terminal, a file with something in it, or a pipe that brings something
+// before it closes. /dev/null, an empty file, a closed stdin and a pipe
+// closed at once, which service managers give, hold none. A reader that is
+// not a file (a test's) counts as input. It returns the reader to read
+// questions from: a pipe's first byte, waited for, is kept in a buffer.
+func consoleInput(stdin io.Reader) (io.Reader, bool) {
 	f, ok := stdin.(*os.File)
 	if !ok {
-		return true
+		return stdin, true
 	}
 	st, err := f.Stat()
 	if err != nil {
-		return false
+		return stdin, false
 	}
 	switch mode := st.Mode(); {
 	case mode&os.ModeNamedPipe != 0:
-		return true
+		r := bufio.NewReader(f)
+		_, err := r.Peek(1)
+		return r, err == nil
 	case mode.IsRegular():
-		return st.Size() > 0
+		return stdin, st.Size() > 0
 	case mode&os.ModeCharDevice != 0:
 		null, err := os.Stat(os.DevNull)
-		return err == nil && !os.SameFile(st, null)
+		return stdin, err == nil && !os.SameFile(st, null)
 	}
-	return false
+	return stdin, false
 }
 
 // isTerminal reports whether r is an interactive terminal, so that the console

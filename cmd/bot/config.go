@@ -110,7 +110,7 @@ func loadConfig(e env, args []string, console bool) (config, error) {
 Runs every platform configured in the environment (DISCORD_TOKEN,
 TELEGRAM_TOKEN), with health and metrics over HTTP. With none, "bot run" is
 an error, and bare "bot" chats on the console when standard input is a
-terminal or a pipe. Each flag overrides the environment variable named with
+terminal, a non-empty file or a pipe that brings something. Each flag overrides the environment variable named with
 it; tokens are read only from the environment. See the README for every
 setting.`)
 	var cfg config
@@ -161,7 +161,7 @@ setting.`)
 
 	if cfg.discord == nil && cfg.telegram == nil {
 		if !console {
-			problems = append(problems, "no platform configured: set "+discord.EnvToken+" or TELEGRAM_TOKEN (or chat on the console with bot chat)")
+			problems = append(problems, "no platform configured: set "+discord.EnvToken+" or "+telegram.EnvToken+" (or chat on the console with bot chat)")
 		}
 		cfg.console = console
 	}

@@ -14,6 +14,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/smpbot/bot/adapters/discord"
+	"github.com/smpbot/bot/adapters/telegram"
 )
 
 func main() {
@@ -81,7 +84,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelp(args[0])) {
 		// Bare "bot" keeps the README's quick start on the console, but
 		// under a service manager, with nothing to read, it is "bot run".
-		return runPlatforms(ctx, e, args, hasConsoleInput(stdin))
+		// Standard input is looked at only when no platform is named: a
+		// pipe is waited on for its first line.
+		console := false
+		if getenv(discord.EnvToken) == "" && getenv(telegram.EnvToken) == "" {
+			e.stdin, console = consoleInput(stdin)
+		}
+		return runPlatforms(ctx, e, args, console)
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {

@@ -301,12 +301,20 @@ func TestNothingToServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer empty.Close()
+	// A pipe that closes before it brings anything, as "true | bot" gives.
+	closed, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closed.Close()
+	w.Close()
 	tests := []struct {
 		name  string
 		args  []string
 		stdin io.Reader
 	}{
 		{"bare bot reading /dev/null", nil, devNull},
+		{"bare bot reading a pipe closed at once", nil, closed},
 		{"bare bot reading an empty file", []string{"--log-format", "json"}, empty},
 		{"bot run with questions piped in", []string{"run"}, strings.NewReader("what is smp\n")},
 	}
