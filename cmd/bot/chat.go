@@ -33,7 +33,7 @@ are live and unanswered questions are recorded as gaps.`)
 	defer kb.close()
 	ctx, stop := context.WithCancel(ctx)
 	var g errgroup.Group
-	g.Go(func() error { return kb.watch(ctx, log, nil) })
+	g.Go(func() error { return kb.watch(ctx, nil) })
 	err = console.Chat(knowledge.WithPlatform(ctx, "console"), kb.svc, e.stdin, e.stdout, isTerminal(e.stdin))
 	stop()
 	return errors.Join(err, g.Wait())

@@ -98,7 +98,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	// moderator's change until then.
 	defer kb.close()
 	svc := kb.svc
-	g.Go(func() error { return kb.watch(gctx, log, metrics.Reloaded) })
+	g.Go(func() error { return kb.watch(gctx, metrics.Reloaded) })
 	kbReady.Set(true)
 	log.Info("knowledge base ready", "entries", len(svc.Base().Entries()))
 

@@ -153,7 +153,7 @@ func openService(ctx context.Context, kbDir, dataDir string, log *slog.Logger) (
 // reloaded, when not nil, is told how each reload of the directory went and
 // how many hand-edited files it skips. The caller closes the data directory once
 // nothing can write to it any more.
-func (a answering) watch(ctx context.Context, log *slog.Logger, reloaded func(err error, skipped int)) error {
+func (a answering) watch(ctx context.Context, reloaded func(err error, skipped int)) error {
 	if a.store == nil {
 		return nil
 	}

@@ -25,7 +25,7 @@ func TestReloadSkippingAHandEditIsInvalid(t *testing.T) {
 	reloads := make(chan reload, 16)
 	done := make(chan error, 1)
 	go func() {
-		done <- kb.watch(ctx, nil, func(err error, skipped int) { reloads <- reload{err, skipped} })
+		done <- kb.watch(ctx, func(err error, skipped int) { reloads <- reload{err, skipped} })
 	}()
 	if err := os.WriteFile(filepath.Join(dir, "entries", "aftercare.md"), []byte("no front matter\n"), 0o644); err != nil {
 		t.Fatal(err)
