@@ -291,14 +291,20 @@ func (s *Store) Commit(ctx context.Context, head int64, recs ...knowledge.Record
 	})
 }
 
+// lockToWrite takes the edit lock for a write, or says why the directory
+// cannot be written.
+func (s *Store) lockToWrite(ctx context.Context) (unlock func(), err error) {
+	if s.readOnly != nil {
+		return nil, s.readOnly
+	}
+	return s.kb.lock(ctx)
+}
+
 // change plans a change against the newest state, under the lock, and
 // commits the records plan returns. A plan returns a *ValidationError, a
 // knowledge.ErrHeadMoved or another error to refuse, and changes nothing then.
 func (s *Store) change(ctx context.Context, plan func() ([]knowledge.Record, error)) ([]knowledge.Record, error) {
-	if s.readOnly != nil {
-		return nil, s.readOnly
-	}
-	unlock, err := s.kb.lock(ctx)
+	unlock, err := s.lockToWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -357,10 +363,7 @@ func Recover(ctx context.Context, dir, author string) ([]knowledge.Record, error
 		return nil, err
 	}
 	defer s.Close()
-	if s.readOnly != nil {
-		return nil, s.readOnly
-	}
-	unlock, err := s.kb.lock(ctx)
+	unlock, err := s.lockToWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
