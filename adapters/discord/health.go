@@ -23,11 +23,18 @@ type gatewayHealth struct {
 	mu    sync.Mutex
 	drops []time.Time // the last flapDrops, oldest first
 	up    time.Time   // of the last connection
+	isUp  bool        // connected since the last drop
 }
 
 func (g *gatewayHealth) dropped() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	// discordgo tells of a disconnection again for each failed attempt
+	// to reconnect: a drop is the loss of a connection that was up.
+	if !g.isUp {
+		return
+	}
+	g.isUp = false
 	g.drops = append(g.drops, g.now())
 	if len(g.drops) > flapDrops {
 		g.drops = g.drops[1:]
@@ -37,7 +44,7 @@ func (g *gatewayHealth) dropped() {
 func (g *gatewayHealth) connected() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.up = g.now()
+	g.up, g.isUp = g.now(), true
 }
 
 // ok reports whether the connection is steady enough to be ready: it has
