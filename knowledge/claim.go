@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 )
@@ -22,8 +23,9 @@ type Claims interface {
 	// Done records that key was handled: it stays taken, without its
 	// payload, and is no longer pending.
 	Done(ctx context.Context, key string) error
-	// Pending returns the claims taken and not done.
-	Pending(ctx context.Context) ([]Claim, error)
+	// Pending returns the claims taken and not done whose keys begin with
+	// prefix, which is empty or ends with a dot.
+	Pending(ctx context.Context, prefix string) ([]Claim, error)
 	// Reassign makes to the holder of key, if key is pending and still
 	// held by from. It reports whether it did.
 	Reassign(ctx context.Context, key, from, to string) (bool, error)
@@ -47,6 +49,9 @@ type Claimer struct {
 	Leases Leases
 	// Holder names this replica; it must be unique to the process.
 	Holder string
+	// Prefix begins the keys of the updates this Claimer takes over, and
+	// ends with a dot: those of one bot on one platform.
+	Prefix string
 	// TTL is the liveness lease's: how long after a replica stops renewing
 	// it (a crash, or a lost connection to the engine) its pending updates
 	// are taken over by another.
@@ -147,7 +152,7 @@ func (c *Claimer) failed(ctx context.Context, err error) {
 // that a replica that was only cut off from the engine for a while finds
 // its lease again.
 func (c *Claimer) sweep(ctx context.Context, handle func(ctx context.Context, key string, payload []byte)) error {
-	pending, err := c.Claims.Pending(ctx)
+	pending, err := c.Claims.Pending(ctx, c.Prefix)
 	if err != nil {
 		return err
 	}
@@ -248,12 +253,12 @@ func (cs *LocalClaims) Done(_ context.Context, key string) error {
 }
 
 // Pending implements Claims.
-func (cs *LocalClaims) Pending(context.Context) ([]Claim, error) {
+func (cs *LocalClaims) Pending(_ context.Context, prefix string) ([]Claim, error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	var out []Claim
 	for k, c := range cs.claims {
-		if !c.done {
+		if !c.done && strings.HasPrefix(k, prefix) {
 			out = append(out, Claim{Key: k, Holder: c.holder, Payload: c.payload})
 		}
 	}

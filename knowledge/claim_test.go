@@ -72,7 +72,7 @@ func TestClaimerTakesOverFromStoppedReplica(t *testing.T) {
 			t.Errorf("b.Take(%q) after it was handled = %v, %v; want false, nil", key, ok, err)
 		}
 	}
-	if pending, err := claims.Pending(ctx); err != nil || len(pending) != 0 {
+	if pending, err := claims.Pending(ctx, ""); err != nil || len(pending) != 0 {
 		t.Errorf("Pending() = %+v, %v; want none", pending, err)
 	}
 	select {

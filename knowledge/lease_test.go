@@ -48,7 +48,7 @@ type holders struct {
 	mu      sync.Mutex
 	holding string          // who ran the work last
 	held    context.Context // the work's context of holding
-	history []string // who ran it, in turn
+	history []string        // who ran it, in turn
 	changed chan struct{}
 }
 

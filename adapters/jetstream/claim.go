@@ -96,8 +96,8 @@ func (c *Claims) Done(ctx context.Context, key string) error {
 }
 
 // Pending implements knowledge.Claims.
-func (c *Claims) Pending(ctx context.Context) ([]knowledge.Claim, error) {
-	keys, err := c.kv.ListKeysFiltered(ctx, pendingPrefix+">")
+func (c *Claims) Pending(ctx context.Context, prefix string) ([]knowledge.Claim, error) {
+	keys, err := c.kv.ListKeysFiltered(ctx, pendingPrefix+prefix+">")
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: list pending claims: %w", err)
 	}

@@ -62,16 +62,20 @@ type Bot struct {
 
 	mod *moderation // nil when moderation is off
 
+	claimer *knowledge.Claimer // of the updates of this bot
+
 	running atomic.Bool
 	ready   atomic.Bool
 	health  *health
 	me      tgbotapi.User // set by Run before any update is handled
 }
 
-// Ready reports whether the bot is connected and receiving updates: from
-// the moment the long poll or the webhook is set up until Run returns, but
-// not after three failed polls in a row, nor when no poll has succeeded for
-// a minute beyond the poll timeout. It is safe for concurrent use.
+// Ready reports whether the bot is connected and receiving updates, or
+// standing by while another replica polls: from the moment getMe succeeds
+// (with a webhook: the webhook is set) until Run returns, but not after
+// three failed polls in a row, nor when no poll has succeeded for a minute
+// beyond the poll timeout while this replica polls. It is safe for
+// concurrent use.
 func (b *Bot) Ready() bool { return b.ready.Load() && b.health.ok() }
 
 // New returns a bot for cfg answering from svc. It checks cfg but does not
@@ -111,6 +115,9 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		web: serverLimits{read: 10 * time.Second, write: 10 * time.Second, idle: time.Minute, conns: 128},
 		mod: newModeration(cfg, time.Now),
 	}
+	b.cfg.Replica = cfg.Replica.WithDefaults()
+	b.claimer = b.cfg.Replica.Claimer(b.claimPrefix())
+	b.claimer.Failed = func(err error) { b.log.Warn("replicas: the shared engine cannot be reached", "err", err) }
 	b.lanes = newLanes(b.process, b.dropped)
 	return b, nil
 }
@@ -164,12 +171,23 @@ func (b *Bot) Run(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(drainTimeout, cancel) })
 	defer stop()
 
+	// The liveness lease outlives the handlers, so that no other replica
+	// takes over an update this one is still handling.
+	cctx, stopClaims := context.WithCancel(context.WithoutCancel(ctx))
+	claimed := make(chan error, 1)
+	go func() { claimed <- b.claimer.Run(cctx, b.recovered(hctx)) }()
+
 	if b.cfg.WebhookURL != "" {
 		err = b.serveWebhook(ctx, hctx)
 	} else {
-		err = b.poll(ctx, hctx)
+		// Standing by for the poll lease is ready too: the replica that
+		// holds it polls.
+		b.ready.Store(true)
+		err = b.cfg.Replica.Lease(b.pollLease()).Run(ctx, func(ctx context.Context) error { return b.poll(ctx, hctx) })
 	}
 	b.lanes.wait(context.Background()) // they end with hctx at the latest
+	stopClaims()
+	<-claimed
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}

@@ -100,6 +100,12 @@ type Config struct {
 	// Metrics, when set, counts rate-limited questions and failed Bot API
 	// requests.
 	Metrics Metrics
+
+	// Replica shares the bot with its other replicas: each update is
+	// handled once across them (its update_id is claimed before it is
+	// acknowledged), and with long polling only the replica holding the
+	// poll lease polls. The zero value is a single process.
+	Replica knowledge.Replica
 }
 
 // Metrics counts what happens in the adapter. Implementations must be safe

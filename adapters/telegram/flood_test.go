@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,10 +104,12 @@ func TestWebhookGroupPace(t *testing.T) {
 	}})
 	h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
 	client := &http.Client{Timeout: telegramtest.WaitLimit}
+	updateID := 0
 	post := func(from telegramtest.User, in telegramtest.Chat, text string) int {
 		t.Helper()
 		u, id := h.f.Message(from, in, text, nil)
-		req, err := http.NewRequest("POST", "http://"+listen+"/hook", strings.NewReader(strings.ReplaceAll(u, "%d", "1")))
+		updateID++ // one update each: a repeated id is a duplicate, dropped
+		req, err := http.NewRequest("POST", "http://"+listen+"/hook", strings.NewReader(strings.ReplaceAll(u, "%d", strconv.Itoa(updateID))))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,11 +27,14 @@ type request struct {
 // what is to be done on its chat's lane: deciding before any waiting means
 // that a user's limit does not refill while their earlier replies wait for
 // the chat's pace, and that a chat's queue stays within Config.ChatQueue.
+// done is called once the update is handled: answered, refused or
+// ignored; it is not called for an update still queued when the bot stops.
 // It is safe for concurrent use.
-func (b *Bot) accept(ctx context.Context, u *tgbotapi.Update) {
+func (b *Bot) accept(ctx context.Context, u *tgbotapi.Update, done func()) {
 	req := b.route(u)
 	if req.answer == nil {
 		b.log.DebugContext(ctx, "ignored update", "update_id", u.UpdateID)
+		done()
 		return
 	}
 	user := ""
@@ -39,15 +42,27 @@ func (b *Bot) accept(ctx context.Context, u *tgbotapi.Update) {
 		user = userKey(req.from)
 	}
 	chat := chatOf(u)
-	b.lanes.push(ctx, chat, func(queued int) job {
-		room := queued < b.cfg.ChatQueue
+	queued := false
+	b.lanes.push(ctx, chat, func(n int) job {
+		room := n < b.cfg.ChatQueue
 		v := req.limits.Admit(knowledge.Arrival{User: user, Conversation: platform + ":" + strconv.FormatInt(chat, 10), Limited: req.limited, Full: !room})
-		if v.Admitted {
-			return req.answer
+		j := req.answer
+		if !v.Admitted {
+			b.rateLimited()
+			j = req.refuse(v, room)
 		}
-		b.rateLimited()
-		return req.refuse(v, room)
+		if j == nil {
+			return nil
+		}
+		queued = true
+		return func(ctx context.Context) {
+			defer done() // a panic is logged, and not tried again
+			j(ctx)
+		}
 	})
+	if !queued {
+		done()
+	}
 }
 
 // route finds what an update asks of the bot.

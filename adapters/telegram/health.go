@@ -21,6 +21,18 @@ type health struct {
 	mu    sync.Mutex
 	fails int
 	last  time.Time // of the last success
+	idle  bool      // standing by while another replica polls
+}
+
+// polling tells whether this replica polls (true), or stands by while
+// another does, which is not stale however long it lasts.
+func (h *health) polling(on bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.idle = !on
+	if on {
+		h.fails, h.last = 0, h.now()
+	}
 }
 
 func (h *health) succeeded() {
@@ -39,5 +51,5 @@ func (h *health) failed() {
 func (h *health) ok() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.fails < failStreak && (h.staleAfter == 0 || h.now().Sub(h.last) <= h.staleAfter)
+	return h.fails < failStreak && (h.staleAfter == 0 || h.idle || h.now().Sub(h.last) <= h.staleAfter)
 }

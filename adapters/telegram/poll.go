@@ -11,20 +11,26 @@ import (
 // maxBatch is the most updates one getUpdates call returns.
 const maxBatch = 100
 
-// incoming is an update as received: its id, and the update unless it
-// could not be decoded.
+// incoming is an update as received: its id, and the update, as decoded
+// and as received, unless it could not be decoded.
 type incoming struct {
 	id     int
 	update *tgbotapi.Update
+	raw    json.RawMessage
 }
 
 // poll receives updates by long polling until ctx ends; handlers run under
-// hctx. Telegram forgets an update once getUpdates is called with a higher
-// offset, so the offset moves past updates once they are accepted (see
-// accept), and on the way out the final offset is committed, so that a
-// restart does not answer an update twice. Updates still queued when the
-// bot stops get drainTimeout to be answered.
+// hctx. It runs in the one replica that holds the poll lease, starting
+// from the offset Telegram has confirmed. Telegram forgets an update once
+// getUpdates is called with a higher offset, so the offset moves past
+// updates once they are taken (recorded in the claims, so that another
+// replica handles them if this one stops first) and accepted (see accept),
+// and on the way out the final offset is committed, so that a restart does
+// not answer an update twice. Updates still queued when the bot stops get
+// drainTimeout to be answered.
 func (b *Bot) poll(ctx, hctx context.Context) error {
+	b.health.polling(true)
+	defer b.health.polling(false)
 	err := b.call(ctx, "deleteWebhook", untilDone, func(api *tgbotapi.BotAPI) error {
 		_, err := api.Request(tgbotapi.DeleteWebhookConfig{})
 		return err
@@ -48,8 +54,11 @@ func (b *Bot) poll(ctx, hctx context.Context) error {
 		}
 		uncommitted = false
 		for _, in := range batch {
-			if in.update != nil {
-				b.accept(hctx, in.update)
+			if in.update == nil {
+				continue
+			}
+			if done, ok := b.take(hctx, in.id, in.raw); ok {
+				b.accept(hctx, in.update, done)
 			}
 		}
 		if len(batch) > 0 {
@@ -99,7 +108,7 @@ func (b *Bot) decodeUpdates(ctx context.Context, result json.RawMessage, offset 
 		err := json.Unmarshal(raw, &u)
 		if err == nil {
 			if u.UpdateID >= offset {
-				batch = append(batch, incoming{id: u.UpdateID, update: &u})
+				batch = append(batch, incoming{id: u.UpdateID, update: &u, raw: raw})
 			}
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,8 +35,11 @@ type serverLimits struct {
 }
 
 // serveWebhook receives updates on a webhook until ctx ends; handlers run
-// under hctx. An update is acknowledged (200) once it is accepted (see
-// accept), so that no request waits for a chat's pace. The webhook stays
+// under hctx. An update is acknowledged (200) once it is recorded as taken
+// in the claims shared by the replicas and accepted (see accept), so that
+// no request waits for a chat's pace; a duplicate, which Telegram sends
+// when an acknowledgement was lost, perhaps to another replica, is
+// acknowledged and dropped. The webhook stays
 // set when the bot stops, so Telegram keeps updates until it is back.
 func (b *Bot) serveWebhook(ctx, hctx context.Context) error {
 	public, err := url.Parse(b.cfg.WebhookURL)
@@ -111,8 +115,11 @@ func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpdateBytes)
-		u, err := b.base.HandleUpdate(r)
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+		var u tgbotapi.Update
+		if err == nil {
+			err = json.Unmarshal(raw, &u)
+		}
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
@@ -128,7 +135,11 @@ func (b *Bot) webhook(hctx context.Context, path string) http.Handler {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
-		b.accept(hctx, u)
+		// Acknowledged once recorded as taken: if this replica stops
+		// before handling it, another does.
+		if done, ok := b.take(r.Context(), u.UpdateID, raw); ok {
+			b.accept(hctx, &u, done)
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }

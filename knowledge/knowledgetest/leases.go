@@ -61,8 +61,8 @@ func CheckLeases(t *testing.T, leases knowledge.Leases, ttl time.Duration) {
 func CheckClaims(t *testing.T, claims knowledge.Claims) {
 	t.Helper()
 	ctx := t.Context()
-	prefix := "check." + time.Now().Format("150405000000000")
-	k1, k2 := prefix+".1", prefix+".2"
+	prefix := "check." + time.Now().Format("150405000000000") + "."
+	k1, k2 := prefix+"1", prefix+"2"
 	take := func(key, holder string, want bool) {
 		t.Helper()
 		got, err := claims.Take(ctx, key, holder, []byte("update "+key))
@@ -80,21 +80,19 @@ func CheckClaims(t *testing.T, claims knowledge.Claims) {
 	take(k1, "b", false) // done still counts as taken
 	pending := func() []knowledge.Claim {
 		t.Helper()
-		all, err := claims.Pending(ctx)
+		other := "other" + prefix + "1"
+		if _, err := claims.Take(ctx, other, "a", nil); err != nil {
+			t.Fatalf("Take(%q) = %v", other, err)
+		}
+		got, err := claims.Pending(ctx, prefix)
 		if err != nil {
-			t.Fatalf("Pending() = %v", err)
+			t.Fatalf("Pending(%q) = %v", prefix, err)
 		}
-		var mine []knowledge.Claim
-		for _, c := range all {
-			if c.Key == k1 || c.Key == k2 {
-				mine = append(mine, c)
-			}
-		}
-		return mine
+		return got
 	}
 	got := pending()
 	if len(got) != 1 || got[0].Key != k2 || got[0].Holder != "a" || string(got[0].Payload) != "update "+k2 {
-		t.Fatalf("Pending() = %+v, want only %s held by a with its payload", got, k2)
+		t.Fatalf("Pending(prefix) = %+v, want only %s held by a with its payload", got, k2)
 	}
 	reassign := func(key, from, to string, want bool) {
 		t.Helper()
@@ -109,12 +107,12 @@ func CheckClaims(t *testing.T, claims knowledge.Claims) {
 	reassign(k2, "a", "c", false) // a no longer holds it
 	got = pending()
 	if len(got) != 1 || got[0].Holder != "b" || string(got[0].Payload) != "update "+k2 {
-		t.Fatalf("Pending() after reassigning %s to b = %+v", k2, got)
+		t.Fatalf("Pending(prefix) after reassigning %s to b = %+v", k2, got)
 	}
 	if err := claims.Done(ctx, k2); err != nil {
 		t.Fatalf("Done(%q) = %v", k2, err)
 	}
 	if got := pending(); len(got) != 0 {
-		t.Fatalf("Pending() after both are done = %+v, want none", got)
+		t.Fatalf("Pending(prefix) after both are done = %+v, want none", got)
 	}
 }
