@@ -32,8 +32,9 @@ type Lease struct {
 	// lasts unless renewed. It is renewed every TTL/3.
 	Name, Holder string
 	TTL          time.Duration
-	// Held, if set, is told true when the lease is won and false when it
-	// is lost or given up, for a metric.
+	// Held, if set, is told true when the lease is won, and false when it
+	// is lost or given up, or first found held by another: whether this
+	// holder does the work or stands by.
 	Held func(held bool)
 	// Failed, if set, is told of every failed attempt to acquire or renew
 	// the lease: the engine cannot be reached.
@@ -56,16 +57,22 @@ func (l Lease) Run(ctx context.Context, work func(context.Context) error) error 
 	if l.TTL <= 0 {
 		return errors.New("lease: no TTL")
 	}
+	standby := false // told Held(false) since the lease was last held
 	for ctx.Err() == nil {
 		asked := time.Now()
 		ok, err := l.Leases.Acquire(ctx, l.Name, l.Holder, l.TTL)
 		if err != nil && ctx.Err() == nil && l.Failed != nil {
 			l.Failed(err)
 		}
+		if err == nil && !ok && !standby && l.Held != nil {
+			l.Held(false)
+		}
 		if err != nil || !ok {
+			standby = standby || err == nil
 			sleep(ctx, l.TTL/3)
 			continue
 		}
+		standby = true // hold tells Held(false) on the way out
 		lost, err := l.hold(ctx, asked, work)
 		if !lost {
 			return err

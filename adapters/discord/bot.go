@@ -16,6 +16,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/smpbot/bot/knowledge"
 )
@@ -46,16 +47,37 @@ type Bot struct {
 	log     *slog.Logger
 	asks    *knowledge.Admission
 	metrics Metrics
+	// shards are the gateway connections, one per shard; session and
+	// gateway are shard 0's, whose session also makes the REST calls of
+	// the interactions endpoint.
+	shards  []*shard
 	session *discordgo.Session
+	gateway *gatewayHealth
 	// rewrite points discordgo at Config.APIURL; nil for Discord itself.
 	rewrite *rewriteTransport
 	// retry paces the attempts to connect at start-up.
 	retry   knowledge.Backoff
-	gateway *gatewayHealth
 	started atomic.Bool
+	// running is set while Run runs.
+	running atomic.Bool
 	// registered is set while the slash commands are registered and Run
-	// has not begun closing the session.
+	// has not begun closing: with the gateway, by shard 0's holder.
 	registered atomic.Bool
+	// serving is set while the interactions endpoint listens.
+	serving atomic.Bool
+	// waiting holds the interactions received by the endpoint whose
+	// response is awaited for the HTTP response.
+	waiting responses
+}
+
+// shard is one gateway connection, held by one replica at a time.
+type shard struct {
+	id      int
+	session *discordgo.Session
+	gateway *gatewayHealth
+	// held is set while this replica holds the shard's lease, and
+	// decided once it is known whether it does.
+	held, decided atomic.Bool
 }
 
 // New returns a Bot answering from svc. It checks cfg but does not touch the
@@ -70,12 +92,6 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s, err := discordgo.New("Bot " + cfg.Token)
-	if err != nil {
-		return nil, fmt.Errorf("discord: new session: %w", err)
-	}
-	s.StateEnabled = false // the bot needs only its own user, which State keeps anyway
-	s.Identify.Intents = intents
 	var transport http.RoundTripper = http.DefaultTransport
 	var rewrite *rewriteTransport
 	if cfg.APIURL != "" {
@@ -90,7 +106,20 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		rewrite = &rewriteTransport{from: discord.Host, to: proxy, next: transport}
 		transport = rewrite
 	}
-	s.Client = &http.Client{Timeout: restTimeout, Transport: &retryTransport{next: transport, pause: retryPause}}
+	client := &http.Client{Timeout: restTimeout, Transport: &retryTransport{next: transport, pause: retryPause}}
+	var shards []*shard
+	for id := range cfg.Shards {
+		s, err := discordgo.New("Bot " + cfg.Token)
+		if err != nil {
+			return nil, fmt.Errorf("discord: new session: %w", err)
+		}
+		s.StateEnabled = false // the bot needs only its own user, which State keeps anyway
+		s.Identify.Intents = intents
+		s.ShardID, s.ShardCount = id, cfg.Shards
+		s.Client = client
+		shards = append(shards, &shard{id: id, session: s, gateway: &gatewayHealth{now: time.Now}})
+	}
+	cfg.Replica = cfg.Replica.WithDefaults()
 	metrics := cfg.Metrics
 	if metrics == nil {
 		metrics = uncounted{}
@@ -104,74 +133,164 @@ func New(cfg Config, svc *knowledge.Service, log *slog.Logger) (*Bot, error) {
 		log:     log,
 		asks:    knowledge.NewAdmission(cfg.RateEvery, cfg.RateBurst),
 		metrics: metrics,
-		session: s,
+		shards:  shards,
+		session: shards[0].session,
+		gateway: shards[0].gateway,
 		rewrite: rewrite,
 		retry:   knowledge.Backoff{Min: time.Second, Max: time.Minute},
-		gateway: &gatewayHealth{now: time.Now},
+		waiting: responses{m: map[string]*response{}},
 	}, nil
 }
 
-// Run connects to the Discord gateway, registers the slash commands and
-// answers until ctx ends; then it closes the session and returns nil. While
-// Discord cannot be reached it keeps trying, with backoff. It returns an
-// error when Discord refuses the token or the commands. Run may be called
-// only once.
+// Run serves the interactions endpoint, when Config.PublicKey is set, and
+// holds the gateway shards this replica wins the lease of (every shard, in
+// a single process), registering the slash commands, and answers until
+// ctx ends; then it closes what it opened and returns nil. While Discord
+// cannot be reached it keeps trying, with backoff. It returns an error when
+// Discord refuses the token or the commands, or the endpoint cannot
+// listen. Run may be called only once.
 func (b *Bot) Run(ctx context.Context) error {
 	if !b.started.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called more than once")
 	}
-	s := b.session
-	// Gateway connections live until Run returns, not merely until ctx
-	// ends, so that Close can still say goodbye on the open one.
-	gateway, closeGateway := context.WithCancel(context.WithoutCancel(ctx))
-	defer closeGateway()
-	s.Dialer = gatewayDialer(gateway)
+	b.running.Store(true)
+	defer b.running.Store(false)
+	g, gctx := errgroup.WithContext(ctx)
+	if b.cfg.PublicKey != nil {
+		ln, err := new(net.ListenConfig).Listen(ctx, "tcp", b.cfg.InteractionsListen)
+		if err != nil {
+			return fmt.Errorf("discord: interactions endpoint: %w", err)
+		}
+		g.Go(func() error { return b.serveInteractions(gctx, ln) })
+	}
+	if b.cfg.NoGateway {
+		g.Go(func() error { return b.registerWithoutGateway(gctx) })
+		return g.Wait()
+	}
+	for _, sh := range b.shards {
+		b.handle(ctx, sh)
+		lease := b.cfg.Replica.Lease(b.shardLease(sh.id))
+		held := lease.Held
+		lease.Held = func(h bool) {
+			sh.held.Store(h)
+			sh.decided.Store(true)
+			held(h)
+		}
+		g.Go(func() error {
+			return lease.Run(gctx, func(ctx context.Context) error { return b.runShard(ctx, sh) })
+		})
+	}
+	return g.Wait()
+}
+
+// shardLease names the lease of a gateway shard of this bot.
+func (b *Bot) shardLease(id int) string {
+	app, _, _ := strings.Cut(b.cfg.Token, ".") // the application id, in base64
+	return fmt.Sprintf("discord.%x.shard.%d-of-%d", app, id, b.cfg.Shards)
+}
+
+// handle adds the event handlers of a shard's session, whose events are
+// handled until ctx ends.
+func (b *Bot) handle(ctx context.Context, sh *shard) {
+	s := sh.session
 	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
 		b.guard(ctx, "message", func(ctx context.Context) { b.onMessage(ctx, s, m.Message) })
 	})
 	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		b.guard(ctx, "interaction", func(ctx context.Context) { b.onInteraction(ctx, s, i.Interaction) })
 	})
-	s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.gateway.connected() })
+	s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { sh.gateway.connected() })
 	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		if ctx.Err() == nil {
-			b.gateway.dropped()
+			sh.gateway.dropped()
 			b.metrics.AdapterError(platform)
-			b.log.WarnContext(ctx, "discord: gateway connection lost; reconnecting")
+			b.log.WarnContext(ctx, "discord: gateway connection lost; reconnecting", "shard", sh.id)
 		}
 	})
+}
 
-	if err := b.connect(ctx, closeGateway); err != nil || ctx.Err() != nil {
+// runShard connects a gateway shard, with shard 0 registering the slash
+// commands, and keeps it open until ctx ends.
+func (b *Bot) runShard(ctx context.Context, sh *shard) error {
+	s := sh.session
+	// Gateway connections live until runShard returns, not merely until
+	// ctx ends, so that Close can still say goodbye on the open one.
+	gateway, closeGateway := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeGateway()
+	s.Dialer = gatewayDialer(gateway)
+
+	if err := b.connect(ctx, s, closeGateway); err != nil || ctx.Err() != nil {
 		return err
 	}
-
 	user, appID := identity(s)
-	scope := "global"
-	if b.cfg.GuildID != "" {
-		scope = "guild " + b.cfg.GuildID
-	}
-	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Moderation != nil), discordgo.WithContext(ctx)); err != nil {
-		b.close(s)
-		if ctx.Err() != nil {
-			return nil
+	if sh.id == 0 {
+		if err := b.register(ctx, appID); err != nil {
+			b.close(s)
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
 		}
-		return fmt.Errorf("discord: register slash commands (%s): %w", scope, err)
+		defer b.registered.Store(false)
 	}
-	b.registered.Store(true)
-	b.log.InfoContext(ctx, "discord: connected", "user", user.Username, "user_id", user.ID, "commands", scope)
-
+	b.log.InfoContext(ctx, "discord: connected", "user", user.Username, "user_id", user.ID, "shard", sh.id, "shards", b.cfg.Shards)
 	<-ctx.Done()
 	b.registered.Store(false)
 	b.close(s)
 	return nil
 }
 
+// register registers the slash commands of application appID.
+func (b *Bot) register(ctx context.Context, appID string) error {
+	scope := "global"
+	if b.cfg.GuildID != "" {
+		scope = "guild " + b.cfg.GuildID
+	}
+	if _, err := b.session.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.Moderation != nil), discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: register slash commands (%s): %w", scope, err)
+	}
+	b.registered.Store(true)
+	b.log.InfoContext(ctx, "discord: slash commands registered", "commands", scope)
+	return nil
+}
+
+// registerWithoutGateway registers the slash commands by REST alone,
+// retrying with backoff while Discord cannot be reached, and keeps them
+// counted as registered until ctx ends.
+func (b *Bot) registerWithoutGateway(ctx context.Context) error {
+	for try := 1; ; try++ {
+		app, err := b.session.Application("@me")
+		if err == nil {
+			err = b.register(ctx, app.ID)
+		}
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err == nil:
+			<-ctx.Done()
+			b.registered.Store(false)
+			return nil
+		case refused(err):
+			return fmt.Errorf("discord: %w", err)
+		}
+		b.metrics.AdapterError(platform)
+		wait := b.retry.Delay(try)
+		b.log.WarnContext(ctx, "discord: cannot register the slash commands; retrying", "err", b.dialled(err), "attempt", try, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
 // connect opens the session, retrying with backoff while Discord cannot be
 // reached, until ctx ends. It returns an error only when Discord refuses
 // the bot (a 401 or 403: a revoked token), which no retry mends; when ctx
 // ends first it returns nil with the session closed.
-func (b *Bot) connect(ctx context.Context, closeGateway func()) error {
-	s := b.session
+func (b *Bot) connect(ctx context.Context, s *discordgo.Session, closeGateway func()) error {
 	for try := 1; ; try++ {
 		opened := make(chan error, 1)
 		go func() { opened <- s.Open() }()
@@ -226,19 +345,41 @@ func (b *Bot) dialled(err error) error {
 	return err
 }
 
-// Ready reports whether the bot is connected to the gateway with its slash
-// commands registered, for a health check. It is false while discordgo
+// Ready reports whether the bot is connected, for a health check: the
+// interactions endpoint listens, when configured, and every gateway shard
+// this replica holds is connected, shard 0 with the slash commands
+// registered. A replica sharing the gateway with others and holding no
+// shard is ready: it stands by. A shard is not ready while discordgo
 // reconnects, after the connection dropped three times within a minute
-// until it has stayed up for a minute, and may be false for a moment while
+// until it has stayed up for a minute, and may not be for a moment while
 // the session is busy. It is safe for concurrent use.
 func (b *Bot) Ready() bool {
+	switch {
+	case !b.running.Load(), b.cfg.PublicKey != nil && !b.serving.Load():
+		return false
+	case b.cfg.NoGateway:
+		return b.registered.Load()
+	}
+	for _, sh := range b.shards {
+		switch {
+		case !sh.decided.Load():
+			return false
+		case sh.held.Load() && (!sh.ok() || (sh.id == 0 && !b.registered.Load())):
+			return false
+		}
+	}
+	return true
+}
+
+// ok reports whether the shard's connection is up and steady.
+func (sh *shard) ok() bool {
 	// Open and Close hold the session's lock for as long as they take, and
 	// a health check must not wait for them.
-	if !b.registered.Load() || !b.gateway.ok() || !b.session.TryRLock() {
+	if !sh.gateway.ok() || !sh.session.TryRLock() {
 		return false
 	}
-	defer b.session.RUnlock()
-	return b.session.DataReady
+	defer sh.session.RUnlock()
+	return sh.session.DataReady
 }
 
 // close says goodbye to the gateway.

@@ -1,8 +1,11 @@
 package discord
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,6 +45,28 @@ type Config struct {
 	// Metrics, when not nil, counts rate-limited questions and errors
 	// talking to Discord.
 	Metrics Metrics
+
+	// PublicKey is the application's public key from the Developer Portal
+	// (DISCORD_PUBLIC_KEY, 64 hex digits). When set, the bot serves
+	// Discord's HTTP interactions endpoint on InteractionsListen: slash
+	// commands, autocomplete, buttons and forms arrive there, each checked
+	// against this key, and are answered in the HTTP response.
+	PublicKey ed25519.PublicKey
+	// InteractionsListen is the address the interactions endpoint listens
+	// on (DISCORD_INTERACTIONS_LISTEN), default ":8082". It speaks plain
+	// HTTP at the path /interactions: TLS ends at the load balancer.
+	InteractionsListen string
+	// NoGateway leaves the gateway closed (DISCORD_GATEWAY=off), for a bot
+	// that receives only interactions, by the endpoint: it then answers no
+	// mentions and no direct messages. It needs PublicKey.
+	NoGateway bool
+	// Shards is how many gateway shards the bot opens (DISCORD_SHARDS),
+	// default 1; Discord asks for one per 2,500 servers. Across replicas
+	// each shard is held by one replica at a time, under a lease.
+	Shards int
+	// Replica shares the gateway shards with the bot's other replicas,
+	// one lease per shard. The zero value is a single process.
+	Replica knowledge.Replica
 }
 
 // Metrics counts what happens on a platform, for monitoring. Its methods
@@ -69,12 +94,22 @@ const (
 	EnvRateEvery = "DISCORD_RATE_EVERY"
 	EnvRateBurst = "DISCORD_RATE_BURST"
 	// EnvModeratorRoles holds comma-separated role ids.
-	EnvModeratorRoles = "DISCORD_MODERATOR_ROLES"
+	EnvModeratorRoles   = "DISCORD_MODERATOR_ROLES"
+	EnvPublicKey        = "DISCORD_PUBLIC_KEY"
+	EnvInteractionsAddr = "DISCORD_INTERACTIONS_LISTEN"
+	EnvGateway          = "DISCORD_GATEWAY"
+	EnvShards           = "DISCORD_SHARDS"
 )
+
+// DefaultInteractionsListen is where the interactions endpoint listens
+// unless told otherwise: off the Telegram webhook's :8080 and the health
+// listener's 127.0.0.1:8081.
+const DefaultInteractionsListen = ":8082"
 
 // EnvNames returns every environment variable ConfigFromEnv reads.
 func EnvNames() []string {
-	return []string{EnvToken, EnvGuildID, EnvAPIURL, EnvRateEvery, EnvRateBurst, EnvModeratorRoles}
+	return []string{EnvToken, EnvGuildID, EnvAPIURL, EnvRateEvery, EnvRateBurst, EnvModeratorRoles,
+		EnvPublicKey, EnvInteractionsAddr, EnvGateway, EnvShards}
 }
 
 // ConfigFromEnv reads the Discord settings through getenv (os.Getenv in
@@ -104,6 +139,29 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 			errs = append(errs, fmt.Errorf("%s must be a positive whole number, got %q", EnvRateBurst, s))
 		}
 		cfg.RateBurst = max(n, 0)
+	}
+	if s := strings.TrimSpace(getenv(EnvPublicKey)); s != "" {
+		key, err := hex.DecodeString(s)
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			errs = append(errs, fmt.Errorf("%s must be the application's public key as the Developer Portal shows it: %d hex digits", EnvPublicKey, 2*ed25519.PublicKeySize))
+		} else {
+			cfg.PublicKey = key
+		}
+	}
+	cfg.InteractionsListen = strings.TrimSpace(getenv(EnvInteractionsAddr))
+	switch s := strings.TrimSpace(getenv(EnvGateway)); s {
+	case "", "on":
+	case "off":
+		cfg.NoGateway = true
+	default:
+		errs = append(errs, fmt.Errorf("%s must be on or off, got %q", EnvGateway, s))
+	}
+	if s := strings.TrimSpace(getenv(EnvShards)); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive whole number, got %q", EnvShards, s))
+		}
+		cfg.Shards = max(n, 0)
 	}
 	for _, r := range strings.Split(getenv(EnvModeratorRoles), ",") {
 		if r = strings.TrimSpace(r); r != "" {
@@ -146,6 +204,29 @@ func (cfg *Config) validate() error {
 	}
 	if cfg.RateEvery < 0 || cfg.RateBurst < 0 {
 		errs = append(errs, errors.New("the Discord rate limit must not be negative"))
+	}
+	if cfg.PublicKey != nil && len(cfg.PublicKey) != ed25519.PublicKeySize {
+		errs = append(errs, fmt.Errorf("%s must be %d bytes", EnvPublicKey, ed25519.PublicKeySize))
+	}
+	if cfg.PublicKey == nil && cfg.InteractionsListen != "" {
+		errs = append(errs, fmt.Errorf("%s is set but %s is not", EnvInteractionsAddr, EnvPublicKey))
+	}
+	if cfg.PublicKey != nil && cfg.InteractionsListen == "" {
+		cfg.InteractionsListen = DefaultInteractionsListen
+	}
+	if cfg.InteractionsListen != "" {
+		if _, _, err := net.SplitHostPort(cfg.InteractionsListen); err != nil {
+			errs = append(errs, fmt.Errorf("%s is not a listen address such as :8082", EnvInteractionsAddr))
+		}
+	}
+	if cfg.NoGateway && cfg.PublicKey == nil {
+		errs = append(errs, fmt.Errorf("%s=off needs %s: without the gateway, interactions come only by the endpoint", EnvGateway, EnvPublicKey))
+	}
+	if cfg.Shards < 0 {
+		errs = append(errs, errors.New("the number of Discord shards must not be negative"))
+	}
+	if cfg.Shards == 0 {
+		cfg.Shards = 1
 	}
 	if cfg.RateEvery == 0 {
 		cfg.RateEvery = DefaultRateEvery

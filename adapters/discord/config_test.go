@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,11 +20,11 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "disabled", env: map[string]string{}},
 		{name: "disabled by blank token", env: map[string]string{EnvToken: "  ", EnvGuildID: "x"}},
 		{name: "token only", env: map[string]string{EnvToken: token}, wantEnabled: true,
-			want: Config{Token: token, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst}},
+			want: Config{Token: token, Shards: 1, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst}},
 		{name: "everything", env: map[string]string{EnvToken: "Bot " + token, EnvGuildID: "123456789012345678", EnvAPIURL: "http://127.0.0.1:8080/", EnvRateEvery: "30s", EnvRateBurst: "2"}, wantEnabled: true,
-			want: Config{Token: token, GuildID: "123456789012345678", APIURL: "http://127.0.0.1:8080", RateEvery: 30 * time.Second, RateBurst: 2}},
+			want: Config{Token: token, Shards: 1, GuildID: "123456789012345678", APIURL: "http://127.0.0.1:8080", RateEvery: 30 * time.Second, RateBurst: 2}},
 		{name: "moderator roles", env: map[string]string{EnvToken: token, EnvModeratorRoles: " 123456789012345678, ,223456789012345678 "}, wantEnabled: true,
-			want: Config{Token: token, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst, ModeratorRoles: []string{"123456789012345678", "223456789012345678"}}},
+			want: Config{Token: token, Shards: 1, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst, ModeratorRoles: []string{"123456789012345678", "223456789012345678"}}},
 		{name: "moderator role a name", env: map[string]string{EnvToken: token, EnvModeratorRoles: "123456789012345678,Mods"}, wantEnabled: true, wantErr: []string{EnvModeratorRoles}},
 		{name: "guild not a number", env: map[string]string{EnvToken: token, EnvGuildID: "my-server"}, wantEnabled: true, wantErr: []string{EnvGuildID}},
 		{name: "guild too big", env: map[string]string{EnvToken: token, EnvGuildID: "99999999999999999999999"}, wantEnabled: true, wantErr: []string{EnvGuildID}},
@@ -36,6 +37,13 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "negative rate every", env: map[string]string{EnvToken: token, EnvRateEvery: "-1s"}, wantEnabled: true, wantErr: []string{EnvRateEvery}},
 		{name: "every problem at once", env: map[string]string{EnvToken: token, EnvGuildID: "my-server", EnvAPIURL: "proxy", EnvRateEvery: "often", EnvRateBurst: "0"}, wantEnabled: true,
 			wantErr: []string{EnvRateEvery, EnvRateBurst, EnvGuildID, EnvAPIURL}},
+		{name: "interactions endpoint without the gateway", env: map[string]string{EnvToken: token, EnvPublicKey: strings.Repeat("ab", 32), EnvGateway: "off", EnvShards: "2"}, wantEnabled: true,
+			want: Config{Token: token, Shards: 2, RateEvery: DefaultRateEvery, RateBurst: DefaultRateBurst, PublicKey: bytes.Repeat([]byte{0xab}, 32), InteractionsListen: DefaultInteractionsListen, NoGateway: true}},
+		{name: "public key too short", env: map[string]string{EnvToken: token, EnvPublicKey: "abcd"}, wantEnabled: true, wantErr: []string{EnvPublicKey}},
+		{name: "gateway off without public key", env: map[string]string{EnvToken: token, EnvGateway: "off"}, wantEnabled: true, wantErr: []string{EnvGateway}},
+		{name: "gateway maybe", env: map[string]string{EnvToken: token, EnvGateway: "maybe", EnvPublicKey: strings.Repeat("ab", 32)}, wantEnabled: true, wantErr: []string{EnvGateway}},
+		{name: "listen without public key", env: map[string]string{EnvToken: token, EnvInteractionsAddr: ":9000"}, wantEnabled: true, wantErr: []string{EnvInteractionsAddr}},
+		{name: "no shards", env: map[string]string{EnvToken: token, EnvShards: "0"}, wantEnabled: true, wantErr: []string{EnvShards}},
 		{name: "bad rate burst", env: map[string]string{EnvToken: token, EnvRateBurst: "0"}, wantEnabled: true, wantErr: []string{EnvRateBurst}},
 	}
 	for _, tt := range tests {

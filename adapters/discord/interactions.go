@@ -126,10 +126,10 @@ func (b *Bot) ask(ctx context.Context, s *discordgo.Session, i *discordgo.Intera
 	if private {
 		flags = discordgo.MessageFlagsEphemeral
 	}
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.interactionRespond(ctx, s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: flags},
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.failed(ctx, "defer /ask", err, "interaction", i.ID)
 		return
@@ -151,10 +151,10 @@ func (b *Bot) onAutocomplete(ctx context.Context, s *discordgo.Session, i *disco
 
 // respondChoices answers an autocomplete request.
 func (b *Bot) respondChoices(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.interactionRespond(ctx, s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.failed(ctx, "autocomplete", err, "interaction", i.ID)
 	}

@@ -289,7 +289,7 @@ func (b *Bot) openModal(ctx context.Context, s *discordgo.Session, i *discordgo.
 		b.respond(ctx, s, i, notice(tooLongForForm), true, false)
 		return
 	}
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal}, discordgo.WithContext(ctx))
+	err := b.interactionRespond(ctx, s, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal})
 	if err != nil {
 		b.failed(ctx, "open a form", err, "interaction", i.ID)
 	}
@@ -450,10 +450,10 @@ func (b *Bot) kbAutocomplete(ctx context.Context, s *discordgo.Session, i *disco
 // deferEphemeral acknowledges i with a private "thinking…" message, to be
 // edited with the reply.
 func (b *Bot) deferEphemeral(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) bool {
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.interactionRespond(ctx, s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.failed(ctx, "defer a moderation reply", err, "interaction", i.ID)
 		return false

@@ -86,7 +86,7 @@ func (b *Bot) respond(ctx context.Context, s *discordgo.Session, i *discordgo.In
 		}
 		_, err = s.InteractionResponseEdit(i, edit, discordgo.WithContext(ctx))
 	} else {
-		err = s.InteractionRespond(i, &discordgo.InteractionResponse{
+		err = b.interactionRespond(ctx, s, i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{
 				Content:         first.Content,
@@ -95,7 +95,7 @@ func (b *Bot) respond(ctx context.Context, s *discordgo.Session, i *discordgo.In
 				AllowedMentions: noMentions(),
 				Flags:           flags,
 			},
-		}, discordgo.WithContext(ctx))
+		})
 	}
 	for _, msg := range msgs[1:] {
 		if err != nil {

@@ -176,6 +176,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 			dc.Moderation = kb.store.Moderation
 		}
 		dc.Metrics = metrics
+		dc.Replica.Metrics = metrics
 		dlog := log.With("platform", "discord")
 		logDiscordgoTo(dlog)
 		b, err := discord.New(dc, svc, dlog)
@@ -191,6 +192,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 			tc.Moderation = kb.store.Moderation
 		}
 		tc.Metrics = metrics
+		tc.Replica.Metrics = metrics
 		b, err := telegram.New(tc, svc, log)
 		if err != nil {
 			errs = append(errs, err)

@@ -12,6 +12,7 @@
 package discordtest
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,6 +38,11 @@ type Server struct {
 	// URL is the scheme and host of the REST API, which serves Discord's
 	// /api/v9/... paths.
 	URL string
+	// PublicKey is the application's public key, for the bot's
+	// Config.PublicKey: the server signs the interactions it posts to an
+	// interactions endpoint with its private half.
+	PublicKey ed25519.PublicKey
+	private   ed25519.PrivateKey
 
 	mu      sync.Mutex
 	calls   []Call
@@ -81,6 +87,10 @@ type fault struct {
 type conn struct {
 	mu sync.Mutex // gorilla allows one writer at a time
 	ws *websocket.Conn
+	// shard is the shard the client identified as, [id, count]; open is
+	// cleared when the connection ends. Both under the Server's mu.
+	shard [2]int
+	open  bool
 }
 
 func (c *conn) send(v any) error {
@@ -92,7 +102,12 @@ func (c *conn) send(v any) error {
 // New starts a fake Discord that stops when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{Token: "test-token.SECRET.x", BotID: "100000000000000001", AppID: "100000000000000002", changed: make(chan struct{})}
+	public, private, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Token: "test-token.SECRET.x", BotID: "100000000000000001", AppID: "100000000000000002", changed: make(chan struct{}),
+		PublicKey: public, private: private}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gateway-ws/", s.serveGateway) // discordgo adds the slash
 	mux.HandleFunc("/", s.serveREST)
@@ -185,6 +200,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusOK, map[string]any{"url": gatewayURL, "shards": 1})
 	case r.Method == "GET" && r.URL.Path == "/api/v9/users/@me":
 		reply(http.StatusOK, s.BotUser())
+	case r.Method == "GET" && r.URL.Path == "/api/v9/oauth2/applications/@me":
+		reply(http.StatusOK, map[string]any{"id": s.AppID, "name": "smpbot", "bot": s.BotUser()})
 	case r.Method == "PUT" && p[0] == "applications" && p[len(p)-1] == "commands":
 		var cmds []map[string]any
 		json.Unmarshal(body, &cmds)
@@ -211,8 +228,16 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := &conn{ws: ws}
+	c := &conn{ws: ws, shard: [2]int{0, 1}}
 	defer ws.Close()
+	defer func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if c.open {
+			c.open = false
+			s.changedLocked()
+		}
+	}()
 	if c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}}) != nil {
 		return
 	}
@@ -225,10 +250,16 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var d struct {
-			Token string `json:"token"`
-			Seq   int    `json:"seq"`
+			Token string  `json:"token"`
+			Seq   int     `json:"seq"`
+			Shard *[2]int `json:"shard"`
 		}
 		json.Unmarshal(p.D, &d)
+		if d.Shard != nil {
+			s.mu.Lock()
+			c.shard = *d.Shard
+			s.mu.Unlock()
+		}
 		switch p.Op {
 		case 1:
 			c.send(map[string]any{"op": 11})
@@ -264,6 +295,7 @@ func (s *Server) identified(c *conn, resume bool, seq int) {
 			"application": map[string]any{"id": s.AppID, "flags": 0}, "guilds": []any{},
 		})
 	}
+	c.open = true
 	s.conns = append(s.conns, c)
 	s.ready++
 	s.changedLocked()
@@ -356,6 +388,42 @@ func (s *Server) Wait(t testing.TB, what string, cond func(calls []Call) bool) {
 		case <-changed:
 		case <-deadline.C:
 			t.Fatalf("discordtest: timed out waiting for %s", what)
+		}
+	}
+}
+
+// Shards returns the shards, [id, count], of the gateway connections
+// open now, in the order they were made ready.
+func (s *Server) Shards() [][2]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out [][2]int
+	for _, c := range s.conns {
+		if c.open {
+			out = append(out, c.shard)
+		}
+	}
+	return out
+}
+
+// WaitShards waits until cond, given the shards of the open gateway
+// connections, is true, and fails the test if it does not become so.
+func (s *Server) WaitShards(t testing.TB, what string, cond func(open [][2]int) bool) {
+	t.Helper()
+	limit := time.NewTimer(WaitTimeout)
+	defer limit.Stop()
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		open := s.Shards()
+		if cond(open) {
+			return
+		}
+		select {
+		case <-ch:
+		case <-limit.C:
+			t.Fatalf("discordtest: timed out waiting for %s; open shards: %v", what, open)
 		}
 	}
 }

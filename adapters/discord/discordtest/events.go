@@ -44,6 +44,14 @@ func (s *Server) Interact(t testing.TB, m Member, typ discordgo.InteractionType,
 // interact dispatches an interaction, on message when it is not nil.
 func (s *Server) interact(t testing.TB, m Member, typ discordgo.InteractionType, data, message map[string]any) string {
 	t.Helper()
+	id, i := s.interaction(m, typ, data, message)
+	s.Dispatch(t, "INTERACTION_CREATE", i)
+	return id
+}
+
+// interaction builds an interaction with a fresh id, on message when it
+// is not nil.
+func (s *Server) interaction(m Member, typ discordgo.InteractionType, data, message map[string]any) (string, map[string]any) {
 	id := s.NewID()
 	user := map[string]any{"id": m.ID, "username": m.Username}
 	i := map[string]any{
@@ -63,8 +71,7 @@ func (s *Server) interact(t testing.TB, m Member, typ discordgo.InteractionType,
 	if message != nil {
 		i["message"] = message
 	}
-	s.Dispatch(t, "INTERACTION_CREATE", i)
-	return id
+	return id, i
 }
 
 // Command dispatches a slash command with options (see Option and

@@ -35,6 +35,8 @@ type Metrics struct {
 	errors      *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
 	skipped     prometheus.Gauge
+	leases      *prometheus.GaugeVec
+	duplicates  *prometheus.CounterVec
 }
 
 // NewMetrics returns the bot's metrics. The series of the given platforms
@@ -67,13 +69,21 @@ func NewMetrics(platforms ...string) *Metrics {
 			Name: "smpbot_rate_limited_total",
 			Help: "Questions refused because the asker went over the per-user rate limit or the bot was at its capacity, by platform.",
 		}, []string{"platform"}),
+		leases: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "smpbot_lease_held",
+			Help: "Whether this replica holds a lease (1) or stands by (0), by lease: Telegram's long polling, a Discord gateway shard.",
+		}, []string{"lease"}),
+		duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "smpbot_duplicates_dropped_total",
+			Help: "Platform updates dropped because they were taken before, by this replica or another, by platform.",
+		}, []string{"platform"}),
 	}
 	entries := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "smpbot_knowledge_entries",
 		Help: "Entries in the knowledge base now answering.",
 	}, m.entries)
 	m.reg.MustRegister(
-		m.questions, m.latency, m.reloads, m.errors, m.rateLimited, m.skipped, entries,
+		m.questions, m.latency, m.reloads, m.errors, m.rateLimited, m.skipped, entries, m.leases, m.duplicates,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -86,6 +96,7 @@ func NewMetrics(platforms ...string) *Metrics {
 		}
 		m.errors.WithLabelValues(p)
 		m.rateLimited.WithLabelValues(p)
+		m.duplicates.WithLabelValues(p)
 	}
 	return m
 }
@@ -155,6 +166,22 @@ func (m *Metrics) AdapterError(adapter string) {
 // over the per-user rate limit, or the bot was at its capacity.
 func (m *Metrics) RateLimited(platform string) {
 	m.rateLimited.WithLabelValues(platform).Inc()
+}
+
+// LeaseHeld records whether this replica holds the named lease. It
+// implements knowledge.ReplicaMetrics.
+func (m *Metrics) LeaseHeld(lease string, held bool) {
+	v := 0.0
+	if held {
+		v = 1
+	}
+	m.leases.WithLabelValues(lease).Set(v)
+}
+
+// DuplicateDropped counts an update of platform dropped as taken before.
+// It implements knowledge.ReplicaMetrics.
+func (m *Metrics) DuplicateDropped(platform string) {
+	m.duplicates.WithLabelValues(platform).Inc()
 }
 
 // Handler serves the metrics in the Prometheus text format. A collector

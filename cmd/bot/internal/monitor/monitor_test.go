@@ -111,6 +111,10 @@ func TestMetrics(t *testing.T) {
 	m.Reloaded(nil, 0)
 	m.Reloaded(errors.New("bad entry"), 0)
 	m.Reloaded(nil, 2)
+	m.DuplicateDropped("telegram")
+	m.LeaseHeld("telegram.1.poll", true)
+	m.LeaseHeld("discord.1.shard.0-of-2", true)
+	m.LeaseHeld("discord.1.shard.0-of-2", false)
 
 	code, body := get(t, monitor.Handler(m, &monitor.Readiness{}), "/metrics")
 	if code != http.StatusOK {
@@ -134,6 +138,10 @@ func TestMetrics(t *testing.T) {
 		`smpbot_adapter_errors_total{adapter="telegram"} 0`,
 		`smpbot_rate_limited_total{platform="telegram"} 2`,
 		`smpbot_rate_limited_total{platform="discord"} 0`,
+		`smpbot_duplicates_dropped_total{platform="telegram"} 1`,
+		`smpbot_duplicates_dropped_total{platform="discord"} 0`,
+		`smpbot_lease_held{lease="telegram.1.poll"} 1`,
+		`smpbot_lease_held{lease="discord.1.shard.0-of-2"} 0`,
 		"go_goroutines ",
 	}
 	for _, w := range want {
