@@ -10,9 +10,9 @@ import (
 )
 
 // startServer starts a NATS server with JetStream on loopback, storing in
-// a temporary directory, and returns a JetStream client of it. Both stop
-// when the test ends.
-func startServer(t *testing.T) natsjs.JetStream {
+// a temporary directory, and returns its client URL. It stops when the test
+// ends.
+func startServer(t *testing.T) string {
 	t.Helper()
 	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true})
 	if err != nil {
@@ -26,7 +26,14 @@ func startServer(t *testing.T) natsjs.JetStream {
 		s.Shutdown()
 		s.WaitForShutdown()
 	})
-	nc, err := nats.Connect(s.ClientURL())
+	return s.ClientURL()
+}
+
+// connect returns a JetStream client of the server at url, and its
+// connection, closed when the test ends.
+func connect(t *testing.T, url string) (natsjs.JetStream, *nats.Conn) {
+	t.Helper()
+	nc, err := nats.Connect(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,5 +42,5 @@ func startServer(t *testing.T) natsjs.JetStream {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return js
+	return js, nc
 }

@@ -28,7 +28,8 @@ type request struct {
 // that a user's limit does not refill while their earlier replies wait for
 // the chat's pace, and that a chat's queue stays within Config.ChatQueue.
 // done is called once the update is handled: answered, refused or
-// ignored; it is not called for an update still queued when the bot stops.
+// ignored; it is not called for an update still queued, or being handled,
+// when the bot stops.
 // It is safe for concurrent use.
 func (b *Bot) accept(ctx context.Context, u *tgbotapi.Update, done func()) {
 	req := b.route(u)
@@ -56,7 +57,13 @@ func (b *Bot) accept(ctx context.Context, u *tgbotapi.Update, done func()) {
 		}
 		queued = true
 		return func(ctx context.Context) {
-			defer done() // a panic is logged, and not tried again
+			// Cut off as the bot stops, it is left to another replica; a
+			// panic is logged, and not tried again.
+			defer func() {
+				if ctx.Err() == nil {
+					done()
+				}
+			}()
 			j(ctx)
 		}
 	})

@@ -122,3 +122,55 @@ func TestTakesOverUpdateOfStoppedReplica(t *testing.T) {
 		return err == nil && len(pending) == 0
 	})
 }
+
+// replies counts the replies to each message id.
+func replies(f *telegramtest.Server) map[int]int {
+	n := map[int]int{}
+	for _, m := range f.Sent() {
+		n[m.ReplyTo]++
+	}
+	return n
+}
+
+// Two replicas poll by turns: the one holding the poll lease polls; when it
+// stops with a reply cut off, the other takes polling over from Telegram's
+// confirmed offset and answers what the first had taken and not answered.
+// Every question is answered once.
+func TestPollingHandsOver(t *testing.T) {
+	f := telegramtest.New(t)
+	claims, leases := knowledge.NewLocalClaims(time.Hour), knowledge.NewLocalLeases()
+	replica := func(name string) func(*Config) {
+		return func(c *Config) {
+			c.Replica = knowledge.Replica{Name: name, Leases: leases, Claims: claims, LeaseTTL: 600 * time.Millisecond}
+		}
+	}
+	a := start(t, options{fake: f, config: replica("a")})
+	f.WaitFor("a long poll", telegramtest.HasOpenPoll)
+	b := start(t, options{fake: f, config: replica("b")})
+	answered := func(what string, qid int) {
+		t.Helper()
+		f.Wait(what, func() bool { return replies(f)[qid] > 0 })
+	}
+	_, q1 := f.Ask(ann, annChat, depthQuestion)
+	answered("the answer to the first question", q1)
+
+	// a takes the second question, and its reply hangs until a stops.
+	f.FailNext("sendMessage", telegramtest.Fault{Stall: true})
+	u2, q2 := f.Ask(ann, annChat, "why are my smp dots blurry")
+	f.Wait("a to take the second question", func() bool { return f.Acked() > u2 })
+	if err := a.stop(); err != nil {
+		t.Fatalf("Run of a = %v", err)
+	}
+	answered("the answer to the question a had taken", q2)
+	_, q3 := f.Ask(ann, annChat, "what is smp")
+	answered("the answer to a question asked after a stopped", q3)
+	b.waitIdle()
+	for _, q := range []int{q1, q2, q3} {
+		if got := replies(f)[q]; got != 1 {
+			t.Errorf("message %d got %d replies, want 1", q, got)
+		}
+	}
+	if pending, err := claims.Pending(t.Context(), ""); err != nil || len(pending) != 0 {
+		t.Errorf("Pending() = %+v, %v; want every update done", pending, err)
+	}
+}
