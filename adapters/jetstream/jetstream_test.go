@@ -12,7 +12,7 @@ import (
 // startServer starts a NATS server with JetStream on loopback, storing in
 // a temporary directory, and returns its client URL. It stops when the test
 // ends.
-func startServer(t *testing.T) string {
+func startServer(t testing.TB) string {
 	t.Helper()
 	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true})
 	if err != nil {
@@ -31,7 +31,7 @@ func startServer(t *testing.T) string {
 
 // connect returns a JetStream client of the server at url, and its
 // connection, closed when the test ends.
-func connect(t *testing.T, url string) (natsjs.JetStream, *nats.Conn) {
+func connect(t testing.TB, url string) (natsjs.JetStream, *nats.Conn) {
 	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
