@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/telegram"
@@ -33,6 +34,8 @@ const (
 	// envExitOnFailure makes a platform that fails for good end the
 	// process, for supervisors that restart it.
 	envExitOnFailure = "BOT_EXIT_ON_FAILURE"
+	// envLeaseTTL is how long a replica's leases last unless renewed.
+	envLeaseTTL = "BOT_LEASE_TTL"
 )
 
 // envPrefixes begin the names of the variables of `bot run` and its
@@ -42,7 +45,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // envNames returns every environment variable `bot run` reads: its own and
 // the adapters'.
 func envNames() []string {
-	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure}
+	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure, envLeaseTTL}
 	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames())
 }
 
@@ -71,8 +74,10 @@ type config struct {
 	// exitOnFailure ends the process when a platform fails for good;
 	// otherwise the others keep running.
 	exitOnFailure bool
-	discord       *discord.Config  // nil when not configured
-	telegram      *telegram.Config // nil when not configured
+	// leaseTTL is how long this replica's leases last unless renewed.
+	leaseTTL time.Duration
+	discord  *discord.Config  // nil when not configured
+	telegram *telegram.Config // nil when not configured
 	// console is set when no platform is configured and the bot chats on
 	// the console instead.
 	console bool
@@ -122,6 +127,7 @@ setting.`)
 	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "`number` of questions a second answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
 	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "`number` of questions answered at once; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
 	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "`true|false`: exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
+	leaseTTL := setting{"lease-ttl", envLeaseTTL, flags.String("lease-ttl", "", "`duration` of a replica's leases (Telegram polling, Discord gateway shards) unless renewed, and before a stopped replica's updates are taken over (default "+knowledge.DefaultLeaseTTL.String()+"); "+envLeaseTTL)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}
@@ -131,7 +137,7 @@ setting.`)
 	}
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure} {
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure, leaseTTL} {
 		if !set[s.flag] {
 			*s.value = strings.TrimSpace(e.getenv(s.env))
 		}
@@ -215,6 +221,22 @@ setting.`)
 			bad(exitOnFailure, "%q is not true or false", v)
 		}
 		cfg.exitOnFailure = b
+	}
+	cfg.leaseTTL = knowledge.DefaultLeaseTTL
+	if v := *leaseTTL.value; v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			bad(leaseTTL, "%q is not a duration of a second or more, such as 15s", v)
+		}
+		cfg.leaseTTL = d
+	}
+	if cfg.discord != nil && cfg.discord.InteractionsListen != "" {
+		if cfg.httpAddr != "" && samePort(cfg.httpAddr, cfg.discord.InteractionsListen) {
+			bad(httpAddr, "%s uses the port of the Discord interactions endpoint (%s)", cfg.httpAddr, cfg.discord.InteractionsListen)
+		}
+		if cfg.telegram != nil && samePort(cfg.telegram.WebhookListen, cfg.discord.InteractionsListen) {
+			problems = append(problems, fmt.Sprintf("the Telegram webhook (%s) and the Discord interactions endpoint (%s) use one port", cfg.telegram.WebhookListen, cfg.discord.InteractionsListen))
+		}
 	}
 	if cfg.kbDir != "" {
 		if err := checkDir(cfg.kbDir); err != nil {

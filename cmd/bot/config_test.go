@@ -80,6 +80,15 @@ func TestConfigProblems(t *testing.T) {
 			"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "https://bot.example/hook",
 			"TELEGRAM_WEBHOOK_SECRET": "s3cret", "TELEGRAM_WEBHOOK_LISTEN": ":8081",
 		}, nil, []string{"BOT_HTTP_ADDR: 127.0.0.1:8081 uses the port of the Telegram webhook (:8081)"}},
+		{"interactions endpoint port taken", map[string]string{
+			"DISCORD_TOKEN": "t", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_INTERACTIONS_LISTEN": ":8081",
+		}, nil, []string{"BOT_HTTP_ADDR: 127.0.0.1:8081 uses the port of the Discord interactions endpoint (:8081)"}},
+		{"webhook and interactions endpoint on one port", map[string]string{
+			"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "https://bot.example/hook", "TELEGRAM_WEBHOOK_SECRET": "s3cret",
+			"DISCORD_TOKEN": "t", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_INTERACTIONS_LISTEN": ":8080",
+		}, nil, []string{"the Telegram webhook (:8080) and the Discord interactions endpoint (:8080) use one port"}},
+		{"lease TTL too short", map[string]string{"TELEGRAM_TOKEN": "123:abc", envLeaseTTL: "100ms"}, nil,
+			[]string{`BOT_LEASE_TTL: "100ms" is not a duration of a second or more, such as 15s`}},
 		{"every problem at once", map[string]string{envLogFormat: "xml", envLogLevel: "loud", envHTTPAddr: "::1"}, nil,
 			[]string{
 				`BOT_LOG_FORMAT: unknown log format "xml" (want text or json)`,

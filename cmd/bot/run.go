@@ -170,13 +170,14 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	}
 	var ps []platform
 	var errs []error
+	replica := knowledge.Replica{Name: replicaName(), LeaseTTL: cfg.leaseTTL, Metrics: metrics}
 	if cfg.discord != nil {
 		dc := *cfg.discord
 		if kb.store != nil { // without a data directory: no /kb
 			dc.Moderation = kb.store.Moderation
 		}
 		dc.Metrics = metrics
-		dc.Replica.Metrics = metrics
+		dc.Replica = replica
 		dlog := log.With("platform", "discord")
 		logDiscordgoTo(dlog)
 		b, err := discord.New(dc, svc, dlog)
@@ -192,7 +193,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 			tc.Moderation = kb.store.Moderation
 		}
 		tc.Metrics = metrics
-		tc.Replica.Metrics = metrics
+		tc.Replica = replica
 		b, err := telegram.New(tc, svc, log)
 		if err != nil {
 			errs = append(errs, err)
