@@ -40,15 +40,11 @@ func NewModeration(revs Revisions, events Events) *Moderation {
 // catchUp folds the revisions committed since the state's head. The caller
 // holds m.mu.
 func (m *Moderation) catchUp(ctx context.Context) error {
-	recs, err := m.revs.Since(ctx, m.state.Head())
-	if err != nil {
-		return err
-	}
-	if len(recs) > 0 {
-		m.state.Apply(recs...)
+	moved, err := Fold(ctx, m.revs, &m.state)
+	if moved {
 		m.base = nil
 	}
-	return nil
+	return err
 }
 
 // change plans a change against the newest state and commits the records
