@@ -29,6 +29,9 @@ type Moderation struct {
 	mu    sync.Mutex // serialises changes; guards the fields below
 	state State
 	base  *Base // the knowledge base of state, loaded when first asked for
+
+	gapsMu sync.Mutex
+	gaps   gapBook
 }
 
 // NewModeration returns the moderation of the knowledge base in revs, with
@@ -140,7 +143,9 @@ func (m *Moderation) Gaps(ctx context.Context) ([]Gap, error) {
 	if err != nil {
 		return nil, asChangeError("", err)
 	}
-	return openGaps(evs), nil
+	m.gapsMu.Lock()
+	defer m.gapsMu.Unlock()
+	return m.gaps.open(evs), nil
 }
 
 // DismissGap closes the gap of question without adding it to an entry, for

@@ -64,7 +64,11 @@ type Store struct {
 	log   *fileLog
 	kb    fileLock // the entries, synonyms, log and applied files
 	event fileLock // the gaps and feedback files
-	warn  *slog.Logger
+	queue eventQueue
+	// gaps and feedback are the events files as last read.
+	gaps     eventFile[knowledge.GapEvent]
+	feedback eventFile[knowledge.FeedbackEvent]
+	warn     *slog.Logger
 	// readOnly, when set, says why the directory cannot be written: the
 	// store then serves what the log holds, and refuses every write.
 	readOnly error
@@ -118,6 +122,9 @@ func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store
 		s.Close()
 		return nil, err
 	}
+	if s.readOnly == nil {
+		s.startWriter()
+	}
 	return s, nil
 }
 
@@ -135,6 +142,8 @@ func create(dir string, log *slog.Logger) (*Store, error) {
 		log:      newFileLog(filepath.Join(dir, LogFile)),
 		rejected: map[string]rejection{},
 		warn:     log,
+		gaps:     eventFile[knowledge.GapEvent]{name: GapsFile},
+		feedback: eventFile[knowledge.FeedbackEvent]{name: FeedbackFile},
 	}
 	var err error
 	s.kb.f, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o644)
@@ -213,11 +222,12 @@ func (s *Store) seed(ctx context.Context, seed fs.FS) error {
 	return nil
 }
 
-// Close releases the store's lock files.
+// Close writes the events queued and releases the store's lock files.
 func (s *Store) Close() error {
 	if s.readOnly != nil {
 		return nil
 	}
+	s.stopWriter()
 	return errors.Join(s.kb.f.Close(), s.event.f.Close())
 }
 
