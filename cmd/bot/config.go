@@ -36,6 +36,9 @@ const (
 	envExitOnFailure = "BOT_EXIT_ON_FAILURE"
 	// envLeaseTTL is how long a replica's leases last unless renewed.
 	envLeaseTTL = "BOT_LEASE_TTL"
+	// envKeepEvents is how many days closed gaps and feedback are kept in
+	// a data directory.
+	envKeepEvents = "BOT_KEEP_EVENTS_DAYS"
 )
 
 // envPrefixes begin the names of the variables of `bot run` and its
@@ -45,7 +48,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // envNames returns every environment variable `bot run` reads: its own and
 // the adapters'.
 func envNames() []string {
-	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure, envLeaseTTL}
+	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure, envLeaseTTL, envKeepEvents}
 	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames())
 }
 
@@ -54,6 +57,13 @@ func envNames() []string {
 const (
 	defaultGlobalRate    = 20
 	defaultMaxConcurrent = 16
+)
+
+// The days closed gaps and feedback are kept by default, and at most: a
+// hundred years is for ever to anyone, and keeps the duration in range.
+const (
+	defaultKeepEventsDays = int(knowledge.DefaultEventRetention / (24 * time.Hour))
+	maxKeepEventsDays     = 36500
 )
 
 // defaultHTTPAddr is where health and metrics are served when a platform
@@ -76,8 +86,11 @@ type config struct {
 	exitOnFailure bool
 	// leaseTTL is how long this replica's leases last unless renewed.
 	leaseTTL time.Duration
-	discord  *discord.Config  // nil when not configured
-	telegram *telegram.Config // nil when not configured
+	// keepEvents is how long closed gaps and feedback are kept in the data
+	// directory; 0 keeps them for ever.
+	keepEvents time.Duration
+	discord    *discord.Config  // nil when not configured
+	telegram   *telegram.Config // nil when not configured
 	// console is set when no platform is configured and the bot chats on
 	// the console instead.
 	console bool
@@ -128,6 +141,7 @@ setting.`)
 	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "`number` of questions answered at once; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
 	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "`true|false`: exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
 	leaseTTL := setting{"lease-ttl", envLeaseTTL, flags.String("lease-ttl", "", "`duration` of a replica's leases (Telegram polling, Discord gateway shards) unless renewed, and before a stopped replica's updates are taken over (default "+knowledge.DefaultLeaseTTL.String()+"); "+envLeaseTTL)}
+	keepEvents := setting{"keep-events-days", envKeepEvents, flags.String("keep-events-days", "", "`days` closed gaps and feedback are kept in the data directory; 0 keeps them for ever (default "+strconv.Itoa(defaultKeepEventsDays)+"); "+envKeepEvents)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}
@@ -137,7 +151,7 @@ setting.`)
 	}
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure, leaseTTL} {
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure, leaseTTL, keepEvents} {
 		if !set[s.flag] {
 			*s.value = strings.TrimSpace(e.getenv(s.env))
 		}
@@ -237,6 +251,14 @@ setting.`)
 		if cfg.telegram != nil && samePort(cfg.telegram.WebhookListen, cfg.discord.InteractionsListen) {
 			problems = append(problems, fmt.Sprintf("the Telegram webhook (%s) and the Discord interactions endpoint (%s) use one port", cfg.telegram.WebhookListen, cfg.discord.InteractionsListen))
 		}
+	}
+	cfg.keepEvents = knowledge.DefaultEventRetention
+	if v := *keepEvents.value; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxKeepEventsDays {
+			bad(keepEvents, "%q is not a number of days from 0 to %d, such as %d (or 0 to keep them for ever)", v, maxKeepEventsDays, defaultKeepEventsDays)
+		}
+		cfg.keepEvents = time.Duration(n) * 24 * time.Hour
 	}
 	if cfg.kbDir != "" {
 		if err := checkDir(cfg.kbDir); err != nil {
