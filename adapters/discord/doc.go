@@ -14,6 +14,13 @@
 // delivers the content of messages that mention the bot and of direct
 // messages without the MessageContent intent.
 //
+// Interactions also come by Discord's HTTP interactions endpoint when
+// Config.PublicKey is set (endpoint.go): each request's signature is checked,
+// and the first response goes back in the HTTP response, so every replica
+// behind a load balancer serves it. The gateway, needed for mentions and
+// DMs, is held shard by shard under leases (Config.Replica), so that of
+// several replicas one at a time holds each shard.
+//
 // Config holds the settings (ConfigFromEnv reads them from DISCORD_*
 // variables), New builds a Bot without touching the network, and Run connects,
 // registers the slash commands and answers until its context ends. The

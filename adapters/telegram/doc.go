@@ -17,6 +17,12 @@
 // the rate-limit decisions, are made in package knowledge; this package only
 // decides how they look on Telegram.
 //
+// Across replicas (Config.Replica), each update is claimed by its
+// update_id before it is acknowledged, so that an update Telegram sends
+// again, perhaps to another replica, is answered once, and one taken by a
+// replica that stopped is answered by another; with long polling only the
+// replica holding the poll lease polls (see replicas.go).
+//
 // With a knowledge.Moderation and a list of moderators, moderators change the
 // knowledge base in their private chat with /kb: guided conversations and
 // previews, with buttons whose callback data is a random token standing for a
