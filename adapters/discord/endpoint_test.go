@@ -25,14 +25,16 @@ func freeAddr(t testing.TB) string {
 }
 
 // startEndpoint runs a bot that receives interactions at its endpoint only,
-// and returns the harness and the endpoint's URL.
-func startEndpoint(t *testing.T) (*harness, string) {
+// with moderation of kb when it is not nil, and returns the harness and the
+// endpoint's URL.
+func startEndpoint(t *testing.T, kb *testKB) (*harness, string) {
 	t.Helper()
 	addr := freeAddr(t)
-	h := newHarness(t, func(c *Config) {
+	h := newModeratedHarness(t, kb, func(c *Config) {
 		c.NoGateway = true
 		c.InteractionsListen = addr
 		c.PublicKey = make(ed25519.PublicKey, ed25519.PublicKeySize) // the fake's, below
+		c.ModeratorRoles = []string{modRole}
 	})
 	h.bot.cfg.PublicKey = h.d.PublicKey
 	h.run(t)
@@ -40,7 +42,7 @@ func startEndpoint(t *testing.T) (*harness, string) {
 }
 
 func TestEndpointChecksSignatures(t *testing.T) {
-	h, url := startEndpoint(t)
+	h, url := startEndpoint(t, nil)
 	_, forger, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +86,7 @@ func TestEndpointChecksSignatures(t *testing.T) {
 // Slash commands, autocomplete and buttons are answered in the HTTP
 // response; the answer to /ask, deferred, by editing it.
 func TestEndpointAnswersInteractions(t *testing.T) {
-	h, url := startEndpoint(t)
+	h, url := startEndpoint(t, nil)
 	m := h.asker()
 	help := h.d.PostCommand(t, url, m, cmdHelp)
 	if got := h.d.Callback(t, help.ID); got.Type != discordgo.InteractionResponseChannelMessageWithSource || !strings.Contains(embedText(got), "/ask") {
@@ -118,4 +120,26 @@ func TestEndpointAnswersInteractions(t *testing.T) {
 func embedText(s discordtest.Sent) string {
 	b, _ := json.Marshal(s.Embeds)
 	return string(b)
+}
+
+// A moderator's form comes in the HTTP response, and its submission saves
+// the entry.
+func TestEndpointForms(t *testing.T) {
+	h, url := startEndpoint(t, newTestKB(t))
+	mod := discordtest.Member{ID: h.d.NewID(), Username: "mod", GuildID: testGuild, Roles: []string{modRole}}
+	open := h.d.PostCommand(t, url, mod, cmdKB, discordtest.Subcommand(subAdd))
+	if cb := h.d.Callback(t, open.ID); cb.Type != discordgo.InteractionResponseModal || cb.CustomID != addModalID {
+		t.Fatalf("/kb add by the endpoint answered type %d custom id %q, want the add form", cb.Type, cb.CustomID)
+	}
+	submit := h.d.PostModalSubmit(t, url, mod, addModalID, map[string]string{
+		fieldTitle: "Numbing cream before SMP", fieldQuestions: "can i use numbing cream",
+		fieldSources: "Lidocaine facts | https://example.com/lidocaine", fieldBody: "Ask your practitioner first.",
+	})
+	saved := h.d.Callback(t, submit.ID)
+	if saved.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		saved = h.d.Edit(t, submit.ID)
+	}
+	if got := saved.Text(); !strings.Contains(got, "Saved `numbing-cream-before-smp`") {
+		t.Errorf("the add form submitted by the endpoint: reply %q, want it saved", got)
+	}
 }

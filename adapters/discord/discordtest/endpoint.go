@@ -50,6 +50,13 @@ func (s *Server) PostCommand(t testing.TB, url string, m Member, name string, op
 	return s.Post(t, url, m, discordgo.InteractionApplicationCommand, commandData(name, options))
 }
 
+// PostModalSubmit posts the submission of a modal with the values of its
+// text inputs, by custom id (see Post).
+func (s *Server) PostModalSubmit(t testing.TB, url string, m Member, customID string, fields map[string]string) Posted {
+	t.Helper()
+	return s.Post(t, url, m, discordgo.InteractionModalSubmit, modalData(customID, fields))
+}
+
 // PostSigned posts body to url signed with key, as Discord signs an
 // interaction with the application's key; another key makes a forgery.
 // A nil key sends the body unsigned.

@@ -122,13 +122,18 @@ func componentData(customID string, values []string) map[string]any {
 // text inputs, by custom id, one text input per row.
 func (s *Server) ModalSubmit(t testing.TB, m Member, customID string, fields map[string]string) string {
 	t.Helper()
+	return s.Interact(t, m, discordgo.InteractionModalSubmit, modalData(customID, fields))
+}
+
+// modalData is the data of a modal's submission, one text input per row.
+func modalData(customID string, fields map[string]string) map[string]any {
 	var rows []any
 	for id, v := range fields {
 		rows = append(rows, map[string]any{"type": discordgo.ActionsRowComponent, "components": []any{
 			map[string]any{"type": discordgo.TextInputComponent, "custom_id": id, "value": v},
 		}})
 	}
-	return s.Interact(t, m, discordgo.InteractionModalSubmit, map[string]any{"custom_id": customID, "components": rows})
+	return map[string]any{"custom_id": customID, "components": rows}
 }
 
 // Option is a command option with a value: a string, number or boolean.
