@@ -29,15 +29,15 @@ func TestClaims(t *testing.T) {
 	knowledgetest.CheckClaims(t, claims)
 }
 
-// replica is one replica's view of the shared engine, over a connection of
+// sharer is one replica's view of the shared engine, over a connection of
 // its own that the test can cut, as when the replica dies.
-type replica struct {
+type sharer struct {
 	leases *jetstream.Leases
 	claims *jetstream.Claims
 	cut    func()
 }
 
-func newReplica(t *testing.T, url string) replica {
+func newSharer(t *testing.T, url string) sharer {
 	t.Helper()
 	js, nc := connect(t, url)
 	leases, err := jetstream.NewLeases(t.Context(), js, "leases", 1)
@@ -48,14 +48,14 @@ func newReplica(t *testing.T, url string) replica {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return replica{leases: leases, claims: claims, cut: nc.Close}
+	return sharer{leases: leases, claims: claims, cut: nc.Close}
 }
 
 // A replica that dies holding a lease stops its work, and another takes the
 // lease once the server lets it lapse.
 func TestLeaseMovesWhenHolderDies(t *testing.T) {
 	url := startServer(t)
-	a, b := newReplica(t, url), newReplica(t, url)
+	a, b := newSharer(t, url), newSharer(t, url)
 	const ttl = 2 * time.Second
 	aWorks, aStopped, bWorks := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go knowledge.Lease{Leases: a.leases, Name: "poll", Holder: "a", TTL: ttl}.Run(t.Context(), func(ctx context.Context) error {
@@ -64,7 +64,7 @@ func TestLeaseMovesWhenHolderDies(t *testing.T) {
 		close(aStopped)
 		return nil
 	})
-	waitFor(t, "a to hold the lease", aWorks)
+	waitClosed(t, "a to hold the lease", aWorks)
 	go knowledge.Lease{Leases: b.leases, Name: "poll", Holder: "b", TTL: ttl}.Run(t.Context(), func(ctx context.Context) error {
 		select {
 		case <-aStopped:
@@ -76,15 +76,15 @@ func TestLeaseMovesWhenHolderDies(t *testing.T) {
 		return nil
 	})
 	a.cut()
-	waitFor(t, "a to stop working once cut off", aStopped)
-	waitFor(t, "b to take the lease over", bWorks)
+	waitClosed(t, "a to stop working once cut off", aStopped)
+	waitClosed(t, "b to take the lease over", bWorks)
 }
 
 // An update taken by a replica that died before handling it is handled by
 // another once the dead replica's liveness lease lapses.
 func TestClaimTakenOverWhenHolderDies(t *testing.T) {
 	url := startServer(t)
-	a, b := newReplica(t, url), newReplica(t, url)
+	a, b := newSharer(t, url), newSharer(t, url)
 	const ttl = 2 * time.Second
 	ca := &knowledge.Claimer{Claims: a.claims, Leases: a.leases, Holder: "a", TTL: ttl, Prefix: "telegram.1."}
 	cb := &knowledge.Claimer{Claims: b.claims, Leases: b.leases, Holder: "b", TTL: ttl, Prefix: "telegram.1."}
@@ -120,7 +120,7 @@ func TestClaimTakenOverWhenHolderDies(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, what string, ch <-chan struct{}) {
+func waitClosed(t *testing.T, what string, ch <-chan struct{}) {
 	t.Helper()
 	select {
 	case <-ch:
