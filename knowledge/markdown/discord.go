@@ -26,7 +26,7 @@ func discordFormat() *format {
 			}
 			return "`" + s + "`"
 		},
-		link:    DiscordLink,
+		link:    discordLink,
 		heading: wrap("**"),
 		quote:   quoteLines,
 		codeBlock: func(s string) string {
@@ -84,14 +84,18 @@ func discordLineStart(line string) string {
 	return line
 }
 
-// DiscordLink is a Discord Markdown link to href showing label, which is
-// already Discord Markdown, or label alone when SafeURL refuses href.
-// Parentheses in href are encoded so that they cannot end the link early,
-// and brackets in label must be escaped (as Discord renders them) so that
-// they cannot either. Discord links only web addresses: an address that is
-// its own label shows bare, which Discord links by itself, and an email
-// address follows its label in parentheses.
-func DiscordLink(label, href string) string {
+// DiscordLink is a Discord Markdown link to href showing text, which it
+// escapes, or the text alone when SafeURL refuses href.
+func DiscordLink(text, href string) string { return discordLink(discordText(text), href) }
+
+// discordLink links label, already Discord Markdown, to href, or shows
+// label alone when SafeURL refuses href. Discord's link text allows no
+// brackets, escaped or not, so the label's become parentheses; parentheses
+// in href are encoded so that they cannot end the link early.
+// Discord links only web addresses: an address that is its own label shows
+// bare, which Discord links by itself, and an email address follows its
+// label in parentheses.
+func discordLink(label, href string) string {
 	switch {
 	case !SafeURL(href):
 		return label
@@ -103,5 +107,6 @@ func DiscordLink(label, href string) string {
 	case label == href:
 		return href
 	}
+	label = strings.NewReplacer(`\[`, "(", `\]`, ")").Replace(label)
 	return "[" + label + "](" + strings.NewReplacer("(", "%28", ")", "%29").Replace(href) + ")"
 }

@@ -69,6 +69,42 @@ func (d *Doc) codeText(n ast.Node) string {
 	return b.String()
 }
 
+// flat is the text of n and all it holds on one line, without formatting,
+// for what is nested too deep to show as it is.
+func (d *Doc) flat(n ast.Node) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if c.Type() == ast.TypeBlock {
+			b.WriteByte(' ')
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			if c.IsRaw() {
+				b.Write(c.Segment.Value(d.src))
+			} else {
+				b.WriteString(decode(c.Segment.Value(d.src)))
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.WriteString(decode(c.Value))
+		case *ast.AutoLink:
+			b.WriteString(decode(c.Label(d.src)))
+		case *ast.RawHTML, *ast.HTMLBlock:
+			b.WriteString(d.rawHTML(c))
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			b.WriteString(d.lines(c))
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
 // rawHTML is the source of a raw HTML node, inline or a block, shown as
 // text by every renderer.
 func (d *Doc) rawHTML(n ast.Node) string {

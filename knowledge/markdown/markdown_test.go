@@ -3,6 +3,8 @@ package markdown
 import (
 	"strings"
 	"testing"
+
+	"github.com/smpbot/bot/knowledge"
 )
 
 // render names one renderer, for tables that try several.
@@ -80,6 +82,7 @@ func TestDiscord(t *testing.T) {
 		{"mentions defused", "<@123> hi", `\<@123> hi`},
 		{"bare URLs untouched", "see https://example.org/a_b*c and <https://example.org/x_y>", "see https://example.org/a_b*c and https://example.org/x_y"},
 		{"link target parentheses", "[a](https://example.org/(x)) [js](javascript:x)", "[a](https://example.org/%28x%29) js"},
+		{"brackets in link text", `[a \[b\] ` + "`[c]`" + `](https://example.org)`, "[a (b) (c)](https://example.org)"},
 		{"email", "[write to us](mailto:me@example.org) <me@example.org>", "write to us (me@example.org) me@example.org"},
 		{"code", "`a` and ``b`c``", "`a` and `` b`c ``"},
 		{"code block with a fence", "~~~\n```\n~~~", "```\n`\u200b``\n```"},
@@ -157,5 +160,40 @@ func TestRenderersAgree(t *testing.T) {
 				t.Errorf("Parse(%q).%s() = %q, which lacks %q", md, name, got, word)
 			}
 		}
+	}
+}
+
+// Deep nesting costs output in proportion to the input, not to its
+// square: past maxNesting levels a list or quote shows its text on one line.
+func TestNestingBounded(t *testing.T) {
+	const size = knowledge.MaxEntryBytes / 4 // enough to show a square
+	inputs := []string{
+		strings.Repeat("> - ", size/4) + "end",
+		strings.Repeat(">", size-3) + "end",
+		strings.Repeat("- ", size/2-2) + "end",
+		strings.Repeat("  ", size/2-8) + "- a\n- end",
+		strings.Repeat("> - a\n", size/6) + "end",
+	}
+	for _, md := range inputs {
+		d := Parse(md)
+		for name, render := range renderers {
+			got := render(d)
+			limit := 4*len(md) + 64
+			if name == "HTML" { // a tag pair per level, each under 32 bytes
+				limit = 32 * len(md)
+			}
+			if len(got) > limit {
+				t.Errorf("Parse(%.20q...).%s() is %d bytes long, over %d", md, name, len(got), limit)
+			}
+			if !strings.Contains(got, "end") {
+				t.Errorf("Parse(%.20q...).%s() lost the text at the end", md, name)
+			}
+		}
+	}
+	// Within the limit, nesting shows.
+	md := "- 1\n  - 2\n    - 3\n      - 4\n        - 5\n          - 6\n            - 7\n              - 8\n                - 9"
+	want := "- 1\n  - 2\n    - 3\n      - 4\n        - 5\n          - 6\n            - 7\n              - 8\n                9"
+	if got := Parse(md).Plain(); got != want {
+		t.Errorf("Parse(%q).Plain() = %q, want %q", md, got, want)
 	}
 }

@@ -54,11 +54,19 @@ func quoteLines(s string) string {
 // rule is what a thematic break (---) shows in the line-oriented outputs.
 const rule = "———"
 
+// maxNesting is how many lists and quotes deep the line-oriented outputs
+// show nesting. A list or quote deeper than that shows its text on one
+// line: each level indents or marks every line below it, so showing
+// thousands of levels (a few kilobytes of "> - > - ") would take time and
+// space quadratic in the depth.
+const maxNesting = 8
+
 // writer walks a document for one format.
 type writer struct {
 	d      *Doc
 	f      *format
 	quotes int  // how many quotes the walk is inside
+	nested int  // how many lists and quotes the walk is inside
 	inLink bool // whether the walk is inside link text
 }
 
@@ -95,6 +103,12 @@ func (w *writer) gap(c ast.Node) string {
 
 // block renders one block.
 func (w *writer) block(n ast.Node, depth int) string {
+	switch n.(type) {
+	case *ast.Blockquote, *ast.List:
+		if w.nested >= maxNesting {
+			return w.paragraph(w.f.text(w.d.flat(n)))
+		}
+	}
 	switch n := n.(type) {
 	case *ast.Paragraph, *ast.TextBlock:
 		return w.paragraph(w.inlines(n))
@@ -108,8 +122,10 @@ func (w *writer) block(n ast.Node, depth int) string {
 		return w.paragraph(w.f.text(strings.TrimRight(w.d.rawHTML(n), "\n")))
 	case *ast.Blockquote:
 		w.quotes++
+		w.nested++
 		inner := w.blocks(n, depth)
 		w.quotes--
+		w.nested--
 		if w.quotes > 0 && w.f.flatQuotes || strings.TrimSpace(inner) == "" {
 			return inner
 		}
@@ -117,8 +133,8 @@ func (w *writer) block(n ast.Node, depth int) string {
 	case *ast.List:
 		return w.list(n, depth)
 	}
-	// Nothing else is a block in CommonMark with strikethrough; a node
-	// some later goldmark adds shows its text rather than vanish.
+	// Nothing else is a block in CommonMark; a node some later goldmark
+	// adds shows its text rather than vanish.
 	return w.paragraph(w.inlines(n))
 }
 
@@ -137,6 +153,8 @@ func (w *writer) paragraph(s string) string {
 // list renders a list nested depth levels deep: each item after its
 // marker, a nested list on the lines after its item's text.
 func (w *writer) list(l *ast.List, depth int) string {
+	w.nested++
+	defer func() { w.nested-- }()
 	var b strings.Builder
 	number := l.Start
 	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
@@ -159,7 +177,7 @@ func (w *writer) list(l *ast.List, depth int) string {
 		first := true
 		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
 			var s string
-			if sub, ok := c.(*ast.List); ok {
+			if sub, ok := c.(*ast.List); ok && w.nested < maxNesting {
 				s = w.list(sub, depth+1)
 			} else {
 				s = w.block(c, depth+1)
