@@ -22,10 +22,84 @@ type Doc struct {
 
 // Parse reads src as CommonMark. It never fails: any
 // text is some Markdown document, at worst one paragraph of plain text.
+// A line that opens more than maxLineNesting quotes and list items shows
+// the markers past that as text.
 func Parse(src string) *Doc {
-	b := []byte(src)
+	b := capNesting([]byte(src))
 	p := goldmark.DefaultParser()
 	return &Doc{src: b, root: p.Parse(text.NewReader(b))}
+}
+
+// maxLineNesting is how many quotes and list items one line may open.
+// goldmark takes time quadratic in the depth of nesting (a second for
+// 32 KiB of ">"), and the renderers show no more than maxNesting levels.
+const maxLineNesting = 32
+
+// capNesting escapes the quote and list markers that would open more
+// than maxLineNesting levels on one line, so that they read as text. src
+// comes back unchanged, not copied, when no line does.
+func capNesting(src []byte) []byte {
+	var out []byte // nil until a line needs a change
+	start := 0
+	for start < len(src) {
+		end := bytes.IndexByte(src[start:], '\n') + 1
+		if end == 0 {
+			end = len(src) - start
+		}
+		line := src[start : start+end]
+		if at := pastNesting(line); at >= 0 {
+			if out == nil {
+				out = append(make([]byte, 0, len(src)+1), src[:start]...)
+			}
+			out = append(append(append(out, line[:at]...), '\\'), line[at:]...)
+		} else if out != nil {
+			out = append(out, line...)
+		}
+		start += end
+	}
+	if out == nil {
+		return src
+	}
+	return out
+}
+
+// pastNesting returns where in line the marker that would open level
+// maxLineNesting+1 (a quote's '>', a bullet, or the '.' or ')' after an
+// item's number) is, or -1.
+func pastNesting(line []byte) int {
+	levels := 0
+	for i := 0; i < len(line); {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i == len(line) {
+			return -1
+		}
+		mark, next := i, i+1
+		switch c := line[i]; {
+		case c == '>':
+		case c == '-' || c == '+' || c == '*':
+			if next < len(line) && line[next] != ' ' && line[next] != '\t' && line[next] != '\n' {
+				return -1
+			}
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j == len(line) || (line[j] != '.' && line[j] != ')') {
+				return -1
+			}
+			mark, next = j, j+1
+		default:
+			return -1
+		}
+		if levels++; levels > maxLineNesting {
+			return mark
+		}
+		i = next
+	}
+	return -1
 }
 
 // decode turns a piece of Markdown source text into the text it shows:

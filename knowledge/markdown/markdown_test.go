@@ -197,3 +197,28 @@ func TestNestingBounded(t *testing.T) {
 		t.Errorf("Parse(%q).Plain() = %q, want %q", md, got, want)
 	}
 }
+
+func TestCapNesting(t *testing.T) {
+	deep := func(marker string, n int) string { return strings.Repeat(marker, n) }
+	tests := []struct{ name, src, want string }{
+		{"quotes", deep(">", 33) + "x", deep(">", 32) + `\>x`},
+		{"quotes with spaces", deep("> ", 33) + "x", deep("> ", 32) + `\> x`},
+		{"bullets", deep("- ", 34) + "x", deep("- ", 32) + `\- - x`},
+		{"numbers", deep("1. ", 33) + "x", deep("1. ", 32) + `1\. x`},
+		{"mixed, second line", "ok\n" + deep("> * ", 17) + "x\nok", "ok\n" + deep("> * ", 16) + `\> * x` + "\nok"},
+		{"at the limit", deep(">", 32) + "x", deep(">", 32) + "x"},
+		{"not markers", deep("-", 100) + " " + deep("*x ", 40), deep("-", 100) + " " + deep("*x ", 40)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(capNesting([]byte(tt.src))); got != tt.want {
+				t.Errorf("capNesting(%q) = %q, want %q", tt.src, got, tt.want)
+			}
+		})
+	}
+	// A line past the limit shows its deeper markers as text.
+	md := deep(">", 40) + " deep"
+	if got, want := Parse(md).Plain(), "> "+deep(">", 8)+" deep"; !strings.HasSuffix(got, want) {
+		t.Errorf("Parse(%q).Plain() = %q, want it to end in %q", md, got, want)
+	}
+}

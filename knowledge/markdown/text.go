@@ -56,9 +56,8 @@ const rule = "———"
 
 // maxNesting is how many lists and quotes deep the line-oriented outputs
 // show nesting. A list or quote deeper than that shows its text on one
-// line: each level indents or marks every line below it, so showing
-// thousands of levels (a few kilobytes of "> - > - ") would take time and
-// space quadratic in the depth.
+// line: each level indents or marks every line below it, so the output
+// would grow with the square of the depth.
 const maxNesting = 8
 
 // writer walks a document for one format.
