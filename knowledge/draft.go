@@ -1,0 +1,30 @@
+package knowledge
+
+import "context"
+
+// Try validates text, the whole file of an entry, as Put would, against the
+// newest knowledge base, and returns the knowledge base that saving it would
+// make, without saving anything: for a front end to preview an edit and
+// answer questions from it first. Problems come as a *ChangeError of kind
+// Invalid, each on the line of text it is about.
+func (m *Moderation) Try(ctx context.Context, text string) (*Base, error) {
+	text = EnsureNewline(text)
+	e, ps := ParseEntry("", []byte(text))
+	if len(ps) > 0 {
+		return nil, &ChangeError{Kind: Invalid, Problems: ps, Err: &ValidationError{Problems: ps}}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.catchUp(ctx); err != nil {
+		return nil, asChangeError(e.ID, err)
+	}
+	b, err := LoadFiles(m.state.Files(Record{Op: OpPut, ID: e.ID, Text: text}))
+	return b, asChangeError(e.ID, err)
+}
+
+// Sandbox returns a service answering from base through idx as s would,
+// with s's calibration, that tells no observer and records no feedback: for
+// trying a change before it is saved. Closing idx stays the caller's.
+func (s *Service) Sandbox(base *Base, idx Index) *Service {
+	return NewService(base, idx, s.cal, s.log)
+}

@@ -1,0 +1,47 @@
+package knowledge_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
+)
+
+func TestTryValidatesWithoutSaving(t *testing.T) {
+	s := newKB(t)
+	before := head(t, s)
+	tests := []struct {
+		name, text string
+		wantLine   int // of the first problem; 0 for none
+	}{
+		{"valid new entry", knowledgetest.EntryText("ink", "healing"), 0},
+		{"unknown kind", strings.Replace(knowledgetest.EntryText("ink"), "kind: explanation", "kind: explenation", 1), 4},
+		{"unknown related", knowledgetest.EntryText("ink", "nowhere"), 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := s.Try(t.Context(), tt.text)
+			if tt.wantLine == 0 {
+				if err != nil {
+					t.Fatalf("Try(%q): %v", tt.text, err)
+				}
+				if _, ok := b.Entry("ink"); !ok {
+					t.Errorf("Try(%q) made a base without ink", tt.text)
+				}
+				return
+			}
+			var ce *knowledge.ChangeError
+			if !errors.As(err, &ce) || ce.Kind != knowledge.Invalid || len(ce.Problems) == 0 {
+				t.Fatalf("Try(%q) = %v, want Invalid problems", tt.text, err)
+			}
+			if got := ce.Problems[0].Line; got != tt.wantLine {
+				t.Errorf("Try(%q).Problems[0] = %v, want line %d", tt.text, ce.Problems[0], tt.wantLine)
+			}
+		})
+	}
+	if got := head(t, s); got != before {
+		t.Errorf("after Try, head = %d, want %d: Try saved something", got, before)
+	}
+}
