@@ -45,3 +45,22 @@ func TestTryValidatesWithoutSaving(t *testing.T) {
 		t.Errorf("after Try, head = %d, want %d: Try saved something", got, before)
 	}
 }
+
+func TestAnswerGapClosesIt(t *testing.T) {
+	s := newKB(t)
+	ctx := t.Context()
+	s.Observe(ctx, &knowledge.Answer{Question: "can I swim with it"}, 0)
+	if err := s.AnswerGap(ctx, "ana", "can I swim with it", "nowhere"); !errors.Is(err, knowledge.ErrNotFound) {
+		t.Errorf("AnswerGap with an unknown entry: err = %v, want ErrNotFound", err)
+	}
+	if err := s.AnswerGap(ctx, "ana", "Can I swim with it?", "healing"); err != nil {
+		t.Fatal(err)
+	}
+	if gaps, _ := s.Gaps(ctx); len(gaps) != 0 {
+		t.Errorf("Gaps() after AnswerGap = %v, want none", gaps)
+	}
+	recs, err := s.Log(ctx)
+	if err != nil || len(recs) != int(head(t, s)) {
+		t.Errorf("Log() = %d records, %v; want %d", len(recs), err, head(t, s))
+	}
+}

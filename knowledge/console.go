@@ -28,3 +28,19 @@ func (m *Moderation) Try(ctx context.Context, text string) (*Base, error) {
 func (s *Service) Sandbox(base *Base, idx Index) *Service {
 	return NewService(base, idx, s.cal, s.log)
 }
+
+// Log returns every revision of the knowledge base, oldest first, for a
+// history of the whole base.
+func (m *Moderation) Log(ctx context.Context) ([]Record, error) {
+	recs, err := m.revs.Since(ctx, 0)
+	return recs, asChangeError("", err)
+}
+
+// AnswerGap closes the gap of question as answered by entry id, which a
+// moderator wrote for it: the question is no longer listed as a gap.
+func (m *Moderation) AnswerGap(ctx context.Context, author, question, id string) error {
+	if _, _, err := m.Text(ctx, id); err != nil {
+		return err
+	}
+	return asChangeError(id, m.closeGap(ctx, author, question, id))
+}
