@@ -13,7 +13,9 @@ import (
 	"github.com/smpbot/bot/adapters/console"
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/telegram"
+	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/cmd/bot/internal/monitor"
+	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -170,6 +172,18 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	}
 	var ps []platform
 	var errs []error
+	if cfg.web != nil {
+		// loadConfig has checked that there is a data directory.
+		logins := knowledge.NewLogins(kb.store.Store, cfg.web.URL)
+		build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
+		w, err := web.New(*cfg.web, svc, kb.store.Moderation, logins, build, log)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			svc.Observe(w)
+			ps = append(ps, platform{"web", w.Run, nil})
+		}
+	}
 	if cfg.discord != nil {
 		dc := *cfg.discord
 		if kb.store != nil { // without a data directory: no /kb
