@@ -20,12 +20,12 @@ import (
 const pageSize = 50
 
 type overviewData struct {
-	Rev                 int64
-	Entries, Gaps       int
-	Up, Down            int
-	Disliked            []knowledge.EntryFeedback
-	AnsweredDay, Week   int
-	CountingSince       time.Time
+	Rev               int64
+	Entries, Gaps     int
+	Up, Down          int
+	Disliked          []knowledge.EntryFeedback
+	AnsweredDay, Week int
+	CountingSince     time.Time
 }
 
 // maxDisliked is how many entries with the most 👎 the overview lists.

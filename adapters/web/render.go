@@ -33,7 +33,7 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	"pct":  func(f float64) string { return fmt.Sprintf("%.3f", f) },
-	"add": func(a, b int) int { return a + b },
+	"add":  func(a, b int) int { return a + b },
 	// pair passes a question and its page's data to the "actions"
 	// template.
 	"pair": func(q any, d inboxData) map[string]any { return map[string]any{"Q": q, "D": d} },
