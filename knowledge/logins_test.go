@@ -2,9 +2,11 @@ package knowledge_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/knowledgetest"
@@ -144,3 +146,15 @@ func TestLinkRedeemedOnceUnderRace(t *testing.T) {
 		t.Errorf("8 racing Redeems of one link: %d started a session, want 1", won)
 	}
 }
+
+// The sentences name the lifetimes the code uses.
+func TestWebLinkNoticeNamesTheLifetimes(t *testing.T) {
+	for _, want := range []string{fmtMinutes(knowledge.LinkLifetime), fmtHours(knowledge.SessionLifetime)} {
+		if !strings.Contains(knowledge.WebLinkNotice, want) {
+			t.Errorf("WebLinkNotice = %q, want it to say %q", knowledge.WebLinkNotice, want)
+		}
+	}
+}
+
+func fmtMinutes(d time.Duration) string { return strconv.Itoa(int(d.Minutes())) + " minutes" }
+func fmtHours(d time.Duration) string   { return strconv.Itoa(int(d.Hours())) + " hours" }

@@ -35,6 +35,9 @@ type Config struct {
 	// nil turns moderation off and leaves /kb unregistered. The knowledge
 	// service must follow it (Service.Follow) for changes to be answered.
 	Moderation *knowledge.Moderation
+	// Logins issues moderators their login links to the web console with
+	// /kb web; nil when the console is off.
+	Logins *knowledge.Logins
 	// ModeratorRoles are the ids of the roles whose members may moderate,
 	// besides members with the Manage Server permission in the GuildID
 	// server.

@@ -172,9 +172,10 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	}
 	var ps []platform
 	var errs []error
+	var logins *knowledge.Logins // nil when the web console is off
 	if cfg.web != nil {
 		// loadConfig has checked that there is a data directory.
-		logins := knowledge.NewLogins(kb.store.Store, cfg.web.URL)
+		logins = knowledge.NewLogins(kb.store.Store, cfg.web.URL)
 		build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 		w, err := web.New(*cfg.web, svc, kb.store.Moderation, logins, build, log)
 		if err != nil {
@@ -187,7 +188,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	if cfg.discord != nil {
 		dc := *cfg.discord
 		if kb.store != nil { // without a data directory: no /kb
-			dc.Moderation = kb.store.Moderation
+			dc.Moderation, dc.Logins = kb.store.Moderation, logins
 		}
 		dc.Metrics = metrics
 		dlog := log.With("platform", "discord")
@@ -202,7 +203,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	if cfg.telegram != nil {
 		tc := *cfg.telegram
 		if kb.store != nil { // without a data directory: no /kb
-			tc.Moderation = kb.store.Moderation
+			tc.Moderation, tc.Logins = kb.store.Moderation, logins
 		}
 		tc.Metrics = metrics
 		b, err := telegram.New(tc, svc, log)
