@@ -16,14 +16,17 @@ type handler func(w http.ResponseWriter, r *http.Request, sess knowledge.Session
 // forms: no script at all, no frames, no plugins.
 const contentSecurity = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// secure sets the security headers of every response.
+// secure sets the security headers of every response. The referrer policy
+// is same-origin, not no-referrer: under no-referrer browsers send "Origin:
+// null" with a form, and change could not tell the console's own forms from
+// another site's.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurity)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		if s.https {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
