@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/knowledge"
 )
@@ -334,7 +335,7 @@ func TestGapInOneClick(t *testing.T) {
 	if err != nil || len(cands) == 0 {
 		t.Fatalf("Candidates = %v, %v", cands, err)
 	}
-	res := b.post("/act", url.Values{"do": {"add"}, "id": {cands[0].ID}, "rev": {strconv.FormatInt(cands[0].Rev, 10)}, "question": {"Can I swim with fresh SMP?"}, "back": {"/gaps"}})
+	res := b.post("/act", url.Values{"do": {"add"}, "id": {cands[0].ID}, "question": {"Can I swim with fresh SMP?"}, "back": {"/gaps"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("add as a phrasing: status %d\n%s", res.status, res.body)
 	}
@@ -480,4 +481,29 @@ func TestSynonymsEditor(t *testing.T) {
 func diffLine(class, html string) string {
 	mark := map[string]string{"same": " ", "del": "−", "ins": "&#43;"}[class]
 	return `<li class="` + class + `"><span class="mark">` + mark + `</span>` + html + `</li>`
+}
+
+func TestEntriesListShowsCollisions(t *testing.T) {
+	c := newConsole(t)
+	b := c.login("ana")
+	text := "---\nid: aftercare-copy\ntitle: Looking after fresh SMP\nkind: explanation\nquestions:\n  - smp aftercare\n---\nA copy.\n"
+	if res := b.post("/new", url.Values{"text": {text}, "base": {"0"}, "do": {"save"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.status)
+	}
+	for try := 0; ; try++ { // until the service answers from the new entry too
+		if _, ok := c.svc.Entry("aftercare-copy"); ok {
+			break
+		} else if try == 200 {
+			t.Fatal("the service never answered from the new entry")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	res := b.get("/entries?q=aftercare-copy")
+	if !strings.Contains(res.body, `<div class="collision">“smp aftercare” → <a href="/entries/aftercare">aftercare</a></div>`) {
+		t.Errorf("the list does not show that aftercare answers “smp aftercare” first\n%s", res.body)
+	}
+	res = b.get("/entries?kind=out-of-scope")
+	if strings.Contains(res.body, "<a href=\"/entries/aftercare\">SMP aftercare") || !strings.Contains(res.body, "not-hair-transplants") {
+		t.Errorf("the kind filter does not keep only out-of-scope entries\n%s", res.body)
+	}
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -37,7 +38,13 @@ func buildIndex(b *knowledge.Base) (knowledge.Index, error) { return index.Build
 
 func newConsole(t testing.TB) *console {
 	t.Helper()
-	mem := knowledgetest.NewMemory(t, guide.FS())
+	return newConsoleOf(t, guide.FS())
+}
+
+// newConsoleOf is newConsole over the knowledge base in seed.
+func newConsoleOf(t testing.TB, seed fs.FS) *console {
+	t.Helper()
+	mem := knowledgetest.NewMemory(t, seed)
 	mod := knowledge.NewModeration(mem, mem)
 	base, head, err := mod.Base(t.Context())
 	if err != nil {

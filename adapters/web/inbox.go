@@ -7,14 +7,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/smpbot/bot/knowledge"
 )
 
-// question is a question to act on, with the entries it may be added to.
+// question is a question to act on, with the entries it may be added to
+// once Searched.
 type question struct {
 	Text       string
 	Candidates []knowledge.Candidate
+	Searched   bool
 }
 
 type gapRow struct {
@@ -33,6 +36,9 @@ type inboxData struct {
 	// Back is the page an action returns to.
 	Back string
 	CSRF string
+	// Unsearched is set when some questions' candidates are still being
+	// searched for.
+	Unsearched bool
 }
 
 type feedbackRow struct {
@@ -41,14 +47,11 @@ type feedbackRow struct {
 	Questions []question
 }
 
-// candidates returns the entries question may be added to, leaving out
-// the one that answered it badly.
-func (s *Server) candidates(r *http.Request, q, not string) []knowledge.Candidate {
-	cs, err := s.mod.Candidates(r.Context(), s.svc, q)
-	if err != nil {
-		s.log.WarnContext(r.Context(), "cannot find candidates for a question", "error", err)
-	}
-	return slices.DeleteFunc(cs, func(c knowledge.Candidate) bool { return c.ID == not })
+// question returns q with the entries it may be added to, leaving out the
+// one that answered it badly, if they are found by deadline.
+func (s *Server) question(r *http.Request, q, not string, deadline time.Time) question {
+	cs, ok := s.searches.candidates(r.Context(), s.svc.Base(), q, deadline)
+	return question{Text: q, Searched: ok, Candidates: slices.DeleteFunc(slices.Clone(cs), func(c knowledge.Candidate) bool { return c.ID == not })}
 }
 
 func (s *Server) outOfScope() []*knowledge.Entry {
@@ -70,8 +73,11 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request, sess knowledge.Ses
 	d := inboxData{Total: len(gaps), OutOfScope: s.outOfScope(), Back: "/gaps", CSRF: sess.CSRF}
 	d.Pages = max(1, (len(gaps)+pageSize-1)/pageSize)
 	d.Page = min(max(1, atoi(r.URL.Query().Get("page"))), d.Pages)
+	deadline := time.Now().Add(searchBudget)
 	for _, g := range gaps[(d.Page-1)*pageSize : min(len(gaps), d.Page*pageSize)] {
-		d.Gaps = append(d.Gaps, gapRow{Gap: g, question: question{Text: g.Question, Candidates: s.candidates(r, g.Question, "")}})
+		q := s.question(r, g.Question, "", deadline)
+		d.Unsearched = d.Unsearched || !q.Searched
+		d.Gaps = append(d.Gaps, gapRow{Gap: g, question: q})
 	}
 	if d.Page > 1 {
 		d.Prev = "/gaps?page=" + strconv.Itoa(d.Page-1)
@@ -93,6 +99,7 @@ func (s *Server) feedback(w http.ResponseWriter, r *http.Request, sess knowledge
 	}
 	d := inboxData{OutOfScope: s.outOfScope(), Back: "/feedback", CSRF: sess.CSRF}
 	base := s.svc.Base()
+	deadline := time.Now().Add(searchBudget)
 	for _, f := range fb {
 		if f.Down == 0 {
 			continue
@@ -102,7 +109,9 @@ func (s *Server) feedback(w http.ResponseWriter, r *http.Request, sess knowledge
 			row.Title = e.Title
 		}
 		for _, q := range f.Unhelpful[:min(len(f.Unhelpful), maxFeedbackQuestions)] {
-			row.Questions = append(row.Questions, question{Text: q, Candidates: s.candidates(r, q, f.ID)})
+			q := s.question(r, q, f.ID, deadline)
+			d.Unsearched = d.Unsearched || !q.Searched
+			row.Questions = append(row.Questions, q)
 		}
 		d.Feedback = append(d.Feedback, row)
 	}
@@ -140,11 +149,10 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, sess knowledge.Sess
 	var err error
 	switch do {
 	case "add", "scope":
-		base := knowledge.Newest
-		if f.Has("rev") {
-			base = atoi64(f.Get("rev"))
-		}
-		_, err = s.mod.AddQuestion(ctx, sess.Moderator, id, q, base)
+		// Adding a phrasing merges into whatever the entry is now, as
+		// /kb question does: no edit in between is lost, so the button
+		// stays good however long the page was open.
+		_, err = s.mod.AddQuestion(ctx, sess.Moderator, id, q, knowledge.Newest)
 		if do == "add" && errors.Is(err, knowledge.ErrNoChange) {
 			err = nil // it was a phrasing already; its gap is closed
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"maps"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/smpbot/bot/knowledge"
@@ -66,8 +64,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess knowledge
 // entryRow is an entry in the list of entries.
 type entryRow struct {
 	*knowledge.Entry
-	// Collisions are its phrasings another entry answers first.
+	// Collisions are its phrasings another entry answers first, when
+	// Checked.
 	Collisions []collision
+	Checked    bool
 }
 
 // collision is a phrasing of an entry that another entry answers first.
@@ -80,9 +80,11 @@ type entriesData struct {
 	Kinds                   []knowledge.Kind
 	Tags, Checklists        []string
 	Rows                    []entryRow
-	Total                   int
-	Page, Pages             int
-	Prev, Next              string
+	// Unchecked is set when some rows' phrasings are still being checked.
+	Unchecked   bool
+	Total       int
+	Page, Pages int
+	Prev, Next  string
 }
 
 func (s *Server) entries(w http.ResponseWriter, r *http.Request, sess knowledge.Session) {
@@ -112,8 +114,11 @@ func (s *Server) entries(w http.ResponseWriter, r *http.Request, sess knowledge.
 	d.Pages = max(1, (len(match)+pageSize-1)/pageSize)
 	d.Page = min(max(1, atoi(q.Get("page"))), d.Pages)
 	shown := match[(d.Page-1)*pageSize : min(len(match), d.Page*pageSize)]
+	deadline := time.Now().Add(searchBudget)
 	for _, e := range shown {
-		d.Rows = append(d.Rows, entryRow{Entry: e, Collisions: s.collisions.of(ctx, s.svc, base, e)})
+		cs, ok := s.searches.collisions(ctx, base, e, deadline)
+		d.Rows = append(d.Rows, entryRow{Entry: e, Collisions: cs, Checked: ok})
+		d.Unchecked = d.Unchecked || !ok
 	}
 	page := func(n int) string {
 		v := url.Values{}
@@ -142,50 +147,6 @@ func mentions(e *knowledge.Entry, needle string) bool {
 	}
 	return slices.ContainsFunc(e.Questions, func(q string) bool { return strings.Contains(strings.ToLower(q), needle) }) ||
 		slices.Contains(e.Tags, needle)
-}
-
-// collisions remembers, for the knowledge base the service answers from,
-// which phrasings of each entry another entry answers first: asking each
-// phrasing costs a search, so an entry is asked about once per version.
-type collisions struct {
-	mu   sync.Mutex
-	base *knowledge.Base
-	byID map[string][]collision
-}
-
-func (c *collisions) of(ctx context.Context, svc *knowledge.Service, base *knowledge.Base, e *knowledge.Entry) []collision {
-	c.mu.Lock()
-	if c.base != base {
-		c.base, c.byID = base, map[string][]collision{}
-	}
-	got, ok := c.byID[e.ID]
-	c.mu.Unlock()
-	if ok {
-		return got
-	}
-	got = []collision{}
-	for _, q := range slices.Concat([]string{e.Title}, e.Questions) {
-		a, err := svc.Lookup(ctx, q)
-		if err != nil {
-			continue
-		}
-		by := ""
-		switch {
-		case a.Declined != nil && a.Declined.ID != e.ID:
-			by = a.Declined.ID
-		case a.Best() != nil && a.Best().ID != e.ID:
-			by = a.Best().ID
-		}
-		if by != "" {
-			got = append(got, collision{Phrasing: q, By: by})
-		}
-	}
-	c.mu.Lock()
-	if c.base == base {
-		c.byID[e.ID] = got
-	}
-	c.mu.Unlock()
-	return got
 }
 
 // answerView is an answer as a person asking gets it.

@@ -62,8 +62,8 @@ type Server struct {
 	// answered counts the questions the service answered, for the
 	// overview.
 	answered *activity
-	// collisions caches which phrasings another entry answers first.
-	collisions *collisions
+	// searches remembers what costs a search per question.
+	searches *searches
 }
 
 // New returns the console described by cfg, answering from svc, changing the
@@ -88,10 +88,10 @@ func New(cfg Config, svc *knowledge.Service, mod *knowledge.Moderation, logins *
 	return &Server{
 		cfg: cfg, base: u, https: u.Scheme == "https",
 		svc: svc, mod: mod, logins: logins, build: build, log: log.With("platform", "web"),
-		pages:      pages,
-		limit:      knowledge.NewLimiter(changeEvery, changeBurst),
-		answered:   newActivity(time.Now),
-		collisions: &collisions{},
+		pages:    pages,
+		limit:    knowledge.NewLimiter(changeEvery, changeBurst),
+		answered: newActivity(time.Now),
+		searches: newSearches(svc, mod, log),
 	}, nil
 }
 
@@ -104,7 +104,8 @@ func (s *Server) Observe(_ context.Context, a *knowledge.Answer, _ time.Duration
 }
 
 // Run serves the console on cfg.Addr until ctx ends, then gives requests in
-// flight a moment to finish.
+// flight a moment to finish. Meanwhile it finishes the searches pages had no
+// time for.
 func (s *Server) Run(ctx context.Context) error {
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
@@ -126,6 +127,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	s.log.InfoContext(ctx, "serving the web console", "addr", ln.Addr().String(), "url", s.cfg.URL)
+	searched := make(chan struct{})
+	go func() {
+		defer close(searched)
+		s.searches.run(ctx)
+	}()
+	defer func() { <-searched }()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
