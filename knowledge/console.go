@@ -1,6 +1,11 @@
 package knowledge
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
 
 // Try validates text, the whole file of an entry, as Put would, against the
 // newest knowledge base, and returns the knowledge base that saving it would
@@ -43,4 +48,19 @@ func (m *Moderation) AnswerGap(ctx context.Context, author, question, id string)
 		return err
 	}
 	return asChangeError(id, m.closeGap(ctx, author, question, id))
+}
+
+// DismissFeedback stops listing question among the 👎 on entry id, for a
+// question whose answer a moderator judged right, or not worth acting on.
+// The votes still count.
+func (m *Moderation) DismissFeedback(ctx context.Context, author, id, question string) error {
+	fb, err := m.Feedback(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(fb, func(f EntryFeedback) bool { return f.ID == id })
+	if i < 0 || !slices.Contains(fb[i].Unhelpful, question) {
+		return asChangeError(id, fmt.Errorf("no 👎 on %s for %q: %w", id, question, ErrNotFound))
+	}
+	return asChangeError(id, m.events.AddFeedbackEvent(ctx, FeedbackEvent{Time: time.Now().UTC(), Entry: id, Question: question, Dismissed: true, Author: author}))
 }

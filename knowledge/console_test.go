@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,5 +63,25 @@ func TestAnswerGapClosesIt(t *testing.T) {
 	recs, err := s.Log(ctx)
 	if err != nil || len(recs) != int(head(t, s)) {
 		t.Errorf("Log() = %d records, %v; want %d", len(recs), err, head(t, s))
+	}
+}
+
+func TestDismissFeedback(t *testing.T) {
+	s := newKB(t)
+	ctx := t.Context()
+	for _, q := range []string{"is healing slow", "why so red"} {
+		if err := s.RecordFeedback(ctx, "", "healing", q, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DismissFeedback(ctx, "ana", "healing", "never asked"); !errors.Is(err, knowledge.ErrNotFound) {
+		t.Errorf("DismissFeedback of a question without 👎: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DismissFeedback(ctx, "ana", "healing", "why so red"); err != nil {
+		t.Fatal(err)
+	}
+	fb, _ := s.Feedback(ctx)
+	if len(fb) != 1 || fb[0].Down != 2 || !slices.Equal(fb[0].Unhelpful, []string{"is healing slow"}) {
+		t.Errorf("Feedback() after dismissing = %+v, want 2 👎 and only the other question", fb)
 	}
 }

@@ -33,8 +33,10 @@ type editorData struct {
 	General  []string
 	Preview  *entryPreview
 	// TryQ is the question asked of the edited version, Try its answer.
-	TryQ     string
-	Try      *answerView
+	TryQ string
+	Try  *answerView
+	// TryBusy is set when another question was being tried.
+	TryBusy  bool
 	Conflict *conflictView
 	// Saved is the revision just saved, shown once.
 	Saved int64
@@ -197,6 +199,15 @@ func (s *Server) check(r *http.Request, d *editorData, try bool) {
 		return
 	}
 	if d.TryQ == "" {
+		return
+	}
+	// Indexing a whole knowledge base is the dearest thing a page does:
+	// one at a time.
+	select {
+	case s.trying <- struct{}{}:
+		defer func() { <-s.trying }()
+	default:
+		d.TryBusy = true
 		return
 	}
 	idx, err := s.build(base)

@@ -451,10 +451,17 @@ func TestFeedbackPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := b.get("/feedback")
-	for _, want := range []string{"can i swim after a week", "1 👎", `value="scope"`, "/new?gap=can"} {
+	for _, want := range []string{"can i swim after a week", "1 👎", `value="scope"`, "/new?gap=can", `value="dismiss"`} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the feedback page lacks %q\n%s", want, res.body)
 		}
+	}
+	res = b.post("/act", url.Values{"do": {"dismiss"}, "entry": {"aftercare"}, "question": {"can i swim after a week"}, "back": {"/feedback"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("dismiss a 👎: %d\n%s", res.status, res.body)
+	}
+	if res := b.get("/feedback"); strings.Contains(res.body, "“can i swim after a week”") {
+		t.Errorf("the dismissed question is still listed\n%s", res.body)
 	}
 }
 

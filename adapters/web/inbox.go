@@ -15,7 +15,9 @@ import (
 // question is a question to act on, with the entries it may be added to
 // once Searched.
 type question struct {
-	Text       string
+	Text string
+	// Entry is the entry that answered it, for a 👎.
+	Entry      string
 	Candidates []knowledge.Candidate
 	Searched   bool
 }
@@ -110,6 +112,7 @@ func (s *Server) feedback(w http.ResponseWriter, r *http.Request, sess knowledge
 		}
 		for _, q := range f.Unhelpful[:min(len(f.Unhelpful), maxFeedbackQuestions)] {
 			q := s.question(r, q, f.ID, deadline)
+			q.Entry = f.ID
 			d.Unsearched = d.Unsearched || !q.Searched
 			row.Questions = append(row.Questions, q)
 		}
@@ -162,7 +165,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, sess knowledge.Sess
 			do = "added"
 		}
 	case "dismiss":
-		err = s.mod.DismissGap(ctx, sess.Moderator, q)
+		if back == "/feedback" {
+			err = s.mod.DismissFeedback(ctx, sess.Moderator, f.Get("entry"), q)
+		} else {
+			err = s.mod.DismissGap(ctx, sess.Moderator, q)
+		}
 		do = "dismissed"
 	default:
 		s.fail(w, r, http.StatusBadRequest, "Unknown action. Nothing was changed.")

@@ -62,6 +62,8 @@ type Server struct {
 	// answered counts the questions the service answered, for the
 	// overview.
 	answered *activity
+	// trying holds a token while a try-it question builds its index.
+	trying chan struct{}
 	// searches remembers what costs a search per question.
 	searches *searches
 }
@@ -92,6 +94,7 @@ func New(cfg Config, svc *knowledge.Service, mod *knowledge.Moderation, logins *
 		limit:    knowledge.NewLimiter(changeEvery, changeBurst),
 		answered: newActivity(time.Now),
 		searches: newSearches(svc, mod, log),
+		trying:   make(chan struct{}, 1),
 	}, nil
 }
 
