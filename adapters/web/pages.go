@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"html/template"
 	"maps"
 	"net/http"
 	"net/url"
@@ -18,12 +19,15 @@ import (
 const pageSize = 50
 
 type overviewData struct {
-	Rev               int64
-	Entries, Gaps     int
-	Up, Down          int
-	Disliked          []knowledge.EntryFeedback
-	AnsweredDay, Week int
-	CountingSince     time.Time
+	Rev           int64
+	Entries, Gaps int
+	Up, Down      int
+	// Disliked are the entries with the most 👎.
+	Disliked []knowledge.EntryFeedback
+	// AnsweredDay and AnsweredWeek count the questions answered since
+	// CountingSince, when the bot started.
+	AnsweredDay, AnsweredWeek int
+	CountingSince             time.Time
 }
 
 // maxDisliked is how many entries with the most 👎 the overview lists.
@@ -57,7 +61,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess knowledge
 	slices.SortStableFunc(d.Disliked, func(a, b knowledge.EntryFeedback) int { return cmp.Compare(b.Down, a.Down) })
 	d.Disliked = d.Disliked[:min(len(d.Disliked), maxDisliked)]
 	d.AnsweredDay, d.CountingSince = s.answered.since(24)
-	d.Week, _ = s.answered.since(7 * 24)
+	d.AnsweredWeek, _ = s.answered.since(7 * 24)
 	s.render(w, r, http.StatusOK, "overview", view{Title: "Overview", Nav: "overview", Sess: sess, Data: d})
 }
 
@@ -153,8 +157,8 @@ func mentions(e *knowledge.Entry, needle string) bool {
 type answerView struct {
 	*knowledge.Answer
 	Best         *knowledge.Entry
-	BestHTML     any
-	NotCovered   any
+	BestHTML     template.HTML
+	NotCovered   template.HTML
 	UrgentNotice string
 	LongNotice   string
 	Closest      string

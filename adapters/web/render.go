@@ -66,6 +66,7 @@ func parsePages() (map[string]*template.Template, error) {
 
 // render writes page name with v, or a failure if it does not render.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	v.Sess.Token = "" // the cookie's secret has no business in a page
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.ErrorContext(r.Context(), "cannot render a page", "page", name, "error", err)

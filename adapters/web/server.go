@@ -114,11 +114,11 @@ func (s *Server) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}
-	return s.Serve(ctx, ln)
+	return s.serve(ctx, ln)
 }
 
-// Serve serves the console on ln until ctx ends.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+// serve serves the console on ln until ctx ends.
+func (s *Server) serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
