@@ -3,13 +3,16 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // pages are every page a session can read.
@@ -512,5 +515,50 @@ func TestEntriesListShowsCollisions(t *testing.T) {
 	res = b.get("/entries?kind=out-of-scope")
 	if strings.Contains(res.body, "<a href=\"/entries/aftercare\">SMP aftercare") || !strings.Contains(res.body, "not-hair-transplants") {
 		t.Errorf("the kind filter does not keep only out-of-scope entries\n%s", res.body)
+	}
+}
+
+// Over https the cookie is Secure and named with the __Host- prefix, which
+// browsers accept only from a secure origin.
+func TestSecureCookieOverHTTPS(t *testing.T) {
+	c := newConsole(t)
+	creds := knowledgetest.NewCredentials()
+	logins := knowledge.NewLogins(creds, "https://kb.example.org")
+	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", URL: "https://kb.example.org"}, c.svc, c.mod, logins, buildIndex, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := logins.IssueLink(t.Context(), "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, _ := strings.Cut(link.URL, knowledge.LoginPath)
+	req := httptest.NewRequest(http.MethodPost, "https://kb.example.org/login", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://kb.example.org")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	cookie := rec.Header().Get("Set-Cookie")
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(cookie, "__Host-") || !strings.Contains(cookie, "; Secure") || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Strict") {
+		t.Errorf("login over https: %d, cookie %q; want a Secure, HttpOnly, SameSite=Strict __Host- cookie", rec.Code, cookie)
+	}
+	if got := rec.Header().Get("Strict-Transport-Security"); got == "" {
+		t.Error("no Strict-Transport-Security over https")
+	}
+}
+
+func TestOverviewCountsAnsweredQuestions(t *testing.T) {
+	c := newConsole(t)
+	b := c.login("ana")
+	for _, q := range []string{"why are my dots blurry", "how deep should smp pigment go", "can i play rugby with fresh smp"} {
+		if _, err := c.svc.Answer(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := b.get("/")
+	for _, want := range []string{"<b>2</b>answered in the last day", "<b>2</b>answered in the last week", ">1</a></b>open gaps"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("the overview lacks %q after two answered questions and one not\n%s", want, res.body)
+		}
 	}
 }
