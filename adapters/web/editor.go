@@ -99,7 +99,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, sess knowl
 	}
 	v := view{Title: title, Nav: "entries", Sess: sess, Data: d, Error: msg}
 	if d.Saved != 0 {
-		v.Flash = fmt.Sprintf("Saved as revision %d.", d.Saved)
+		v.Flash = fmt.Sprintf("Saved as revision %d. The bot answers from it within a second.", d.Saved)
 	}
 	s.render(w, r, status, "editor", v)
 }
