@@ -562,3 +562,37 @@ func TestOverviewCountsAnsweredQuestions(t *testing.T) {
 		}
 	}
 }
+
+func TestRevertAndRefusedUndo(t *testing.T) {
+	c := newConsole(t)
+	b := c.login("ana")
+	orig, first := c.text("aftercare")
+	for _, body := range []string{"One.", "Two."} {
+		text, rev := edited(t, c, body)
+		if res := b.post("/entries/aftercare", url.Values{"text": {text}, "base": {strconv.FormatInt(rev, 10)}, "do": {"save"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("save %q: %d", body, res.status)
+		}
+	}
+	_, cur := c.text("aftercare")
+	confirm := b.get("/restore/aftercare?rev=" + strconv.FormatInt(first, 10))
+	if !strings.Contains(confirm.body, "Revert <b>aftercare</b> to revision "+strconv.FormatInt(first, 10)) || !strings.Contains(confirm.body, diffLine("del", "Two.")) {
+		t.Fatalf("the revert confirmation does not show what it changes\n%s", confirm.body)
+	}
+	res := b.post("/restore/aftercare", url.Values{"rev": {strconv.FormatInt(first, 10)}, "base": {strconv.FormatInt(cur, 10)}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("revert: %d\n%s", res.status, res.body)
+	}
+	if got, _ := c.text("aftercare"); got != orig {
+		t.Errorf("after reverting, aftercare is\n%s\nwant revision %d's text", got, first)
+	}
+
+	// An entry as the embedded default has it has nothing before it.
+	_, healing := c.text("healing-timeline")
+	res = b.post("/restore/healing-timeline", url.Values{"rev": {"0"}, "base": {strconv.FormatInt(healing, 10)}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "nothing before it to undo") {
+		t.Errorf("undoing the embedded default's revision: %d, want 422 saying why\n%s", res.status, res.body)
+	}
+	if _, rev := c.text("healing-timeline"); rev != healing {
+		t.Errorf("healing-timeline is revision %d after a refused undo, want %d", rev, healing)
+	}
+}
