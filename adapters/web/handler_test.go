@@ -249,6 +249,16 @@ func TestSaveEntry(t *testing.T) {
 	if !strings.Contains(page.body, "Saved as revision "+strconv.FormatInt(newRev, 10)) || !strings.Contains(page.body, "*dry*") {
 		t.Errorf("the editor after saving does not say so or show the text\n%s", page.body)
 	}
+	// The previews render the one parse of the Markdown for each front end.
+	for _, want := range []string{
+		`<div class="telegram"><b>SMP aftercare: what to avoid while you heal</b>` + "\n\nKeep your scalp <i>dry</i> for four days.</div>",
+		`<div class="discord"><b>SMP aftercare: what to avoid while you heal</b>Keep your scalp *dry* for four days.</div>`,
+		`<p>Keep your scalp <em>dry</em> for four days.</p>`,
+	} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the previews lack %q\n%s", want, page.body)
+		}
+	}
 }
 
 func TestProblemsShowOnTheirLine(t *testing.T) {

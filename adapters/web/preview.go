@@ -4,33 +4,37 @@ import (
 	"html/template"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 // entryPreview is how an entry looks as an answer: on this console, on
-// Telegram and on Discord.
+// Telegram and on Discord, each rendered from the one parse of its
+// Markdown that the front ends themselves use.
 type entryPreview struct {
 	Title string
 	// Web is the entry's body as web HTML.
 	Web template.HTML
-	// Telegram is the message Telegram shows, in its HTML subset, which
-	// is also valid web HTML.
+	// Telegram is the message's text in Telegram's HTML subset (b, i,
+	// code, pre, a, blockquote), which is also safe web HTML.
 	Telegram template.HTML
-	// Discord is the embed's description, Discord Markdown.
+	// Discord is the embed's description, in the Markdown Discord gets.
 	Discord string
+	Sources []knowledge.Source
 }
 
-// previewOf renders e for each front end. Until the shared Markdown parser
-// lands, each shows the Markdown source, escaped.
+// previewOf renders e for each front end.
 func previewOf(e *knowledge.Entry) entryPreview {
+	doc := markdown.Parse(e.Body)
 	return entryPreview{
 		Title:    e.Title,
-		Web:      bodyHTML(e.Body),
-		Telegram: template.HTML("<b>" + template.HTMLEscapeString(e.Title) + "</b>\n\n" + template.HTMLEscapeString(e.Body)),
-		Discord:  e.Body,
+		Web:      template.HTML(doc.HTML()),
+		Telegram: template.HTML("<b>" + markdown.Escape(e.Title) + "</b>\n\n" + doc.Telegram()),
+		Discord:  doc.Discord(),
+		Sources:  e.Sources,
 	}
 }
 
 // bodyHTML renders an entry's Markdown body for a page.
 func bodyHTML(md string) template.HTML {
-	return template.HTML(`<div class="md">` + template.HTMLEscapeString(md) + `</div>`)
+	return template.HTML(markdown.Parse(md).HTML())
 }

@@ -253,7 +253,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 
 	if !t.Run("add an entry with a mistake, fix it, save", func(t *testing.T) {
 		w.t = t
-		text := "---\nid: flying-after-smp\ntitle: " + title + "\nkind: explenation\nquestions:\n  - can i fly the day after my smp session\n---\nAsk your practitioner about travel plans before you book your session.\n"
+		text := "---\nid: flying-after-smp\ntitle: " + title + "\nkind: explenation\nquestions:\n  - can i fly the day after my smp session\n---\nAsk your practitioner about **travel plans** before you book your session.\n\n- Keep the fresh scalp out of the sun on the way.\n- Cabin air is dry: *do not scratch*.\n"
 		w.do("save an entry with a mistake",
 			chromedp.Navigate(bot.base+"/new"),
 			chromedp.SetValue(chromedp.ID("text"), text),
