@@ -82,6 +82,7 @@ func New(cfg Config, svc *knowledge.Service, mod *knowledge.Moderation, logins *
 	if svc == nil || mod == nil || logins == nil || build == nil {
 		return nil, errors.New("web: the console needs a service, a moderation, logins and an index builder")
 	}
+	log = log.With("platform", "web")
 	u, _ := url.Parse(cfg.URL)
 	pages, err := parsePages()
 	if err != nil {
@@ -89,7 +90,7 @@ func New(cfg Config, svc *knowledge.Service, mod *knowledge.Moderation, logins *
 	}
 	return &Server{
 		cfg: cfg, base: u, https: u.Scheme == "https",
-		svc: svc, mod: mod, logins: logins, build: build, log: log.With("platform", "web"),
+		svc: svc, mod: mod, logins: logins, build: build, log: log,
 		pages:    pages,
 		limit:    knowledge.NewLimiter(changeEvery, changeBurst),
 		answered: newActivity(time.Now),
