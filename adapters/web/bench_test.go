@@ -65,17 +65,26 @@ func BenchmarkPages(b *testing.B) {
 			}
 		})
 	}
-	for _, page := range []string{
-		"/", "/entries", "/entries?q=pigment&page=3", "/entries/topic-05000", "/new",
-		"/history", "/history/topic-05000", "/diff/topic-05000", "/gaps", "/feedback",
-		"/ask?q=" + url.QueryEscape("how long after healing can i go in the sun"), "/synonyms",
+	for _, p := range []struct{ name, path string }{
+		{"overview", "/"},
+		{"entries", "/entries"},
+		{"entries-search", "/entries?q=pigment&page=3"},
+		{"editor", "/entries/topic-05000"},
+		{"new", "/new"},
+		{"history", "/history"},
+		{"history-entry", "/history/topic-05000"},
+		{"diff", "/diff/topic-05000"},
+		{"gaps", "/gaps"},
+		{"feedback", "/feedback"},
+		{"ask", "/ask?q=" + url.QueryEscape("how long after healing can i go in the sun")},
+		{"synonyms", "/synonyms"},
 	} {
-		if rec := get(page); rec.Code != http.StatusOK {
-			b.Fatalf("GET %s = %d", page, rec.Code)
+		if rec := get(p.path); rec.Code != http.StatusOK {
+			b.Fatalf("GET %s = %d", p.path, rec.Code)
 		}
-		b.Run(strings.TrimPrefix(strings.SplitN(page, "?", 2)[0], "/"), func(b *testing.B) {
+		b.Run(p.name, func(b *testing.B) {
 			for b.Loop() {
-				get(page)
+				get(p.path)
 			}
 		})
 	}

@@ -14,7 +14,7 @@ import (
 // show: at ten thousand entries a search takes milliseconds, and a list
 // shows fifty. What is not found in time is searched for in the background
 // and shown on the next view.
-const searchBudget = 40 * time.Millisecond
+const searchBudget = 30 * time.Millisecond
 
 // maxQueued bounds the searches waiting for the background.
 const maxQueued = 1024
@@ -112,6 +112,11 @@ func (x *searches) collisions(ctx context.Context, base *knowledge.Base, e *know
 	}
 	cs = []collision{}
 	for _, q := range slices.Concat([]string{e.Title}, e.Questions) {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			// Out of time part way: the background starts it again.
+			x.postpone(search{base: base, entry: e})
+			return nil, false
+		}
 		a, err := x.svc.Lookup(ctx, q)
 		if err != nil {
 			return nil, false
