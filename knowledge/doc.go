@@ -9,6 +9,8 @@
 // implement Revisions, the ordered log of revisions a knowledge base is built
 // from, and Events, the gaps and feedback: Service.Follow keeps answering from
 // the newest revision, and Moderation makes compare-and-set changes validated
-// like Load. knowledge does no I/O of its own and imports no platform SDK, no
-// bleve and no storage client.
+// like Load. Logins issues and redeems the web console's login links and
+// checks its sessions, kept by a storage adapter's Credentials. knowledge
+// does no I/O of its own and imports no platform SDK, no bleve and no
+// storage client.
 package knowledge
