@@ -20,10 +20,10 @@ type Doc struct {
 	root ast.Node
 }
 
-// Parse reads src as CommonMark. It never fails: any
-// text is some Markdown document, at worst one paragraph of plain text.
-// A line that opens more than maxLineNesting quotes and list items shows
-// the markers past that as text.
+// Parse reads src as CommonMark. It never fails: any text is some
+// Markdown document, at worst one paragraph of plain text. A line that
+// opens more than 32 quotes and list items shows the markers past that as
+// text.
 func Parse(src string) *Doc {
 	b := capNesting([]byte(src))
 	p := goldmark.DefaultParser()
