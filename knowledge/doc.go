@@ -9,10 +9,11 @@
 // implement Revisions, the ordered log of revisions a knowledge base is built
 // from, and Events, the gaps and feedback: Service.Follow keeps answering from
 // the newest revision, and Moderation makes compare-and-set changes validated
-// like Load. Replicas of the bot share the chat platforms through Leases
-// (one replica at a time does what must not be done twice at once, see
-// Lease) and Claims (each platform update is handled once, see Claimer),
-// kept in memory for a single process (LocalLeases, LocalClaims).
-// knowledge does no I/O of its own and imports no platform SDK, no bleve and
-// no storage client.
+// like Load. Logins issues and redeems the web console's login links and
+// checks its sessions, kept by a storage adapter's Credentials. Replicas of
+// the bot share the chat platforms through Leases (one replica at a time
+// does what must not be done twice at once, see Lease) and Claims (each
+// platform update is handled once, see Claimer), kept in memory for a
+// single process (LocalLeases, LocalClaims). knowledge does no I/O of its
+// own and imports no platform SDK, no bleve and no storage client.
 package knowledge

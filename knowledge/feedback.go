@@ -27,6 +27,10 @@ type FeedbackEvent struct {
 	// the events with one Vote only the last counts, so one person's taps
 	// on one answer count once. Events without one each count.
 	Vote string `json:"vote,omitempty"`
+	// Dismissed marks a moderator's dismissal of Question's 👎 on Entry,
+	// not a vote: the question is no longer listed.
+	Dismissed bool   `json:"dismissed,omitempty"`
+	Author    string `json:"author,omitempty"`
 }
 
 // VoteKey is the opaque key of voter's vote on answer, the keys a platform
@@ -64,6 +68,12 @@ func sumFeedback(evs []FeedbackEvent) []EntryFeedback {
 	for i, ev := range evs {
 		if ev.Vote != "" && last[ev.Vote] != i {
 			continue // changed by a later tap
+		}
+		if ev.Dismissed {
+			if f := byID[ev.Entry]; f != nil {
+				f.Unhelpful = slices.DeleteFunc(f.Unhelpful, func(q string) bool { return q == ev.Question })
+			}
+			continue
 		}
 		f := byID[ev.Entry]
 		if f == nil {

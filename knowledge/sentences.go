@@ -39,3 +39,14 @@ func AnswerFailure(err error) string {
 		return FailureNotice
 	}
 }
+
+// Sentences of the web console's login links, on every front end that
+// issues them.
+const (
+	// WebLinkNotice comes before a moderator's login link to the web
+	// console (LinkLifetime, SessionLifetime).
+	WebLinkNotice = "Your login link to the knowledge-base web console. It works once, within 10 minutes, and keeps you logged in for 12 hours. Do not share it:"
+	// WebOffNotice answers a moderator asking for a link when the web
+	// console is not turned on.
+	WebOffNotice = "The web console is not turned on for this bot: whoever runs it sets BOT_WEB_ADDR (and BOT_WEB_URL) to turn it on."
+)

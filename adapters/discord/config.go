@@ -38,6 +38,9 @@ type Config struct {
 	// nil turns moderation off and leaves /kb unregistered. The knowledge
 	// service must follow it (Service.Follow) for changes to be answered.
 	Moderation *knowledge.Moderation
+	// Logins issues moderators their login links to the web console with
+	// /kb web; nil when the console is off.
+	Logins *knowledge.Logins
 	// ModeratorRoles are the ids of the roles whose members may moderate,
 	// besides members with the Manage Server permission in the GuildID
 	// server.
@@ -53,7 +56,7 @@ type Config struct {
 	// against this key, and are answered in the HTTP response.
 	PublicKey ed25519.PublicKey
 	// InteractionsListen is the address the interactions endpoint listens
-	// on (DISCORD_INTERACTIONS_LISTEN), default ":8082". It speaks plain
+	// on (DISCORD_INTERACTIONS_LISTEN), default ":8083". It speaks plain
 	// HTTP at the path /interactions: TLS ends at the load balancer.
 	InteractionsListen string
 	// NoGateway leaves the gateway closed (DISCORD_GATEWAY=off), for a bot
@@ -102,9 +105,9 @@ const (
 )
 
 // DefaultInteractionsListen is where the interactions endpoint listens
-// unless told otherwise: off the Telegram webhook's :8080 and the health
-// listener's 127.0.0.1:8081.
-const DefaultInteractionsListen = ":8082"
+// unless told otherwise: off the Telegram webhook's :8080, the health
+// listener's 127.0.0.1:8081 and the web console's usual 8082.
+const DefaultInteractionsListen = ":8083"
 
 // EnvNames returns every environment variable ConfigFromEnv reads.
 func EnvNames() []string {
@@ -216,7 +219,7 @@ func (cfg *Config) validate() error {
 	}
 	if cfg.InteractionsListen != "" {
 		if _, _, err := net.SplitHostPort(cfg.InteractionsListen); err != nil {
-			errs = append(errs, fmt.Errorf("%s is not a listen address such as :8082", EnvInteractionsAddr))
+			errs = append(errs, fmt.Errorf("%s is not a listen address such as :8083", EnvInteractionsAddr))
 		}
 	}
 	if cfg.NoGateway && cfg.PublicKey == nil {

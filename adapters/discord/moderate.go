@@ -25,6 +25,7 @@ const (
 	subFeedback = "feedback"
 	subSource   = "source"
 	subSynonyms = "synonyms"
+	subWeb      = "web"
 	optID       = "id"
 	optText     = "text"
 	optRevision = "revision"
@@ -70,6 +71,7 @@ func kbCommand() *discordgo.ApplicationCommand {
 			sub(subFeedback, "👍 and 👎 per entry, and the questions that earned a 👎"),
 			sub(subSource, "An entry's source text (or synonyms.txt)", id("The entry")),
 			sub(subSynonyms, "Edit the synonyms (opens a form)"),
+			sub(subWeb, "A login link to the web console, that only you see"),
 		},
 	}
 }
@@ -168,6 +170,8 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 			return b.changeFailed(ctx, err, "")
 		}
 		return renderFeedback(fb, base)
+	case subWeb:
+		return b.webLink(ctx, i)
 	}
 	switch sub.Name {
 	case subSource, subHistory, subUndo, subRevert, subRemove, subQuestion:
@@ -217,6 +221,21 @@ func (b *Bot) kb(ctx context.Context, i *discordgo.Interaction, sub *discordgo.A
 		return b.changeFailed(ctx, err, "")
 	}
 	return b.changed(ctx, i, rec)
+}
+
+// webLink issues the moderator a login link to the web console, in an
+// ephemeral reply only they see.
+func (b *Bot) webLink(ctx context.Context, i *discordgo.Interaction) []message {
+	if b.cfg.Logins == nil {
+		return notice(knowledge.WebOffNotice)
+	}
+	link, err := b.cfg.Logins.IssueLink(ctx, author(i))
+	if err != nil {
+		b.log.ErrorContext(ctx, "discord: cannot issue a web console link", "user_id", interactionUser(i), "error", err)
+		return notice(knowledge.FailureNotice)
+	}
+	b.log.InfoContext(ctx, "discord: issued a web console link", "user_id", interactionUser(i))
+	return notice(knowledge.WebLinkNotice + "\n" + link.URL)
 }
 
 // changed logs a change and tells the moderator it is done.

@@ -89,6 +89,9 @@ type Config struct {
 	// Moderation is the knowledge base moderators change with /kb; nil turns
 	// moderation off.
 	Moderation *knowledge.Moderation
+	// Logins issues moderators their login links to the web console with
+	// /kb web; nil when the console is off.
+	Logins *knowledge.Logins
 	// Moderators are the Telegram user ids allowed to use /kb
 	// (TELEGRAM_MODERATORS, comma-separated). The /kb command is shown in
 	// their private chats with the bot only, and checked on every use.

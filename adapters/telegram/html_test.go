@@ -177,3 +177,27 @@ func articleReply(a tgbotapi.InlineQueryResultArticle) reply {
 func editReply(e tgbotapi.EditMessageTextConfig) reply {
 	return reply{parts: []string{e.Text}, keyboard: e.ReplyMarkup}
 }
+
+// The fake's checker, which the fuzzers rely on, refuses the nesting
+// Telegram refuses and accepts the nesting it allows.
+func TestParseHTMLNesting(t *testing.T) {
+	tests := []struct {
+		html string
+		ok   bool
+	}{
+		{"<b>a <code>x</code> <i>b</i></b>", true},
+		{"<pre><code>x</code></pre>", true},
+		{`<blockquote><a href="https://e.org">a</a> <pre>x</pre></blockquote>`, true},
+		{"<blockquote>a <blockquote>b</blockquote></blockquote>", false},
+		{`<a href="https://e.org"><code>x</code></a>`, false},
+		{"<code><b>x</b></code>", false},
+		{"<pre><b>x</b></pre>", false},
+		{"<pre><i><code>x</code></i></pre>", false},
+	}
+	for _, tt := range tests {
+		_, err := telegramtest.ParseHTML(tt.html)
+		if got := err == nil; got != tt.ok {
+			t.Errorf("ParseHTML(%q) accepted = %v, want %v (err %v)", tt.html, got, tt.ok, err)
+		}
+	}
+}

@@ -137,6 +137,8 @@ func (b *Bot) kb(ctx context.Context, u *tgbotapi.User, sub, rest string) reply 
 			return b.kbFailure(ctx, user, err, 0)
 		}
 		return feedbackReply(fb)
+	case "web":
+		return b.webLink(ctx, u)
 	case "cancel":
 		b.mod.cancel(user)
 		return newReply(nil, "Cancelled. Nothing was changed.")
@@ -416,7 +418,23 @@ func kbHelpReply() reply {
 /kb synonyms — show the synonyms, then replace them
 /kb gaps — questions nobody got an answer to
 /kb feedback — 👍 and 👎 per entry
+/kb web — a login link to the web console
 /kb cancel — stop what you started`)
+}
+
+// webLink issues the moderator a login link to the web console, in their
+// private chat.
+func (b *Bot) webLink(ctx context.Context, u *tgbotapi.User) reply {
+	if b.cfg.Logins == nil {
+		return newReply(nil, escape(knowledge.WebOffNotice))
+	}
+	link, err := b.cfg.Logins.IssueLink(ctx, authorOf(u))
+	if err != nil {
+		b.log.ErrorContext(ctx, "cannot issue a web console link", "user", u.ID, "error", err)
+		return newReply(nil, escape(knowledge.FailureNotice))
+	}
+	b.log.InfoContext(ctx, "issued a web console link", "user", u.ID)
+	return newReply(nil, escape(knowledge.WebLinkNotice), escape(link.URL))
 }
 
 const cancelHint = "<i>/kb cancel stops without changing anything.</i>"

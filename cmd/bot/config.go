@@ -15,6 +15,7 @@ import (
 
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/telegram"
+	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/index/spell"
 	"github.com/smpbot/bot/knowledge"
 )
@@ -49,7 +50,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // the adapters'.
 func envNames() []string {
 	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure, envLeaseTTL, envKeepEvents}
-	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames())
+	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames(), web.EnvNames())
 }
 
 // Default capacity: well within what Telegram lets a bot send (30 messages
@@ -91,6 +92,7 @@ type config struct {
 	keepEvents time.Duration
 	discord    *discord.Config  // nil when not configured
 	telegram   *telegram.Config // nil when not configured
+	web        *web.Config      // nil when not configured
 	// console is set when no platform is configured and the bot chats on
 	// the console instead.
 	console bool
@@ -179,7 +181,16 @@ setting.`)
 		cfg.telegram = &tc
 	}
 
-	if cfg.discord == nil && cfg.telegram == nil {
+	if wc, ok, err := web.ConfigFromEnv(e.getenv); err != nil {
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
+	} else if ok {
+		cfg.web = &wc
+		if cfg.dataDir == "" {
+			problems = append(problems, web.EnvAddr+" is set but "+envDataDir+" is not: the web console changes the knowledge base in a data directory")
+		}
+	}
+
+	if cfg.discord == nil && cfg.telegram == nil && cfg.web == nil {
 		if !console {
 			problems = append(problems, "no platform configured: set "+discord.EnvToken+" or "+telegram.EnvToken+" (or chat on the console with bot chat)")
 		}
@@ -202,7 +213,7 @@ setting.`)
 	}
 	switch addr := *httpAddr.value; {
 	case addr == "off":
-	case addr == "" && (cfg.discord != nil || cfg.telegram != nil):
+	case addr == "" && (cfg.discord != nil || cfg.telegram != nil || cfg.web != nil):
 		cfg.httpAddr = defaultHTTPAddr
 	case addr == "":
 	default:
@@ -213,6 +224,9 @@ setting.`)
 	}
 	if cfg.httpAddr != "" && cfg.telegram != nil && samePort(cfg.httpAddr, cfg.telegram.WebhookListen) {
 		bad(httpAddr, "%s uses the port of the Telegram webhook (%s)", cfg.httpAddr, cfg.telegram.WebhookListen)
+	}
+	if cfg.httpAddr != "" && cfg.web != nil && samePort(cfg.httpAddr, cfg.web.Addr) {
+		bad(httpAddr, "%s uses the port of the web console (%s)", cfg.httpAddr, cfg.web.Addr)
 	}
 	cfg.capacity = knowledge.Capacity{Rate: defaultGlobalRate, Burst: defaultGlobalRate, Concurrent: defaultMaxConcurrent}
 	if v := *globalRate.value; v != "" {

@@ -16,6 +16,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/smpbot/bot/adapters/datadir"
+	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
 )
@@ -44,7 +45,10 @@ bot kb import FILE             replace the knowledge base with an export ("-": s
 bot kb sync [--apply ID...]    show (or merge) embedded default entries that are new
                                or changed upstream
 bot kb recover                 when the newest revision does not load, restore the
-                               last one that does, as a new revision`
+                               last one that does, as a new revision
+bot kb web-link                a login link to the web console for --author, good once
+                               for 10 minutes ($BOT_WEB_URL, else http://$BOT_WEB_ADDR)
+bot kb web-logout-all          end every web console session, and void unused links`
 
 // kbSynopsis returns the lines of kbUsage about sub, or all of it for an
 // unknown one.
@@ -129,6 +133,8 @@ func kb(ctx context.Context, e env, args []string) error {
 		return c.dismiss(ctx)
 	case "recover":
 		return c.recover(ctx)
+	case "web-link", "web-logout-all":
+		return c.web(ctx, sub)
 	default:
 		fmt.Fprintf(e.stderr, "bot: unknown kb command %q\nUsage:\n%s\n", sub, kbUsage)
 		return errUsage
@@ -558,5 +564,42 @@ func (c kbCommand) sync(ctx context.Context, s *dataKB, w io.Writer) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", u.ID, status, local)
 	}
 	fmt.Fprintln(w, "\nMerge with: bot kb sync --apply ID...")
+	return nil
+}
+
+// web issues a login link to the web console, or ends every session.
+func (c kbCommand) web(ctx context.Context, sub string) error {
+	if c.flags.NArg() > 0 {
+		return fmt.Errorf("kb %s takes no arguments, got %q", sub, c.flags.Arg(0))
+	}
+	cfg, enabled, err := web.ConfigFromEnv(c.e.getenv)
+	if sub == "web-link" {
+		switch {
+		case err != nil:
+			return err
+		case !enabled:
+			return fmt.Errorf("the web console is not configured: set %s (and %s, its public address) as for bot run", web.EnvAddr, web.EnvURL)
+		case *c.author == "":
+			return errNoAuthor
+		}
+	}
+	s, err := c.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	logins := knowledge.NewLogins(s.Store, cfg.URL)
+	if sub == "web-logout-all" {
+		if err := logins.LogoutAll(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.e.stdout, "Ended every web console session; login links not yet used no longer work.")
+		return nil
+	}
+	link, err := logins.IssueLink(ctx, *c.author)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.e.stdout, "Login link for %s, good once until %s:\n%s\n", link.Moderator, link.Expires.Local().Format("15:04 MST"), link.URL)
 	return nil
 }

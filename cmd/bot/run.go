@@ -13,7 +13,9 @@ import (
 	"github.com/smpbot/bot/adapters/console"
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/telegram"
+	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/cmd/bot/internal/monitor"
+	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 )
 
@@ -172,10 +174,23 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	var ps []platform
 	var errs []error
 	replica := knowledge.Replica{Name: replicaName(), LeaseTTL: cfg.leaseTTL, Metrics: metrics}
+	var logins *knowledge.Logins // nil when the web console is off
+	if cfg.web != nil {
+		// loadConfig has checked that there is a data directory.
+		logins = knowledge.NewLogins(kb.store.Store, cfg.web.URL)
+		build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
+		w, err := web.New(*cfg.web, svc, kb.store.Moderation, logins, build, log)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			svc.Observe(w)
+			ps = append(ps, platform{"web", w.Run, nil})
+		}
+	}
 	if cfg.discord != nil {
 		dc := *cfg.discord
 		if kb.store != nil { // without a data directory: no /kb
-			dc.Moderation = kb.store.Moderation
+			dc.Moderation, dc.Logins = kb.store.Moderation, logins
 		}
 		dc.Metrics = metrics
 		dc.Replica = replica
@@ -191,7 +206,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	if cfg.telegram != nil {
 		tc := *cfg.telegram
 		if kb.store != nil { // without a data directory: no /kb
-			tc.Moderation = kb.store.Moderation
+			tc.Moderation, tc.Logins = kb.store.Moderation, logins
 		}
 		tc.Metrics = metrics
 		tc.Replica = replica

@@ -20,15 +20,20 @@ type Doc struct {
 	root ast.Node
 }
 
-// Parse reads src as CommonMark. It never fails: any
-// text is some Markdown document, at worst one paragraph of plain text.
-// A line that opens more than maxLineNesting quotes and list items shows
-// the markers past that as text.
+// Parse reads src as CommonMark. It never fails: any text is some
+// Markdown document, at worst one paragraph of plain text. A line that
+// opens more than 32 quotes and list items shows the markers past that as
+// text.
 func Parse(src string) *Doc {
 	b := capNesting([]byte(src))
-	p := goldmark.DefaultParser()
-	return &Doc{src: b, root: p.Parse(text.NewReader(b))}
+	return &Doc{src: b, root: commonMark.Parse(text.NewReader(b))}
 }
+
+// commonMark is the one CommonMark parser, built once: building one sorts
+// and wires all of its block and inline parsers, which cost more than
+// parsing an entry. It is never changed after, and goldmark's parsers are
+// safe for concurrent use (yuin/goldmark#182).
+var commonMark = goldmark.DefaultParser()
 
 // maxLineNesting is how many quotes and list items one line may open.
 // goldmark takes time quadratic in the depth of nesting (a second for

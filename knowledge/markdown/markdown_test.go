@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/smpbot/bot/knowledge"
@@ -221,4 +222,25 @@ func TestCapNesting(t *testing.T) {
 	if got, want := Parse(md).Plain(), "> "+deep(">", 8)+" deep"; !strings.HasSuffix(got, want) {
 		t.Errorf("Parse(%q).Plain() = %q, want it to end in %q", md, got, want)
 	}
+}
+
+// TestParseConcurrently checks that answers rendered at once, as handlers
+// render them, come out as they do one at a time: the one parser is shared.
+func TestParseConcurrently(t *testing.T) {
+	bodies := guideBodies(t)
+	want := make([]string, len(bodies))
+	for i, b := range bodies {
+		want[i] = Parse(b).Telegram()
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i, b := range bodies {
+				if got := Parse(b).Telegram(); got != want[i] {
+					t.Errorf("Parse(body %d).Telegram() in parallel differs from one at a time", i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

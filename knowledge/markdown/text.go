@@ -178,11 +178,8 @@ func (w *writer) list(l *ast.List, depth int) string {
 			var s string
 			if sub, ok := c.(*ast.List); ok && w.nested < maxNesting {
 				s = w.list(sub, depth+1)
-			} else {
-				s = w.block(c, depth+1)
-				if !first {
-					s = pad + strings.ReplaceAll(s, "\n", "\n"+pad)
-				}
+			} else if s = w.block(c, depth+1); s != "" && !first {
+				s = pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 			}
 			if s == "" {
 				continue

@@ -112,6 +112,9 @@ func ParseHTML(s string) (string, error) {
 			case name != "a" && attrs != "":
 				return "", fmt.Errorf("unexpected attributes in <%s>", name)
 			}
+			if err := checkNesting(stack, name); err != nil {
+				return "", err
+			}
 			stack = append(stack, name)
 		case '&':
 			j := strings.IndexByte(s[i:], ';')
@@ -138,6 +141,25 @@ func ParseHTML(s string) (string, error) {
 		return "", fmt.Errorf("unclosed <%s>", stack[len(stack)-1])
 	}
 	return out.String(), nil
+}
+
+// checkNesting refuses what Telegram's entities may not hold
+// (https://core.telegram.org/bots/api#formatting-options): nothing inside
+// code or pre but code directly in pre, no quote in a quote, and no code,
+// pre or link in a link. Bold, italic, underline, strikethrough and spoiler
+// go anywhere else.
+func checkNesting(open []string, name string) error {
+	for i, outer := range open {
+		switch {
+		case (outer == "code" || outer == "pre") && !(outer == "pre" && name == "code" && i == len(open)-1):
+			return fmt.Errorf("<%s> inside <%s>", name, outer)
+		case outer == "blockquote" && name == "blockquote":
+			return fmt.Errorf("nested <blockquote>")
+		case outer == "a" && (name == "a" || name == "code" || name == "pre"):
+			return fmt.Errorf("<%s> inside a link", name)
+		}
+	}
+	return nil
 }
 
 // Message is a message the bot delivered.
