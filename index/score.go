@@ -39,7 +39,7 @@ func termBit(t int32) uint64 { return 1 << (uint32(t) % 64) }
 // "infection" but three from its stem "infect"), or be fewer edits from the
 // word than from its stem ("fadng" is one from "fading", two from "fade").
 // An English word is what its writer meant and is never taken for a typo.
-func (x *Index) expand(terms []queryTerm) []queryTerm {
+func (x *state) expand(terms []queryTerm) []queryTerm {
 	// A word the knowledge base has never seen weighs as much as its
 	// rarest word: as much as a word only one entry holds. (Half as much
 	// again, as it was, turned away too many questions with a few words of
@@ -97,35 +97,59 @@ type phrasing struct {
 }
 
 // weigh fills in the terms' and phrasings' weights, which depend on the whole
-// base.
-func (x *Index) weigh() {
+// base. It gives every entry new phrasings, leaving alone the ones a state
+// before an update shares.
+func (x *state) weigh() {
 	n := float64(len(x.entries))
 	x.weights = make([]float64, len(x.df))
 	for t, df := range x.df {
 		x.weights[t] = math.Log(1 + n/float64(max(df, 1)))
 	}
-	for _, e := range x.entries {
+	var buf []float64
+	for id, e := range x.entries {
+		w := &entryTerms{terms: e.terms, phrasings: make([]phrasing, len(e.phrasings))}
 		for i := range e.phrasings {
-			p := &e.phrasings[i]
-			var distinct []int32
-			var sq float64
-			for _, t := range p.terms {
-				if !slices.Contains(distinct, t) {
-					distinct = append(distinct, t)
-					w := x.weights[t]
-					sq += w * w
-				}
-			}
-			slices.Sort(distinct)
-			p.terms = distinct
-			p.weights = make([]float64, len(distinct))
-			for j, t := range distinct {
-				p.weights[j] = x.weights[t]
-				p.mask |= termBit(t)
-			}
-			p.norm = math.Sqrt(sq)
+			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, buf)
+		}
+		x.entries[id] = w
+	}
+}
+
+// weighPhrasing fills in p for a phrasing of the given terms: each distinct
+// term once, sorted, with its weight, and the norm of the weights, summed
+// smallest first so that it does not depend on how the terms are numbered.
+// It sorts terms in place unless they are sorted and distinct already, as
+// they are once weighed. buf is scratch space, returned for reuse.
+func (x *state) weighPhrasing(p *phrasing, terms []int32, buf []float64) []float64 {
+	if !sortedDistinct(terms) {
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+	}
+	p.terms = terms
+	p.weights = make([]float64, len(terms))
+	for j, t := range terms {
+		p.weights[j] = x.weights[t]
+		p.mask |= termBit(t)
+	}
+	buf = append(buf[:0], p.weights...)
+	slices.Sort(buf)
+	var sq float64
+	for _, w := range buf {
+		sq += w * w
+	}
+	p.norm = math.Sqrt(sq)
+	return buf
+}
+
+// sortedDistinct reports whether terms are in ascending order without
+// repeats.
+func sortedDistinct(terms []int32) bool {
+	for i := 1; i < len(terms); i++ {
+		if terms[i] <= terms[i-1] {
+			return false
 		}
 	}
+	return true
 }
 
 // find returns the index of term t in the phrasing's terms, or -1.
@@ -171,7 +195,7 @@ func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 // use numbing cream before smp" when asked the second, since common words
 // weigh little; the second does. Neither can fall when a phrasing is added.
 // qnorm and mask are queryNorm's.
-func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
+func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
 	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
@@ -229,7 +253,7 @@ func (e *entryTerms) has(qt *queryTerm) bool {
 }
 
 // coverage is the weighted share of query terms the entry matches.
-func (x *Index) coverage(e *entryTerms, expanded []queryTerm) float64 {
+func (x *state) coverage(e *entryTerms, expanded []queryTerm) float64 {
 	var matched float64
 	// missed holds the weightiest words the entry lacks, weightiest first.
 	var missed [maxMissedWords]float64
