@@ -143,6 +143,8 @@ type entryTerms struct {
 	// phrasings holds the analysed terms of the entry's title and alternate
 	// questions, for scoring by the best-matching phrasing.
 	phrasings []phrasing
+	// weighed is set once the phrasings' weights are in: see weigh.
+	weighed bool
 }
 
 // Build indexes every entry of base.
@@ -217,7 +219,7 @@ func build(base *knowledge.Base) (*state, error) {
 	}
 	x.words.sort()
 	x.vocab.sort()
-	x.weigh()
+	x.weigh(nil)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {

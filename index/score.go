@@ -96,37 +96,72 @@ type phrasing struct {
 	mask    uint64 // the bits of terms: see termBit
 }
 
-// weigh fills in the terms' and phrasings' weights, which depend on the whole
-// base. It gives every entry new phrasings, leaving alone the ones a state
-// before an update shares.
-func (x *state) weigh() {
+// weigh works out every term's weight, which depends on the whole base, and
+// the weights and norms of the phrasings of every entry that addEntry added
+// since, or that holds a term whose weight is not the one it has in prev.
+// prev is the weights of the state an update starts from, nil in a build.
+// The entries it weighs get new phrasings, so that the ones a state before
+// an update shares are left alone.
+func (x *state) weigh(prev []float64) {
 	n := float64(len(x.entries))
 	x.weights = make([]float64, len(x.df))
+	changed := make([]bool, len(x.df))
+	var mask uint64 // the bits of the changed terms: see termBit
 	for t, df := range x.df {
-		x.weights[t] = math.Log(1 + n/float64(max(df, 1)))
+		w := math.Log(1 + n/float64(max(df, 1)))
+		x.weights[t] = w
+		if t >= len(prev) || prev[t] != w {
+			changed[t] = true
+			mask |= termBit(int32(t))
+		}
 	}
 	var buf []float64
 	for id, e := range x.entries {
-		w := &entryTerms{terms: e.terms, phrasings: make([]phrasing, len(e.phrasings))}
+		if e.weighed && !e.holds(changed, mask) {
+			continue
+		}
+		size := 0
+		for _, p := range e.phrasings {
+			size += len(p.terms)
+		}
+		w := &entryTerms{terms: e.terms, phrasings: make([]phrasing, len(e.phrasings)), weighed: true}
+		weights := make([]float64, size) // every phrasing's, in one
 		for i := range e.phrasings {
-			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, buf)
+			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, &weights, buf)
 		}
 		x.entries[id] = w
 	}
+}
+
+// holds reports whether a phrasing of the entry holds a term marked in
+// changed, whose bits are in mask.
+func (e *entryTerms) holds(changed []bool, mask uint64) bool {
+	for _, p := range e.phrasings {
+		if p.mask&mask == 0 {
+			continue
+		}
+		for _, t := range p.terms {
+			if changed[t] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // weighPhrasing fills in p for a phrasing of the given terms: each distinct
 // term once, sorted, with its weight, and the norm of the weights, summed
 // smallest first so that it does not depend on how the terms are numbered.
 // It sorts terms in place unless they are sorted and distinct already, as
-// they are once weighed. buf is scratch space, returned for reuse.
-func (x *state) weighPhrasing(p *phrasing, terms []int32, buf []float64) []float64 {
+// they are once weighed. It takes p's weights from the front of *weights.
+// buf is scratch space, returned for reuse.
+func (x *state) weighPhrasing(p *phrasing, terms []int32, weights *[]float64, buf []float64) []float64 {
 	if !sortedDistinct(terms) {
 		slices.Sort(terms)
 		terms = slices.Compact(terms)
 	}
 	p.terms = terms
-	p.weights = make([]float64, len(terms))
+	p.weights, *weights = (*weights)[:len(terms):len(terms)], (*weights)[len(terms):]
 	for j, t := range terms {
 		p.weights[j] = x.weights[t]
 		p.mask |= termBit(t)

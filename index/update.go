@@ -69,7 +69,7 @@ func (x *Index) Update(base *knowledge.Base) error {
 		}
 		st.addEntry(changed[i].ID, a)
 	}
-	st.weigh()
+	st.weigh(old.weights)
 	// Each entry is two of bleve's documents.
 	st.docCount += 2 * uint64(len(changed)-replaced)
 	st.docCount -= 2 * uint64(len(removed))
