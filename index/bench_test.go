@@ -247,9 +247,9 @@ func BenchmarkEdit10k(b *testing.B) {
 	svc := benchService(b, base)
 	ctx, cancel := context.WithCancel(b.Context())
 	done := make(chan error)
-	go func() {
+	go func(head int64) {
 		done <- svc.Follow(ctx, mem, head, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
-	}()
+	}(head)
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
