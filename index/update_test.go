@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"math"
 	"slices"
@@ -138,4 +139,69 @@ func sameHits(a, b []knowledge.Hit) bool {
 	return slices.EqualFunc(a, b, func(x, y knowledge.Hit) bool {
 		return x.ID == y.ID && x.Words == y.Words && near(x.Score, y.Score) && near(x.Coverage, y.Coverage)
 	})
+}
+
+// TestUpdateWhileSearching searches while the index is updated back and
+// forth between two knowledge bases, and checks that every search gets
+// exactly what a fresh index of one of the two gives: never a mixture.
+func TestUpdateWhileSearching(t *testing.T) {
+	before := guideBase(t)
+	after, err := before.Apply(
+		knowledge.Record{Op: knowledge.OpPut, ID: "aftercare",
+			Text: guideFile(t, "aftercare") + "\nA quokka pool is off limits for a month.\n"},
+		knowledge.Record{Op: knowledge.OpRemove, ID: unrelated(t, before).ID},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	questions := []string{"quokka pool", "can i swim after smp", "how much does smp cost", "is smp safe"}
+	ctx := context.Background()
+	want := map[*knowledge.Base]map[string][]knowledge.Hit{}
+	for _, b := range []*knowledge.Base{before, after} {
+		fresh := build(t, b)
+		want[b] = map[string][]knowledge.Hit{}
+		for _, q := range questions {
+			if want[b][q], err = fresh.Search(ctx, q, 10); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	idx := build(t, before)
+	stop := make(chan struct{})
+	errs := make(chan error, len(questions))
+	for _, q := range questions {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				got, err := idx.Search(ctx, q, 10)
+				if err == nil && !sameHits(got, want[before][q]) && !sameHits(got, want[after][q]) {
+					err = fmt.Errorf("Search(%q) while updating = %v, want %v or %v", q, got, want[before][q], want[after][q])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		b := after
+		if i%2 == 1 {
+			b = before
+		}
+		if err := idx.Update(b); err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+	}
+	close(stop)
+	for range questions {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }
