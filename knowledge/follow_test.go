@@ -126,9 +126,12 @@ func TestFollow(t *testing.T) {
 	tests := []struct {
 		name string
 		wrap func(*index.Index) knowledge.Index
+		// inPlace is set when Follow keeps the first index, which is then
+		// the test's to close.
+		inPlace bool
 	}{
-		{"updated in place", func(x *index.Index) knowledge.Index { return x }},
-		{"built anew", func(x *index.Index) knowledge.Index { return searchOnly{x} }},
+		{"updated in place", func(x *index.Index) knowledge.Index { return x }, true},
+		{"built anew", func(x *index.Index) knowledge.Index { return searchOnly{x} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,7 +160,9 @@ func TestFollow(t *testing.T) {
 				if err := <-done; err != nil {
 					t.Errorf("Follow: %v", err)
 				}
-				idx.Close()
+				if tt.inPlace {
+					idx.Close()
+				}
 			})
 
 			answers := func(q, id string) func() bool {
