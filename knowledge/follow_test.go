@@ -31,7 +31,9 @@ func TestApplyLoadsAsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := func(id, text string) knowledge.Record { return knowledge.Record{Op: knowledge.OpFor(id), ID: id, Text: text} }
+	put := func(id, text string) knowledge.Record {
+		return knowledge.Record{Op: knowledge.OpFor(id), ID: id, Text: text}
+	}
 	rm := func(id string) knowledge.Record { return knowledge.Record{Op: knowledge.OpRemove, ID: id} }
 	tests := []struct {
 		name string
