@@ -25,7 +25,8 @@ type Updater interface {
 // all serve within a second. head is the revision of the knowledge base s
 // answers from now, or 0 when it is none of the log's; Follow reads the log
 // only after it, and applies each later revision to that knowledge base
-// (see Base.Apply).
+// (see Base.Apply). From 0 it starts from the snapshot of a log that keeps
+// one (Snapshots).
 //
 // When the index answering is an Updater, it is updated in place. Otherwise
 // Follow builds an index of each revision with build and swaps both in at
@@ -39,13 +40,23 @@ func (s *Service) Follow(ctx context.Context, revs Revisions, head int64, build 
 		good     = s.Base()
 		read     = head
 		pending  []Record // read after good's revision
+		news     bool     // pending has records not yet tried
 		tick     = time.NewTicker(FollowInterval)
 	)
-	if head == 0 {
-		good = &Base{synonyms: &Synonyms{}}
-	}
 	defer tick.Stop()
 	defer retiring.Wait()
+	if head == 0 {
+		// Start from nothing, or from the snapshot of a log that keeps one.
+		good = &Base{synonyms: &Synonyms{}}
+		if snaps, ok := revs.(Snapshots); ok {
+			st, err := snaps.Snapshot(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "read the knowledge base's snapshot", "err", err)
+			}
+			pending = st.Records()
+			read, news = st.Head(), len(pending) > 0
+		}
+	}
 	for {
 		recs, err := revs.Since(ctx, read)
 		if err != nil && ctx.Err() == nil {
@@ -53,10 +64,13 @@ func (s *Service) Follow(ctx context.Context, revs Revisions, head int64, build 
 		}
 		if len(recs) > 0 {
 			read = recs[len(recs)-1].Rev
-			pending = append(pending, recs...)
-			if base := s.follow(ctx, good, pending, build, &retiring); base != nil {
+			pending, news = append(pending, recs...), true
+		}
+		if news {
+			if base := s.follow(ctx, good, pending, read, build, &retiring); base != nil {
 				good, pending = base, nil
 			}
+			news = false
 		}
 		select {
 		case <-ctx.Done():
@@ -66,10 +80,9 @@ func (s *Service) Follow(ctx context.Context, revs Revisions, head int64, build 
 	}
 }
 
-// follow swaps in the knowledge base recs make of prev, and returns it, or
-// nil when it fails to load or index.
-func (s *Service) follow(ctx context.Context, prev *Base, recs []Record, build func(*Base) (Index, error), retiring *sync.WaitGroup) *Base {
-	rev := recs[len(recs)-1].Rev
+// follow swaps in the knowledge base recs, up to revision rev, make of prev,
+// and returns it, or nil when it fails to load or index.
+func (s *Service) follow(ctx context.Context, prev *Base, recs []Record, rev int64, build func(*Base) (Index, error), retiring *sync.WaitGroup) *Base {
 	base, err := prev.Apply(recs...)
 	if err != nil {
 		s.log.ErrorContext(ctx, "load knowledge base", "revision", rev, "err", err)

@@ -202,3 +202,49 @@ func TestFollow(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowFromNothing checks that a service answering from none of the
+// log's revisions starts from the log's snapshot, never reading the history
+// before it, and answers what came after it.
+func TestFollowFromNothing(t *testing.T) {
+	ctx := t.Context()
+	mem := knowledgetest.NewMemory(t, knowledgetest.Files())
+	var full knowledge.State
+	if _, err := knowledge.Fold(ctx, mem, &full); err != nil {
+		t.Fatal(err)
+	}
+	log := snapshotted{Memory: mem, snap: knowledge.Restore(full.Head(), full.Records())}
+	if _, err := mem.Commit(ctx, full.Head(), knowledge.Record{Op: knowledge.OpPut, ID: "healing",
+		Text: edited("healing", "Scabs fall off like quokka fur.")}); err != nil {
+		t.Fatal(err)
+	}
+	// The service answers from another knowledge base at first.
+	other, err := knowledge.LoadFiles(map[string]string{"entries/other.md": knowledgetest.EntryText("other")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := index.Build(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	svc := knowledge.NewService(other, idx, knowledge.Calibration{}, nil)
+	followCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() {
+		done <- svc.Follow(followCtx, log, 0, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Follow: %v", err)
+		}
+	})
+	eventually(t, "the edit after the snapshot to answer", func() bool {
+		a, err := svc.Lookup(ctx, "quokka fur")
+		return err == nil && len(a.Matches) > 0 && a.Matches[0].Entry.ID == "healing"
+	})
+	if _, ok := svc.Base().Entry("other"); ok {
+		t.Errorf("after following the log from nothing, the entry only the first knowledge base had is still there")
+	}
+}
