@@ -99,11 +99,11 @@ var separators = strings.NewReplacer(":", " ", ".", " ", "_", " ")
 
 // normalize prepares text for indexing or searching alike: separators become
 // spaces and phrases become their words.
-func (x *Index) normalize(text string) string {
+func (x *state) normalize(text string) string {
 	return x.phrases.Expand(separators.Replace(text))
 }
 
-func (x *Index) tokens(text string) preAnalysed {
+func (x *state) tokens(text string) preAnalysed {
 	return preAnalysed(x.analyzer.Analyze([]byte(text)))
 }
 
@@ -115,7 +115,7 @@ func (x *Index) tokens(text string) preAnalysed {
 // from 1, surfaceFilters keep every word in its place, and termFilters keep
 // each token's position while they drop stop words and stem, which gives a
 // term a new slice and leaves the surface form as it was.
-func (x *Index) analyzeSurface(text string) (preAnalysed, [][]byte) {
+func (x *state) analyzeSurface(text string) (preAnalysed, [][]byte) {
 	filters := x.analyzer.TokenFilters
 	tokens := x.analyzer.Tokenizer.Tokenize([]byte(text))
 	for _, f := range filters[:len(surfaceFilters)] {
@@ -136,9 +136,9 @@ func (x *Index) analyzeSurface(text string) (preAnalysed, [][]byte) {
 	return preAnalysed(tokens), surface[:len(tokens)]
 }
 
-func (x *Index) analyze(text string) []string { return x.tokens(text).terms() }
+func (x *state) analyze(text string) []string { return x.tokens(text).terms() }
 
-func (x *Index) addSynonyms(group []string) {
+func (x *state) addSynonyms(group []string) {
 	var terms []string
 	for _, w := range group {
 		terms = append(terms, x.analyze(w)...)

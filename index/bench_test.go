@@ -3,15 +3,20 @@ package index_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
+	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 // Benchmarks for the speed and memory targets of issue 2. Run them with
@@ -187,4 +192,114 @@ func generateBase(b *testing.B, n int) (*knowledge.Base, []string) {
 		b.Fatalf("generated base: %q", ps[:min(len(ps), 5)])
 	}
 	return base, questions
+}
+
+// logOf returns an in-memory revision log whose first revision holds every
+// entry of base, and its head.
+func logOf(b *testing.B, base *knowledge.Base) (*knowledgetest.Memory, int64) {
+	b.Helper()
+	files := fstest.MapFS{}
+	for _, e := range base.Entries() {
+		text, err := e.Text()
+		if err != nil {
+			b.Fatal(err)
+		}
+		files[knowledge.FilePath(e.ID)] = &fstest.MapFile{Data: []byte(text)}
+	}
+	syn, err := fs.ReadFile(guide.FS(), knowledge.SynonymsFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	files[knowledge.SynonymsFile] = &fstest.MapFile{Data: syn}
+	mem := knowledgetest.NewMemory(b, files)
+	recs, err := mem.Since(b.Context(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return mem, recs[len(recs)-1].Rev
+}
+
+// edit returns a record that gives the entry id a new alternate question
+// of two made-up words, and the question.
+func edit(b *testing.B, base *knowledge.Base, id string, n int) (knowledge.Record, string) {
+	b.Helper()
+	e, ok := base.Entry(id)
+	if !ok {
+		b.Fatalf("no entry %s", id)
+	}
+	q := fmt.Sprintf("zorblat%d quennix%d", n, n)
+	changed := *e
+	changed.Questions = append(slices.Clip(e.Questions), q)
+	text, err := changed.Text()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return knowledge.Record{Author: "bench", Op: knowledge.OpPut, ID: id, Text: text}, q
+}
+
+// BenchmarkEdit10k measures one edit at 10,000 entries, from commit to
+// answering: a moderator's change is committed to the revision log, the
+// service following the log (Service.Follow, every FollowInterval) updates
+// its index, and a question then gets the new answer. Target: 1 s.
+func BenchmarkEdit10k(b *testing.B) {
+	base, _ := generateBase(b, 10000)
+	mem, head := logOf(b, base)
+	svc := benchService(b, base)
+	ctx, cancel := context.WithCancel(b.Context())
+	done := make(chan error)
+	go func(head int64) {
+		done <- svc.Follow(ctx, mem, head, func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) })
+	}(head)
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		id := base.Entries()[n*7919%len(base.Entries())].ID
+		rec, q := edit(b, svc.Base(), id, n)
+		recs, err := mem.Commit(ctx, head, rec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		head = recs[len(recs)-1].Rev
+		for {
+			a, err := svc.Lookup(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(a.Matches) > 0 && a.Matches[0].Entry.ID == id && slices.Contains(a.Matches[0].Entry.Questions, q) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		n++
+	}
+}
+
+// BenchmarkUpdate10k measures what Follow does for one edit at 10,000
+// entries, without waiting for it to look: apply the revision to the
+// knowledge base and update the index in place.
+func BenchmarkUpdate10k(b *testing.B) {
+	base, _ := generateBase(b, 10000)
+	idx, err := index.Build(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		rec, _ := edit(b, base, base.Entries()[n*7919%len(base.Entries())].ID, n)
+		if base, err = base.Apply(rec); err != nil {
+			b.Fatal(err)
+		}
+		if err := idx.Update(base); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
 }

@@ -11,6 +11,12 @@ import (
 // each word of it became, and for each entry its closest phrasing, the
 // words matched and missed, and the weighted parts of its score.
 func (x *Index) Explain(ctx context.Context, question string, limit int) (*knowledge.Reasons, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.cur.explain(ctx, question, limit)
+}
+
+func (x *state) explain(ctx context.Context, question string, limit int) (*knowledge.Reasons, error) {
 	terms := x.expand(x.queryTerms(question))
 	r := &knowledge.Reasons{}
 	if len(terms) == 0 {
@@ -74,7 +80,7 @@ func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) 
 
 // phrasingText returns the text of an entry's i-th phrasing: its title, then
 // its alternate questions.
-func (x *Index) phrasingText(id string, i int) string {
+func (x *state) phrasingText(id string, i int) string {
 	e, ok := x.base.Entry(id)
 	if !ok {
 		return ""
@@ -83,8 +89,8 @@ func (x *Index) phrasingText(id string, i int) string {
 }
 
 // termNames returns every term of the knowledge base by its number.
-func (x *Index) termNames() []string {
-	names := make([]string, len(x.ids))
+func (x *state) termNames() []string {
+	names := make([]string, len(x.df))
 	for t, n := range x.ids {
 		names[n] = t
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -75,17 +76,34 @@ const (
 
 var capClauses sync.Once
 
-// Index is a read-only search index over one knowledge base. It is safe for
-// concurrent use; build a new one to reflect a changed knowledge base.
+// Index is a search index over a knowledge base. It is safe for concurrent
+// use. Update makes it search a changed knowledge base, in place: a question
+// is searched wholly before the change or wholly after it.
 type Index struct {
+	// mu is held for reading while a question is searched, and for
+	// writing while an update changes bleve's documents and cur together.
+	mu  sync.RWMutex
+	cur *state
+	// updating serialises updates, which each start from cur.
+	updating sync.Mutex
+}
+
+// state is the index as of one knowledge base: bleve's documents, and what
+// scores entries besides bleve. An update makes a new state, sharing what
+// the change leaves alone, and changes bleve's documents as it swaps it in;
+// a state is not changed once it is the index's.
+type state struct {
 	bleve bleve.Index
-	// base is the knowledge base indexed, for the texts Explain quotes.
+	// base is the knowledge base indexed, for the texts Explain quotes and
+	// for what an update changes.
 	base *knowledge.Base
 	// analyzer is the analysis chain bleve indexes with: see analyzeSurface.
 	analyzer *analysis.DefaultAnalyzer
 	phrases  *knowledge.Synonyms
 	// ids numbers every term of the knowledge base, so that scoring compares
-	// integers; a term's number indexes the slices below.
+	// integers; a term's number indexes the slices below. A term no entry
+	// holds any more, after an update, has no number, and its slots stay
+	// unused.
 	ids map[string]int32
 	// df counts the entries each term appears in, to weigh rare words more;
 	// weights holds the weight that gives each term.
@@ -106,15 +124,13 @@ type Index struct {
 	// read once rather than for every query; nil when bleve looks them up.
 	thesaurus map[string][]string
 	// fieldDF counts, for each field of fieldBoosts, the documents each term
-	// appears in in that field; docCount and avgFieldLen are bleve's figures
-	// for scoring, so that a term query's weight can be worked out.
+	// appears in in that field; docCount and avgFieldLen are the figures
+	// bleve scores with (bm25, handed to it with every search), so that a
+	// term query's weight can be worked out.
 	fieldDF     [3][]int32
 	docCount    uint64
 	avgFieldLen [3]float64
-	// texts numbers the texts (document fields) as they are recorded;
-	// lastText holds the last text each term was counted in. Build only.
-	texts    int32
-	lastText []int32
+	bm25        *search.BM25Stats
 	// split is set when a question's clauses are searched in two groups at
 	// once: see searchGroups.
 	split bool
@@ -127,10 +143,21 @@ type entryTerms struct {
 	// phrasings holds the analysed terms of the entry's title and alternate
 	// questions, for scoring by the best-matching phrasing.
 	phrasings []phrasing
+	// weighed is set once the phrasings' weights are in: see weigh.
+	weighed bool
 }
 
 // Build indexes every entry of base.
 func Build(base *knowledge.Base) (*Index, error) {
+	st, err := build(base)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{cur: st}, nil
+}
+
+// build makes the state of a new index of base.
+func build(base *knowledge.Base) (*state, error) {
 	capClauses.Do(func() {
 		// bleve reads this package variable for every disjunction; setting it
 		// once bounds what any query, fuzzy ones included, may expand to.
@@ -146,7 +173,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	entries := base.Entries()
-	idx := &Index{
+	x := &state{
 		bleve:    bi,
 		base:     base,
 		analyzer: analyzer,
@@ -163,13 +190,9 @@ func Build(base *knowledge.Base) (*Index, error) {
 			&bleve.SynonymDefinition{Synonyms: group}); err != nil {
 			return nil, fmt.Errorf("index synonyms on line group %d: %w", i+1, err)
 		}
-		idx.addSynonyms(group)
+		x.addSynonyms(group)
 	}
-	opts := textField().Options()
-	field := func(name, value string, tokens preAnalysed) *document.TextField {
-		return document.NewTextFieldCustom(name, nil, []byte(value), opts, tokens)
-	}
-	analysed := idx.analyzeEntries(entries, field)
+	analysed := x.analyzeEntries(entries)
 	// A large base is indexed in one batch per CPU at once, each making a
 	// segment of its own; a small one in a single batch and segment.
 	batches := []*bleve.Batch{batch}
@@ -192,9 +215,11 @@ func Build(base *knowledge.Base) (*Index, error) {
 	}
 	// Meanwhile, record the terms for scoring.
 	for i, a := range analysed {
-		idx.addEntry(entries[i].ID, a)
+		x.addEntry(entries[i].ID, a)
 	}
-	idx.weigh()
+	x.words.sort()
+	x.vocab.sort()
+	x.weigh(nil)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
@@ -202,22 +227,27 @@ func Build(base *knowledge.Base) (*Index, error) {
 			return nil, fmt.Errorf("build index: %w", err)
 		}
 	}
-	idx.lastText = nil
-	if idx.thesaurus, err = idx.readThesaurus(); err != nil {
+	if x.thesaurus, err = x.readThesaurus(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("read synonyms: %w", err)
 	}
-	if err := idx.readStats(); err != nil {
+	if err := x.readStats(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("read index statistics: %w", err)
 	}
-	return idx, nil
+	return x, nil
 }
 
-// readStats reads the figures bleve scores term queries by: the number of
-// documents and each field's average length as bleve reckons it. With them,
-// and the thesaurus, it sets split.
-func (x *Index) readStats() error {
+// current returns the state questions are searched in now.
+func (x *Index) current() *state {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.cur
+}
+
+// readStats reads the number of documents from bleve, and works out the
+// figures scoring needs from it: see scoreStats.
+func (x *state) readStats() error {
 	adv, err := x.bleve.Advanced()
 	if err != nil {
 		return err
@@ -230,28 +260,55 @@ func (x *Index) readStats() error {
 	if x.docCount, err = r.DocCount(); err != nil {
 		return err
 	}
-	br, ok := r.(bleveindex.BM25Reader)
+	_, bm25 := r.(bleveindex.BM25Reader)
+	x.scoreStats(bm25)
+	return nil
+}
+
+// scoreStats works out the figures bleve scores term queries by, when it
+// scores by bm25 (see bm25Stats), and with them and the thesaurus sets
+// split.
+func (x *state) scoreStats(bm25 bool) {
+	x.avgFieldLen = [3]float64{}
+	x.bm25, x.split = nil, false
 	m, isImpl := x.bleve.Mapping().(*mapping.IndexMappingImpl)
-	if !ok || !isImpl || m.ScoringModel != bleveindex.BM25Scoring || x.thesaurus == nil || x.docCount == 0 {
-		return nil // search in one piece
+	if !bm25 || !isImpl || m.ScoringModel != bleveindex.BM25Scoring || x.thesaurus == nil || x.docCount == 0 {
+		return // search in one piece
 	}
+	x.bm25 = x.bm25Stats()
 	for i, f := range fieldBoosts {
-		card, err := br.FieldCardinality(f.name)
-		if err != nil {
-			return err
-		}
-		x.avgFieldLen[i] = math.Ceil(float64(card) / float64(x.docCount))
+		x.avgFieldLen[i] = math.Ceil(float64(x.bm25.FieldCardinality[f.name]) / float64(x.docCount))
 	}
 	// Two searches cost more than one on a small base, and only pay on two
 	// CPUs or more.
 	x.split = len(x.entries) >= minSplitEntries && runtime.GOMAXPROCS(0) > 1
-	return nil
+}
+
+// bm25Stats returns the figures bleve scores term queries by: the number of
+// documents, and for each field the number of distinct terms in it, which
+// bleve divides by the former for a field's average length. bleve counts
+// each segment's terms, deleted documents' included, so that its own figure
+// would change with how the index happened to be built, updated and merged;
+// this one is what a single segment of the knowledge base gives, whatever
+// its history.
+func (x *state) bm25Stats() *search.BM25Stats {
+	s := &search.BM25Stats{DocCount: float64(x.docCount), FieldCardinality: map[string]int{}}
+	for i, f := range fieldBoosts {
+		n := 0
+		for _, df := range x.fieldDF[i] {
+			if df > 0 {
+				n++
+			}
+		}
+		s.FieldCardinality[f.name] = n
+	}
+	return s
 }
 
 // readThesaurus reads, for every term of the synonym source, the synonyms
 // bleve widens a term query for it to, exactly as bleve looks them up for a
 // query. A term not in the source has none.
-func (x *Index) readThesaurus() (map[string][]string, error) {
+func (x *state) readThesaurus() (map[string][]string, error) {
 	sm, ok := x.bleve.Mapping().(mapping.SynonymMapping)
 	if !ok {
 		return nil, nil
@@ -311,7 +368,11 @@ type analysedEntry struct {
 
 // analyzeEntries analyses the entries on every CPU. Each text is analysed
 // once: bleve is handed the tokens rather than the text to analyse again.
-func (x *Index) analyzeEntries(entries []*knowledge.Entry, field newField) []analysedEntry {
+func (x *state) analyzeEntries(entries []*knowledge.Entry) []analysedEntry {
+	opts := textField().Options()
+	field := func(name, value string, tokens preAnalysed) *document.TextField {
+		return document.NewTextFieldCustom(name, nil, []byte(value), opts, tokens)
+	}
 	out := make([]analysedEntry, len(entries))
 	const chunk = 32
 	var next atomic.Int64
@@ -338,7 +399,7 @@ func (x *Index) analyzeEntries(entries []*knowledge.Entry, field newField) []ana
 // newField makes a text field with the indexing options of the mapping.
 type newField func(name, value string, tokens preAnalysed) *document.TextField
 
-func (x *Index) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
+func (x *state) analyzeEntry(e *knowledge.Entry, field newField) analysedEntry {
 	phrasings := append([]string{e.Title}, e.Questions...)
 	a := analysedEntry{
 		docs:    make([]*document.Document, 0, 2),
@@ -419,51 +480,88 @@ func (p preAnalysed) terms() []string {
 	return out
 }
 
-// addEntry records an analysed entry's terms, in the order they appear, and
-// the surface forms of their words.
-func (x *Index) addEntry(id string, a analysedEntry) {
+// addEntry records an analysed entry's terms and the surface forms of their
+// words.
+func (x *state) addEntry(id string, a analysedEntry) {
 	et := &entryTerms{phrasings: make([]phrasing, 0, len(a.texts)-2)}
-	seen := map[int32]struct{}{}
-	for i, text := range a.texts {
-		field, fi := inBody, 2
-		switch {
-		case i == 0:
-			field, fi = inTags, 1
-		case i >= 2:
-			field, fi = inQuestion, 0
-		}
-		if i <= 2 {
-			// The phrasings are one document's question field: see
-			// analyzeEntry.
-			x.texts++
-		}
-		ids := make([]int32, len(text))
-		for j, tok := range text {
-			n := x.intern(tok.Term)
-			ids[j] = n
-			x.words.add(a.surface[i][j], tok.Term)
-			x.fields[n] |= field
-			if x.lastText[n] != x.texts {
-				x.lastText[n] = x.texts
+	in := x.entryFields(a, func(tok *analysis.Token, surface []byte) int32 {
+		n := x.intern(tok.Term)
+		x.words.add(surface, tok.Term)
+		return n
+	}, func(ids []int32) { et.phrasings = append(et.phrasings, phrasing{terms: ids}) })
+	et.terms = make([]int32, 0, len(in))
+	for n, fs := range in {
+		et.terms = append(et.terms, n)
+		x.df[n]++
+		x.fields[n] |= fs
+		for fi, f := range fieldBoosts {
+			if fs&f.bit != 0 {
 				x.fieldDF[fi][n]++
 			}
-			if _, ok := seen[n]; !ok {
-				seen[n] = struct{}{}
-				et.terms = append(et.terms, n)
-				x.df[n]++
-			}
-		}
-		if i >= 2 {
-			et.phrasings = append(et.phrasings, phrasing{terms: ids})
 		}
 	}
 	slices.Sort(et.terms)
 	x.entries[id] = et
 }
 
+// removeEntry takes back what addEntry recorded of an analysed entry: the
+// entry's terms and words, and each term no entry holds any more.
+func (x *state) removeEntry(id string, a analysedEntry) {
+	terms := map[int32]string{}
+	in := x.entryFields(a, func(tok *analysis.Token, surface []byte) int32 {
+		x.words.remove(surface)
+		n := x.ids[string(tok.Term)]
+		terms[n] = string(tok.Term)
+		return n
+	}, func([]int32) {})
+	for n, fs := range in {
+		x.df[n]--
+		for fi, f := range fieldBoosts {
+			if fs&f.bit != 0 {
+				if x.fieldDF[fi][n]--; x.fieldDF[fi][n] == 0 {
+					x.fields[n] &^= f.bit
+				}
+			}
+		}
+	}
+	for n, term := range terms {
+		if x.df[n] == 0 {
+			delete(x.ids, term)
+			x.vocab.remove([]byte(term))
+		}
+	}
+	delete(x.entries, id)
+}
+
+// entryFields returns the fields of the entry each of its terms appears in,
+// numbering each token with number, and handing phrasing the numbers of
+// each phrasing's terms in order. bleve has a field's terms in the entry's
+// documents: the tags and the body of one, the phrasings of the other.
+func (x *state) entryFields(a analysedEntry, number func(tok *analysis.Token, surface []byte) int32, phrasing func([]int32)) map[int32]fieldSet {
+	in := map[int32]fieldSet{}
+	for i, text := range a.texts {
+		field := inBody
+		switch {
+		case i == 0:
+			field = inTags
+		case i >= 2:
+			field = inQuestion
+		}
+		ids := make([]int32, len(text))
+		for j, tok := range text {
+			ids[j] = number(tok, a.surface[i][j])
+			in[ids[j]] |= field
+		}
+		if i >= 2 {
+			phrasing(ids)
+		}
+	}
+	return in
+}
+
 // intern returns the number of a term of the knowledge base, numbering it
 // if it is new.
-func (x *Index) intern(b []byte) int32 {
+func (x *state) intern(b []byte) int32 {
 	n, ok := x.ids[string(b)]
 	if !ok {
 		term := string(b)
@@ -474,11 +572,14 @@ func (x *Index) intern(b []byte) int32 {
 		for f := range x.fieldDF {
 			x.fieldDF[f] = append(x.fieldDF[f], 0)
 		}
-		x.lastText = append(x.lastText, 0)
 		x.vocab.add(b, b)
 	}
 	return n
 }
 
 // Close releases the index.
-func (x *Index) Close() error { return x.bleve.Close() }
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.cur.bleve.Close()
+}

@@ -39,7 +39,7 @@ func termBit(t int32) uint64 { return 1 << (uint32(t) % 64) }
 // "infection" but three from its stem "infect"), or be fewer edits from the
 // word than from its stem ("fadng" is one from "fading", two from "fade").
 // An English word is what its writer meant and is never taken for a typo.
-func (x *Index) expand(terms []queryTerm) []queryTerm {
+func (x *state) expand(terms []queryTerm) []queryTerm {
 	// A word the knowledge base has never seen weighs as much as its
 	// rarest word: as much as a word only one entry holds. (Half as much
 	// again, as it was, turned away too many questions with a few words of
@@ -96,36 +96,95 @@ type phrasing struct {
 	mask    uint64 // the bits of terms: see termBit
 }
 
-// weigh fills in the terms' and phrasings' weights, which depend on the whole
-// base.
-func (x *Index) weigh() {
+// weigh works out every term's weight, which depends on the whole base, and
+// the weights and norms of the phrasings of every entry that addEntry added
+// since, or that holds a term whose weight is not the one it has in prev.
+// prev is the weights of the state an update starts from, nil in a build.
+// The entries it weighs get new phrasings, so that the ones a state before
+// an update shares are left alone.
+func (x *state) weigh(prev []float64) {
 	n := float64(len(x.entries))
 	x.weights = make([]float64, len(x.df))
+	changed := make([]bool, len(x.df))
+	var mask uint64 // the bits of the changed terms: see termBit
 	for t, df := range x.df {
-		x.weights[t] = math.Log(1 + n/float64(max(df, 1)))
-	}
-	for _, e := range x.entries {
-		for i := range e.phrasings {
-			p := &e.phrasings[i]
-			var distinct []int32
-			var sq float64
-			for _, t := range p.terms {
-				if !slices.Contains(distinct, t) {
-					distinct = append(distinct, t)
-					w := x.weights[t]
-					sq += w * w
-				}
-			}
-			slices.Sort(distinct)
-			p.terms = distinct
-			p.weights = make([]float64, len(distinct))
-			for j, t := range distinct {
-				p.weights[j] = x.weights[t]
-				p.mask |= termBit(t)
-			}
-			p.norm = math.Sqrt(sq)
+		w := math.Log(1 + n/float64(max(df, 1)))
+		x.weights[t] = w
+		if t >= len(prev) || prev[t] != w {
+			changed[t] = true
+			mask |= termBit(int32(t))
 		}
 	}
+	var buf []float64
+	for id, e := range x.entries {
+		if e.weighed && !e.holds(changed, mask) {
+			continue
+		}
+		size := 0
+		for _, p := range e.phrasings {
+			size += len(p.terms)
+		}
+		w := &entryTerms{terms: e.terms, phrasings: make([]phrasing, len(e.phrasings)), weighed: true}
+		weights := make([]float64, size) // every phrasing's, in one
+		for i := range e.phrasings {
+			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, &weights, buf)
+		}
+		x.entries[id] = w
+	}
+}
+
+// holds reports whether a phrasing of the entry holds a term marked in
+// changed, whose bits are in mask.
+func (e *entryTerms) holds(changed []bool, mask uint64) bool {
+	for _, p := range e.phrasings {
+		if p.mask&mask == 0 {
+			continue
+		}
+		for _, t := range p.terms {
+			if changed[t] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// weighPhrasing fills in p for a phrasing of the given terms: each distinct
+// term once, sorted, with its weight, and the norm of the weights, summed
+// smallest first so that it does not depend on how the terms are numbered.
+// It sorts terms in place unless they are sorted and distinct already, as
+// they are once weighed. It takes p's weights from the front of *weights.
+// buf is scratch space, returned for reuse.
+func (x *state) weighPhrasing(p *phrasing, terms []int32, weights *[]float64, buf []float64) []float64 {
+	if !sortedDistinct(terms) {
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+	}
+	p.terms = terms
+	p.weights, *weights = (*weights)[:len(terms):len(terms)], (*weights)[len(terms):]
+	for j, t := range terms {
+		p.weights[j] = x.weights[t]
+		p.mask |= termBit(t)
+	}
+	buf = append(buf[:0], p.weights...)
+	slices.Sort(buf)
+	var sq float64
+	for _, w := range buf {
+		sq += w * w
+	}
+	p.norm = math.Sqrt(sq)
+	return buf
+}
+
+// sortedDistinct reports whether terms are in ascending order without
+// repeats.
+func sortedDistinct(terms []int32) bool {
+	for i := 1; i < len(terms); i++ {
+		if terms[i] <= terms[i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // find returns the index of term t in the phrasing's terms, or -1.
@@ -171,7 +230,7 @@ func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 // use numbing cream before smp" when asked the second, since common words
 // weigh little; the second does. Neither can fall when a phrasing is added.
 // qnorm and mask are queryNorm's.
-func (x *Index) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
+func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
 	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
@@ -229,7 +288,7 @@ func (e *entryTerms) has(qt *queryTerm) bool {
 }
 
 // coverage is the weighted share of query terms the entry matches.
-func (x *Index) coverage(e *entryTerms, expanded []queryTerm) float64 {
+func (x *state) coverage(e *entryTerms, expanded []queryTerm) float64 {
 	var matched float64
 	// missed holds the weightiest words the entry lacks, weightiest first.
 	var missed [maxMissedWords]float64

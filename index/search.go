@@ -33,7 +33,7 @@ func fuzziness(n int) int {
 
 // queryTerms analyses a question into its distinct meaningful terms, each
 // with the surface form of the first word that makes it: see expand.
-func (x *Index) queryTerms(question string) []queryTerm {
+func (x *state) queryTerms(question string) []queryTerm {
 	tokens, surface := x.analyzeSurface(x.normalize(question))
 	var out []queryTerm
 	for i, tok := range tokens {
@@ -51,6 +51,12 @@ func (x *Index) queryTerms(question string) []queryTerm {
 // Search returns up to limit entries for question, best first. Every word of
 // the question is a plain term: query syntax means nothing here.
 func (x *Index) Search(ctx context.Context, question string, limit int) ([]knowledge.Hit, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.cur.search(ctx, question, limit)
+}
+
+func (x *state) search(ctx context.Context, question string, limit int) ([]knowledge.Hit, error) {
 	terms := x.expand(x.queryTerms(question))
 	if len(terms) == 0 {
 		return nil, nil
@@ -80,7 +86,7 @@ type clauseGroup struct {
 // clauses makes the term queries for the expanded question words, in two
 // groups: phrasing documents hold only the question field and entry documents
 // only the others, so that each group matches one kind of document.
-func (x *Index) clauses(terms []queryTerm) [2]clauseGroup {
+func (x *state) clauses(terms []queryTerm) [2]clauseGroup {
 	var groups [2]clauseGroup
 	for _, qt := range terms {
 		// The word itself (bleve adds its synonyms), then its near spellings
@@ -134,7 +140,7 @@ func (x *Index) clauses(terms []queryTerm) [2]clauseGroup {
 // score in its group's search, times (group clauses / all clauses) ×
 // sqrt(group weight / total weight), is therefore its score in the whole
 // disjunction, and the best hits of the whole are among the best of each.
-func (x *Index) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*search.DocumentMatch, error) {
+func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*search.DocumentMatch, error) {
 	n := len(groups[0].clauses) + len(groups[1].clauses)
 	if n == 0 {
 		// Nothing in the knowledge base can match.
@@ -183,7 +189,7 @@ func (x *Index) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*sea
 
 // searchClauses returns the best document hits for a disjunction of the
 // group's clauses.
-func (x *Index) searchClauses(ctx context.Context, g clauseGroup) ([]*search.DocumentMatch, error) {
+func (x *state) searchClauses(ctx context.Context, g clauseGroup) ([]*search.DocumentMatch, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(g.clauses...), maxDocHits, 0, false)
 	if x.thesaurus != nil {
 		// The synonyms bleve would look up for every clause, as an index
@@ -193,6 +199,12 @@ func (x *Index) searchClauses(ctx context.Context, g clauseGroup) ([]*search.Doc
 			synonyms = search.FieldTermSynonymMap{}
 		}
 		req.PreSearchData = map[string]any{search.SynonymPreSearchDataKey: synonyms}
+	}
+	if x.bm25 != nil {
+		if req.PreSearchData == nil {
+			req.PreSearchData = map[string]any{}
+		}
+		req.PreSearchData[search.BM25PreSearchDataKey] = x.bm25
 	}
 	res, err := x.bleve.SearchInContext(ctx, req)
 	if err != nil {
@@ -204,7 +216,7 @@ func (x *Index) searchClauses(ctx context.Context, g clauseGroup) ([]*search.Doc
 // clauseWeight is the weight bleve gives a term query on the field
 // fieldBoosts[field] with the given boost: (boost × idf)², plus that of each
 // synonym it is widened to, at half the boost.
-func (x *Index) clauseWeight(term string, field int, boost float64) float64 {
+func (x *state) clauseWeight(term string, field int, boost float64) float64 {
 	sq := func(t string, boost float64) float64 {
 		w := boost * x.idf(t, field)
 		return w * w
@@ -218,7 +230,7 @@ func (x *Index) clauseWeight(term string, field int, boost float64) float64 {
 
 // idf is the inverse document frequency bleve gives a term in the field
 // fieldBoosts[field]: BM25's, or TF-IDF's for a field without terms.
-func (x *Index) idf(term string, field int) float64 {
+func (x *state) idf(term string, field int) float64 {
 	var df float64
 	if n, ok := x.ids[term]; ok {
 		df = float64(x.fieldDF[field][n])
@@ -232,7 +244,7 @@ func (x *Index) idf(term string, field int) float64 {
 
 // reach returns the fields where term or one of its synonyms appears: where
 // a term query for it, which bleve widens to its synonyms, can match.
-func (x *Index) reach(term string) fieldSet {
+func (x *state) reach(term string) fieldSet {
 	var in fieldSet
 	if n, ok := x.ids[term]; ok {
 		in = x.fields[n]
@@ -268,7 +280,7 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 // alternate question is added, so adding a phrasing never lowers the score
 // of an entry found; bleve's relevance of the phrasings, which can fall, only
 // finds the candidates.
-func (x *Index) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []ranked {
+func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []ranked {
 	// A question finds few entries: a slice, looked up backwards, beats a
 	// map.
 	cands := make([]ranked, 0, 32)
@@ -336,7 +348,7 @@ type ranked struct {
 // weight is near nothing) and costs the most to search, as it matches most
 // bodies: the body is not searched for it. The phrasings still are, and
 // coverage still counts it. On a small base searching it costs little.
-func (x *Index) commonInBodies(term string) bool {
+func (x *state) commonInBodies(term string) bool {
 	if len(x.entries) < minSplitEntries {
 		return false
 	}

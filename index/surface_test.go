@@ -54,8 +54,8 @@ func TestSurfaceFormsAlign(t *testing.T) {
 }
 
 // guideIndex builds the index of the embedded knowledge base, closed when
-// the test ends.
-func guideIndex(t *testing.T) (*knowledge.Base, *Index) {
+// the test ends, and returns its state.
+func guideIndex(t *testing.T) (*knowledge.Base, *state) {
 	t.Helper()
 	base, err := knowledge.Load(guide.FS())
 	if err != nil {
@@ -66,5 +66,5 @@ func guideIndex(t *testing.T) (*knowledge.Base, *Index) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	return base, idx
+	return base, idx.cur
 }

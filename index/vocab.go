@@ -1,6 +1,7 @@
 package index
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/smpbot/bot/index/spell"
@@ -8,10 +9,20 @@ import (
 
 // vocabulary holds words, each standing for an indexed term, bucketed by
 // first letter and length so that near spellings of a word are found without
-// scanning them all.
+// scanning them all. Each bucket is sorted once the vocabulary is built, so
+// that near spellings come in the same order however the vocabulary was
+// made.
 type vocabulary struct {
 	buckets map[bucket][]string
-	terms   map[string]string // word -> the term it stands for
+	words   map[string]word
+	sorted  bool
+}
+
+// word is the term a word stands for, and how many times the knowledge base
+// holds it.
+type word struct {
+	term string
+	n    int32
 }
 
 type bucket struct {
@@ -20,23 +31,71 @@ type bucket struct {
 }
 
 func newVocabulary() *vocabulary {
-	return &vocabulary{buckets: map[bucket][]string{}, terms: map[string]string{}}
+	return &vocabulary{buckets: map[bucket][]string{}, words: map[string]word{}}
 }
 
-// add adds word, standing for term, unless the vocabulary holds it already.
-func (v *vocabulary) add(word, term []byte) {
-	if _, ok := v.terms[string(word)]; ok {
+// clone returns a copy of v that can be changed without changing v.
+func (v *vocabulary) clone() *vocabulary {
+	// A bucket is replaced, not changed, when a word comes or goes: the
+	// two can share them.
+	return &vocabulary{buckets: maps.Clone(v.buckets), words: maps.Clone(v.words), sorted: v.sorted}
+}
+
+// add counts word, standing for term, once more. A new word is appended to
+// its bucket until sort, and put in its place after.
+func (v *vocabulary) add(w, term []byte) {
+	if e, ok := v.words[string(w)]; ok {
+		e.n++
+		v.words[string(w)] = e
 		return
 	}
-	w := string(word)
-	t := w
-	if string(term) != w {
+	s := string(w)
+	t := s
+	if string(term) != s {
 		t = string(term)
 	}
-	v.terms[w] = t
+	v.words[s] = word{term: t, n: 1}
+	k := keyOf(s)
+	b := v.buckets[k]
+	if !v.sorted {
+		v.buckets[k] = append(b, s)
+		return
+	}
+	i, _ := slices.BinarySearch(b, s)
+	v.buckets[k] = slices.Insert(slices.Clip(b), i, s)
+}
+
+// remove counts word once less, and forgets it when the knowledge base no
+// longer holds it.
+func (v *vocabulary) remove(w []byte) {
+	e, ok := v.words[string(w)]
+	if !ok {
+		return
+	}
+	if e.n--; e.n > 0 {
+		v.words[string(w)] = e
+		return
+	}
+	s := string(w)
+	delete(v.words, s)
+	k := keyOf(s)
+	v.buckets[k] = slices.DeleteFunc(slices.Clone(v.buckets[k]), func(c string) bool { return c == s })
+	if len(v.buckets[k]) == 0 {
+		delete(v.buckets, k)
+	}
+}
+
+// sort sorts every bucket, and keeps them sorted from then on.
+func (v *vocabulary) sort() {
+	for _, b := range v.buckets {
+		slices.Sort(b)
+	}
+	v.sorted = true
+}
+
+func keyOf(w string) bucket {
 	r := []rune(w)
-	k := bucket{r[0], len(r)}
-	v.buckets[k] = append(v.buckets[k], w)
+	return bucket{r[0], len(r)}
 }
 
 // near appends to out the terms of the words within maxEdits edits of word
@@ -57,7 +116,7 @@ func (v *vocabulary) near(out []string, word string, maxEdits int) []string {
 			if spell.Distance(r, cr, maxEdits, rows) > maxEdits {
 				continue
 			}
-			if t := v.terms[cand]; !slices.Contains(out, t) {
+			if t := v.words[cand].term; !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}

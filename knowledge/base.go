@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -41,16 +43,11 @@ func Load(fsys fs.FS) (*Base, error) {
 			problems = append(problems, Problem{File: name, Msg: err.Error()})
 			continue
 		}
-		e, ps := ParseEntry(name, data)
+		e, ps := loadEntry(name, data)
 		problems = append(problems, ps...)
-		if e == nil || len(ps) > 0 {
-			continue
+		if e != nil {
+			entries = append(entries, e)
 		}
-		if want := strings.TrimSuffix(path.Base(name), ".md"); e.ID != want {
-			problems = append(problems, Problem{File: name, Line: e.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name (want %q)", e.ID, want)})
-			continue
-		}
-		entries = append(entries, e)
 	}
 	syn := &Synonyms{}
 	if data, err := fs.ReadFile(fsys, SynonymsFile); err == nil {
@@ -66,6 +63,64 @@ func Load(fsys fs.FS) (*Base, error) {
 		return nil, &ValidationError{Problems: problems}
 	}
 	return b, nil
+}
+
+// loadEntry parses the entry file name as Load does, and returns the entry
+// when it has no problems.
+func loadEntry(name string, data []byte) (*Entry, []Problem) {
+	e, ps := ParseEntry(name, data)
+	if e == nil || len(ps) > 0 {
+		return nil, ps
+	}
+	if want := strings.TrimSuffix(path.Base(name), ".md"); e.ID != want {
+		return nil, []Problem{{File: name, Line: e.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name (want %q)", e.ID, want)}}
+	}
+	return e, nil
+}
+
+// Apply returns the knowledge base that recs, records of a log in order,
+// make of b: the one Load would read from b's files with each record's file
+// written or removed. Only the files recs write are parsed; every other
+// entry, and the synonyms when no record writes them, are b's own, the very
+// same values, so that an index can tell what changed. A knowledge base
+// that would not load returns a *ValidationError with the problems of the
+// files recs write and of the entries together. b is not changed.
+func (b *Base) Apply(recs ...Record) (*Base, error) {
+	latest := map[string]Record{}
+	for _, r := range recs {
+		latest[r.ID] = r
+	}
+	byID := make(map[string]*Entry, len(b.byID))
+	maps.Copy(byID, b.byID)
+	syn := b.synonyms
+	var problems []Problem
+	for _, id := range sortedKeys(latest) {
+		r := latest[id]
+		if id == SynonymsFile {
+			syn = &Synonyms{}
+			if r.Present() {
+				var ps []Problem
+				syn, ps = ParseSynonyms(SynonymsFile, []byte(r.Text))
+				problems = append(problems, ps...)
+			}
+			continue
+		}
+		delete(byID, id)
+		if r.Present() {
+			e, ps := loadEntry(FilePath(id), []byte(r.Text))
+			problems = append(problems, ps...)
+			if e != nil {
+				byID[id] = e
+			}
+		}
+	}
+	entries := slices.SortedFunc(maps.Values(byID), func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
+	nb, ps := NewBase(entries, syn)
+	problems = append(problems, ps...)
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return nb, nil
 }
 
 // NewBase checks entries against each other (duplicate ids, broken related

@@ -62,10 +62,11 @@ func serving(t *testing.T, s kb, cal knowledge.Calibration) *knowledge.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, err := index.Build(base) // Follow closes it once it has replaced it
+	idx, err := index.Build(base) // Follow updates it in place
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { idx.Close() })
 	svc := knowledge.NewService(base, idx, cal, nil)
 	svc.Observe(s)
 	svc.RecordFeedbackTo(s)

@@ -224,11 +224,11 @@ func live(t *testing.T, s dataKB, svc *knowledge.Service, head int64) {
 func serving(t *testing.T, s dataKB, cal knowledge.Calibration) *knowledge.Service {
 	t.Helper()
 	base, head := s.Store.Base()
-	// Follow closes the index once it has replaced it.
 	idx, err := index.Build(base)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { idx.Close() }) // Follow updates it in place
 	svc := knowledge.NewService(base, idx, cal, nil)
 	svc.Observe(s.Moderation)
 	svc.RecordFeedbackTo(s.Moderation)

@@ -163,7 +163,7 @@ func storeService(t testing.TB, kb *testKB, log *slog.Logger) *knowledge.Service
 	if err != nil {
 		t.Fatalf("build index: %v", err)
 	}
-	// Follow closes the index once it has replaced it.
+	t.Cleanup(func() { idx.Close() }) // Follow updates it in place
 	svc := knowledge.NewService(base, idx, knowledge.Calibration{}, log)
 	svc.Observe(kb)
 	svc.RecordFeedbackTo(kb)

@@ -122,8 +122,8 @@ func serviceFor(t testing.TB, base *knowledge.Base, cal knowledge.Calibration, l
 	return knowledge.NewService(base, idx, cal, log)
 }
 
-// buildIndex is what Service.Follow builds a new index with. Follow closes
-// the indexes it replaces.
+// buildIndex is what Service.Follow builds a new index with, for an index
+// it cannot update in place. Follow closes the indexes it replaces.
 func buildIndex(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 
 // testKB is the moderation of the test knowledge base, kept in memory.
