@@ -157,11 +157,34 @@ func (s *Store) makeStreams(ctx context.Context, replicas int) error {
 		Storage:     natsjs.FileStorage,
 		Replicas:    replicas,
 	}} {
-		if _, err := s.js.CreateOrUpdateStream(ctx, cfg); err != nil {
+		if err := s.makeStream(ctx, cfg); err != nil {
 			return fmt.Errorf("stream %s: %w", cfg.Name, s.classify(err))
 		}
 	}
 	return nil
+}
+
+// makeStream creates the stream of cfg if it does not exist, and sets its
+// replica count if it differs; a stream as it should be is left alone, so
+// that opening needs no change of a cluster that has lost a node.
+func (s *Store) makeStream(ctx context.Context, cfg natsjs.StreamConfig) error {
+	st, err := s.js.Stream(ctx, cfg.Name)
+	if errors.Is(err, natsjs.ErrStreamNotFound) {
+		_, err = s.js.CreateStream(ctx, cfg)
+		if errors.Is(err, natsjs.ErrStreamNameAlreadyInUse) {
+			return nil // another replica made it first
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if have := st.CachedInfo().Config; have.Replicas != cfg.Replicas {
+		s.log.Info("changing the replica count of a stream", "stream", cfg.Name, "from", have.Replicas, "to", cfg.Replicas)
+		have.Replicas = cfg.Replicas
+		_, err = s.js.UpdateStream(ctx, have)
+	}
+	return err
 }
 
 // Close closes the connection. The Store is not to be used after.

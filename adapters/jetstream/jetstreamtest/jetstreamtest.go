@@ -97,7 +97,7 @@ type Cluster struct {
 
 // StartCluster starts a cluster of n servers with JetStream on 127.0.0.1,
 // each storing in its own temporary directory, and waits until JetStream
-// has a leader. Streams created on it may have up to n replicas.
+// has a leader that counts every node as a peer. Streams created on it may have up to n replicas.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
 	ports := freePorts(t, 2*n) // client and route ports
@@ -137,9 +137,9 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		}
 	}
 	deadline := time.Now().Add(startTimeout)
-	for !c.hasLeader() {
+	for !c.formed() {
 		if time.Now().After(deadline) {
-			t.Fatalf("jetstreamtest: no JetStream leader within %s", startTimeout)
+			t.Fatalf("jetstreamtest: the JetStream cluster did not form within %s", startTimeout)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -159,10 +159,12 @@ func (c *Cluster) URL() string {
 	return u
 }
 
-func (c *Cluster) hasLeader() bool {
+// formed reports whether a node leads JetStream with every node a peer
+// ready to hold streams.
+func (c *Cluster) formed() bool {
 	for _, s := range c.Servers {
-		if s.srv != nil && s.srv.JetStreamIsLeader() {
-			return true
+		if s.srv.JetStreamIsLeader() {
+			return len(s.srv.JetStreamClusterPeers()) == len(c.Servers)
 		}
 	}
 	return false
@@ -187,4 +189,15 @@ func freePorts(t testing.TB, n int) []int {
 		ln.Close()
 	}
 	return ports
+}
+
+// StreamLeader returns the node leading the stream of the default account,
+// or nil when none does now.
+func (c *Cluster) StreamLeader(stream string) *Server {
+	for _, s := range c.Servers {
+		if s.srv != nil && s.srv.JetStreamIsStreamLeader(server.DEFAULT_GLOBAL_ACCOUNT, stream) {
+			return s
+		}
+	}
+	return nil
 }
