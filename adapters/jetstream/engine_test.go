@@ -244,4 +244,3 @@ func TestLargestBatch(t *testing.T) {
 		t.Errorf("after a batch of %d the log holds %d records (%v)", jetstream.MaxBatch, len(all), err)
 	}
 }
-
