@@ -62,7 +62,9 @@ func (s *Store) lastRev(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("the log's state: %w", s.classify(err))
 	}
-	return int64(st.CachedInfo().State.LastSeq), nil
+	last := int64(st.CachedInfo().State.LastSeq)
+	s.seen(last)
+	return last, nil
 }
 
 // read returns the records from revision from to last.
@@ -239,7 +241,18 @@ func (s *Store) publish(ctx context.Context, recs []knowledge.Record) error {
 	if last := recs[len(recs)-1].Rev; ack.Sequence != uint64(last) {
 		return fmt.Errorf("the log %s stored revision %d at sequence %d: was the stream changed by hand?", s.n.log, last, ack.Sequence)
 	}
+	s.seen(int64(ack.Sequence))
 	return nil
+}
+
+// seen notes that the log reaches revision rev.
+func (s *Store) seen(rev int64) {
+	for {
+		cur := s.head.Load()
+		if rev <= cur || s.head.CompareAndSwap(cur, rev) {
+			return
+		}
+	}
 }
 
 // publishBatch publishes msgs as one atomic batch: the server stores them

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -38,6 +39,8 @@ type Store struct {
 	js  natsjs.JetStream
 	n   names
 	log *slog.Logger
+	// head is the newest revision the Store has seen in the log.
+	head atomic.Int64
 }
 
 // names are the streams and subjects of one prefix.
@@ -189,6 +192,10 @@ func (s *Store) makeStream(ctx context.Context, cfg natsjs.StreamConfig) error {
 
 // Close closes the connection. The Store is not to be used after.
 func (s *Store) Close() { s.nc.Close() }
+
+// Head returns the newest revision of the log as the Store last saw it,
+// by Since or Commit.
+func (s *Store) Head() int64 { return s.head.Load() }
 
 // Ready reports whether the Store is connected to a NATS server now.
 func (s *Store) Ready() bool { return s.nc.IsConnected() }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/smpbot/bot/adapters/datadir"
+	"github.com/smpbot/bot/adapters/jetstream"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
@@ -81,10 +82,21 @@ func oneKB(kbDir, dataDir string) error {
 	return nil
 }
 
-// dataKB is a data directory and the moderation of the knowledge base in it.
+// dataKB is the knowledge base moderators change, a data directory or the
+// shared engine, and its moderation.
 type dataKB struct {
-	*datadir.Store
+	*datadir.Store // nil on the shared engine
 	*knowledge.Moderation
+	engine *jetstream.Store // nil on a data directory
+}
+
+// Close releases the data directory or the connection to the engine.
+func (k *dataKB) Close() {
+	if k.engine != nil {
+		k.engine.Close()
+		return
+	}
+	k.Store.Close()
 }
 
 // openDataKB opens the data directory dir, seeding it from the embedded
@@ -97,7 +109,7 @@ func openDataKB(ctx context.Context, dir string, log *slog.Logger) (*dataKB, err
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
-	return &dataKB{s, knowledge.NewModeration(s, s)}, nil
+	return &dataKB{Store: s, Moderation: knowledge.NewModeration(s, s)}, nil
 }
 
 // openStore opens the data directory dir for a kb command, and warns about
@@ -119,6 +131,9 @@ type answering struct {
 	svc   *knowledge.Service
 	store *dataKB // nil for a read-only knowledge base
 	head  int64   // the revision of the data directory svc answers from
+	// follow is the shared engine's log as svc follows it; nil on a data
+	// directory.
+	follow *following
 }
 
 // openService answers from the read-only knowledge base in kbDir, from the
@@ -157,10 +172,13 @@ func (a answering) watch(ctx context.Context, reloaded func(err error, skipped i
 	if a.store == nil {
 		return nil
 	}
+	build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
+	if a.follow != nil {
+		return a.svc.Follow(ctx, a.follow, a.head, build)
+	}
 	if reloaded != nil {
 		a.store.OnReload(reloaded)
 	}
-	build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 	return a.svc.Follow(ctx, a.store.Store, a.head, build)
 }
 
