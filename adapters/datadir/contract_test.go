@@ -12,7 +12,7 @@ import (
 // would open it.
 func TestStorageContract(t *testing.T) {
 	dir := t.TempDir()
-	knowledgetest.TestStorage(t, func(t *testing.T) (knowledge.Revisions, knowledge.Events) {
+	knowledgetest.CheckStorage(t, func(t *testing.T) (knowledge.Revisions, knowledge.Events) {
 		s := openStore(t, dir, knowledgetest.Files())
 		return s.Store, s.Store
 	})

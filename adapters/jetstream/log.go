@@ -97,6 +97,17 @@ func (s *Store) fetch(ctx context.Context, stream string, cfg natsjs.OrderedCons
 	if err != nil {
 		return fmt.Errorf("read %s: %w", stream, s.classify(err))
 	}
+	// The server would keep the consumer a while after the read; reads
+	// come in bursts (every undo reads the whole log), so it goes now.
+	defer func() {
+		if info := cons.CachedInfo(); info != nil {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+			defer cancel()
+			if err := s.js.DeleteConsumer(ctx, stream, info.Name); err != nil && !errors.Is(err, natsjs.ErrConsumerNotFound) {
+				s.log.Debug("delete a reading consumer", "stream", stream, "err", err)
+			}
+		}
+	}()
 	for n > 0 {
 		batch, err := cons.Fetch(min(n, fetchSize), natsjs.FetchContext(ctx))
 		if err != nil {

@@ -31,7 +31,7 @@ func open(t *testing.T, cfg jetstream.Config) *jetstream.Store {
 // handle on a connection of its own as another replica's would be.
 func TestStorageContract(t *testing.T) {
 	srv := jetstreamtest.Start(t)
-	knowledgetest.TestStorage(t, func(t *testing.T) (knowledge.Revisions, knowledge.Events) {
+	knowledgetest.CheckStorage(t, func(t *testing.T) (knowledge.Revisions, knowledge.Events) {
 		s := open(t, jetstream.Config{URL: srv.URL()})
 		return s, s
 	})

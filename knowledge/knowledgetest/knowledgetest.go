@@ -2,7 +2,7 @@
 // shape from arbitrary text, as the adapters' fuzz tests need to check that a
 // rendered answer stays within a platform's limits whatever the knowledge
 // base holds; a small valid knowledge base; a revision log and events
-// kept in memory; and TestStorage, the contract every storage adapter
+// kept in memory; and CheckStorage, the contract every storage adapter
 // keeps. It builds domain values only: the service over the
 // embedded knowledge base and its real index is in index/indextest.
 package knowledgetest

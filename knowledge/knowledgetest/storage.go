@@ -17,13 +17,13 @@ import (
 // open it.
 type Storage func(t *testing.T) (knowledge.Revisions, knowledge.Events)
 
-// TestStorage checks that a storage adapter keeps the contract of
+// CheckStorage checks that a storage adapter keeps the contract of
 // knowledge.Revisions and knowledge.Events that moderation relies on, the
 // same for every engine: numbering without gaps, compare-and-set between
 // two handles, batches, reading only what is new, events in order, and two
 // moderators on two handles editing one entry. The storage is seeded with
 // Files when its log is empty.
-func TestStorage(t *testing.T, open Storage) {
+func CheckStorage(t *testing.T, open Storage) {
 	ctx := t.Context()
 	a, aEvents := open(t)
 	b, bEvents := open(t)
