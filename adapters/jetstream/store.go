@@ -160,8 +160,19 @@ func (s *Store) makeStreams(ctx context.Context, replicas int) error {
 		Storage:     natsjs.FileStorage,
 		Replicas:    replicas,
 	}} {
-		if err := s.makeStream(ctx, cfg); err != nil {
-			return fmt.Errorf("stream %s: %w", cfg.Name, s.classify(err))
+		// A request that reaches a cluster between two leaders goes
+		// unanswered: each try is short, and a lost one is tried again.
+		for {
+			tctx, cancel := context.WithTimeout(ctx, requestTimeout)
+			err := s.makeStream(tctx, cfg)
+			cancel()
+			if err == nil {
+				break
+			}
+			if err = s.classify(err); !errors.Is(err, knowledge.ErrUnavailable) || ctx.Err() != nil || !s.nc.IsConnected() {
+				return fmt.Errorf("stream %s: %w", cfg.Name, err)
+			}
+			s.log.Debug("trying again to make a stream", "stream", cfg.Name, "err", err)
 		}
 	}
 	return nil
