@@ -247,3 +247,37 @@ func answer(t *testing.T, out *lines) string {
 	t.Fatalf("output ended within an answer:\n%s", b.String())
 	return ""
 }
+
+// A replica started while NATS is down waits for it, not ready meanwhile,
+// and serves once NATS is up.
+func TestRunWaitsForNATS(t *testing.T) {
+	srv := jetstreamtest.Start(t)
+	srv.Stop()
+	stdout, stderr := newLines(t), newLines(t)
+	stdin, typing := io.Pipe()
+	defer typing.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*engineTimeout)
+	defer cancel()
+	getenv := envOf(map[string]string{jetstream.EnvURL: srv.URL(), envHTTPAddr: "127.0.0.1:0", envLogFormat: "json", envLogLevel: "info"})
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, getenv, stdin, stdout.w, stderr.w) }()
+	line := stderr.waitFor(t, `"msg":"serving health and metrics"`)
+	_, rest, _ := strings.Cut(line, `"addr":"`)
+	addr, _, _ := strings.Cut(rest, `"`)
+	stderr.waitFor(t, `"msg":"cannot reach NATS; trying again"`)
+	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != http.StatusServiceUnavailable || body != "not ready: knowledge\n" {
+		t.Errorf("GET /readyz while waiting for NATS = %d %q, want 503 naming the knowledge base", code, body)
+	}
+	srv.Restart()
+	stderr.waitFor(t, `"msg":"knowledge base ready"`)
+	fmt.Fprintln(typing, "why are my dots blurry")
+	if a := answer(t, stdout); !strings.Contains(a, "not medical advice") {
+		t.Errorf("the bot answered %q", a)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after cancel = %v, want nil", err)
+	}
+	stdout.close()
+	stderr.close()
+}

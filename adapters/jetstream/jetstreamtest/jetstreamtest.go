@@ -46,8 +46,11 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
-// URL is the address clients connect to, such as nats://127.0.0.1:4222.
-func (s *Server) URL() string { return s.srv.ClientURL() }
+// URL is the address clients connect to, such as nats://127.0.0.1:4222,
+// the same while the server is stopped and after it restarts.
+func (s *Server) URL() string {
+	return "nats://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
+}
 
 // StoreDir is the directory the server keeps its streams in.
 func (s *Server) StoreDir() string { return s.opts.StoreDir }
@@ -154,7 +157,7 @@ func (c *Cluster) URL() string {
 		if i > 0 {
 			u += ","
 		}
-		u += fmt.Sprintf("nats://%s", net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port)))
+		u += s.URL()
 	}
 	return u
 }
