@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -67,7 +68,8 @@ var validPrefix = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 // ConfigFromEnv reads the shared mode's configuration from the
 // environment. enabled is false, and the configuration empty, when
 // BOT_NATS_URL is not set; any other BOT_NATS_ variable set then is an
-// error, since it would be silently ignored.
+// error, since it would be silently ignored. The files it names must be
+// readable.
 func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	cfg = Config{
@@ -97,7 +99,21 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 		}
 		cfg.Replicas = n
 	}
-	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
+	errs = append(errs, cfg.Validate())
+	for _, f := range []struct{ env, path string }{
+		{EnvCredentials, cfg.Credentials}, {EnvNKeySeed, cfg.NKeySeed},
+		{EnvCA, cfg.CA}, {EnvCert, cfg.Cert}, {EnvKey, cfg.Key},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if file, err := os.Open(f.path); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", f.env, err))
+		} else {
+			file.Close()
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return Config{}, true, err
 	}
 	return cfg, true, nil

@@ -45,12 +45,14 @@ type Store struct {
 
 // names are the streams and subjects of one prefix.
 type names struct {
+	prefix                         string
 	log, events                    string // streams
 	logSubj, gapSubj, feedbackSubj string
 }
 
 func namesFor(prefix string) names {
 	return names{
+		prefix:       prefix,
 		log:          prefix + "_LOG",
 		events:       prefix + "_EVENTS",
 		logSubj:      prefix + ".log",
@@ -78,7 +80,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	}
 	nc, err := nats.Connect(cfg.URL, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect to NATS at %s: %w: %w", cfg.URL, knowledge.ErrUnavailable, err)
+		// No server answering may pass; a refused login or a bad
+		// certificate will not by itself.
+		if errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout) {
+			err = fmt.Errorf("%w: %w", knowledge.ErrUnavailable, err)
+		}
+		return nil, fmt.Errorf("connect to NATS at %s: %w", cfg.URL, err)
 	}
 	js, err := natsjs.New(nc)
 	if err != nil {
@@ -227,10 +234,7 @@ func (s *Store) JetStream() natsjs.JetStream { return s.js }
 // Name returns the name of a stream or bucket of the Store's prefix, such
 // as PREFIX_LEASES for "LEASES", so that everything of one knowledge base
 // shares the prefix.
-func (s *Store) Name(suffix string) string {
-	prefix, _ := strings.CutSuffix(s.n.log, "_LOG")
-	return prefix + "_" + suffix
-}
+func (s *Store) Name(suffix string) string { return s.n.prefix + "_" + suffix }
 
 // connected fails fast with knowledge.ErrUnavailable while the Store has no
 // connection, rather than waiting for a request to time out.

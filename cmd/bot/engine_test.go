@@ -281,3 +281,14 @@ func TestRunWaitsForNATS(t *testing.T) {
 	stdout.close()
 	stderr.close()
 }
+
+// A credentials file that cannot be read is a configuration error, not a
+// server to wait for.
+func TestNATSFilesMustBeReadable(t *testing.T) {
+	missing := t.TempDir() + "/missing.creds"
+	var stderr strings.Builder
+	err := run(t.Context(), []string{"run"}, envOf(map[string]string{jetstream.EnvURL: "nats://127.0.0.1:4222", jetstream.EnvCredentials: missing}), strings.NewReader(""), io.Discard, &stderr)
+	if want := "bot: BOT_NATS_CREDS: open " + missing + ": no such file or directory\n"; exitCode(err, io.Discard) != 2 || !strings.Contains(stderr.String(), want) {
+		t.Errorf("bot run with a missing credentials file = %v, saying\n%s\nwant exit 2 and %q", err, stderr.String(), want)
+	}
+}
