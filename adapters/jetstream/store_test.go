@@ -2,8 +2,14 @@ package jetstream_test
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nkeys"
 
 	"github.com/smpbot/bot/adapters/jetstream"
 	"github.com/smpbot/bot/adapters/jetstream/jetstreamtest"
@@ -35,4 +41,29 @@ func TestStorageContract(t *testing.T) {
 		s := open(t, jetstream.Config{URL: srv.URL()})
 		return s, s
 	})
+}
+
+// A server that requires an nkey lets in the Store given the seed file, and
+// refuses one without it, which is not a server to wait for.
+func TestNKeyLogin(t *testing.T) {
+	user, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := user.PublicKey()
+	seed, _ := user.Seed()
+	seedFile := filepath.Join(t.TempDir(), "bot.nk")
+	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := jetstreamtest.Start(t, func(o *server.Options) { o.Nkeys = []*server.NkeyUser{{Nkey: pub}} })
+
+	s := open(t, jetstream.Config{URL: srv.URL(), NKeySeed: seedFile})
+	if _, err := s.Commit(t.Context(), 0, knowledge.Record{Author: "alice", Op: knowledge.OpPut, ID: "healing", Text: knowledgetest.EntryText("healing")}); err != nil {
+		t.Errorf("Commit with the nkey: %v", err)
+	}
+	_, err = jetstream.Open(t.Context(), jetstream.Config{URL: srv.URL()}, nil)
+	if err == nil || errors.Is(err, knowledge.ErrUnavailable) {
+		t.Errorf("Open without the nkey = %v, want a refusal that is not ErrUnavailable", err)
+	}
 }

@@ -27,8 +27,9 @@ type Server struct {
 }
 
 // Start starts a single NATS server with JetStream, storing in a new
-// temporary directory, on a free port of 127.0.0.1.
-func Start(t testing.TB) *Server {
+// temporary directory, on a free port of 127.0.0.1. Each of configure, if
+// any, may change its options first, to require a login for example.
+func Start(t testing.TB, configure ...func(*server.Options)) *Server {
 	t.Helper()
 	s := &Server{t: t, opts: server.Options{
 		ServerName: "n1",
@@ -39,6 +40,9 @@ func Start(t testing.TB) *Server {
 		NoLog:      true,
 		NoSigs:     true,
 	}}
+	for _, c := range configure {
+		c(&s.opts)
+	}
 	s.start()
 	// Restarts keep the port, so that clients reconnect to the same URL.
 	s.opts.Port = s.srv.Addr().(*net.TCPAddr).Port
