@@ -292,3 +292,17 @@ func TestNATSFilesMustBeReadable(t *testing.T) {
 		t.Errorf("bot run with a missing credentials file = %v, saying\n%s\nwant exit 2 and %q", err, stderr.String(), want)
 	}
 }
+
+func TestNATSSecrets(t *testing.T) {
+	for _, tc := range []struct {
+		urls string
+		want []string
+	}{
+		{"nats://127.0.0.1:4222", nil},
+		{"nats://bot:s3cret@10.0.0.1:4222, nats://t0ken@10.0.0.2:4222", []string{"s3cret", "t0ken"}},
+	} {
+		if got := natsSecrets(tc.urls); strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("natsSecrets(%q) = %q, want %q", tc.urls, got, tc.want)
+		}
+	}
+}
