@@ -94,21 +94,26 @@ func openEngineService(ctx context.Context, cfg jetstream.Config, log *slog.Logg
 	}
 	svc.Observe(kb.Moderation)
 	svc.RecordFeedbackTo(kb.Moderation)
-	f := &following{Revisions: kb.engine}
+	f := &following{Store: kb.engine}
 	f.read.Store(head)
 	return answering{svc: svc, store: kb, head: head, follow: f}, nil
 }
 
-// following is the log as the service follows it, noting the newest
-// revision it has read, and so applied, for health and metrics.
+// following is the shared log as the service follows it, noting the
+// newest revision it has read, and so applied, for health and metrics.
 type following struct {
-	knowledge.Revisions
+	*jetstream.Store
 	read atomic.Int64
 }
 
-// Since reads the log and notes how far.
+// Since reads the log and notes how far. While NATS is disconnected it
+// finds nothing new rather than failing four times a second: the loss and
+// the recovery of the connection are logged once each.
 func (f *following) Since(ctx context.Context, rev int64) ([]knowledge.Record, error) {
-	recs, err := f.Revisions.Since(ctx, rev)
+	recs, err := f.Store.Since(ctx, rev)
+	if err != nil && !f.Ready() {
+		return nil, nil
+	}
 	if len(recs) > 0 {
 		f.read.Store(recs[len(recs)-1].Rev)
 	}
@@ -118,10 +123,7 @@ func (f *following) Since(ctx context.Context, rev int64) ([]knowledge.Record, e
 // engineStatus tells /readyz and the metrics how a replica stands with the
 // shared knowledge base. It never makes the replica unready: without NATS
 // it keeps answering from its index, and refuses only changes.
-type engineStatus struct {
-	engine *jetstream.Store
-	follow *following
-}
+type engineStatus struct{ follow *following }
 
 // Ready is always true: see engineStatus.
 func (engineStatus) Ready() bool { return true }
@@ -129,13 +131,13 @@ func (engineStatus) Ready() bool { return true }
 // applied is the revision the index answers from; lag is how many
 // revisions of the log it is behind, as far as the replica last saw.
 func (s engineStatus) applied() int64 { return s.follow.read.Load() }
-func (s engineStatus) lag() int64     { return max(s.engine.Head()-s.applied(), 0) }
+func (s engineStatus) lag() int64     { return max(s.follow.Head()-s.applied(), 0) }
 
 // Describe says whether NATS is connected, and how far the index is behind
 // the log.
 func (s engineStatus) Describe() string {
-	conn := "connected to " + s.engine.Server()
-	if !s.engine.Ready() {
+	conn := "connected to " + s.follow.Server()
+	if !s.follow.Ready() {
 		conn = "NATS unreachable: answering from the index as it is, refusing changes"
 	}
 	return fmt.Sprintf("%s; index at revision %d, %d behind the log", conn, s.applied(), s.lag())

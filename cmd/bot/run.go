@@ -99,7 +99,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	defer kb.close()
 	svc := kb.svc
 	if kb.follow != nil {
-		st := engineStatus{kb.store.engine, kb.follow}
+		st := engineStatus{kb.follow}
 		ready.Add("nats", st)
 		metrics.Follow(st.applied, st.lag)
 	}
