@@ -108,7 +108,10 @@ func (c Config) options(log *slog.Logger) ([]nats.Option, error) {
 		// Nothing is kept to send after a reconnection: a change refused
 		// while disconnected must not land later behind the moderator's back.
 		nats.ReconnectBufSize(-1),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+		nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+			if nc.IsClosed() {
+				return // closed by Close, not lost
+			}
 			log.Warn("lost the connection to NATS; answering from the knowledge base as it was, refusing changes until it is back", "err", err)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
