@@ -76,9 +76,9 @@ func seedEngine(ctx context.Context, s *jetstream.Store) error {
 }
 
 // openEngineService answers from the shared knowledge base, recording gaps
-// and feedback in it. It waits for NATS as openEngine does.
-func openEngineService(ctx context.Context, cfg jetstream.Config, log *slog.Logger) (answering, error) {
-	kb, err := openEngine(ctx, cfg, true, log)
+// and feedback in it. With wait set it waits for NATS as openEngine does.
+func openEngineService(ctx context.Context, cfg jetstream.Config, wait bool, log *slog.Logger) (answering, error) {
+	kb, err := openEngine(ctx, cfg, wait, log)
 	if err != nil {
 		return answering{}, err
 	}
@@ -97,6 +97,21 @@ func openEngineService(ctx context.Context, cfg jetstream.Config, log *slog.Logg
 	f := &following{Store: kb.engine}
 	f.read.Store(head)
 	return answering{svc: svc, store: kb, head: head, follow: f}, nil
+}
+
+// openAnswering is openService for bot ask and bot chat, which answer from
+// the shared knowledge base when BOT_NATS_URL is set, without waiting for
+// NATS.
+func openAnswering(ctx context.Context, e env, kbDir, dataDir string, log *slog.Logger) (answering, error) {
+	cfg, ok, err := natsConfig(e.getenv, kbDir, dataDir)
+	switch {
+	case err != nil:
+		return answering{}, err
+	case ok:
+		return openEngineService(ctx, cfg, false, log)
+	default:
+		return openService(ctx, kbDir, dataDir, log)
+	}
 }
 
 // following is the shared log as the service follows it, noting the

@@ -306,3 +306,14 @@ func TestNATSSecrets(t *testing.T) {
 		}
 	}
 }
+
+// bot ask answers from the shared knowledge base when BOT_NATS_URL is set.
+func TestAskOnTheSharedEngine(t *testing.T) {
+	url := jetstreamtest.Start(t).URL()
+	id := "zebrafish-ask"
+	text := strings.Replace(knowledgetest.EntryText(id), "What "+id+" is, in a sentence.", "Zebrafish pigment asked here.", 1)
+	natsEnv(t, url, "kb", "add", writeFile(t, id+".md", text))
+	if out := natsEnv(t, url, "ask", "what is zebrafish-ask"); !strings.Contains(out, "Zebrafish pigment asked here.") {
+		t.Errorf("bot ask on the engine answered\n%s\nwant the entry added there", out)
+	}
+}

@@ -169,7 +169,7 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 		err error
 	)
 	if cfg.nats != nil {
-		kb, err = openEngineService(ctx, *cfg.nats, log)
+		kb, err = openEngineService(ctx, *cfg.nats, true, log)
 	} else {
 		kb, err = openService(ctx, cfg.kbDir, cfg.dataDir, log)
 	}
