@@ -44,6 +44,13 @@ func VoteKey(voter, answer string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// KeepFeedbackEvents returns the events of evs, oldest first, that a store
+// keeps when it compacts those from before cutoff: feedback on answers as
+// they were long ago says little about the entries as they are now.
+func KeepFeedbackEvents(evs []FeedbackEvent, cutoff time.Time) []FeedbackEvent {
+	return slices.DeleteFunc(slices.Clone(evs), func(ev FeedbackEvent) bool { return ev.Time.Before(cutoff) })
+}
+
 // sumFeedback folds feedback events into the feedback on each entry that
 // has any, by id. Of the events with one Vote, only the last counts.
 func sumFeedback(evs []FeedbackEvent) []EntryFeedback {

@@ -28,11 +28,9 @@ func (s *Service) Follow(ctx context.Context, revs Revisions, head int64, build 
 	defer tick.Stop()
 	defer retiring.Wait()
 	for {
-		recs, err := revs.Since(ctx, st.Head())
-		if err != nil && ctx.Err() == nil {
+		if _, err := Fold(ctx, revs, &st); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "read the knowledge base's revisions", "err", err)
 		}
-		st.Apply(recs...)
 		if st.Head() != served {
 			served = st.Head()
 			s.follow(ctx, &st, build, &retiring)

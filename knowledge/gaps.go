@@ -36,28 +36,44 @@ func gapKey(q string) string {
 	}), " ")
 }
 
-// openGaps folds gap events into the open gaps, most recently asked first.
-func openGaps(evs []GapEvent) []Gap {
-	groups := map[string]*Gap{}
-	for _, ev := range evs {
+// gapBook keeps the open gaps of the events it has folded, so that listing
+// them again folds only the events recorded since: an event store hands
+// them over oldest first, and only ever appends, until it compacts them.
+// A gapBook is not safe for concurrent use.
+type gapBook struct {
+	n           int // events folded
+	first, last GapEvent
+	groups      map[string]*Gap
+}
+
+// open returns the open gaps of evs, every gap event, most recently asked
+// first.
+func (b *gapBook) open(evs []GapEvent) []Gap {
+	if b.n == 0 || len(evs) < b.n || evs[0] != b.first || evs[b.n-1] != b.last {
+		*b = gapBook{groups: map[string]*Gap{}} // compacted: fold them all
+	}
+	for _, ev := range evs[b.n:] {
 		if ev.Closed != "" {
-			delete(groups, ev.Closed)
+			delete(b.groups, ev.Closed)
 			continue
 		}
 		k := gapKey(ev.Question)
 		if k == "" {
 			continue
 		}
-		g := groups[k]
+		g := b.groups[k]
 		if g == nil {
 			g = &Gap{First: ev.Time}
-			groups[k] = g
+			b.groups[k] = g
 		}
 		g.Question, g.Last = ev.Question, ev.Time
 		g.Count++
 	}
-	out := make([]Gap, 0, len(groups))
-	for _, g := range groups {
+	if b.n = len(evs); b.n > 0 {
+		b.first, b.last = evs[0], evs[b.n-1]
+	}
+	out := make([]Gap, 0, len(b.groups))
+	for _, g := range b.groups {
 		out = append(out, *g)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -66,6 +82,38 @@ func openGaps(evs []GapEvent) []Gap {
 		}
 		return out[i].Question < out[j].Question
 	})
+	return out
+}
+
+// DefaultEventRetention is how long gaps closed by moderators, and feedback,
+// are kept before a store compacts them away: long enough to see what a
+// season of questions looked like, short enough that the files stay small.
+const DefaultEventRetention = 180 * 24 * time.Hour
+
+// KeepGapEvents returns the events of evs, oldest first, that a store keeps
+// when it compacts those from before cutoff: every event since cutoff, and
+// the older questions of gaps still open. Questions a moderator answered or
+// dismissed before cutoff go, with the closing. The open gaps the kept
+// events make are the ones evs make.
+func KeepGapEvents(evs []GapEvent, cutoff time.Time) []GapEvent {
+	closed := map[string]int{} // the last closing of each gap, by key
+	for i, ev := range evs {
+		if ev.Closed != "" {
+			closed[ev.Closed] = i
+		}
+	}
+	var out []GapEvent
+	for i, ev := range evs {
+		if ev.Time.Before(cutoff) {
+			if ev.Closed != "" {
+				continue // what it closed is older still
+			}
+			if j, ok := closed[gapKey(ev.Question)]; ok && j > i || gapKey(ev.Question) == "" {
+				continue
+			}
+		}
+		out = append(out, ev)
+	}
 	return out
 }
 

@@ -64,6 +64,32 @@ type Revisions interface {
 	Commit(ctx context.Context, head int64, recs ...Record) ([]Record, error)
 }
 
+// Snapshots is implemented by a Revisions that keeps the state of its newest
+// revision, so that a reader starting from nothing need not fold the whole
+// log: with a long history that is most of the time it takes to start.
+type Snapshots interface {
+	// Snapshot returns the state as of a recent revision of the log; the
+	// records after it are read with Since as usual.
+	Snapshot(ctx context.Context) (State, error)
+}
+
+// Fold brings st up to date with the records of revs after st's head, and
+// reports whether the head moved. An empty st starts from the snapshot of a
+// revs that keeps one.
+func Fold(ctx context.Context, revs Revisions, st *State) (moved bool, err error) {
+	from := st.Head()
+	if s, ok := revs.(Snapshots); ok && from == 0 {
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			return false, err
+		}
+		*st = snap
+	}
+	recs, err := revs.Since(ctx, st.Head())
+	st.Apply(recs...)
+	return st.Head() != from, err
+}
+
 // ErrHeadMoved is returned by Revisions.Commit when another writer committed
 // first.
 var ErrHeadMoved = errors.New("the log has moved on")

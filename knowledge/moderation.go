@@ -29,6 +29,9 @@ type Moderation struct {
 	mu    sync.Mutex // serialises changes; guards the fields below
 	state State
 	base  *Base // the knowledge base of state, loaded when first asked for
+
+	gapsMu sync.Mutex
+	gaps   gapBook
 }
 
 // NewModeration returns the moderation of the knowledge base in revs, with
@@ -40,15 +43,11 @@ func NewModeration(revs Revisions, events Events) *Moderation {
 // catchUp folds the revisions committed since the state's head. The caller
 // holds m.mu.
 func (m *Moderation) catchUp(ctx context.Context) error {
-	recs, err := m.revs.Since(ctx, m.state.Head())
-	if err != nil {
-		return err
-	}
-	if len(recs) > 0 {
-		m.state.Apply(recs...)
+	moved, err := Fold(ctx, m.revs, &m.state)
+	if moved {
 		m.base = nil
 	}
-	return nil
+	return err
 }
 
 // change plans a change against the newest state and commits the records
@@ -144,7 +143,9 @@ func (m *Moderation) Gaps(ctx context.Context) ([]Gap, error) {
 	if err != nil {
 		return nil, asChangeError("", err)
 	}
-	return openGaps(evs), nil
+	m.gapsMu.Lock()
+	defer m.gapsMu.Unlock()
+	return m.gaps.open(evs), nil
 }
 
 // DismissGap closes the gap of question without adding it to an entry, for

@@ -33,6 +33,26 @@ func (st *State) Apply(recs ...Record) {
 	}
 }
 
+// Restore returns the state as of revision head whose newest records are
+// latest, one a file, as Records returns them.
+func Restore(head int64, latest []Record) State {
+	st := State{head: head, latest: make(map[string]Record, len(latest))}
+	for _, r := range latest {
+		st.latest[r.ID] = r
+	}
+	return st
+}
+
+// Records returns the newest record of each file, by id: with Head, all
+// that Restore needs.
+func (st *State) Records() []Record {
+	out := make([]Record, 0, len(st.latest))
+	for _, id := range st.IDs() {
+		out = append(out, st.latest[id])
+	}
+	return out
+}
+
 // Latest returns the newest record of an entry (or of SynonymsFile), or the
 // zero Record when it has never existed.
 func (st *State) Latest(id string) Record { return st.latest[id] }

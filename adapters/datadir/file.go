@@ -1,7 +1,6 @@
 package datadir
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -110,7 +109,7 @@ func removeTemps(dir string) error {
 
 // appendLines appends data, whole lines, to the file at path with a single
 // write, and syncs it when sync is set. A crash can only leave a torn last
-// line, which readLines drops.
+// line, which the readers of these files drop.
 func appendLines(path string, data []byte, sync bool) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
@@ -133,28 +132,6 @@ func appendLines(path string, data []byte, sync bool) error {
 		return fmt.Errorf("append to %s: %w", path, err)
 	}
 	return nil
-}
-
-// readLines reads the complete lines of the file at path, without their
-// newlines, and the length of the file they fill. A last line with no newline
-// was torn by a crash: it is left out, and the caller may truncate the file to
-// the returned length. A missing file has no lines.
-func readLines(path string) (lines [][]byte, size int64, err error) {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return nil, 0, nil
-	}
-	if err != nil {
-		return nil, 0, err
-	}
-	end := bytes.LastIndexByte(data, '\n') + 1
-	data = data[:end]
-	for len(data) > 0 {
-		line, rest, _ := bytes.Cut(data, []byte("\n"))
-		lines = append(lines, line)
-		data = rest
-	}
-	return lines, int64(end), nil
 }
 
 // repairTail truncates the file at path to size when it is longer, dropping a

@@ -64,15 +64,21 @@ type Store struct {
 	log   *fileLog
 	kb    fileLock // the entries, synonyms, log and applied files
 	event fileLock // the gaps and feedback files
-	warn  *slog.Logger
+	queue eventQueue
+	// gaps and feedback are the events files as last read.
+	gaps     eventFile[knowledge.GapEvent]
+	feedback eventFile[knowledge.FeedbackEvent]
+	warn     *slog.Logger
 	// readOnly, when set, says why the directory cannot be written: the
 	// store then serves what the log holds, and refuses every write.
 	readOnly error
 
 	// Guarded by kb.mu.
-	state    knowledge.State
-	rejected map[string]rejection
-	seen     string // the fingerprint of the directory as last refreshed
+	state knowledge.State
+	// checkpointed is the revision of the newest checkpoint written or read.
+	checkpointed int64
+	rejected     map[string]rejection
+	seen         string // the fingerprint of the directory as last refreshed
 
 	view atomic.Pointer[view]
 	// reloaded, when set, is told of every reload: see OnReload.
@@ -116,6 +122,9 @@ func Open(ctx context.Context, dir string, seed fs.FS, log *slog.Logger) (*Store
 		s.Close()
 		return nil, err
 	}
+	if s.readOnly == nil {
+		s.startWriter()
+	}
 	return s, nil
 }
 
@@ -133,6 +142,8 @@ func create(dir string, log *slog.Logger) (*Store, error) {
 		log:      newFileLog(filepath.Join(dir, LogFile)),
 		rejected: map[string]rejection{},
 		warn:     log,
+		gaps:     eventFile[knowledge.GapEvent]{name: GapsFile},
+		feedback: eventFile[knowledge.FeedbackEvent]{name: FeedbackFile},
 	}
 	var err error
 	s.kb.f, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o644)
@@ -171,6 +182,7 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 			return err
 		}
 	}
+	s.resume()
 	if err := s.catchUp(ctx); err != nil {
 		return err
 	}
@@ -210,11 +222,12 @@ func (s *Store) seed(ctx context.Context, seed fs.FS) error {
 	return nil
 }
 
-// Close releases the store's lock files.
+// Close writes the events queued and releases the store's lock files.
 func (s *Store) Close() error {
 	if s.readOnly != nil {
 		return nil
 	}
+	s.stopWriter()
 	return errors.Join(s.kb.f.Close(), s.event.f.Close())
 }
 
@@ -231,6 +244,15 @@ func (s *Store) Problems() []knowledge.Problem { return s.view.Load().problems }
 // Skipped lists the hand-edited files the store is skipping, by path; a
 // problem of one may name another file, such as an entry relating to it.
 func (s *Store) Skipped() []string { return s.view.Load().skipped }
+
+// Snapshot returns the state of the newest revision the store has read. It
+// implements knowledge.Snapshots, so that answering and moderation start
+// without folding the whole log.
+func (s *Store) Snapshot(ctx context.Context) (knowledge.State, error) {
+	s.kb.mu.Lock()
+	defer s.kb.mu.Unlock()
+	return knowledge.Restore(s.state.Head(), s.state.Records()), ctx.Err()
+}
 
 // reload catches up with changes made by other processes and by hand.
 func (s *Store) reload(ctx context.Context) error {
@@ -346,6 +368,9 @@ func (s *Store) commit(ctx context.Context, recs []knowledge.Record) ([]knowledg
 		return nil, err
 	}
 	s.show(b)
+	if err := s.checkpoint(); err != nil {
+		s.warn.Warn("write the data directory's checkpoint", "err", err)
+	}
 	return out, nil
 }
 
@@ -408,10 +433,13 @@ func (s *Store) catchUp(ctx context.Context) error {
 			return err
 		}
 	}
-	if len(recs) > 0 {
-		return s.rebuild()
+	if len(recs) == 0 {
+		return nil
 	}
-	return nil
+	if err := s.checkpoint(); err != nil {
+		s.warn.Warn("write the data directory's checkpoint", "err", err)
+	}
+	return s.rebuild()
 }
 
 // materialise makes the files changed by recs match the newest state, then
@@ -516,16 +544,16 @@ func (s *Store) readDisk() (texts map[string]string, odd []string, err error) {
 }
 
 // fingerprint sums up the names, sizes and modification times of the data
-// directory's files, to notice any change cheaply. The gaps and feedback
-// files are left out: an event changes nothing the knowledge base is built
-// from, and must not make it reload.
+// directory's files, to notice any change cheaply. The gaps, feedback and
+// checkpoint files are left out: they change nothing the knowledge base is
+// built from, and must not make it reload.
 func (s *Store) fingerprint() string {
 	var b []byte
 	add := func(dir string) {
 		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
 			info, err := e.Info()
-			if err != nil || e.IsDir() || dir == s.dir && (e.Name() == GapsFile || e.Name() == FeedbackFile) {
+			if err != nil || e.IsDir() || dir == s.dir && (e.Name() == GapsFile || e.Name() == FeedbackFile || e.Name() == checkpointFile) {
 				continue
 			}
 			b = fmt.Appendf(b, "%s %d %d\n", e.Name(), info.Size(), info.ModTime().UnixNano())

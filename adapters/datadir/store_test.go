@@ -306,6 +306,10 @@ func TestEventsOnFile(t *testing.T) {
 	if err := s.AddFeedbackEvent(ctx, fb); err != nil {
 		t.Fatal(err)
 	}
+	// Events are written by the time they are read.
+	if gaps, err := s.GapEvents(ctx); err != nil || len(gaps) != 1 {
+		t.Fatalf("GapEvents after one = %+v, %v", gaps, err)
+	}
 	// A torn line, as a crash leaves it, is cut off before the next event.
 	f, err := os.OpenFile(filepath.Join(dir, datadir.GapsFile), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

@@ -51,14 +51,19 @@ func edited(id, body string) string {
 	return strings.Replace(knowledgetest.EntryText(id), "What "+id+" is, in a sentence.", body, 1)
 }
 
-// waitFor polls cond until it holds, failing the test after testTimeout.
-// It waits for the servers; it asserts nothing about how fast they are.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitFor polls cond until it holds, failing the test after testTimeout
+// with why, if given, saying why not. It waits for the servers; it asserts
+// nothing about how fast they are.
+func waitFor(t *testing.T, what string, cond func() bool, why ...func() string) {
 	t.Helper()
 	deadline := time.Now().Add(testTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after %s", what, testTimeout)
+			var reason string
+			for _, w := range why {
+				reason += ": " + w()
+			}
+			t.Fatalf("%s: not after %s%s", what, testTimeout, reason)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -209,12 +214,14 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	}
 	leader.Stop()
 	bob := newReplica(t, jetstream.Config{URL: strings.Join(others, ","), Replicas: 3})
-	var text string
+	var (
+		text string
+		err  error
+	)
 	waitFor(t, "the two nodes left serve the log", func() bool {
-		var err error
 		text, _, err = bob.Text(ctx, "healing")
 		return err == nil
-	})
+	}, func() string { return fmt.Sprint(err) })
 	if !strings.Contains(text, "Kept on three nodes.") {
 		t.Errorf("after losing a node healing says %q", text)
 	}

@@ -109,25 +109,52 @@ func (s *Store) fetch(ctx context.Context, stream string, cfg natsjs.OrderedCons
 		}
 	}()
 	for n > 0 {
-		batch, err := cons.Fetch(min(n, fetchSize), natsjs.FetchContext(ctx))
+		got, err := s.fetchOnce(ctx, cons, min(n, fetchSize), fn)
+		n -= got
+		// On a cluster a consumer just made may not serve for a moment.
+		if errors.Is(err, nats.ErrNoResponders) && ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+			continue
+		}
 		if err != nil {
-			return fmt.Errorf("read %s: %w", stream, s.classify(err))
-		}
-		for m := range batch.Messages() {
-			md, err := m.Metadata()
-			if err != nil {
-				return fmt.Errorf("read %s: %w", stream, err)
-			}
-			if err := fn(m, md.Sequence.Stream); err != nil {
-				return err
-			}
-			n--
-		}
-		if err := batch.Error(); err != nil {
-			return fmt.Errorf("read %s: %w", stream, s.classify(err))
+			return fmt.Errorf("read %s: %w", stream, err)
 		}
 	}
 	return nil
+}
+
+// fetchOnce asks cons for up to n messages and hands them to fn, returning
+// how many came. The request is bounded on its own: messages that do not
+// come (a cluster electing a leader) fail the read soon, to be tried again,
+// rather than holding it for the whole readTimeout.
+func (s *Store) fetchOnce(ctx context.Context, cons natsjs.Consumer, n int, fn func(m natsjs.Msg, seq uint64) error) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	batch, err := cons.Fetch(n, natsjs.FetchContext(ctx))
+	if err != nil {
+		return 0, s.classify(err)
+	}
+	got := 0
+	for m := range batch.Messages() {
+		md, err := m.Metadata()
+		if err != nil {
+			return got, err
+		}
+		if err := fn(m, md.Sequence.Stream); err != nil {
+			return got, err
+		}
+		got++
+	}
+	if err := batch.Error(); err != nil {
+		return got, s.classify(err)
+	}
+	if got == 0 {
+		return 0, s.classify(fmt.Errorf("no message within %s: %w", requestTimeout, context.DeadlineExceeded))
+	}
+	return got, nil
 }
 
 // Commit writes recs as one batch, numbered from head+1 and stamped with the

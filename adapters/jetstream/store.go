@@ -195,10 +195,10 @@ func (s *Store) makeStream(ctx context.Context, cfg natsjs.StreamConfig) error {
 	st, err := s.js.Stream(ctx, cfg.Name)
 	if errors.Is(err, natsjs.ErrStreamNotFound) {
 		_, err = s.js.CreateStream(ctx, cfg)
-		if errors.Is(err, natsjs.ErrStreamNameAlreadyInUse) {
-			return nil // another replica made it first
+		if err != nil && !errors.Is(err, natsjs.ErrStreamNameAlreadyInUse) { // or another replica made it first
+			return err
 		}
-		return err
+		return s.led(ctx, cfg.Name)
 	}
 	if err != nil {
 		return err
@@ -206,9 +206,30 @@ func (s *Store) makeStream(ctx context.Context, cfg natsjs.StreamConfig) error {
 	if have := st.CachedInfo().Config; have.Replicas != cfg.Replicas {
 		s.log.Info("changing the replica count of a stream", "stream", cfg.Name, "from", have.Replicas, "to", cfg.Replicas)
 		have.Replicas = cfg.Replicas
-		_, err = s.js.UpdateStream(ctx, have)
+		if _, err = s.js.UpdateStream(ctx, have); err != nil {
+			return err
+		}
 	}
-	return err
+	return s.led(ctx, cfg.Name)
+}
+
+// led waits until the stream has a leader to serve it: a replicated stream
+// just made, or changed, has none for a moment.
+func (s *Store) led(ctx context.Context, name string) error {
+	for {
+		st, err := s.js.Stream(ctx, name)
+		if err != nil {
+			return err
+		}
+		if c := st.CachedInfo().Cluster; c == nil || c.Leader != "" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // Close closes the connection. The Store is not to be used after.

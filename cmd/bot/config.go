@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/jetstream"
@@ -34,6 +35,9 @@ const (
 	// envExitOnFailure makes a platform that fails for good end the
 	// process, for supervisors that restart it.
 	envExitOnFailure = "BOT_EXIT_ON_FAILURE"
+	// envKeepEvents is how many days closed gaps and feedback are kept in
+	// a data directory.
+	envKeepEvents = "BOT_KEEP_EVENTS_DAYS"
 )
 
 // envPrefixes begin the names of the variables of `bot run` and its
@@ -43,7 +47,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // envNames returns every environment variable `bot run` reads: its own and
 // the adapters'.
 func envNames() []string {
-	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure}
+	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure, envKeepEvents}
 	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames(), jetstream.EnvNames())
 }
 
@@ -52,6 +56,13 @@ func envNames() []string {
 const (
 	defaultGlobalRate    = 20
 	defaultMaxConcurrent = 16
+)
+
+// The days closed gaps and feedback are kept by default, and at most: a
+// hundred years is for ever to anyone, and keeps the duration in range.
+const (
+	defaultKeepEventsDays = int(knowledge.DefaultEventRetention / (24 * time.Hour))
+	maxKeepEventsDays     = 36500
 )
 
 // defaultHTTPAddr is where health and metrics are served when a platform
@@ -72,8 +83,11 @@ type config struct {
 	// exitOnFailure ends the process when a platform fails for good;
 	// otherwise the others keep running.
 	exitOnFailure bool
-	discord       *discord.Config  // nil when not configured
-	telegram      *telegram.Config // nil when not configured
+	// keepEvents is how long closed gaps and feedback are kept in the data
+	// directory; 0 keeps them for ever.
+	keepEvents time.Duration
+	discord    *discord.Config  // nil when not configured
+	telegram   *telegram.Config // nil when not configured
 	// nats is the shared knowledge base on NATS JetStream, instead of a
 	// data directory; nil when not configured.
 	nats *jetstream.Config
@@ -126,6 +140,7 @@ setting.`)
 	globalRate := setting{"global-rate", envGlobalRate, flags.String("global-rate", "", "`number` of questions a second answered across every platform and user, after a burst of as many; 0 for no limit (default "+strconv.Itoa(defaultGlobalRate)+"); "+envGlobalRate)}
 	maxConcurrent := setting{"max-concurrent", envMaxConcurrent, flags.String("max-concurrent", "", "`number` of questions answered at once; 0 for no limit (default "+strconv.Itoa(defaultMaxConcurrent)+"); "+envMaxConcurrent)}
 	exitOnFailure := setting{"exit-on-failure", envExitOnFailure, flags.String("exit-on-failure", "", "`true|false`: exit when a platform fails for good, such as on a revoked token (default false: the others keep running); "+envExitOnFailure)}
+	keepEvents := setting{"keep-events-days", envKeepEvents, flags.String("keep-events-days", "", "`days` closed gaps and feedback are kept in the data directory; 0 keeps them for ever (default "+strconv.Itoa(defaultKeepEventsDays)+"); "+envKeepEvents)}
 	if err := parse(flags, args); err != nil {
 		return cfg, err
 	}
@@ -135,7 +150,7 @@ setting.`)
 	}
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure} {
+	for _, s := range []setting{kbDir, dataDir, httpAddr, logFormat, logLevel, globalRate, maxConcurrent, exitOnFailure, keepEvents} {
 		if !set[s.flag] {
 			*s.value = strings.TrimSpace(e.getenv(s.env))
 		}
@@ -224,6 +239,14 @@ setting.`)
 			bad(exitOnFailure, "%q is not true or false", v)
 		}
 		cfg.exitOnFailure = b
+	}
+	cfg.keepEvents = knowledge.DefaultEventRetention
+	if v := *keepEvents.value; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxKeepEventsDays {
+			bad(keepEvents, "%q is not a number of days from 0 to %d, such as %d (or 0 to keep them for ever)", v, maxKeepEventsDays, defaultKeepEventsDays)
+		}
+		cfg.keepEvents = time.Duration(n) * 24 * time.Hour
 	}
 	if cfg.kbDir != "" {
 		if err := checkDir(cfg.kbDir); err != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smpbot/bot/knowledge"
 )
@@ -60,6 +61,8 @@ func TestConfigProblems(t *testing.T) {
 			[]string{`BOT_GLOBAL_RATE: "-1" is not a number of questions a second, such as 20 (or 0 for no limit)`}},
 		{"bad concurrency flag", nil, []string{"--max-concurrent", "many"},
 			[]string{`--max-concurrent: "many" is not a number of questions, such as 16 (or 0 for no limit)`}},
+		{"bad retention", map[string]string{envKeepEvents: "half a year"}, nil,
+			[]string{`BOT_KEEP_EVENTS_DAYS: "half a year" is not a number of days from 0 to 36500, such as 180 (or 0 to keep them for ever)`}},
 		{"data dir is a file", map[string]string{envDataDir: notDir}, nil,
 			[]string{"BOT_DATA_DIR: cannot create the data directory: mkdir " + notDir + ": not a directory"}},
 		{"missing knowledge-base dir", map[string]string{envKBDir: notDir + "-missing"}, nil,
@@ -133,9 +136,9 @@ func TestConfigFlagsWin(t *testing.T) {
 			envGlobalRate: "2.5", envMaxConcurrent: "0"}, nil,
 			config{httpAddr: "127.0.0.1:9000", logFormat: "json", logLevel: slog.LevelDebug, dataDir: dataDir,
 				capacity: knowledge.Capacity{Rate: 2.5, Burst: 3}}},
-		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: kbDir, envGlobalRate: "x", envMaxConcurrent: "-1"},
-			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", otherDir, "--global-rate", "0", "--max-concurrent", "4"},
-			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: otherDir, capacity: knowledge.Capacity{Concurrent: 4}}},
+		{"flags over environment", map[string]string{envHTTPAddr: "bad", envLogFormat: "xml", envLogLevel: "loud", envKBDir: kbDir, envGlobalRate: "x", envMaxConcurrent: "-1", envKeepEvents: "forever"},
+			[]string{"--http-addr", "[::1]:0", "--log-format", "json", "--log-level", "WARN", "--kb", otherDir, "--global-rate", "0", "--max-concurrent", "4", "--keep-events-days", "30"},
+			config{httpAddr: "[::1]:0", logFormat: "json", logLevel: slog.LevelWarn, kbDir: otherDir, capacity: knowledge.Capacity{Concurrent: 4}, keepEvents: 30 * 24 * time.Hour}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +147,8 @@ func TestConfigFlagsWin(t *testing.T) {
 				t.Fatalf("loadConfig(%v, %q): %v", tt.env, tt.args, err)
 			}
 			if got.httpAddr != tt.want.httpAddr || got.logFormat != tt.want.logFormat || got.logLevel != tt.want.logLevel ||
-				got.kbDir != tt.want.kbDir || got.dataDir != tt.want.dataDir || got.capacity != tt.want.capacity {
+				got.kbDir != tt.want.kbDir || got.dataDir != tt.want.dataDir || got.capacity != tt.want.capacity ||
+				tt.want.keepEvents != 0 && got.keepEvents != tt.want.keepEvents {
 				t.Errorf("loadConfig(%v, %q) = http %q, format %q, level %v, kb %q, data %q, capacity %+v; want %q, %q, %v, %q, %q, %+v",
 					tt.env, tt.args, got.httpAddr, got.logFormat, got.logLevel, got.kbDir, got.dataDir, got.capacity,
 					tt.want.httpAddr, tt.want.logFormat, tt.want.logLevel, tt.want.kbDir, tt.want.dataDir, tt.want.capacity)

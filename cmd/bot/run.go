@@ -104,6 +104,7 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 		metrics.Follow(st.applied, st.lag)
 	}
 	g.Go(func() error { return kb.watch(gctx, metrics.Reloaded) })
+	g.Go(func() error { return kb.compact(gctx, cfg.keepEvents, log) })
 	kbReady.Set(true)
 	log.Info("knowledge base ready", "entries", len(svc.Base().Entries()))
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/smpbot/bot/adapters/datadir"
 	"github.com/smpbot/bot/adapters/jetstream"
@@ -180,6 +181,35 @@ func (a answering) watch(ctx context.Context, reloaded func(err error, skipped i
 		a.store.OnReload(reloaded)
 	}
 	return a.svc.Follow(ctx, a.store.Store, a.head, build)
+}
+
+// compactEvery is how often the data directory's old events are compacted.
+const compactEvery = 24 * time.Hour
+
+// compact drops the closed gaps and the feedback older than keep from the
+// data directory, at start and then daily, until ctx ends; without a data
+// directory (the shared knowledge base keeps its events), or with keep 0,
+// it does nothing.
+func (a answering) compact(ctx context.Context, keep time.Duration, log *slog.Logger) error {
+	if a.store == nil || a.store.Store == nil || keep == 0 {
+		return nil
+	}
+	tick := time.NewTicker(compactEvery)
+	defer tick.Stop()
+	for {
+		n, err := a.store.Compact(ctx, time.Now(), keep)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("compact gaps and feedback", "err", err)
+		case n > 0:
+			log.Info("compacted gaps and feedback", "dropped", n, "older than", keep)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
 }
 
 // close releases the data directory.
