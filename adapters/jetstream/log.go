@@ -17,8 +17,7 @@ import (
 )
 
 // MaxBatch is the most records one Commit writes: a NATS server takes at
-// most 1000 messages in an atomic batch unless its operator raised
-// max_batch_size.
+// most 1000 messages in an atomic batch by default (max_batch_size).
 const MaxBatch = 1000
 
 // fetchSize is how many messages one request of a read asks for.
