@@ -104,30 +104,45 @@ func CheckStorage(t *testing.T, open Storage) {
 		t.Errorf("the removal of storage-one reads back as %s at %d, want %s at %d", r.Op, r.Rev, knowledge.OpRemove, head+2)
 	}
 
-	for i, q := range []string{"first gap", "second gap", "third gap"} {
-		ev := knowledge.GapEvent{Time: time.Now().UTC(), Question: q}
-		events := aEvents
-		if i == 1 {
-			events = bEvents
-		}
-		if err := events.AddGapEvent(ctx, ev); err != nil {
+	// A handle reads its own events at once, in order; another handle
+	// (another process) sees them too, once they are written.
+	want := []string{"first gap", "second gap", "third gap"}
+	for _, q := range want {
+		if err := aEvents.AddGapEvent(ctx, knowledge.GapEvent{Time: time.Now().UTC(), Question: q}); err != nil {
 			t.Fatalf("AddGapEvent(%q): %v", q, err)
 		}
-	}
-	gaps, err := bEvents.GapEvents(ctx)
-	var qs []string
-	for _, g := range gaps {
-		qs = append(qs, g.Question)
-	}
-	if want := []string{"first gap", "second gap", "third gap"}; err != nil || !slices.Equal(qs, want) {
-		t.Errorf("GapEvents() = %q, %v; want %q", qs, err, want)
 	}
 	if err := aEvents.AddFeedbackEvent(ctx, knowledge.FeedbackEvent{Time: time.Now().UTC(), Entry: "storage-two", Helpful: true, Question: "q", Vote: "v"}); err != nil {
 		t.Fatalf("AddFeedbackEvent: %v", err)
 	}
-	fb, err := bEvents.FeedbackEvents(ctx)
-	if err != nil || len(fb) != 1 || fb[0].Entry != "storage-two" || !fb[0].Helpful || fb[0].Vote != "v" {
-		t.Errorf("FeedbackEvents() = %+v, %v; want the one 👍 on storage-two", fb, err)
+	for _, h := range []struct {
+		name   string
+		events knowledge.Events
+		own    bool // read at once, not waited for
+	}{{"the same handle", aEvents, true}, {"another handle", bEvents, false}} {
+		var (
+			qs  []string
+			fb  []knowledge.FeedbackEvent
+			err error
+		)
+		eventually(t, func() bool {
+			var gaps []knowledge.GapEvent
+			if gaps, err = h.events.GapEvents(ctx); err != nil {
+				return false
+			}
+			qs = qs[:0]
+			for _, g := range gaps {
+				qs = append(qs, g.Question)
+			}
+			fb, err = h.events.FeedbackEvents(ctx)
+			return h.own || err == nil && len(qs) == len(want) && len(fb) == 1
+		})
+		if err != nil || !slices.Equal(qs, want) {
+			t.Errorf("GapEvents() on %s = %q, %v; want %q", h.name, qs, err, want)
+		}
+		if err != nil || len(fb) != 1 || fb[0].Entry != "storage-two" || !fb[0].Helpful || fb[0].Vote != "v" {
+			t.Errorf("FeedbackEvents() on %s = %+v, %v; want the one 👍 on storage-two", h.name, fb, err)
+		}
 	}
 
 	testConflicts(t, a, aEvents, b, bEvents)
@@ -213,6 +228,17 @@ func testConflicts(t *testing.T, a knowledge.Revisions, aEvents knowledge.Events
 				t.Errorf("Refusal(bob's conflict) = %q, want it to begin \"Nothing was changed: \"", got)
 			}
 		})
+	}
+}
+
+// eventually polls cond until it holds or a minute has passed: it waits
+// for what a storage writes in the background, and asserts nothing about
+// how soon.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
