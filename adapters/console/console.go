@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 // Answerer is what the console needs from the knowledge service.
@@ -88,9 +89,9 @@ func Render(a *knowledge.Answer) string {
 		b.WriteString(knowledge.UrgentNotice + "\n\n")
 	}
 	if best := a.Best(); best != nil {
-		fmt.Fprintf(&b, "%s\n%s\n\n%s\n", best.Title, strings.Repeat("=", len([]rune(best.Title))), PlainText(best.Body))
+		fmt.Fprintf(&b, "%s\n%s\n\n%s\n", best.Title, strings.Repeat("=", len([]rune(best.Title))), markdown.Parse(best.Body).Plain())
 	} else {
-		b.WriteString(PlainText(a.NotCoveredText()) + "\n")
+		b.WriteString(markdown.Parse(a.NotCoveredText()).Plain() + "\n")
 		if len(a.Matches) > 0 {
 			b.WriteString("\n" + knowledge.ClosestTopicsNotice + "\n")
 			for _, m := range a.Matches {
@@ -120,15 +121,4 @@ func Render(a *knowledge.Answer) string {
 	return b.String()
 }
 
-var (
-	stepPrefix = regexp.MustCompile(`^(?i)step \d+:\s*`)
-	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`)
-	mdEmphasis = regexp.MustCompile(`\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|__([^_]+)__`)
-)
-
-// PlainText turns an entry's Markdown into text for a terminal: links become
-// "text (url)" and emphasis markers go.
-func PlainText(md string) string {
-	s := mdLink.ReplaceAllString(md, "$1 ($2)")
-	return mdEmphasis.ReplaceAllString(s, "$1$2$3")
-}
+var stepPrefix = regexp.MustCompile(`^(?i)step \d+:\s*`)

@@ -48,19 +48,6 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-func TestPlainText(t *testing.T) {
-	tests := []struct{ md, want string }{
-		{"**bold** and *italic*", "bold and italic"},
-		{"see [AAD](https://www.aad.org/news/tattoo-complications).", "see AAD (https://www.aad.org/news/tattoo-complications)."},
-		{"2 * 3 = 6", "2 * 3 = 6"},
-	}
-	for _, tt := range tests {
-		if got := PlainText(tt.md); got != tt.want {
-			t.Errorf("PlainText(%q) = %q, want %q", tt.md, got, tt.want)
-		}
-	}
-}
-
 func TestChat(t *testing.T) {
 	svc := indextest.Guide(t)
 	t.Run("interactive", func(t *testing.T) {

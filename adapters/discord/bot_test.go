@@ -15,6 +15,7 @@ import (
 
 	"github.com/smpbot/bot/adapters/discord/discordtest"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 // syncBuffer is a bytes.Buffer safe for concurrent use, for logs.
@@ -338,8 +339,8 @@ func TestShortAnswer(t *testing.T) {
 			for _, m := range msgs {
 				text.WriteString(m.Text())
 			}
-			if !strings.Contains(text.String(), discordMarkdown(e.Short())) || strings.Contains(text.String(), "Sources") ||
-				len(e.Short()) < len(e.Body) && strings.Contains(text.String(), discordMarkdown(e.Body)) {
+			if !strings.Contains(text.String(), markdown.Parse(e.Short()).Discord()) || strings.Contains(text.String(), "Sources") ||
+				len(e.Short()) < len(e.Body) && strings.Contains(text.String(), markdown.Parse(e.Body).Discord()) {
 				t.Errorf("short answer of %s =\n%s\nwant its first paragraph and no sources", tt.entry, text.String())
 			}
 			if got, want := short.CustomIDs(), []string{fullID(tt.entry, tt.urgent), feedbackID(tt.entry, true), feedbackID(tt.entry, false)}; !slices.Equal(got, want) {
@@ -355,7 +356,7 @@ func TestShortAnswer(t *testing.T) {
 			if a := full.Embeds[0].Author; a == nil || a.Name != askedPrefix+tt.question {
 				t.Errorf("full answer's author line = %+v, want the question", a)
 			}
-			if !strings.Contains(full.Text(), discordMarkdown(e.Body)) {
+			if !strings.Contains(full.Text(), markdown.Parse(e.Body).Discord()) {
 				t.Errorf("full answer =\n%s\nwant the whole of %s", full.Text(), tt.entry)
 			}
 		})

@@ -18,15 +18,15 @@ import (
 // maxListed is the most gaps listed in text.
 const maxListed = 50
 
-// markdown escapes every character Discord's Markdown gives a meaning to,
+// escaper escapes every character Discord's Markdown gives a meaning to,
 // and breaks up @everyone and @here.
-var markdown = strings.NewReplacer(
+var escaper = strings.NewReplacer(
 	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`, "<", `\<`,
 	"#", `\#`, "-", `\-`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, ":", `\:`, "@", "@\u200b",
 )
 
 // escape makes text from the knowledge base or a member show as it is.
-func escape(s string) string { return markdown.Replace(s) }
+func escape(s string) string { return escaper.Replace(s) }
 
 // quote shows a member's text in quotation marks.
 func quote(s string) string { return "“" + escape(truncate(s, maxOptionLabel)) + "”" }

@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 // Discord's limits on what one message may hold, in characters.
@@ -63,7 +64,7 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 	l, content := answerHead(a, question)
 	best := a.Best()
 	if best == nil {
-		text := discordMarkdown(a.NotCoveredText())
+		text := markdown.Parse(a.NotCoveredText()).Discord()
 		var closest []*knowledge.Entry
 		for _, m := range a.Matches {
 			closest = append(closest, m.Entry)
@@ -74,7 +75,7 @@ func renderAnswer(a *knowledge.Answer, question string) []message {
 		l.text("Not covered", text, colorNeutral)
 		return l.messages(content, append(entryButtons(closest), topicsButton()))
 	}
-	l.text(best.Title, discordMarkdown(best.Body), colorAnswer)
+	l.text(best.Title, markdown.Parse(best.Body).Discord(), colorAnswer)
 	l.checklist(a.Checklist, best.ID)
 	l.sources(a.Sources)
 	rows := append(entryButtons(a.Related), feedbackButtons(best.ID))
@@ -90,7 +91,7 @@ func renderShort(a *knowledge.Answer, question string) []message {
 		return renderAnswer(a, question)
 	}
 	l, content := answerHead(a, question)
-	l.text(best.Title, discordMarkdown(best.Short()), colorAnswer)
+	l.text(best.Title, markdown.Parse(best.Short()).Discord(), colorAnswer)
 	l.checklist(a.Checklist, best.ID)
 	return l.messages(content, []discordgo.MessageComponent{fullButton(best.ID, a.Urgent), feedbackButtons(best.ID)})
 }
@@ -226,7 +227,7 @@ func (l *layout) sources(sources []knowledge.Source) {
 	}
 	lines := make([]string, len(sources))
 	for i, s := range sources {
-		lines[i] = "• " + link(s.Title, s.URL)
+		lines[i] = "• " + markdown.DiscordLink(s.Title, s.URL)
 	}
 	l.field("Sources", lines)
 }
@@ -374,47 +375,4 @@ func checklistLines(steps []*knowledge.Entry, current string) []string {
 		lines[i] = fmt.Sprintf("%d. %s", s.Step, title)
 	}
 	return lines
-}
-
-// link is a Markdown link whose text cannot break out of its brackets.
-func link(title, url string) string {
-	title = strings.NewReplacer("[", "(", "]", ")").Replace(title)
-	return "[" + title + "](" + strings.NewReplacer("(", "%28", ")", "%29").Replace(url) + ")"
-}
-
-// discordMarkdown adapts an entry's Markdown to what Discord shows: headings
-// become bold lines, and the lines of one paragraph are joined, because
-// Discord keeps every line break that Markdown would fold.
-func discordMarkdown(body string) string {
-	var out []string
-	joinable := false
-	for _, line := range strings.Split(body, "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "":
-			out = append(out, "")
-			joinable = false
-		case strings.HasPrefix(trimmed, "#"):
-			out = append(out, "**"+strings.TrimSpace(strings.TrimLeft(trimmed, "#"))+"**")
-			joinable = false
-		case joinable && !startsBlock(trimmed):
-			out[len(out)-1] += " " + trimmed
-		default:
-			out = append(out, strings.TrimRightFunc(line, unicode.IsSpace))
-			joinable = true
-		}
-	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
-}
-
-// startsBlock reports whether a line starts a list item, quote or table row
-// rather than continuing a paragraph.
-func startsBlock(line string) bool {
-	for _, p := range []string{"- ", "* ", "+ ", "> ", "|"} {
-		if strings.HasPrefix(line, p) {
-			return true
-		}
-	}
-	digits := strings.TrimLeftFunc(line, unicode.IsDigit)
-	return len(digits) < len(line) && (strings.HasPrefix(digits, ". ") || strings.HasPrefix(digits, ") "))
 }

@@ -292,21 +292,6 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestDiscordMarkdown(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"# Title\n\nText", "**Title**\n\nText"},
-		{"one line\nwraps here", "one line wraps here"},
-		{"intro:\n- a\n- b\n1. c", "intro:\n- a\n- b\n1. c"},
-		{"- item\n  continued", "- item continued"},
-		{"**bold** and *it* [l](https://x)", "**bold** and *it* [l](https://x)"},
-	}
-	for _, tt := range tests {
-		if got := discordMarkdown(tt.in); got != tt.want {
-			t.Errorf("discordMarkdown(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // maxFooter is Discord's limit on an embed's footer. The renderer's footer
 // is always the disclaimer, so only the tests need it.
 const maxFooter = 2048

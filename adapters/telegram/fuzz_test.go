@@ -6,6 +6,7 @@ import (
 
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge/knowledgetest"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 // The seed corpora are the test knowledge base (added here) and the inputs
@@ -33,16 +34,16 @@ func FuzzMarkdownHTML(f *testing.F) {
 			return // a reply always shows the entry's title as well
 		}
 		rest := whole
-		for i, part := range split(msg, maxMessageLen) {
+		for i, part := range markdown.SplitTelegram(msg, maxMessageLen) {
 			text := strings.TrimLeft(checkPart(t, part), " \n")
 			rest = strings.TrimLeft(rest, " \n")
 			if !strings.HasPrefix(rest, text) {
-				t.Fatalf("split(markdownHTML(%q)): part %d shows %q, want a continuation of the whole: %q", body, i+1, text, rest)
+				t.Fatalf("markdown.SplitTelegram(markdownHTML(%q)): part %d shows %q, want a continuation of the whole: %q", body, i+1, text, rest)
 			}
 			rest = rest[len(text):]
 		}
 		if strings.TrimSpace(rest) != "" {
-			t.Errorf("split(markdownHTML(%q)) lost the end of the text: %q", body, rest)
+			t.Errorf("markdown.SplitTelegram(markdownHTML(%q)) lost the end of the text: %q", body, rest)
 		}
 	})
 }
@@ -101,8 +102,8 @@ func checkPart(t *testing.T, part string) string {
 	switch {
 	case err != nil:
 		t.Fatalf("part is not valid Telegram HTML: %v\n%s", err, part)
-	case utf16Len(part) > maxMessageLen: // the HTML is never shorter than the text Telegram counts
-		t.Fatalf("part is %d UTF-16 code units long, over %d:\n%s", utf16Len(part), maxMessageLen, part)
+	case markdown.TelegramLen(part) > maxMessageLen: // the HTML is never shorter than the text Telegram counts
+		t.Fatalf("part is %d UTF-16 code units long, over %d:\n%s", markdown.TelegramLen(part), maxMessageLen, part)
 	case strings.TrimSpace(text) == "":
 		t.Fatalf("part shows no text:\n%q", part)
 	}

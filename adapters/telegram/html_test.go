@@ -12,6 +12,7 @@ import (
 
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -120,44 +121,21 @@ func TestReplies(t *testing.T) {
 	}
 }
 
-func TestSplit(t *testing.T) {
+// TestSplitLong splits a long, deeply formatted answer as a reply is
+// split: every part is valid Telegram HTML within the limit, and nothing is
+// lost. (knowledge/markdown tests where SplitTelegram cuts.)
+func TestSplitLong(t *testing.T) {
 	para := func(n int, word string) string { return strings.TrimSpace(strings.Repeat(word+" ", n)) }
-	tests := []struct {
-		name  string
-		msg   string
-		limit int
-		want  []string
-	}{
-		{"fits", "<b>short</b>", 20, []string{"<b>short</b>"}},
-		{"at the paragraph", "aaaa bbbb\n\ncccc\ndddd", 16, []string{"aaaa bbbb", "cccc\ndddd"}},
-		{"at the line when no paragraph fits", "aaaa\nbbbb cccc", 11, []string{"aaaa", "bbbb cccc"}},
-		{"at a space inside a tag", "<b>aaaa bbbb cccc</b>", 18, []string{"<b>aaaa bbbb</b>", "<b>cccc</b>"}},
-		{"link reopened", `<a href="u">aa bb</a>`, 18, []string{`<a href="u">aa</a>`, `<a href="u">bb</a>`}},
-		{"entity kept whole", "&amp;&amp;&amp;&amp;", 10, []string{"&amp;&amp;", "&amp;&amp;"}},
-		{"no space at all", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		{"emoji counts twice", "😀😀😀", 4, []string{"😀😀", "😀"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := split(tt.msg, tt.limit)
-			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-				t.Errorf("split(%q, %d) = %q, want %q", tt.msg, tt.limit, got, tt.want)
-			}
-		})
-	}
-
-	// A long, deeply formatted answer: every part is valid and fits, and
-	// nothing is lost.
 	var blocks []string
 	for i := range 40 {
 		blocks = append(blocks, fmt.Sprintf("<b>Heading %d</b>\n<i>%s <a href=\"https://example.org/?a=1&amp;b=%d\">%s</a></i>", i, para(30, "word&amp;"), i, para(10, "link")))
 	}
 	blocks = append(blocks, "<b>"+para(2000, "huge")+"</b>")
 	msg := strings.Join(blocks, "\n\n")
-	parts := split(msg, maxMessageLen)
+	parts := markdown.SplitTelegram(msg, maxMessageLen)
 	var text strings.Builder
 	for i, p := range parts {
-		if n := utf16Len(p); n > maxMessageLen {
+		if n := markdown.TelegramLen(p); n > maxMessageLen {
 			t.Errorf("part %d is %d long, over %d", i+1, n, maxMessageLen)
 		}
 		visible, err := telegramtest.ParseHTML(p)
@@ -169,7 +147,7 @@ func TestSplit(t *testing.T) {
 	whole, _ := telegramtest.ParseHTML(msg)
 	squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	if squash(text.String()) != squash(whole) {
-		t.Errorf("split lost or repeated text")
+		t.Errorf("SplitTelegram lost or repeated text")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/smpbot/bot/knowledge"
+	"github.com/smpbot/bot/knowledge/markdown"
 )
 
 // reply is a rendered message: its parts, each within Telegram's limit, and
@@ -19,7 +20,7 @@ type reply struct {
 
 // newReply joins blocks of HTML with blank lines and splits the result.
 func newReply(keyboard [][]tgbotapi.InlineKeyboardButton, blocks ...string) reply {
-	r := reply{parts: split(strings.Join(blocks, "\n\n"), maxMessageLen)}
+	r := reply{parts: markdown.SplitTelegram(strings.Join(blocks, "\n\n"), maxMessageLen)}
 	if len(keyboard) > 0 {
 		r.keyboard = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: keyboard}
 	}
@@ -170,7 +171,7 @@ func sourcesHTML(sources []knowledge.Source) string {
 	lines := []string{"<b>Sources</b>"}
 	for _, s := range sources {
 		title := escape(s.Title)
-		if safeURL(s.URL) {
+		if markdown.SafeURL(s.URL) {
 			title = `<a href="` + escape(s.URL) + `">` + title + "</a>"
 		}
 		lines = append(lines, "• "+title)
@@ -318,7 +319,7 @@ func inlineFull(a *knowledge.Answer, username string) tgbotapi.EditMessageTextCo
 func oneMessage(blocks []string, username string) string {
 	note := "\n\n<i>(Shortened: ask @" + escape(username) + " for the whole answer.)</i>"
 	text := strings.Join(blocks, "\n\n")
-	if parts := split(text, maxMessageLen-utf16Len(note)); len(parts) > 1 {
+	if parts := markdown.SplitTelegram(text, maxMessageLen-markdown.TelegramLen(note)); len(parts) > 1 {
 		text = parts[0] + note
 	}
 	return text
