@@ -21,9 +21,6 @@ import (
 // The shared mode: the knowledge base on NATS JetStream (BOT_NATS_URL),
 // followed by every replica.
 
-// engineRetry paces bot run's attempts to reach NATS at start-up.
-var engineRetry = knowledge.Backoff{Min: 500 * time.Millisecond, Max: 30 * time.Second}
-
 // openEngine opens the shared knowledge base, seeding it from the embedded
 // default if its log is empty. With wait set it tries again until NATS
 // answers or ctx ends, logging each failure; otherwise it fails at once.
@@ -31,6 +28,7 @@ func openEngine(ctx context.Context, cfg jetstream.Config, wait bool, log *slog.
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	retry := knowledge.Backoff{Min: 500 * time.Millisecond, Max: 30 * time.Second}
 	for try := 1; ; try++ {
 		s, err := jetstream.Open(ctx, cfg, log)
 		if err == nil {
@@ -42,7 +40,7 @@ func openEngine(ctx context.Context, cfg jetstream.Config, wait bool, log *slog.
 		if !wait || !errors.Is(err, knowledge.ErrUnavailable) || ctx.Err() != nil {
 			return nil, fmt.Errorf("shared knowledge base at %s: %w", cfg.URL, err)
 		}
-		d := engineRetry.Delay(try)
+		d := retry.Delay(try)
 		log.Warn("cannot reach NATS; trying again", "url", cfg.URL, "in", d.String(), "err", err)
 		select {
 		case <-ctx.Done():
