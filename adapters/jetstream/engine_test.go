@@ -199,6 +199,12 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	c := jetstreamtest.StartCluster(t, 3)
 	cfg := jetstream.Config{URL: c.URL(), Replicas: 3}
 	alice := seeded(t, cfg)
+	// Enough revisions that a replica starting reads them in bulk.
+	for i := range 20 {
+		if _, err := alice.Put(ctx, "alice", edited("healing", fmt.Sprintf("Edit %d.", i)), knowledge.Newest); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := alice.Put(ctx, "alice", edited("healing", "Kept on three nodes."), knowledge.Newest); err != nil {
 		t.Fatal(err)
 	}

@@ -37,11 +37,11 @@ func (s *Store) Since(ctx context.Context, rev int64) ([]knowledge.Record, error
 	if err := s.connected(); err != nil {
 		return nil, err
 	}
-	last, err := s.lastRev(ctx)
+	st, last, err := s.lastRev(ctx)
 	if err != nil || last <= rev {
 		return nil, err
 	}
-	recs, err := s.read(ctx, rev+1, last)
+	recs, err := s.read(ctx, st, rev+1, last)
 	if err != nil {
 		return nil, err
 	}
@@ -53,29 +53,29 @@ func (s *Store) Since(ctx context.Context, rev int64) ([]knowledge.Record, error
 	return recs[:n], nil
 }
 
-// lastRev returns the newest revision in the log.
-func (s *Store) lastRev(ctx context.Context) (int64, error) {
+// lastRev returns the log's stream and its newest revision.
+func (s *Store) lastRev(ctx context.Context) (natsjs.Stream, int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	st, err := s.js.Stream(ctx, s.n.log)
 	if err != nil {
-		return 0, fmt.Errorf("the log's state: %w", s.classify(err))
+		return nil, 0, fmt.Errorf("the log's state: %w", s.classify(err))
 	}
 	last := int64(st.CachedInfo().State.LastSeq)
 	s.seen(last)
-	return last, nil
+	return st, last, nil
 }
 
+// fewMessages is the most revisions read one request each: fewer requests
+// than a consumer's, and nothing left on the server.
+const fewMessages = 16
+
 // read returns the records from revision from to last.
-func (s *Store) read(ctx context.Context, from, last int64) ([]knowledge.Record, error) {
+func (s *Store) read(ctx context.Context, st natsjs.Stream, from, last int64) ([]knowledge.Record, error) {
 	recs := make([]knowledge.Record, 0, last-from+1)
-	err := s.fetch(ctx, s.n.log, natsjs.OrderedConsumerConfig{
-		FilterSubjects: []string{s.n.logSubj},
-		DeliverPolicy:  natsjs.DeliverByStartSequencePolicy,
-		OptStartSeq:    uint64(from),
-	}, int(last-from+1), func(m natsjs.Msg, seq uint64) error {
+	add := func(data []byte, seq uint64) error {
 		var r knowledge.Record
-		if err := json.Unmarshal(m.Data(), &r); err != nil {
+		if err := json.Unmarshal(data, &r); err != nil {
 			return fmt.Errorf("log %s: message %d: corrupt record: %w", s.n.log, seq, err)
 		}
 		if want := from + int64(len(recs)); r.Rev != want || int64(seq) != want {
@@ -83,8 +83,32 @@ func (s *Store) read(ctx context.Context, from, last int64) ([]knowledge.Record,
 		}
 		recs = append(recs, r)
 		return nil
-	})
+	}
+	if last-from < fewMessages {
+		for seq := from; seq <= last; seq++ {
+			if err := s.getMsg(ctx, st, uint64(seq), add); err != nil {
+				return nil, err
+			}
+		}
+		return recs, nil
+	}
+	err := s.fetch(ctx, s.n.log, natsjs.OrderedConsumerConfig{
+		FilterSubjects: []string{s.n.logSubj},
+		DeliverPolicy:  natsjs.DeliverByStartSequencePolicy,
+		OptStartSeq:    uint64(from),
+	}, int(last-from+1), func(m natsjs.Msg, seq uint64) error { return add(m.Data(), seq) })
 	return recs, err
+}
+
+// getMsg hands message seq of st to fn.
+func (s *Store) getMsg(ctx context.Context, st natsjs.Stream, seq uint64, fn func(data []byte, seq uint64) error) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	m, err := st.GetMsg(ctx, seq)
+	if err != nil {
+		return fmt.Errorf("read %s: message %d: %w", s.n.log, seq, s.classify(err))
+	}
+	return fn(m.Data, m.Sequence)
 }
 
 // fetch hands the first n messages of stream that cfg delivers to fn, in
@@ -203,7 +227,7 @@ func (s *Store) Migrate(ctx context.Context, recs []knowledge.Record) error {
 	if err := s.connected(); err != nil {
 		return err
 	}
-	last, err := s.lastRev(ctx)
+	_, last, err := s.lastRev(ctx)
 	if err != nil {
 		return err
 	}
