@@ -100,6 +100,11 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	// moderator's change until then.
 	defer kb.close()
 	svc := kb.svc
+	if kb.follow != nil {
+		st := engineStatus{kb.follow}
+		ready.Add("nats", st)
+		metrics.Follow(st.applied, st.lag)
+	}
 	g.Go(func() error { return kb.watch(gctx, metrics.Reloaded) })
 	g.Go(func() error { return kb.compact(gctx, cfg.keepEvents, log) })
 	kbReady.Set(true)
@@ -162,7 +167,15 @@ func wait(ctx context.Context, g *errgroup.Group, log *slog.Logger) error {
 // start builds the knowledge service, instrumented with metrics, and the
 // configured adapters answering from it.
 func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.Logger) (answering, []platform, error) {
-	kb, err := openService(ctx, cfg.kbDir, cfg.dataDir, log)
+	var (
+		kb  answering
+		err error
+	)
+	if cfg.nats != nil {
+		kb, err = openEngineService(ctx, *cfg.nats, true, log)
+	} else {
+		kb, err = openService(ctx, cfg.kbDir, cfg.dataDir, log)
+	}
 	if err != nil {
 		return kb, nil, err
 	}
