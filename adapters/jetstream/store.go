@@ -30,8 +30,8 @@ const (
 )
 
 // Store is a knowledge base kept on NATS JetStream: the revision log
-// (knowledge.Revisions) and the gaps and feedback (knowledge.Events) of one
-// prefix. Open makes the streams it needs. A Store is safe for concurrent
+// (knowledge.Revisions), the gaps and feedback (knowledge.Events) and the
+// web console's logins (knowledge.Credentials) of one prefix. Open makes the streams it needs. A Store is safe for concurrent
 // use; several processes may share one knowledge base through their own
 // Stores.
 type Store struct {
@@ -39,6 +39,8 @@ type Store struct {
 	js  natsjs.JetStream
 	n   names
 	log *slog.Logger
+	// logins is the bucket of the web console's login links and sessions.
+	logins natsjs.KeyValue
 	// head is the newest revision the Store has seen in the log.
 	head atomic.Int64
 }
@@ -96,6 +98,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if err := s.makeStreams(ctx, cfg.replicas()); err != nil {
 		nc.Close()
 		return nil, err
+	}
+	kctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	if s.logins, err = s.credentialsBucket(kctx, cfg.replicas()); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("bucket of web logins: %w", s.classify(err))
 	}
 	return s, nil
 }

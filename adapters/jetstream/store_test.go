@@ -44,6 +44,16 @@ func TestStorageContract(t *testing.T) {
 	})
 }
 
+// The web console's logins are shared by replicas as by the processes of a
+// data directory: a link issued through one is redeemed through another,
+// once.
+func TestCredentialsContract(t *testing.T) {
+	srv := jetstreamtest.Start(t)
+	knowledgetest.CheckCredentials(t, func(t *testing.T) knowledge.Credentials {
+		return open(t, jetstream.Config{URL: srv.URL()})
+	})
+}
+
 // A server that requires an nkey lets in the Store given the seed file, and
 // refuses one without it, which is not a server to wait for.
 func TestNKeyLogin(t *testing.T) {

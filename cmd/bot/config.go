@@ -189,8 +189,8 @@ setting.`)
 		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	} else if ok {
 		cfg.web = &wc
-		if cfg.dataDir == "" {
-			problems = append(problems, web.EnvAddr+" is set but "+envDataDir+" is not: the web console changes the knowledge base in a data directory")
+		if cfg.dataDir == "" && cfg.nats == nil {
+			problems = append(problems, web.EnvAddr+" is set but neither "+envDataDir+" nor "+jetstream.EnvURL+" is: the web console changes the knowledge base in a data directory or on NATS")
 		}
 	}
 

@@ -612,7 +612,7 @@ func (c kbCommand) web(ctx context.Context, sub string) error {
 		return err
 	}
 	defer s.Close()
-	logins := knowledge.NewLogins(s.Store, cfg.URL)
+	logins := knowledge.NewLogins(s.credentials(), cfg.URL)
 	if sub == "web-logout-all" {
 		if err := logins.LogoutAll(ctx); err != nil {
 			return err

@@ -188,8 +188,9 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	var errs []error
 	var logins *knowledge.Logins // nil when the web console is off
 	if cfg.web != nil {
-		// loadConfig has checked that there is a data directory.
-		logins = knowledge.NewLogins(kb.store.Store, cfg.web.URL)
+		// loadConfig has checked that there is a data directory or a
+		// shared knowledge base.
+		logins = knowledge.NewLogins(kb.store.credentials(), cfg.web.URL)
 		build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 		w, err := web.New(*cfg.web, svc, kb.store.Moderation, logins, build, log)
 		if err != nil {

@@ -100,6 +100,15 @@ func (k *dataKB) Close() {
 	k.Store.Close()
 }
 
+// credentials returns where the web console's logins are kept: beside the
+// knowledge base, so that every process sharing it sees them.
+func (k *dataKB) credentials() knowledge.Credentials {
+	if k.engine != nil {
+		return k.engine
+	}
+	return k.Store
+}
+
 // openDataKB opens the data directory dir, seeding it from the embedded
 // default on first use. Hand-edited files it skips are logged to log.
 func openDataKB(ctx context.Context, dir string, log *slog.Logger) (*dataKB, error) {
