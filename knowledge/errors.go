@@ -108,3 +108,8 @@ func asChangeError(id string, err error) error {
 		return &ChangeError{Kind: Internal, ID: id, Err: err}
 	}
 }
+
+// ErrUnavailable is wrapped by the errors of a storage that cannot be
+// reached for now, such as a shared engine across the network: nothing was
+// changed, and the same change may succeed later.
+var ErrUnavailable = errors.New("the knowledge base's storage cannot be reached")

@@ -8,6 +8,9 @@ const (
 	// StorageFailedNotice explains an Internal failure, which the moderator
 	// cannot fix; the front end logs the error for the operator.
 	StorageFailedNotice = "Nothing was changed: the knowledge base's storage could not be read or written. People still get answers from the current version. Please ask the operator to check the bot's log, then look at the history and try again."
+	// UnavailableNotice explains a change refused because the storage
+	// shared by the bot's replicas cannot be reached (ErrUnavailable).
+	UnavailableNotice = "Nothing was changed: the shared knowledge base cannot be reached right now. People still get answers from the version this bot has. Please try again in a minute; if the connection dropped just as you sent the change, look at the history first."
 	// ConflictNotice introduces the newer text after a Conflict.
 	ConflictNotice = "Here is the newer revision. Make your change to it and try again."
 	// StaleGapNotice is the reply to a gap that is no longer open.
@@ -22,7 +25,10 @@ const (
 // after ConflictNotice.
 func Refusal(err error) string {
 	var ce *ChangeError
-	if !errors.As(err, &ce) {
+	switch {
+	case errors.Is(err, ErrUnavailable):
+		return UnavailableNotice
+	case !errors.As(err, &ce):
 		return StorageFailedNotice
 	}
 	switch ce.Kind {

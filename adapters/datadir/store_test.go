@@ -320,6 +320,10 @@ func TestEventsOnFile(t *testing.T) {
 	if err := s.AddGapEvent(ctx, gap); err != nil {
 		t.Fatal(err)
 	}
+	// Closing writes what is queued; another process sees it then.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	again := openStore(t, dir, knowledgetest.Files())
 	gaps, err := again.GapEvents(ctx)
 	if err != nil || len(gaps) != 2 || gaps[0] != gap || gaps[1] != gap {

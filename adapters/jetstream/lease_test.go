@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/smpbot/bot/adapters/jetstream"
+	"github.com/smpbot/bot/adapters/jetstream/jetstreamtest"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/knowledgetest"
 )
 
 func TestLeases(t *testing.T) {
-	js, _ := connect(t, startServer(t))
+	js, _ := connect(t, jetstreamtest.Start(t).URL())
 	leases, err := jetstream.NewLeases(t.Context(), js, "leases", 1)
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +22,7 @@ func TestLeases(t *testing.T) {
 }
 
 func TestClaims(t *testing.T) {
-	js, _ := connect(t, startServer(t))
+	js, _ := connect(t, jetstreamtest.Start(t).URL())
 	claims, err := jetstream.NewClaims(t.Context(), js, "claims", 1, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +55,7 @@ func newSharer(t *testing.T, url string) sharer {
 // A replica that dies holding a lease stops its work, and another takes the
 // lease once the server lets it lapse.
 func TestLeaseMovesWhenHolderDies(t *testing.T) {
-	url := startServer(t)
+	url := jetstreamtest.Start(t).URL()
 	a, b := newSharer(t, url), newSharer(t, url)
 	const ttl = 2 * time.Second
 	aWorks, aStopped, bWorks := make(chan struct{}), make(chan struct{}), make(chan struct{})
@@ -83,7 +84,7 @@ func TestLeaseMovesWhenHolderDies(t *testing.T) {
 // An update taken by a replica that died before handling it is handled by
 // another once the dead replica's liveness lease lapses.
 func TestClaimTakenOverWhenHolderDies(t *testing.T) {
-	url := startServer(t)
+	url := jetstreamtest.Start(t).URL()
 	a, b := newSharer(t, url), newSharer(t, url)
 	const ttl = 2 * time.Second
 	ca := &knowledge.Claimer{Claims: a.claims, Leases: a.leases, Holder: "a", TTL: ttl, Prefix: "telegram.1."}

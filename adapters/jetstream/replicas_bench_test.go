@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/smpbot/bot/adapters/jetstream"
+	"github.com/smpbot/bot/adapters/jetstream/jetstreamtest"
 )
 
 // BenchmarkClaimTakeDone is what the claims add to one Telegram update: it
 // is taken before it is acknowledged, and done once answered.
 func BenchmarkClaimTakeDone(b *testing.B) {
-	js, _ := connect(b, startServer(b))
+	js, _ := connect(b, jetstreamtest.Start(b).URL())
 	claims, err := jetstream.NewClaims(b.Context(), js, "claims", 1, time.Hour)
 	if err != nil {
 		b.Fatal(err)
@@ -31,7 +32,7 @@ func BenchmarkClaimTakeDone(b *testing.B) {
 
 // BenchmarkLeaseRenew is one renewal of a held lease, made every TTL/3.
 func BenchmarkLeaseRenew(b *testing.B) {
-	js, _ := connect(b, startServer(b))
+	js, _ := connect(b, jetstreamtest.Start(b).URL())
 	leases, err := jetstream.NewLeases(b.Context(), js, "leases", 1)
 	if err != nil {
 		b.Fatal(err)

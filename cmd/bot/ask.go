@@ -33,7 +33,7 @@ the thresholds; a question explained is not recorded as a gap.`)
 		fmt.Fprintln(e.stderr, "bot ask: give a question, for example: bot ask \"how deep should the pigment go?\"")
 		return errUsage
 	}
-	kb, err := openService(ctx, *dir, *data, nil)
+	kb, err := openAnswering(ctx, e, *dir, *data, nil)
 	if err != nil {
 		return err
 	}

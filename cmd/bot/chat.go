@@ -26,7 +26,7 @@ are live and unanswered questions are recorded as gaps.`)
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	kb, err := openService(ctx, *dir, *data, log)
+	kb, err := openAnswering(ctx, e, *dir, *data, log)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/smpbot/bot/adapters/discord"
+	"github.com/smpbot/bot/adapters/jetstream"
 	"github.com/smpbot/bot/adapters/telegram"
 	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/index/spell"
@@ -50,7 +51,7 @@ var envPrefixes = []string{"BOT_", "DISCORD_", "TELEGRAM_"}
 // the adapters'.
 func envNames() []string {
 	own := []string{envKBDir, envDataDir, envHTTPAddr, envLogFormat, envLogLevel, envGlobalRate, envMaxConcurrent, envExitOnFailure, envLeaseTTL, envKeepEvents}
-	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames(), web.EnvNames())
+	return slices.Concat(own, discord.EnvNames(), telegram.EnvNames(), web.EnvNames(), jetstream.EnvNames())
 }
 
 // Default capacity: well within what Telegram lets a bot send (30 messages
@@ -93,6 +94,9 @@ type config struct {
 	discord    *discord.Config  // nil when not configured
 	telegram   *telegram.Config // nil when not configured
 	web        *web.Config      // nil when not configured
+	// nats is the shared knowledge base on NATS JetStream, instead of a
+	// data directory; nil when not configured.
+	nats *jetstream.Config
 	// console is set when no platform is configured and the bot chats on
 	// the console instead.
 	console bool
@@ -168,6 +172,11 @@ setting.`)
 		problems = append(problems, err.Error())
 	}
 	cfg.secrets = secrets(e.getenv)
+	if nc, ok, err := natsConfig(e.getenv, cfg.kbDir, cfg.dataDir); err != nil {
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
+	} else if ok {
+		cfg.nats = &nc
+	}
 
 	// An adapter's error may join several problems, one a line.
 	if dc, ok, err := discord.ConfigFromEnv(e.getenv); err != nil {
@@ -185,8 +194,8 @@ setting.`)
 		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	} else if ok {
 		cfg.web = &wc
-		if cfg.dataDir == "" {
-			problems = append(problems, web.EnvAddr+" is set but "+envDataDir+" is not: the web console changes the knowledge base in a data directory")
+		if cfg.dataDir == "" && cfg.nats == nil {
+			problems = append(problems, web.EnvAddr+" is set but neither "+envDataDir+" nor "+jetstream.EnvURL+" is: the web console changes the knowledge base in a data directory or on NATS")
 		}
 	}
 
@@ -291,14 +300,15 @@ setting.`)
 }
 
 // secrets returns the values in the environment that must never be logged:
-// the platform tokens and the webhook secret, as given and trimmed.
+// the platform tokens and the webhook secret, as given and trimmed, and the
+// passwords or tokens in the NATS servers' addresses.
 func secrets(getenv func(string) string) []string {
 	var out []string
 	for _, name := range []string{discord.EnvToken, "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"} {
 		v := getenv(name)
 		out = append(out, v, strings.TrimSpace(v), strings.TrimPrefix(strings.TrimSpace(v), "Bot "))
 	}
-	return out
+	return append(out, natsSecrets(getenv(jetstream.EnvURL))...)
 }
 
 // unknownEnv returns a warning for each variable in environ (NAME=value

@@ -16,6 +16,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/smpbot/bot/adapters/datadir"
+	"github.com/smpbot/bot/adapters/jetstream"
 	"github.com/smpbot/bot/adapters/web"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
@@ -48,7 +49,12 @@ bot kb recover                 when the newest revision does not load, restore t
                                last one that does, as a new revision
 bot kb web-link                a login link to the web console for --author, good once
                                for 10 minutes ($BOT_WEB_URL, else http://$BOT_WEB_ADDR)
-bot kb web-logout-all          end every web console session, and void unused links`
+bot kb web-logout-all          end every web console session, and void unused links
+
+With BOT_NATS_URL set, every command but lint, export, import, sync and recover
+works on the shared knowledge base instead (see "Scaling out" in the README):
+bot kb migrate --data DIR      copy a data directory's whole history, gaps and
+                               feedback into the empty shared knowledge base`
 
 // kbSynopsis returns the lines of kbUsage about sub, or all of it for an
 // unknown one.
@@ -135,6 +141,8 @@ func kb(ctx context.Context, e env, args []string) error {
 		return c.recover(ctx)
 	case "web-link", "web-logout-all":
 		return c.web(ctx, sub)
+	case "migrate":
+		return c.migrate(ctx)
 	default:
 		fmt.Fprintf(e.stderr, "bot: unknown kb command %q\nUsage:\n%s\n", sub, kbUsage)
 		return errUsage
@@ -174,14 +182,24 @@ func (c kbCommand) readStore(ctx context.Context) (*dataKB, error) {
 	if dir == "" {
 		dir = c.e.getenv(envDataDir)
 	}
-	if err := oneKB(*c.kbDir, dir); err != nil || dir == "" {
+	if err := oneKB(*c.kbDir, dir); err != nil {
 		return nil, err
+	}
+	if kb, ok, err := c.engine(ctx); ok || err != nil {
+		return kb, err
+	}
+	if dir == "" {
+		return nil, nil
 	}
 	return openStore(ctx, dir, c.e.stderr)
 }
 
-// store opens the data directory for a moderation command.
+// store opens the data directory, or the shared knowledge base, for a
+// moderation command.
 func (c kbCommand) store(ctx context.Context) (*dataKB, error) {
+	if kb, ok, err := c.engine(ctx); ok || err != nil {
+		return kb, err
+	}
 	dir, err := c.dataDir()
 	if err != nil {
 		return nil, err
@@ -358,6 +376,9 @@ func (c kbCommand) recover(ctx context.Context) error {
 	if *c.author == "" {
 		return errNoAuthor
 	}
+	if c.e.getenv(jetstream.EnvURL) != "" {
+		return fmt.Errorf("kb recover works on a data directory, not on the shared knowledge base (%s), whose every change is checked to load", jetstream.EnvURL)
+	}
 	dir, err := c.dataDir()
 	if err != nil {
 		return err
@@ -453,6 +474,9 @@ func (c kbCommand) moderate(ctx context.Context, sub string) error {
 		return err
 	}
 	defer s.Close()
+	if s.Store == nil && (sub == "export" || sub == "import" || sub == "sync") {
+		return fmt.Errorf("kb %s works on a data directory, not on the shared knowledge base (%s)", sub, jetstream.EnvURL)
+	}
 	w := tabwriter.NewWriter(c.e.stdout, 0, 4, 2, ' ', 0)
 	defer w.Flush()
 	switch sub {
@@ -588,7 +612,7 @@ func (c kbCommand) web(ctx context.Context, sub string) error {
 		return err
 	}
 	defer s.Close()
-	logins := knowledge.NewLogins(s.Store, cfg.URL)
+	logins := knowledge.NewLogins(s.credentials(), cfg.URL)
 	if sub == "web-logout-all" {
 		if err := logins.LogoutAll(ctx); err != nil {
 			return err

@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	natsjs "github.com/nats-io/nats.go/jetstream"
 
 	"github.com/smpbot/bot/adapters/discord"
 	"github.com/smpbot/bot/adapters/discord/discordtest"
 	"github.com/smpbot/bot/adapters/jetstream"
+	"github.com/smpbot/bot/adapters/jetstream/jetstreamtest"
 	"github.com/smpbot/bot/adapters/telegram"
 	"github.com/smpbot/bot/adapters/telegram/telegramtest"
 	"github.com/smpbot/bot/index/indextest"
@@ -35,25 +35,6 @@ const (
 	replicaTTL    = 2 * time.Second
 	webhookSecret = "s3cret"
 )
-
-// startNATS starts a NATS server with JetStream on loopback, storing in a
-// temporary directory, and returns its URL.
-func startNATS(t testing.TB) string {
-	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	t.Cleanup(func() {
-		s.Shutdown()
-		s.WaitForShutdown()
-	})
-	return s.ClientURL()
-}
 
 // shared returns the leases and claims of the server at url, on a
 // connection of their own, as a replica has them.
@@ -144,7 +125,7 @@ type replicas struct {
 }
 
 func newReplicas(t testing.TB) *replicas {
-	return &replicas{t: t, url: startNATS(t), tg: telegramtest.New(t), dc: discordtest.New(t)}
+	return &replicas{t: t, url: jetstreamtest.Start(t).URL(), tg: telegramtest.New(t), dc: discordtest.New(t)}
 }
 
 // start runs one more bot, receiving Telegram's updates by webhook or, with

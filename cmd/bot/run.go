@@ -100,6 +100,11 @@ func serve(ctx context.Context, e env, cfg config, log *slog.Logger) error {
 	// moderator's change until then.
 	defer kb.close()
 	svc := kb.svc
+	if kb.follow != nil {
+		st := engineStatus{kb.follow}
+		ready.Add("nats", st)
+		metrics.Follow(st.applied, st.lag)
+	}
 	g.Go(func() error { return kb.watch(gctx, metrics.Reloaded) })
 	g.Go(func() error { return kb.compact(gctx, cfg.keepEvents, log) })
 	kbReady.Set(true)
@@ -162,7 +167,15 @@ func wait(ctx context.Context, g *errgroup.Group, log *slog.Logger) error {
 // start builds the knowledge service, instrumented with metrics, and the
 // configured adapters answering from it.
 func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.Logger) (answering, []platform, error) {
-	kb, err := openService(ctx, cfg.kbDir, cfg.dataDir, log)
+	var (
+		kb  answering
+		err error
+	)
+	if cfg.nats != nil {
+		kb, err = openEngineService(ctx, *cfg.nats, true, log)
+	} else {
+		kb, err = openService(ctx, cfg.kbDir, cfg.dataDir, log)
+	}
 	if err != nil {
 		return kb, nil, err
 	}
@@ -174,10 +187,17 @@ func start(ctx context.Context, cfg config, metrics *monitor.Metrics, log *slog.
 	var ps []platform
 	var errs []error
 	replica := knowledge.Replica{Name: replicaName(), LeaseTTL: cfg.leaseTTL, Metrics: metrics}
+	if kb.store != nil && kb.store.engine != nil && (cfg.discord != nil || cfg.telegram != nil) {
+		replica.Leases, replica.Claims, err = sharedWork(ctx, kb.store.engine, cfg.nats.Replicas)
+		if err != nil {
+			return kb, nil, err
+		}
+	}
 	var logins *knowledge.Logins // nil when the web console is off
 	if cfg.web != nil {
-		// loadConfig has checked that there is a data directory.
-		logins = knowledge.NewLogins(kb.store.Store, cfg.web.URL)
+		// loadConfig has checked that there is a data directory or a
+		// shared knowledge base.
+		logins = knowledge.NewLogins(kb.store.credentials(), cfg.web.URL)
 		build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 		w, err := web.New(*cfg.web, svc, kb.store.Moderation, logins, build, log)
 		if err != nil {

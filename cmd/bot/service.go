@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/smpbot/bot/adapters/datadir"
+	"github.com/smpbot/bot/adapters/jetstream"
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
 	"github.com/smpbot/bot/knowledge/guide"
@@ -82,10 +83,30 @@ func oneKB(kbDir, dataDir string) error {
 	return nil
 }
 
-// dataKB is a data directory and the moderation of the knowledge base in it.
+// dataKB is the knowledge base moderators change, a data directory or the
+// shared engine, and its moderation.
 type dataKB struct {
-	*datadir.Store
+	*datadir.Store // nil on the shared engine
 	*knowledge.Moderation
+	engine *jetstream.Store // nil on a data directory
+}
+
+// Close releases the data directory or the connection to the engine.
+func (k *dataKB) Close() {
+	if k.engine != nil {
+		k.engine.Close()
+		return
+	}
+	k.Store.Close()
+}
+
+// credentials returns where the web console's logins are kept: beside the
+// knowledge base, so that every process sharing it sees them.
+func (k *dataKB) credentials() knowledge.Credentials {
+	if k.engine != nil {
+		return k.engine
+	}
+	return k.Store
 }
 
 // openDataKB opens the data directory dir, seeding it from the embedded
@@ -98,7 +119,7 @@ func openDataKB(ctx context.Context, dir string, log *slog.Logger) (*dataKB, err
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
-	return &dataKB{s, knowledge.NewModeration(s, s)}, nil
+	return &dataKB{Store: s, Moderation: knowledge.NewModeration(s, s)}, nil
 }
 
 // openStore opens the data directory dir for a kb command, and warns about
@@ -120,6 +141,9 @@ type answering struct {
 	svc   *knowledge.Service
 	store *dataKB // nil for a read-only knowledge base
 	head  int64   // the revision of the data directory svc answers from
+	// follow is the shared engine's log as svc follows it; nil on a data
+	// directory.
+	follow *following
 }
 
 // openService answers from the read-only knowledge base in kbDir, from the
@@ -158,10 +182,13 @@ func (a answering) watch(ctx context.Context, reloaded func(err error, skipped i
 	if a.store == nil {
 		return nil
 	}
+	build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
+	if a.follow != nil {
+		return a.svc.Follow(ctx, a.follow, a.head, build)
+	}
 	if reloaded != nil {
 		a.store.OnReload(reloaded)
 	}
-	build := func(b *knowledge.Base) (knowledge.Index, error) { return index.Build(b) }
 	return a.svc.Follow(ctx, a.store.Store, a.head, build)
 }
 
@@ -170,9 +197,10 @@ const compactEvery = 24 * time.Hour
 
 // compact drops the closed gaps and the feedback older than keep from the
 // data directory, at start and then daily, until ctx ends; without a data
-// directory, or with keep 0, it does nothing.
+// directory (the shared knowledge base keeps its events), or with keep 0,
+// it does nothing.
 func (a answering) compact(ctx context.Context, keep time.Duration, log *slog.Logger) error {
-	if a.store == nil || keep == 0 {
+	if a.store == nil || a.store.Store == nil || keep == 0 {
 		return nil
 	}
 	tick := time.NewTicker(compactEvery)

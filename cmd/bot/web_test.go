@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/smpbot/bot/adapters/jetstream"
+	"github.com/smpbot/bot/adapters/jetstream/jetstreamtest"
 )
 
 // freeAddr returns a loopback address with a port nothing listens on.
@@ -23,13 +26,30 @@ func freeAddr(t *testing.T) string {
 }
 
 // TestRunServesTheWebConsoleAlone runs bot run with only the web console
-// configured; bot kb web-link, another process on the same data directory,
-// issues a link the running bot lets alice in with, and bot kb
-// web-logout-all ends her session.
+// configured, on a data directory and on the shared engine; bot kb
+// web-link, another process on the same knowledge base, issues a link the
+// running bot lets alice in with, and bot kb web-logout-all ends her session.
 func TestRunServesTheWebConsoleAlone(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
+	for _, tt := range []struct {
+		name  string
+		store func(t *testing.T) map[string]string
+	}{
+		{"data directory", func(t *testing.T) map[string]string {
+			return map[string]string{envDataDir: filepath.Join(t.TempDir(), "data")}
+		}},
+		{"NATS", func(t *testing.T) map[string]string {
+			return map[string]string{jetstream.EnvURL: jetstreamtest.Start(t).URL()}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { serveWebConsoleAlone(t, tt.store(t)) })
+	}
+}
+
+func serveWebConsoleAlone(t *testing.T, vars map[string]string) {
 	addr := freeAddr(t)
-	vars := map[string]string{envDataDir: dir, "BOT_WEB_ADDR": addr, envHTTPAddr: "off", envLogFormat: "json", envLogLevel: "info", "USER": "alice"}
+	for k, v := range map[string]string{"BOT_WEB_ADDR": addr, envHTTPAddr: "off", envLogFormat: "json", envLogLevel: "info", "USER": "alice"} {
+		vars[k] = v
+	}
 	stdout, stderr := newLines(t), newLines(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -96,7 +116,7 @@ func TestWebConfigErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"web without a data directory", map[string]string{"BOT_WEB_ADDR": "127.0.0.1:8082"}, []string{"run"}, "BOT_WEB_ADDR is set but BOT_DATA_DIR is not"},
+		{"web without a data directory", map[string]string{"BOT_WEB_ADDR": "127.0.0.1:8082"}, []string{"run"}, "BOT_WEB_ADDR is set but neither BOT_DATA_DIR nor BOT_NATS_URL is"},
 		{"public web without its URL", map[string]string{"BOT_WEB_ADDR": ":8082", envDataDir: t.TempDir()}, []string{"run"}, "BOT_WEB_URL: set the console's public address"},
 		{"web URL with a path", map[string]string{"BOT_WEB_ADDR": ":8082", "BOT_WEB_URL": "https://example.org/kb", envDataDir: t.TempDir()}, []string{"run"}, "has a path"},
 		{"metrics on the web port", map[string]string{"BOT_WEB_ADDR": "127.0.0.1:8082", envHTTPAddr: "127.0.0.1:8082", envDataDir: t.TempDir()}, []string{"run"}, "uses the port of the web console"},

@@ -1,8 +1,9 @@
 // Package knowledgetest builds knowledge values for tests: answers of any
 // shape from arbitrary text, as the adapters' fuzz tests need to check that a
 // rendered answer stays within a platform's limits whatever the knowledge
-// base holds; a small valid knowledge base; and a revision log and events
-// kept in memory. It builds domain values only: the service over the
+// base holds; a small valid knowledge base; a revision log and events
+// kept in memory; and CheckStorage, the contract every storage adapter
+// keeps. It builds domain values only: the service over the
 // embedded knowledge base and its real index is in index/indextest.
 package knowledgetest
 

@@ -3,7 +3,6 @@ package knowledgetest
 import (
 	"context"
 	"io/fs"
-	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -28,22 +27,8 @@ type Memory struct {
 // knowledge base from the embedded default.
 func NewMemory(tb testing.TB, seed fs.FS) *Memory {
 	tb.Helper()
-	files, err := knowledge.ReadFiles(seed)
-	if err == nil {
-		_, err = knowledge.LoadFiles(files)
-	}
-	if err != nil {
-		tb.Fatalf("seed: %v", err)
-	}
 	m := &Memory{}
-	var recs []knowledge.Record
-	for _, p := range slices.Sorted(maps.Keys(files)) {
-		id := knowledge.FileID(p)
-		recs = append(recs, knowledge.Record{Author: "seed", Op: knowledge.OpFor(id), ID: id, Text: files[p], Upstream: true})
-	}
-	if _, err := m.Commit(tb.Context(), 0, recs...); err != nil {
-		tb.Fatalf("seed: %v", err)
-	}
+	seedLog(tb, m, seed)
 	return m
 }
 

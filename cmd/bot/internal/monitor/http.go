@@ -18,20 +18,24 @@ import (
 const ShutdownTimeout = 5 * time.Second
 
 // Handler serves /healthz (the process is alive), /readyz (every check of
-// ready passes; 503 naming the ones that do not) and /metrics.
+// ready passes; 503 naming the ones that do not; then a line for each
+// Describer) and /metrics.
 func Handler(m *Metrics, ready *Readiness) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if names := ready.NotReady(); len(names) > 0 {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintf(w, "not ready: %s\n", strings.Join(names, ", "))
-			return
+		} else {
+			fmt.Fprintln(w, "ready")
 		}
-		fmt.Fprintln(w, "ready")
+		for _, d := range ready.Details() {
+			fmt.Fprintln(w, d)
+		}
 	})
 	mux.Handle("GET /metrics", m.Handler())
 	return mux

@@ -190,3 +190,19 @@ func (m *Metrics) DuplicateDropped(platform string) {
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, ErrorHandling: promhttp.ContinueOnError})
 }
+
+// Follow adds the revision of the shared knowledge base's log the index
+// answers from, and how many revisions it is behind the log, as the two
+// functions report them.
+func (m *Metrics) Follow(applied, lag func() int64) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "smpbot_knowledge_revision",
+			Help: "Revision of the shared knowledge base's log the index answers from.",
+		}, func() float64 { return float64(applied()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "smpbot_knowledge_lag_revisions",
+			Help: "Revisions of the shared knowledge base's log the index has not applied yet, as far as this replica last saw the log.",
+		}, func() float64 { return float64(lag()) }),
+	)
+}

@@ -12,6 +12,14 @@ type Checker interface {
 	Ready() bool
 }
 
+// Describer is a Checker that also says how it stands, in a line that
+// /readyz shows whether it is ready or not: the shared knowledge base's
+// connection and the index's lag behind its log.
+type Describer interface {
+	Checker
+	Describe() string
+}
+
 // Flag is a Checker that is as ready as it was last set. The zero value is
 // not ready. It is safe for concurrent use.
 type Flag struct{ ready atomic.Bool }
@@ -52,6 +60,21 @@ func (r *Readiness) NotReady() []string {
 	for _, c := range checks {
 		if !c.c.Ready() {
 			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
+// Details returns a line "name: description" for each check that is a
+// Describer, in the order they were added.
+func (r *Readiness) Details() []string {
+	r.mu.Lock()
+	checks := r.checks
+	r.mu.Unlock()
+	var out []string
+	for _, c := range checks {
+		if d, ok := c.c.(Describer); ok {
+			out = append(out, c.name+": "+d.Describe())
 		}
 	}
 	return out

@@ -1,0 +1,210 @@
+// Package jetstreamtest starts real NATS servers with JetStream in the test's
+// process, listening on 127.0.0.1 and keeping their streams in t.TempDir(),
+// for tests of the jetstream adapter and of the bots that share a knowledge
+// base through it.
+package jetstreamtest
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// startTimeout bounds how long a server may take to accept connections.
+const startTimeout = 10 * time.Second
+
+// Server is a NATS server with JetStream, run in the test's process. It is
+// shut down when the test ends. Its methods are not safe for concurrent use.
+type Server struct {
+	t    testing.TB
+	opts server.Options
+	srv  *server.Server
+}
+
+// Start starts a single NATS server with JetStream, storing in a new
+// temporary directory, on a free port of 127.0.0.1. Each of configure, if
+// any, may change its options first, to require a login for example.
+func Start(t testing.TB, configure ...func(*server.Options)) *Server {
+	t.Helper()
+	s := &Server{t: t, opts: server.Options{
+		ServerName: "n1",
+		Host:       "127.0.0.1",
+		Port:       -1,
+		JetStream:  true,
+		StoreDir:   t.TempDir(),
+		NoLog:      true,
+		NoSigs:     true,
+	}}
+	for _, c := range configure {
+		c(&s.opts)
+	}
+	s.start()
+	// Restarts keep the port, so that clients reconnect to the same URL.
+	s.opts.Port = s.srv.Addr().(*net.TCPAddr).Port
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// URL is the address clients connect to, such as nats://127.0.0.1:4222,
+// the same while the server is stopped and after it restarts.
+func (s *Server) URL() string {
+	return "nats://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
+}
+
+// StoreDir is the directory the server keeps its streams in.
+func (s *Server) StoreDir() string { return s.opts.StoreDir }
+
+// Stop shuts the server down and waits until it has; stopping a stopped
+// server does nothing.
+func (s *Server) Stop() {
+	if s.srv == nil {
+		return
+	}
+	s.srv.Shutdown()
+	s.srv.WaitForShutdown()
+	s.srv = nil
+}
+
+// Restart starts the server again after Stop, on the same port and store
+// directory.
+func (s *Server) Restart() {
+	s.t.Helper()
+	if s.srv != nil {
+		s.t.Fatal("jetstreamtest: Restart of a running server")
+	}
+	s.start()
+}
+
+func (s *Server) start() {
+	s.t.Helper()
+	opts := s.opts // the server writes into its options
+	srv, err := server.NewServer(&opts)
+	if err != nil {
+		s.t.Fatalf("jetstreamtest: new server: %v", err)
+	}
+	go srv.Start()
+	if !srv.ReadyForConnections(startTimeout) {
+		srv.Shutdown()
+		s.t.Fatalf("jetstreamtest: server %s not ready within %s", s.opts.ServerName, startTimeout)
+	}
+	s.srv = srv
+}
+
+// Cluster is n NATS servers with JetStream forming one cluster, run in the
+// test's process.
+type Cluster struct {
+	// Servers are the cluster's nodes; stop one to see the others carry on.
+	Servers []*Server
+}
+
+// StartCluster starts a cluster of n servers with JetStream on 127.0.0.1,
+// each storing in its own temporary directory, and waits until JetStream
+// has a leader that counts every node as a peer. Streams created on it may have up to n replicas.
+func StartCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	ports := freePorts(t, 2*n) // client and route ports
+	var routes []*url.URL
+	for i := range n {
+		routes = append(routes, &url.URL{Scheme: "nats-route", Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[n+i]))})
+	}
+	c := &Cluster{}
+	for i := range n {
+		s := &Server{t: t, opts: server.Options{
+			ServerName: fmt.Sprintf("n%d", i+1),
+			Host:       "127.0.0.1",
+			Port:       ports[i],
+			JetStream:  true,
+			StoreDir:   t.TempDir(),
+			NoLog:      true,
+			NoSigs:     true,
+			Routes:     routes,
+			Cluster:    server.ClusterOpts{Name: "smpbot-test", Host: "127.0.0.1", Port: ports[n+i]},
+		}}
+		c.Servers = append(c.Servers, s)
+	}
+	// A node waits for the others before it is ready, so start them all first.
+	for _, s := range c.Servers {
+		opts := s.opts
+		srv, err := server.NewServer(&opts)
+		if err != nil {
+			t.Fatalf("jetstreamtest: new server: %v", err)
+		}
+		s.srv = srv
+		go srv.Start()
+		t.Cleanup(s.Stop)
+	}
+	for _, s := range c.Servers {
+		if !s.srv.ReadyForConnections(startTimeout) {
+			t.Fatalf("jetstreamtest: server %s not ready within %s", s.opts.ServerName, startTimeout)
+		}
+	}
+	deadline := time.Now().Add(startTimeout)
+	for !c.formed() {
+		if time.Now().After(deadline) {
+			t.Fatalf("jetstreamtest: the JetStream cluster did not form within %s", startTimeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return c
+}
+
+// URL is a comma-separated list of every node's address, as NATS clients
+// take it.
+func (c *Cluster) URL() string {
+	var u string
+	for i, s := range c.Servers {
+		if i > 0 {
+			u += ","
+		}
+		u += s.URL()
+	}
+	return u
+}
+
+// formed reports whether a node leads JetStream with every node a peer
+// ready to hold streams.
+func (c *Cluster) formed() bool {
+	for _, s := range c.Servers {
+		if s.srv.JetStreamIsLeader() {
+			return len(s.srv.JetStreamClusterPeers()) == len(c.Servers)
+		}
+	}
+	return false
+}
+
+// freePorts returns n ports of 127.0.0.1 that were free a moment ago.
+func freePorts(t testing.TB, n int) []int {
+	t.Helper()
+	var (
+		ports []int
+		lns   []net.Listener
+	)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("jetstreamtest: find a free port: %v", err)
+		}
+		lns = append(lns, ln)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	for _, ln := range lns {
+		ln.Close()
+	}
+	return ports
+}
+
+// StreamLeader returns the node leading the stream of the default account,
+// or nil when none does now.
+func (c *Cluster) StreamLeader(stream string) *Server {
+	for _, s := range c.Servers {
+		if s.srv != nil && s.srv.JetStreamIsStreamLeader(server.DEFAULT_GLOBAL_ACCOUNT, stream) {
+			return s
+		}
+	}
+	return nil
+}
