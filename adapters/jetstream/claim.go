@@ -78,7 +78,7 @@ func (c *Claims) Take(ctx context.Context, key, holder string, payload []byte) (
 	case err != nil:
 		return false, fmt.Errorf("jetstream: take %s: %w", key, err)
 	}
-	if err := c.kv.Purge(ctx, pendingPrefix+key, natsjs.LastRevision(rev), natsjs.PurgeTTL(markerTTL)); err != nil && !wrongSequence(err) {
+	if err := c.kv.Purge(ctx, pendingPrefix+key, natsjs.LastRevision(rev), natsjs.PurgeTTL(markerTTL)); err != nil && !wrongLastSeq(err) {
 		return false, fmt.Errorf("jetstream: drop duplicate %s: %w", key, err)
 	}
 	return false, nil
@@ -156,7 +156,7 @@ func (c *Claims) Reassign(ctx context.Context, key, from, to string) (bool, erro
 		return false, err
 	}
 	_, err = c.kv.Update(ctx, pendingPrefix+key, b, e.Revision())
-	if errors.Is(err, natsjs.ErrKeyRevisionMismatch) || wrongSequence(err) {
+	if errors.Is(err, natsjs.ErrKeyRevisionMismatch) || wrongLastSeq(err) {
 		return false, nil
 	}
 	if err != nil {

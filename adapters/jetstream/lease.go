@@ -64,7 +64,7 @@ func (l *Leases) Acquire(ctx context.Context, name, holder string, ttl time.Dura
 	// compare-and-set publish to the key's subject.
 	_, err = l.js.Publish(ctx, l.subject+name, []byte(holder),
 		natsjs.WithExpectLastSequencePerSubject(e.Revision()), natsjs.WithMsgTTL(ttl))
-	if wrongSequence(err) {
+	if wrongLastSeq(err) {
 		return false, nil // lapsed and taken, or released, meanwhile
 	}
 	if err != nil {
@@ -85,16 +85,8 @@ func (l *Leases) Release(ctx context.Context, name, holder string) error {
 		return nil
 	}
 	err = l.kv.Purge(ctx, name, natsjs.LastRevision(e.Revision()), natsjs.PurgeTTL(markerTTL))
-	if err != nil && !wrongSequence(err) {
+	if err != nil && !wrongLastSeq(err) {
 		return fmt.Errorf("jetstream: release lease %s: %w", name, err)
 	}
 	return nil
-}
-
-// wrongSequence reports whether err is a compare-and-set write refused
-// because the key changed.
-func wrongSequence(err error) bool {
-	var apiErr *natsjs.APIError
-	return errors.As(err, &apiErr) && (apiErr.ErrorCode == natsjs.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == natsjs.JSErrCodeStreamWrongLastSequenceConstant)
 }

@@ -351,8 +351,9 @@ func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (*natsjs.Pub
 	return s.js.PublishMsg(ctx, commit)
 }
 
-// wrongLastSeq reports whether err is the server's refusal of a publish
-// whose expected last sequence is not the stream's.
+// wrongLastSeq reports whether err is the server's refusal of a
+// compare-and-set write: a publish whose expected last sequence is not the
+// stream's, or a key's update or removal at a revision it has moved past.
 func wrongLastSeq(err error) bool {
 	var apiErr *natsjs.APIError
 	return errors.As(err, &apiErr) && (apiErr.ErrorCode == natsjs.JSErrCodeStreamWrongLastSequence ||
