@@ -197,9 +197,14 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 			}
 		}
 	}
+	// What open wrote itself is no change to reload for; a hand edit
+	// from now on is (the fingerprint is taken before reading, as in
+	// refresh).
+	fp := s.fingerprint()
 	if err := s.reconcile(ctx); err != nil {
 		return err
 	}
+	s.seen = fp
 	if s.view.Load() == nil {
 		return s.rebuild() // an empty directory with nothing to seed it
 	}
