@@ -208,6 +208,22 @@ func (l *fileLog) resume(head, size int64, last []byte) bool {
 	return true
 }
 
+// repair cuts off the torn end a crash left the log with, if any: a write
+// of many pages can be cut short by a kill, and a reader would otherwise
+// see the bytes of an incomplete batch until the next append.
+func (l *fileLog) repair() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.read {
+		if _, err := l.load(); err != nil {
+			return err
+		}
+	} else if err := l.update(); err != nil {
+		return err
+	}
+	return repairTail(l.path, l.size)
+}
+
 // lastLine returns the line of the newest revision, for a checkpoint, and
 // the offset its end reaches.
 func (l *fileLog) lastLine() (line []byte, size int64, err error) {

@@ -186,6 +186,9 @@ func (s *Store) open(ctx context.Context, seed fs.FS) error {
 	if err := s.catchUp(ctx); err != nil {
 		return err
 	}
+	if err := s.log.repair(); err != nil {
+		return err
+	}
 	if s.state.Head() == 0 {
 		disk, odd, err := s.readDisk()
 		if err != nil {
