@@ -13,6 +13,18 @@ import (
 	"github.com/smpbot/bot/knowledge/guide"
 )
 
+// openGuide opens the data directory dir, seeded from the embedded guide on
+// first use, and closes it when the test ends.
+func openGuide(tb testing.TB, dir string) *Store {
+	tb.Helper()
+	s, err := Open(context.Background(), dir, guide.FS(), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
 // growLog makes dir a data directory seeded from the embedded guide whose
 // log then puts its last seeded entry again, with a revision number in the
 // text, until the log holds revs revisions. It writes the lines itself, as a
@@ -20,10 +32,7 @@ import (
 func growLog(tb testing.TB, dir string, revs int64) {
 	tb.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	s := openGuide(tb, dir)
 	recs, err := s.Since(ctx, 0)
 	s.Close()
 	if err != nil || len(recs) == 0 {
@@ -75,12 +84,9 @@ func TestOpenResumesFromCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	revs := int64(checkpointEvery + 200)
 	growLog(t, dir, revs)
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, head := s.Base()
-	s.Close()
+	first := openGuide(t, dir)
+	want, head := first.Base()
+	first.Close()
 	if head != revs {
 		t.Fatalf("head = %d, want %d", head, revs)
 	}
@@ -89,7 +95,7 @@ func TestOpenResumesFromCheckpoint(t *testing.T) {
 	}
 
 	spoil(t, dir) // the history before the checkpoint is no longer read
-	s, err = Open(ctx, dir, guide.FS(), nil)
+	s, err := Open(ctx, dir, guide.FS(), nil)
 	if err != nil {
 		t.Fatalf("Open with a checkpoint read the history before it: %v", err)
 	}
@@ -117,14 +123,9 @@ func TestOpenResumesFromCheckpoint(t *testing.T) {
 // TestStaleCheckpointIsIgnored checks that a checkpoint the log no longer
 // holds, because the log was replaced by an older copy, is not believed.
 func TestStaleCheckpointIsIgnored(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	growLog(t, dir, checkpointEvery+5)
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	openGuide(t, dir).Close() // reads the whole log, and checkpoints it
 	p := filepath.Join(dir, LogFile)
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -138,11 +139,7 @@ func TestStaleCheckpointIsIgnored(t *testing.T) {
 	if err := os.WriteFile(p, data[:cut], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err = Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openGuide(t, dir)
 	if _, head := s.Base(); head < 100 || head >= checkpointEvery {
 		t.Errorf("head after restoring 100 revisions = %d, want the restored log's, not the checkpoint's", head)
 	}
@@ -154,11 +151,7 @@ func TestStaleCheckpointIsIgnored(t *testing.T) {
 func TestFollowingReadsOnlyWhatIsNew(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	reader, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
+	reader := openGuide(t, dir)
 	_, head := reader.Base()
 	spoil(t, dir)
 

@@ -19,9 +19,9 @@ import (
 // must not fill the memory of the process answering.
 const maxPendingEvents = 1 << 20
 
-// ErrEventsBusy is returned for an event dropped because too many wait to
+// errEventsBusy is returned for an event dropped because too many wait to
 // be written.
-var ErrEventsBusy = errors.New("too many events waiting to be written")
+var errEventsBusy = errors.New("too many events waiting to be written")
 
 // errClosed is returned for an event recorded after Close.
 var errClosed = errors.New("data directory closed")
@@ -91,7 +91,7 @@ func (s *Store) enqueue(name string, v any) error {
 	case q.closed:
 		return errClosed
 	case q.size+len(line)+1 > maxPendingEvents:
-		return ErrEventsBusy
+		return errEventsBusy
 	}
 	q.pending[name] = append(append(q.pending[name], line...), '\n')
 	q.size += len(line) + 1

@@ -19,11 +19,7 @@ import (
 // base reload.
 func TestEventsAreNoChange(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir(), guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openGuide(t, t.TempDir())
 	before := s.fingerprint()
 	if err := s.AddGapEvent(ctx, knowledge.GapEvent{Time: time.Now(), Question: "is it safe on a sunburn"}); err != nil {
 		t.Fatal(err)
@@ -41,11 +37,7 @@ func TestEventsAreNoChange(t *testing.T) {
 func TestAppendRepairsTornEvent(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openGuide(t, dir)
 	p := filepath.Join(dir, GapsFile)
 	if err := os.WriteFile(p, []byte(`{"question":"one"}`+"\n"+`{"question":"tw`), 0o644); err != nil {
 		t.Fatal(err)
@@ -67,10 +59,7 @@ func TestAppendRepairsTornEvent(t *testing.T) {
 func TestEventsNeverWaitForTheDisk(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openGuide(t, dir)
 	unlock, err := s.event.lock(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +67,7 @@ func TestEventsNeverWaitForTheDisk(t *testing.T) {
 	accepted := 0
 	for {
 		err := s.AddGapEvent(ctx, knowledge.GapEvent{Time: time.Now(), Question: fmt.Sprintf("question number %d about pigment", accepted)})
-		if errors.Is(err, ErrEventsBusy) {
+		if errors.Is(err, errEventsBusy) {
 			break
 		}
 		if err != nil {
@@ -96,11 +85,7 @@ func TestEventsNeverWaitForTheDisk(t *testing.T) {
 	if err := s.AddGapEvent(ctx, knowledge.GapEvent{Question: "after closing"}); err == nil {
 		t.Error("AddGapEvent after Close = nil, want a refusal")
 	}
-	again, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
+	again := openGuide(t, dir)
 	evs, err := again.GapEvents(ctx)
 	if err != nil || len(evs) != accepted {
 		t.Errorf("GapEvents after Close = %d events, %v; want the %d accepted", len(evs), err, accepted)
@@ -112,11 +97,7 @@ func TestEventsNeverWaitForTheDisk(t *testing.T) {
 // inbox as it was.
 func TestCompactKeepsOpenGaps(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir(), guide.FS(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openGuide(t, t.TempDir())
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	old, recent := now.AddDate(0, -7, 0), now.AddDate(0, 0, -3)
 	for _, ev := range []knowledge.GapEvent{
@@ -165,11 +146,7 @@ func BenchmarkAddGapEvent(b *testing.B) {
 		b.Run(fmt.Sprint("gaps=", n), func(b *testing.B) {
 			ctx := context.Background()
 			dir := b.TempDir()
-			s, err := Open(ctx, dir, guide.FS(), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := openGuide(b, dir)
 			var buf bytes.Buffer
 			for i := range n {
 				fmt.Fprintf(&buf, `{"time":"2026-01-02T03:04:05Z","question":"how long until question %d heals"}`+"\n", i%50_000)
@@ -199,11 +176,7 @@ func BenchmarkOpen100k(b *testing.B) {
 	growLog(b, dir, 100_000)
 	// The first open reads the whole log, which no commit wrote, and
 	// checkpoints it; a directory the bot writes has its checkpoint already.
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.Close()
+	openGuide(b, dir).Close()
 	b.ResetTimer()
 	for range b.N {
 		s, err := Open(ctx, dir, guide.FS(), nil)
@@ -223,11 +196,7 @@ func BenchmarkOpen100k(b *testing.B) {
 func BenchmarkGaps(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	s, err := Open(ctx, dir, guide.FS(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openGuide(b, dir)
 	var buf bytes.Buffer
 	for i := range 300_000 {
 		fmt.Fprintf(&buf, `{"time":"2026-01-02T03:04:05Z","question":"how long until question %d heals"}`+"\n", i%50_000)
