@@ -179,11 +179,14 @@ func IsUrgent(question string) bool {
 }
 
 // symptomText is a message as the symptom patterns read it: in lower case,
-// with typographic apostrophes folded, and without dots or ink said to be
-// spreading ("my dots are spreading" is a blowout, not an infection) unless
-// it speaks of redness, which may be what spreads.
+// with typographic apostrophes folded, without the bumps and rashes of
+// shaving ("how do I shave without razor bumps" asks about shaving), and
+// without dots or ink said to be spreading ("my dots are spreading" is a
+// blowout, not an infection) unless it speaks of redness, which may be what
+// spreads.
 func symptomText(message string) string {
 	q := strings.ToLower(quotes.Replace(message))
+	q = shavingMarks.ReplaceAllString(q, "")
 	if !redness.MatchString(q) {
 		q = pigmentSpreading.ReplaceAllString(q, "")
 	}
@@ -191,6 +194,7 @@ func symptomText(message string) string {
 }
 
 var (
+	shavingMarks     = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )

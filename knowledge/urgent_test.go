@@ -71,6 +71,10 @@ func TestIsUrgent(t *testing.T) {
 		{"my dog has an ear infection", false},
 		// Signs as common on any skin count only in a message about SMP.
 		{"how do i get rid of razor bumps on my neck", false},
+		// Shaving's own bumps and rashes are no symptom, even on the head.
+		{"how do i shave my head smooth without razor bumps", false},
+		{"razor burn on my head every time i shave, foil shaver better?", false},
+		{"razor bumps on my smp head are oozing pus", true},
 		{"how do I get rid of a cold sore on my lip fast", false},
 		{"i get hives from peanuts", false},
 		{"is it normal to have redness after smp", false},
