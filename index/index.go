@@ -143,6 +143,9 @@ type entryTerms struct {
 	// phrasings holds the analysed terms of the entry's title and alternate
 	// questions, for scoring by the best-matching phrasing.
 	phrasings []phrasing
+	// solo holds, sorted, the terms that only one of the entry's phrasings
+	// holds, and neither its tags nor its body: see soloWeight.
+	solo []int32
 	// weighed is set once the phrasings' weights are in: see weigh.
 	weighed bool
 }
@@ -501,7 +504,33 @@ func (x *state) addEntry(id string, a analysedEntry) {
 		}
 	}
 	slices.Sort(et.terms)
+	et.solo = soloTerms(et.phrasings, in)
 	x.entries[id] = et
+}
+
+// soloTerms returns, sorted, the terms that only one of phrasings holds and
+// that in, the fields of the entry's terms, has in no other field.
+func soloTerms(phrasings []phrasing, in map[int32]fieldSet) []int32 {
+	// holders counts the phrasings that hold each term; last is the number,
+	// from 1, of the last phrasing counted, so that a term twice in one
+	// phrasing counts once.
+	type holders struct{ n, last int }
+	count := map[int32]holders{}
+	for i, p := range phrasings {
+		for _, t := range p.terms {
+			if h := count[t]; h.last != i+1 {
+				count[t] = holders{h.n + 1, i + 1}
+			}
+		}
+	}
+	var solo []int32
+	for t, h := range count {
+		if h.n == 1 && in[t] == inQuestion {
+			solo = append(solo, t)
+		}
+	}
+	slices.Sort(solo)
+	return solo
 }
 
 // removeEntry takes back what addEntry recorded of an analysed entry: the

@@ -318,6 +318,21 @@ func TestAddingPhrasingNeverLowersScore(t *testing.T) {
 	}
 }
 
+// A word only one story-like phrasing of an entry holds is a detail of the
+// story, and must not draw a question that merely shares it away from the
+// entry the question is about.
+func TestSearchDetailOfOnePhrasing(t *testing.T) {
+	idx := guideIndex(t)
+	for _, tt := range []struct{ question, want, detail string }{
+		// aftercare: "... the sheet they gave me is tiny print ..."
+		{"are smp certificates a real thing or can anyone print one off", "checklist-training", "print"},
+	} {
+		if got := search(t, idx, tt.question, 3); len(got) == 0 || got[0].ID != tt.want {
+			t.Errorf("Search(%q) = %v, want %s first: %q is a detail of one phrasing of another entry", tt.question, got, tt.want, tt.detail)
+		}
+	}
+}
+
 // On the real knowledge base, a new phrasing adds words to the entry and so
 // shifts every word's rarity a little; the entry's score for its existing
 // phrasings must not fall by more than that noise.

@@ -70,6 +70,17 @@ func (x *state) expand(terms []queryTerm) []queryTerm {
 	return terms
 }
 
+// soloWeight scales the weight of a word in a phrasing when no other
+// phrasing of the entry, nor its tags or body, has the word. Such a word is
+// most often a detail of a story told as a phrasing ("the sheet they gave
+// me is in tiny print"), not what the entry is about, and at its full
+// rarity it draws any question that shares it ("can anyone print an SMP
+// certificate"). Halving it cut wrong first answers and off-topic answers on
+// the chat-message tuning sets and moved no other set by more than a
+// question. (Halving it in the matches only, and keeping its full weight in
+// the phrasing's norm, answered more off-topic messages.)
+const soloWeight = 0.5
+
 // maxMissedWords is how many of the question's words an entry lacks count
 // against its coverage: the weightiest ones.
 const maxMissedWords = 2
@@ -124,10 +135,10 @@ func (x *state) weigh(prev []float64) {
 		for _, p := range e.phrasings {
 			size += len(p.terms)
 		}
-		w := &entryTerms{terms: e.terms, phrasings: make([]phrasing, len(e.phrasings)), weighed: true}
+		w := &entryTerms{terms: e.terms, solo: e.solo, phrasings: make([]phrasing, len(e.phrasings)), weighed: true}
 		weights := make([]float64, size) // every phrasing's, in one
 		for i := range e.phrasings {
-			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, &weights, buf)
+			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, e.solo, &weights, buf)
 		}
 		x.entries[id] = w
 	}
@@ -150,23 +161,28 @@ func (e *entryTerms) holds(changed []bool, mask uint64) bool {
 }
 
 // weighPhrasing fills in p for a phrasing of the given terms: each distinct
-// term once, sorted, with its weight, and the norm of the weights, summed
-// smallest first so that it does not depend on how the terms are numbered.
+// term once, sorted, with its weight (scaled by soloWeight for the terms of
+// solo), and the norm of the weights, summed smallest first so that it does
+// not depend on how the terms are numbered.
 // It sorts terms in place unless they are sorted and distinct already, as
 // they are once weighed. It takes p's weights from the front of *weights.
 // buf is scratch space, returned for reuse.
-func (x *state) weighPhrasing(p *phrasing, terms []int32, weights *[]float64, buf []float64) []float64 {
+func (x *state) weighPhrasing(p *phrasing, terms, solo []int32, weights *[]float64, buf []float64) []float64 {
 	if !sortedDistinct(terms) {
 		slices.Sort(terms)
 		terms = slices.Compact(terms)
 	}
 	p.terms = terms
 	p.weights, *weights = (*weights)[:len(terms):len(terms)], (*weights)[len(terms):]
+	buf = buf[:0]
 	for j, t := range terms {
 		p.weights[j] = x.weights[t]
+		if _, ok := slices.BinarySearch(solo, t); ok {
+			p.weights[j] *= soloWeight
+		}
+		buf = append(buf, p.weights[j])
 		p.mask |= termBit(t)
 	}
-	buf = append(buf[:0], p.weights...)
 	slices.Sort(buf)
 	var sq float64
 	for _, w := range buf {

@@ -276,10 +276,14 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 }
 
 // rank folds document hits into entries, the candidates, and scores each
-// (see the weights in score.go). No part of the score can fall when an
-// alternate question is added, so adding a phrasing never lowers the score
-// of an entry found; bleve's relevance of the phrasings, which can fall, only
-// finds the candidates.
+// (see the weights in score.go). No part of the score falls much when an
+// alternate question is added: the new phrasing can only raise the best
+// similarity, and the rest moves with the rarity of words, which changes a
+// little, and with a word it shares with one other phrasing, which stops
+// being a detail of that one (see soloWeight) and weighs more there,
+// bringing that phrasing a little further from questions without it.
+// bleve's relevance of the phrasings, which can fall, only finds the
+// candidates.
 func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []ranked {
 	// A question finds few entries: a slice, looked up backwards, beats a
 	// map.

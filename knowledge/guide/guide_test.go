@@ -189,7 +189,7 @@ type minimums struct {
 // TestEvaluation runs the embedded evaluation set through the real index
 // with the embedded calibration, as `bot eval` does.
 func TestEvaluation(t *testing.T) {
-	evaluate(t, indextest.EvalCases(t), minimums{top1: minTop1, top3: minTop3, rejection: minRejection, urgent: minUrgent})
+	evaluate(t, indextest.EvalCases(t), minimums{top1: minTop1, top3: minTop3, rejection: minRejection, urgent: minUrgent}, true)
 }
 
 // TestOtherSets runs the evaluation sets beside the embedded one, so that a
@@ -202,21 +202,23 @@ func TestEvaluation(t *testing.T) {
 // has seen. The others are tuning sets (see guide.TuningFiles).
 func TestOtherSets(t *testing.T) {
 	for _, set := range []struct {
-		file string
-		min  minimums
+		file    string
+		min     minimums
+		heldOut bool
 	}{
-		{"holdout.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.93, urgent: 1}},
-		{"dev.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.97, urgent: 1}},
-		{"community-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 3}},
-		{"community-dev.jsonl", minimums{top1: 0.87, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 5}},
+		{"holdout.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.93, urgent: 1}, true},
+		{"dev.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.97, urgent: 1}, false},
+		{"community-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
+		{"community-dev.jsonl", minimums{top1: 0.87, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 5}, false},
 		// The validation set decided one change; the held-out sets none.
 		// Not every urgent message of the held-out half is flagged yet
 		// (see the README), so its urgent minimum holds today's figure.
-		{"community-val.jsonl", minimums{top1: 0.89, top3: 0.96, rejection: 0.84, urgent: 1, adjacentWrong: 6}},
-		{"community-holdout.jsonl", minimums{top1: 0.79, top3: 0.94, rejection: 0.78, urgent: 0.83, adjacentWrong: 5}},
+		{"community-val.jsonl", minimums{top1: 0.89, top3: 0.96, rejection: 0.84, urgent: 1, adjacentWrong: 6}, false},
+		{"community-holdout.jsonl", minimums{top1: 0.79, top3: 0.94, rejection: 0.78, urgent: 0.83, adjacentWrong: 6}, true},
+		{"community-chat-tune.jsonl", minimums{top1: 0.82, top3: 0.92, rejection: 0.91, urgent: 1, adjacentWrong: 6}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
-			evaluate(t, readSet(t, set.file), set.min)
+			evaluate(t, readSet(t, set.file), set.min, !set.heldOut)
 		})
 	}
 }
@@ -239,8 +241,10 @@ func readSet(t *testing.T, file string) []knowledge.EvalCase {
 }
 
 // evaluate answers cases as `bot eval` does and fails below want, listing
-// every question answered wrongly.
-func evaluate(t *testing.T, cases []knowledge.EvalCase, want minimums) {
+// every question answered wrongly when listMisses is set. A held-out set's
+// failure gives its figures only: whoever reads its misses to fix them has
+// made it a tuning set.
+func evaluate(t *testing.T, cases []knowledge.EvalCase, want minimums, listMisses bool) {
 	t.Helper()
 	b := loadBase(t)
 	idx, err := index.Build(b)
@@ -275,7 +279,7 @@ func evaluate(t *testing.T, cases []knowledge.EvalCase, want minimums) {
 			t.Errorf("%s = %.1f%%, want at least %.0f%%", m.name, 100*m.got, 100*m.want)
 		}
 	}
-	if t.Failed() {
+	if t.Failed() && listMisses {
 		for _, res := range r.Results {
 			c, a := res.Case, res.Answer
 			var got []string
