@@ -166,6 +166,9 @@ func IsUrgent(question string) bool {
 		return false
 	}
 	q := symptomText(question)
+	if pastReaction(q) {
+		return false
+	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
 	switch {
 	case symptoms.MatchString(q):
@@ -176,6 +179,21 @@ func IsUrgent(question string) bool {
 		return !asking.MatchString(q) && !hypothetical.MatchString(q) && speaksOwn(q) && smpContext.MatchString(q)
 	}
 	return false
+}
+
+// A reaction long past, told to ask for an allergy test before SMP ("black
+// henna blistered my arm years ago, should I get a patch test?"), is no
+// symptom now.
+var (
+	allergyTest  = words(`(patch|scratch|allergy|skin)[- ]?test(s|ing|ed)?`, `test (it|the (pigment|ink))`)
+	longAgo      = words(`years? ago`, `once`, `in the past`, `as a (kid|child|teen(ager)?)`, `last (year|summer)`, `when i was`, `years back`)
+	happeningNow = words(`now`, `today`, `tonight`, `yesterday`, `since`, `currently`, `still`, `after (my|the|his|her) (smp|session|treatment|appointment)`)
+)
+
+// pastReaction reports whether the lower-cased message q asks for an allergy
+// test because of a reaction long ago, and describes nothing happening now.
+func pastReaction(q string) bool {
+	return allergyTest.MatchString(q) && longAgo.MatchString(q) && !happeningNow.MatchString(q)
 }
 
 // symptomText is a message as the symptom patterns read it: in lower case,

@@ -71,6 +71,11 @@ func TestIsUrgent(t *testing.T) {
 		{"my dog has an ear infection", false},
 		// Signs as common on any skin count only in a message about SMP.
 		{"how do i get rid of razor bumps on my neck", false},
+		// A reaction long ago, told to ask for a patch test, is no symptom
+		// now; one happening now still is.
+		{"black henna on holiday years ago blistered my arm, should i get a patch test before smp", false},
+		{"hair dye gave me a rash once, do smp clinics do a patch test", false},
+		{"i reacted to henna years ago and now my scalp is swollen since the session, should i have had a patch test", true},
 		// Shaving's own bumps and rashes are no symptom, even on the head.
 		{"how do i shave my head smooth without razor bumps", false},
 		{"razor burn on my head every time i shave, foil shaver better?", false},
