@@ -43,8 +43,12 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 		if i, used := c.e.closest(terms, qnorm); i >= 0 {
 			h.Phrasing = x.phrasingText(c.ID, i)
 			for j, t := range c.e.phrasings[i].terms {
-				if used[j] {
-					h.Matched = append(h.Matched, names[t])
+				if !used[j] {
+					continue
+				}
+				h.Matched = append(h.Matched, names[t])
+				if _, ok := slices.BinarySearch(c.e.solo, t); ok {
+					h.Details = append(h.Details, names[t])
 				}
 			}
 		}

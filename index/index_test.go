@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -329,6 +330,15 @@ func TestSearchDetailOfOnePhrasing(t *testing.T) {
 	} {
 		if got := search(t, idx, tt.question, 3); len(got) == 0 || got[0].ID != tt.want {
 			t.Errorf("Search(%q) = %v, want %s first: %q is a detail of one phrasing of another entry", tt.question, got, tt.want, tt.detail)
+		}
+		// The explanation says which matched word counted less.
+		r, err := idx.Explain(context.Background(), tt.question, 5)
+		if err != nil {
+			t.Fatalf("Explain(%q): %v", tt.question, err)
+		}
+		i := slices.IndexFunc(r.Hits, func(h knowledge.ExplainedHit) bool { return slices.Contains(h.Matched, tt.detail) })
+		if i < 0 || !slices.Contains(r.Hits[i].Details, tt.detail) {
+			t.Errorf("Explain(%q).Hits = %+v, want %q matched and marked a detail", tt.question, r.Hits, tt.detail)
 		}
 	}
 }

@@ -32,6 +32,10 @@ type ExplainedHit struct {
 	// question, and Matched the question's terms it holds.
 	Phrasing string   `json:"phrasing"`
 	Matched  []string `json:"matched"`
+	// Details are the terms of Matched that no other phrasing of the entry,
+	// nor its tags or body, holds: a detail of that phrasing, which counts
+	// less.
+	Details []string `json:"details,omitempty"`
 	// Missed are the question's terms the entry has nowhere.
 	Missed []string `json:"missed,omitempty"`
 	// Parts are what Score is the weighted sum of.

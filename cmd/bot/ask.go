@@ -178,6 +178,9 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 		fmt.Fprintf(w, "%d. %s: score %.3f = %s; coverage %.3f\n", i+1, h.ID, h.Score, strings.Join(parts, " + "), h.Coverage)
 		if h.Phrasing != "" {
 			fmt.Fprintf(w, "   closest phrasing %q matches %s\n", h.Phrasing, strings.Join(h.Matched, ", "))
+			if len(h.Details) > 0 {
+				fmt.Fprintf(w, "   a detail of that phrasing alone, so weighed less: %s\n", strings.Join(h.Details, ", "))
+			}
 		}
 		if len(h.Missed) > 0 {
 			fmt.Fprintf(w, "   lacks %s\n", strings.Join(h.Missed, ", "))
