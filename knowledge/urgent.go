@@ -12,11 +12,13 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
-	`(yellow|green|white)(ish)? (stuff|fluid|liquid|gunk|crust)`,
+	`(yellow|green|white)(-?ish)? (stuff|fluid|liquid|gunk|crust)`,
 	`fevers?`, `feverish`, `chills`, `shivering`, `(high |running a )temperature`,
-	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`,
+	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`, `puffing( up)?`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
+	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(warmer|hotter|redder) than (before|yesterday|it was)`,
+	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	// Pain that grows after the first days, which the AAD lists among the
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (today|now|each day|every day|than (yesterday|before|it did))`,
@@ -44,6 +46,8 @@ var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`,
+	// Two signs in one breath: "the dots are raised and itchy".
+	`(raised|lumpy|bumpy|itchy|red|sore) and (raised|lumpy|bumpy|itchy|hot|sore)`,
 	// Heat where the pigment went; "on fire" and "boiling" are how people
 	// say it.
 	`on fire`, `boiling( hot)?`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
@@ -64,8 +68,9 @@ var triggers = wordSet(
 	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
 	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
 	`fever`, `fevers`, `feverish`, `chills`, `shivering`, `temperature`,
-	`swollen`, `swelling`, `swell`, `swells`, `puffy`, `puffed`,
+	`swollen`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
 	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
+	`spread`, `spreads`, `redness`, `warmer`, `hotter`,
 	`growing`, `worse`, `hurt`, `hurts`, `more`, `touch`, `burning`, `throbbing`,
 	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
 	`itchy`, `raised`, `painful`, `hard`, `tender`,

@@ -71,6 +71,14 @@ func TestIsUrgent(t *testing.T) {
 		{"my dog has an ear infection", false},
 		// Signs as common on any skin count only in a message about SMP.
 		{"how do i get rid of razor bumps on my neck", false},
+		// Signs said in other words: two signs joined, a colour with a
+		// hyphen, swelling that is not of the face alone.
+		{"a week after my top up the dots are raised and itchy, old and new", true},
+		{"greenish-looking? no, green-ish gunk under a couple of scabs and it hurts", true},
+		{"forehead and eyelids puffing up since this morning's session", true},
+		{"is it normal for the dots to be red and sore on day one", true},
+		{"the red around my hairline has spread onto my forehead since the session", true},
+		{"scalp feels warmer than yesterday, 4 days after smp", true},
 		// A reaction long ago, told to ask for a patch test, is no symptom
 		// now; one happening now still is.
 		{"black henna on holiday years ago blistered my arm, should i get a patch test before smp", false},

@@ -12,7 +12,7 @@ import (
 	"github.com/smpbot/bot/knowledge"
 )
 
-//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl dev.jsonl community-tune.jsonl community-dev.jsonl community-val.jsonl community-chat-tune.jsonl
+//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl dev.jsonl community-tune.jsonl community-dev.jsonl community-val.jsonl community-chat-tune.jsonl community-lookalike.jsonl community-implicit.jsonl
 var files embed.FS
 
 // FS returns the default knowledge base as a file system laid out as
@@ -26,11 +26,11 @@ const CalibrationFile = "calibration.json"
 const EvalFile = "eval.jsonl"
 
 // TuningFiles are the evaluation sets the thresholds are calibrated on:
-// the evaluation set, the dev set, the second and third community sets and
-// the tuning halves of the first and fourth.
+// the evaluation set, the dev set, the community sets but for the held-out
+// halves of the first and the fourth.
 // The held-out sets beside them (holdout.jsonl, community-holdout.jsonl)
 // are never tuned on, so that they measure the bot honestly.
-var TuningFiles = []string{EvalFile, "dev.jsonl", "community-tune.jsonl", "community-dev.jsonl", "community-val.jsonl", "community-chat-tune.jsonl"}
+var TuningFiles = []string{EvalFile, "dev.jsonl", "community-tune.jsonl", "community-dev.jsonl", "community-val.jsonl", "community-chat-tune.jsonl", "community-lookalike.jsonl", "community-implicit.jsonl"}
 
 // Calibration returns the confidence thresholds calibrated on the tuning
 // sets by `bot eval --calibrate`.
