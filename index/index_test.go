@@ -343,6 +343,21 @@ func TestSearchDetailOfOnePhrasing(t *testing.T) {
 	}
 }
 
+// A word of chat that says nothing of the topic must not decide which entry
+// answers, however rare it is in the knowledge base.
+func TestSearchFillerWords(t *testing.T) {
+	idx := guideIndex(t)
+	for _, tt := range []struct{ question, want string }{
+		// aftercare: "when can i wash my scalp like usual again"
+		{"how many sessions does it usually take", "sessions"},
+		{"How many sessions does it USUALLY take", "sessions"},
+	} {
+		if got := search(t, idx, tt.question, 3); len(got) == 0 || got[0].ID != tt.want {
+			t.Errorf("Search(%q) = %v, want %s first", tt.question, got, tt.want)
+		}
+	}
+}
+
 // On the real knowledge base, a new phrasing adds words to the entry and so
 // shifts every word's rarity a little; the entry's score for its existing
 // phrasings must not fall by more than that noise.

@@ -56,6 +56,9 @@ func (x *state) expand(terms []queryTerm) []queryTerm {
 			}
 		}
 		add(qt.term)
+		if isFiller(qt.word) {
+			qt.weight *= fillerWeight
+		}
 		for _, s := range x.syn[qt.term] {
 			add(s)
 		}
@@ -80,6 +83,32 @@ func (x *state) expand(terms []queryTerm) []queryTerm {
 // question. (Halving it in the matches only, and keeping its full weight in
 // the phrasing's norm, answered more off-topic messages.)
 const soloWeight = 0.5
+
+// fillerWeight scales the weight of a word of chat that says nothing of
+// the topic ("actually", "usually", "lads", "pls"). At its rarity, which is
+// high since entries seldom hold it, one such word ruled a short question:
+// "how many sessions does it usually take" went to the entry with "wash my
+// scalp like usual again", and lowered the coverage of the entry it was
+// about.
+const fillerWeight = 0.25
+
+// isFiller reports whether a word, as typed in lower case, is a filler of
+// chat: see fillerWeight.
+func isFiller(word string) bool {
+	switch word {
+	case "usually", "usual", "actually", "actual", "mean", "basically",
+		"literally", "honestly", "really", "totally", "pretty", "guys", "lads",
+		"mate", "bro", "pls", "plz", "please", "thanks", "thank", "lol", "okay",
+		"ok", "anyone", "someone", "wondering", "curious", "question", "quick",
+		"help", "advice", "exactly", "probably", "maybe", "kinda", "sorta",
+		"stuff", "thing", "things", "bit", "lot", "lots", "whole", "even",
+		"still", "tho", "though", "btw", "etc", "tbh", "ngl", "idk", "dunno",
+		"hey", "hi", "hello", "yeah", "yes", "sure", "right", "wanna", "gonna",
+		"gotta":
+		return true
+	}
+	return false
+}
 
 // maxMissedWords is how many of the question's words an entry lacks count
 // against its coverage: the weightiest ones.
