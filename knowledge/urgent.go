@@ -12,7 +12,7 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish)? (stuff|fluid|liquid|gunk|crust)`,
+	`(yellow|green|white)(-?ish)? (stuff|fluid|liquid|gunk|crust)`, `crusty (and )?(yellow|green)`,
 	`fevers?`, `feverish`, `chills`, `shivering`, `(high |running a )temperature`,
 	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`, `puffing( up)?`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
@@ -50,6 +50,7 @@ var skinSymptomWords = []string{
 	`(raised|lumpy|bumpy|itchy|red|sore) and (raised|lumpy|bumpy|itchy|hot|sore)`,
 	// Heat where the pigment went; "on fire" and "boiling" are how people
 	// say it.
+	`(not|isn'?t|won'?t|wont) (drying|dry)( out| up)?`, `still wet`,
 	`on fire`, `boiling( hot)?`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
 }
 
@@ -57,7 +58,7 @@ var skinSymptomWords = []string{
 // count only when someone says it is happening to them after SMP.
 var infectionWords = words(infectionWordList...)
 
-var infectionWordList = []string{`infected`, `infection`, `allergic`, `allergy`}
+var infectionWordList = []string{`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergic`, `allergy`}
 
 // triggers holds a word of every string that symptoms, skinSymptoms or
 // infectionWords can match. A message without any of them cannot be urgent, which spares most
@@ -78,9 +79,10 @@ var triggers = wordSet(
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
+	`crusty`, `drying`, `dry`, `wet`,
 	`hot`, `warm`,
 	// infectionWords
-	`infected`, `infection`, `allergy`,
+	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,
 )
 
 func wordSet(ws ...string) map[string]bool {
@@ -115,7 +117,7 @@ func mayBeUrgent(q string) bool {
 
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var smpContext = words(`smp`, `scalp`, `micropigmentation`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`)
+var smpContext = words(`smp`, `scalpe?`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`)
 
 // asking marks a general question about symptoms ("how do I know if it is
 // infected?") rather than a description of one's own.

@@ -79,6 +79,10 @@ func TestIsUrgent(t *testing.T) {
 		{"is it normal for the dots to be red and sore on day one", true},
 		{"the red around my hairline has spread onto my forehead since the session", true},
 		{"scalp feels warmer than yesterday, 4 days after smp", true},
+		{"a week on and it smells bad and is still wet, my scalpe is not drying", true},
+		{"so itchy and bumpy, nothing like the normal healing itch, more like a rash", true},
+		{"think i have an infecshun from my hairline tatt, crusty yellow and sore", true},
+		{"how long until the scalp is dry after a session", false},
 		// A reaction long ago, told to ask for a patch test, is no symptom
 		// now; one happening now still is.
 		{"black henna on holiday years ago blistered my arm, should i get a patch test before smp", false},
