@@ -36,6 +36,8 @@ var symptomWords = []string{
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
 	`pounding`,
+	// Two signs in one breath: "the dots are raised and itchy".
+	`(raised|lumpy|bumpy|itchy|red|sore) and (super |really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy|hot|sore)`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
@@ -46,8 +48,7 @@ var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`,
-	// Two signs in one breath: "the dots are raised and itchy".
-	`(raised|lumpy|bumpy|itchy|red|sore) and (raised|lumpy|bumpy|itchy|hot|sore)`,
+
 	// Heat where the pigment went; "on fire" and "boiling" are how people
 	// say it.
 	`(not|isn'?t|won'?t|wont) (drying|dry)( out| up)?`, `still wet`,
@@ -115,6 +116,10 @@ func mayBeUrgent(q string) bool {
 	return false
 }
 
+// sickFaces are the emoji people send for feeling feverish or sick ("🤒 head
+// tatt day 3"), which count as a sign in a message about SMP.
+const sickFaces = "🤒🤢🤮"
+
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
 var smpContext = words(`smp`, `scalpe?`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`)
@@ -169,6 +174,9 @@ func IsUrgent(question string) bool {
 	// symptomText folds quotes, which changes no word, and removes words:
 	// whatever matches in it is made of words of the message mayBeUrgent
 	// reads.
+	if strings.ContainsAny(question, sickFaces) && smpContext.MatchString(symptomText(question)) {
+		return true
+	}
 	if !mayBeUrgent(strings.ToLower(question)) {
 		return false
 	}

@@ -83,6 +83,10 @@ func TestIsUrgent(t *testing.T) {
 		{"so itchy and bumpy, nothing like the normal healing itch, more like a rash", true},
 		{"think i have an infecshun from my hairline tatt, crusty yellow and sore", true},
 		{"how long until the scalp is dry after a session", false},
+		{"🥵🤒 head day 3", true},
+		{"🤒 flu again, anyone else", false},
+		{"itchy itchy and bumpy, not a normal itch", true},
+		{"my dots are raised and super itchy two weeks in", true},
 		// A reaction long ago, told to ask for a patch test, is no symptom
 		// now; one happening now still is.
 		{"black henna on holiday years ago blistered my arm, should i get a patch test before smp", false},
