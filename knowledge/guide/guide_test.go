@@ -221,7 +221,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-forum.jsonl", minimums{top1: 0.89, top3: 0.95, rejection: 0.93, urgent: 1, adjacentWrong: 8}, false},
 		{"community-reddit.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
 		{"community-messenger.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.88, urgent: 1, adjacentWrong: 5}, false},
-		{"community-chat-tune.jsonl", minimums{top1: 0.90, top3: 0.96, rejection: 0.88, urgent: 1, adjacentWrong: 4}, false},
+		{"community-chat-tune.jsonl", minimums{top1: 0.90, top3: 0.95, rejection: 0.88, urgent: 1, adjacentWrong: 4}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			evaluate(t, readSet(t, set.file), set.min, !set.heldOut)
