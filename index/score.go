@@ -19,14 +19,33 @@ type queryTerm struct {
 	// alts holds the numbers of every indexed term that counts as matching,
 	// in this order: the term, its synonyms and its near spellings.
 	alts []int32
-	// mask has the bit of every alt: see termBit.
-	mask   uint64
+	// mask has every alt: see termSet.
+	mask   termSet
 	weight float64
 }
 
-// termBit is a term's bit in a 64-bit set of terms: a set without the bit
-// does not hold the term, which saves looking for it.
-func termBit(t int32) uint64 { return 1 << (uint32(t) % 64) }
+// termSet is a set of terms that may hold more than were added, as each term
+// stands for one of its 128 bits: a set without a term's bit does not hold
+// the term, which saves looking for it.
+type termSet [2]uint64
+
+// add puts term t in the set.
+func (s *termSet) add(t int32) {
+	u := uint32(t) % 128
+	s[u/64] |= 1 << (u % 64)
+}
+
+// has reports whether the set may hold term t.
+func (s *termSet) has(t int32) bool {
+	u := uint32(t) % 128
+	return s[u/64]&(1<<(u%64)) != 0
+}
+
+// meets reports whether the two sets may share a term.
+func (s *termSet) meets(o *termSet) bool { return s[0]&o[0]|s[1]&o[1] != 0 }
+
+// union adds every term of o to the set.
+func (s *termSet) union(o *termSet) { s[0], s[1] = s[0]|o[0], s[1]|o[1] }
 
 // expand fills in, for each query term, the terms that count as matching it
 // (the term itself, its synonyms and its near spellings) and its inverse
@@ -51,7 +70,7 @@ func (x *state) expand(terms []queryTerm) []queryTerm {
 		add := func(term string) {
 			if n, ok := x.ids[term]; ok {
 				qt.alts = append(qt.alts, n)
-				qt.mask |= termBit(n)
+				qt.mask.add(n)
 				qt.weight = min(qt.weight, x.weights[n])
 			}
 		}
@@ -133,7 +152,7 @@ type phrasing struct {
 	terms   []int32
 	weights []float64
 	norm    float64
-	mask    uint64 // the bits of terms: see termBit
+	mask    termSet // terms: see termSet
 }
 
 // weigh works out every term's weight, which depends on the whole base, and
@@ -146,13 +165,13 @@ func (x *state) weigh(prev []float64) {
 	n := float64(len(x.entries))
 	x.weights = make([]float64, len(x.df))
 	changed := make([]bool, len(x.df))
-	var mask uint64 // the bits of the changed terms: see termBit
+	var mask termSet // the changed terms
 	for t, df := range x.df {
 		w := math.Log(1 + n/float64(max(df, 1)))
 		x.weights[t] = w
 		if t >= len(prev) || prev[t] != w {
 			changed[t] = true
-			mask |= termBit(int32(t))
+			mask.add(int32(t))
 		}
 	}
 	var buf []float64
@@ -175,9 +194,9 @@ func (x *state) weigh(prev []float64) {
 
 // holds reports whether a phrasing of the entry holds a term marked in
 // changed, whose bits are in mask.
-func (e *entryTerms) holds(changed []bool, mask uint64) bool {
+func (e *entryTerms) holds(changed []bool, mask termSet) bool {
 	for _, p := range e.phrasings {
-		if p.mask&mask == 0 {
+		if !p.mask.meets(&mask) {
 			continue
 		}
 		for _, t := range p.terms {
@@ -210,7 +229,7 @@ func (x *state) weighPhrasing(p *phrasing, terms, solo []int32, weights *[]float
 			p.weights[j] *= soloWeight
 		}
 		buf = append(buf, p.weights[j])
-		p.mask |= termBit(t)
+		p.mask.add(t)
 	}
 	slices.Sort(buf)
 	var sq float64
@@ -260,10 +279,10 @@ const maxPhrasingTerms = (knowledge.MaxAltQuestionRunes + 1) / 2
 // queryNorm returns the norm of the question's term weights and the bits of
 // every term that counts as matching one of its words: what matchPhrasings
 // needs of the question, worked out once for every entry.
-func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
+func queryNorm(expanded []queryTerm) (norm float64, mask termSet) {
 	for i := range expanded {
 		norm += expanded[i].weight * expanded[i].weight
-		mask |= expanded[i].mask
+		mask.union(&expanded[i].mask)
 	}
 	return math.Sqrt(norm), mask
 }
@@ -275,11 +294,11 @@ func queryNorm(expanded []queryTerm) (norm float64, mask uint64) {
 // use numbing cream before smp" when asked the second, since common words
 // weigh little; the second does. Neither can fall when a phrasing is added.
 // qnorm and mask are queryNorm's.
-func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask uint64) (best, held float64) {
+func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask termSet) (best, held float64) {
 	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
-		if p.norm == 0 || p.mask&mask == 0 {
+		if p.norm == 0 || !p.mask.meets(&mask) {
 			continue // shares no term with the question: similarity 0
 		}
 		dot, n := p.match(expanded, buf[:])
@@ -303,11 +322,11 @@ func (p *phrasing) match(expanded []queryTerm, used []bool) (dot float64, n int)
 	clear(used)
 	for k := range expanded {
 		qt := &expanded[k]
-		if qt.mask&p.mask == 0 {
+		if !qt.mask.meets(&p.mask) {
 			continue
 		}
 		for _, a := range qt.alts {
-			if termBit(a)&p.mask == 0 {
+			if !p.mask.has(a) {
 				continue
 			}
 			if j := p.find(a); j >= 0 && !used[j] {
