@@ -39,6 +39,7 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 			{Name: "coverage", Value: c.Coverage, Weight: weightCoverage},
 			{Name: "held", Value: c.held, Weight: weightHeld},
 			{Name: "body", Value: c.body, Weight: weightBody},
+			{Name: "support", Value: c.support, Weight: weightSupport},
 		}}
 		if i, used := c.e.closest(terms, qnorm); i >= 0 {
 			h.Phrasing = x.phrasingText(c.ID, i)
@@ -74,7 +75,7 @@ func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) 
 			continue
 		}
 		used := make([]bool, len(p.terms))
-		dot, _ := p.match(expanded, used)
+		dot, _ := p.match(expanded, used, nil)
 		if sim := dot / (qnorm * p.norm); sim > bestSim {
 			best, bestSim, bestUsed = i, sim, used
 		}

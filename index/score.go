@@ -138,10 +138,11 @@ const maxMissedWords = 2
 // share of the question's words one phrasing holds, and bleve's relevance of
 // its tags and body relative to the best candidate's.
 const (
-	weightPhrasing = 0.6
-	weightCoverage = 0.3
-	weightHeld     = 0.075
-	weightBody     = 0.025
+	weightPhrasing = 0.54
+	weightCoverage = 0.27
+	weightHeld     = 0.07
+	weightBody     = 0.03
+	weightSupport  = 0.09
 )
 
 // phrasing is the analysed terms of an entry's title or alternate question,
@@ -293,19 +294,63 @@ func queryNorm(expanded []queryTerm) (norm float64, mask termSet) {
 // phrasing holds. The first barely tells "numbing cream for smp" from "can i
 // use numbing cream before smp" when asked the second, since common words
 // weigh little; the second does. Neither can fall when a phrasing is added.
-// qnorm and mask are queryNorm's.
-func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask termSet) (best, held float64) {
+// qnorm and mask are queryNorm's. It counts in counts, one for each word of
+// the question, the phrasings that hold the word: see support.
+func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask termSet, counts []int32) (best, held float64) {
 	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
 		if p.norm == 0 || !p.mask.meets(&mask) {
 			continue // shares no term with the question: similarity 0
 		}
-		dot, n := p.match(expanded, buf[:])
+		dot, n := p.match(expanded, buf[:], counts)
 		best = max(best, dot/(qnorm*p.norm))
 		held = max(held, float64(n))
 	}
 	return best, held / float64(max(len(expanded), 1))
+}
+
+// supportSmoothing stands in for a fraction of a phrasing holding a word no
+// phrasing of an entry holds, so that one such word lowers an entry's
+// support rather than ruling it out.
+const supportSmoothing = 0.5
+
+// support returns, for each of the n candidates, its share of the support of
+// them all: how many of its phrasings hold each word of the question,
+// weighted by the word's rarity, as the naive Bayes model of the entries'
+// phrasings would give it (a candidate's likelihood is the product, over
+// the question's words, of its phrasings holding the word, to the power of
+// the word's weight). counts holds the phrasings of each candidate that hold
+// each word, candidate by candidate, as matchPhrasings counts them.
+//
+// The best phrasing alone decides little for a long message: a phrasing that
+// shares one rare detail of the story can be the closest. An entry many of
+// whose phrasings speak of the message's words is what the message is about.
+// The number of phrasings is not divided out, so that adding a phrasing
+// never lowers an entry's support.
+func support(counts []int32, expanded []queryTerm, n int) []float64 {
+	out := make([]float64, n)
+	if len(expanded) == 0 {
+		return out
+	}
+	top := math.Inf(-1)
+	for i := range out {
+		var l float64
+		for k, c := range counts[i*len(expanded) : (i+1)*len(expanded)] {
+			l += expanded[k].weight * math.Log(float64(c)+supportSmoothing)
+		}
+		out[i] = l
+		top = max(top, l)
+	}
+	var sum float64
+	for i, l := range out {
+		out[i] = math.Exp(l - top)
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
 }
 
 // match returns the weighted dot product of the question's terms and the
@@ -313,8 +358,9 @@ func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float6
 // marks in used, which it clears first and may replace when too short, the
 // phrasing's terms matched: one term of the phrasing matches one word of the
 // question at most, or two words that are synonyms ("swimming pool") would
-// count its weight twice.
-func (p *phrasing) match(expanded []queryTerm, used []bool) (dot float64, n int) {
+// count its weight twice. It adds one to counts[k] for each word k of the
+// question the phrasing holds, unless counts is nil.
+func (p *phrasing) match(expanded []queryTerm, used []bool, counts []int32) (dot float64, n int) {
 	if len(p.terms) > len(used) {
 		used = make([]bool, len(p.terms))
 	}
@@ -333,6 +379,9 @@ func (p *phrasing) match(expanded []queryTerm, used []bool) (dot float64, n int)
 				used[j] = true
 				dot += qt.weight * p.weights[j]
 				n++
+				if counts != nil {
+					counts[k]++
+				}
 				break
 			}
 		}

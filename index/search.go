@@ -311,21 +311,25 @@ func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 	qnorm, mask := queryNorm(expanded)
 	topBody := 0.0
 	kept := cands[:0]
+	counts := make([]int32, len(cands)*len(expanded))
 	for _, c := range cands {
 		if c.e = x.entries[c.ID]; c.e == nil {
 			continue // not an entry of this base
 		}
-		c.best, c.held = x.matchPhrasings(c.e, expanded, qnorm, mask)
+		n := len(kept) * len(expanded)
+		c.best, c.held = x.matchPhrasings(c.e, expanded, qnorm, mask, counts[n:n+len(expanded)])
 		topBody = max(topBody, c.body)
 		kept = append(kept, c)
 	}
+	shares := support(counts, expanded, len(kept))
 	for i := range kept {
 		c := &kept[i]
 		if topBody > 0 {
 			c.body /= topBody
 		}
+		c.support = shares[i]
 		c.Coverage = x.coverage(c.e, expanded)
-		c.Score = weightPhrasing*c.best + weightCoverage*c.Coverage + weightHeld*c.held + weightBody*c.body
+		c.Score = weightPhrasing*c.best + weightCoverage*c.Coverage + weightHeld*c.held + weightBody*c.body + weightSupport*c.support
 	}
 	slices.SortFunc(kept, func(a, b ranked) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
@@ -338,12 +342,12 @@ func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 
 // ranked is an entry found for a question with the parts of its score: its
 // best phrasing's similarity, the share of the question's words one phrasing
-// holds, and bleve's relevance of its tags and body relative to the best
-// candidate's.
+// holds, bleve's relevance of its tags and body relative to the best
+// candidate's, and its share of the candidates' support.
 type ranked struct {
 	knowledge.Hit
-	e                *entryTerms
-	best, held, body float64
+	e                         *entryTerms
+	best, held, body, support float64
 }
 
 // commonInBodies reports whether, on a large base (minSplitEntries entries
