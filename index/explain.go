@@ -40,7 +40,7 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 			{Name: "held", Value: c.held, Weight: weightHeld},
 			{Name: "body", Value: c.body, Weight: weightBody},
 			{Name: "support", Value: c.support, Weight: weightSupport},
-		}}
+		}, Sum: c.sum, Exact: c.exact}
 		if i, used := c.e.closest(terms, qnorm); i >= 0 {
 			h.Phrasing = x.phrasingText(c.ID, i)
 			for j, t := range c.e.phrasings[i].terms {
@@ -63,9 +63,9 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 	return r, nil
 }
 
-// closest returns the index of the entry's phrasing most similar to the
-// question, with its terms that matched marked, or -1 when none shares a
-// word with it.
+// closest returns the index of the entry's phrasing that is the question
+// word for word, else of the one most similar to it, with its terms that
+// matched marked, or -1 when none shares a word with it.
 func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) {
 	best, bestSim := -1, 0.0
 	var bestUsed []bool
@@ -75,7 +75,10 @@ func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) 
 			continue
 		}
 		used := make([]bool, len(p.terms))
-		dot, _ := p.match(expanded, used, nil)
+		dot, n := p.match(expanded, used, nil)
+		if n == len(expanded) && n == len(p.terms) {
+			return i, used
+		}
 		if sim := dot / (qnorm * p.norm); sim > bestSim {
 			best, bestSim, bestUsed = i, sim, used
 		}

@@ -358,6 +358,41 @@ func TestSearchFillerWords(t *testing.T) {
 	}
 }
 
+// A question a moderator has written as a phrasing, word for word, gets that
+// entry: a new entry with one question is not outranked by an older one
+// with many phrasings on the topic, nor one phrasing of an entry by a
+// neighbour whose phrasings speak of the same words more often.
+func TestSearchPhrasingWordForWord(t *testing.T) {
+	base := guideBase(t)
+	swimming := &knowledge.Entry{ID: "swimming", Title: "Swimming after SMP", Kind: knowledge.Explanation,
+		Questions: []string{"can i go swimming after smp"}, Body: "Wait until the scabs are gone, about two weeks."}
+	b, ps := knowledge.NewBase(append(base.Entries(), swimming), base.Synonyms())
+	if len(ps) > 0 {
+		t.Fatalf("NewBase with a swimming entry: %q", ps)
+	}
+	idx := build(t, b)
+	for _, tt := range []struct {
+		idx            *index.Index
+		question, want string
+	}{
+		{idx, "When can I go swimming after SMP?", "swimming"},
+		// pigment-depth's phrasing; skin-layers speaks of both layers in many.
+		{guideIndex(t), "epidermis or dermis, where does smp go", "pigment-depth"},
+	} {
+		got := search(t, tt.idx, tt.question, 3)
+		if len(got) == 0 || got[0].ID != tt.want || got[0].Score != 1 {
+			t.Errorf("Search(%q) = %v, want %s first with score 1", tt.question, got, tt.want)
+		}
+		r, err := tt.idx.Explain(context.Background(), tt.question, 3)
+		if err != nil {
+			t.Fatalf("Explain(%q): %v", tt.question, err)
+		}
+		if h := r.Hits[0]; !h.Exact || h.Sum >= 1 || h.Phrasing == "" {
+			t.Errorf("Explain(%q).Hits[0] = %+v, want the word-for-word phrasing named and its parts summed below 1", tt.question, h)
+		}
+	}
+}
+
 // On the real knowledge base, a new phrasing adds words to the entry and so
 // shifts every word's rarity a little; the entry's score for its existing
 // phrasings must not fall by more than that noise.

@@ -295,8 +295,10 @@ func queryNorm(expanded []queryTerm) (norm float64, mask termSet) {
 // use numbing cream before smp" when asked the second, since common words
 // weigh little; the second does. Neither can fall when a phrasing is added.
 // qnorm and mask are queryNorm's. It counts in counts, one for each word of
-// the question, the phrasings that hold the word: see support.
-func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask termSet, counts []int32) (best, held float64) {
+// the question, the phrasings that hold the word: see support. exact
+// reports whether a phrasing is the question word for word: it holds each
+// of the question's words and no other.
+func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask termSet, counts []int32) (best, held float64, exact bool) {
 	var buf [maxPhrasingTerms]bool
 	for i := range e.phrasings {
 		p := &e.phrasings[i]
@@ -306,8 +308,9 @@ func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float6
 		dot, n := p.match(expanded, buf[:], counts)
 		best = max(best, dot/(qnorm*p.norm))
 		held = max(held, float64(n))
+		exact = exact || n == len(expanded) && n == len(p.terms)
 	}
-	return best, held / float64(max(len(expanded), 1))
+	return best, held / float64(max(len(expanded), 1)), exact
 }
 
 // supportSmoothing stands in for a fraction of a phrasing holding a word no

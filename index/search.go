@@ -317,7 +317,7 @@ func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 			continue // not an entry of this base
 		}
 		n := len(kept) * len(expanded)
-		c.best, c.held = x.matchPhrasings(c.e, expanded, qnorm, mask, counts[n:n+len(expanded)])
+		c.best, c.held, c.exact = x.matchPhrasings(c.e, expanded, qnorm, mask, counts[n:n+len(expanded)])
 		topBody = max(topBody, c.body)
 		kept = append(kept, c)
 	}
@@ -329,10 +329,17 @@ func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 		}
 		c.support = shares[i]
 		c.Coverage = x.coverage(c.e, expanded)
-		c.Score = weightPhrasing*c.best + weightCoverage*c.Coverage + weightHeld*c.held + weightBody*c.body + weightSupport*c.support
+		c.sum = weightPhrasing*c.best + weightCoverage*c.Coverage + weightHeld*c.held + weightBody*c.body + weightSupport*c.support
+		c.Score = c.sum
+		if c.exact {
+			c.Score = 1
+		}
 	}
 	slices.SortFunc(kept, func(a, b ranked) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.sum, a.sum); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -343,11 +350,16 @@ func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 // ranked is an entry found for a question with the parts of its score: its
 // best phrasing's similarity, the share of the question's words one phrasing
 // holds, bleve's relevance of its tags and body relative to the best
-// candidate's, and its share of the candidates' support.
+// candidate's, and its share of the candidates' support; sum is the
+// weighted sum of the parts. exact reports whether one of its phrasings is
+// the question word for word: such an entry scores 1, the most there is,
+// whatever its parts, so that a question a moderator has written as a
+// phrasing gets that entry; the sums order entries that tie.
 type ranked struct {
 	knowledge.Hit
-	e                         *entryTerms
-	best, held, body, support float64
+	e                              *entryTerms
+	best, held, body, support, sum float64
+	exact                          bool
 }
 
 // commonInBodies reports whether, on a large base (minSplitEntries entries

@@ -38,8 +38,12 @@ type ExplainedHit struct {
 	Details []string `json:"details,omitempty"`
 	// Missed are the question's terms the entry has nowhere.
 	Missed []string `json:"missed,omitempty"`
-	// Parts are what Score is the weighted sum of.
+	// Parts are what Sum is the weighted sum of. Score is Sum, unless
+	// Exact: Phrasing holds each of the question's words and no other, and
+	// the entry scores 1 whatever its parts.
 	Parts []ScorePart `json:"parts"`
+	Sum   float64     `json:"sum"`
+	Exact bool        `json:"exact,omitempty"`
 }
 
 // ScorePart is one part of a hit's score: it adds Value × Weight.

@@ -175,7 +175,12 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 		for j, p := range h.Parts {
 			parts[j] = fmt.Sprintf("%s %.3f×%.3f", p.Name, p.Value, p.Weight)
 		}
-		fmt.Fprintf(w, "%d. %s: score %.3f = %s; coverage %.3f\n", i+1, h.ID, h.Score, strings.Join(parts, " + "), h.Coverage)
+		if h.Exact {
+			fmt.Fprintf(w, "%d. %s: score 1, as a phrasing is the question word for word (the parts give %.3f = %s); coverage %.3f\n",
+				i+1, h.ID, h.Sum, strings.Join(parts, " + "), h.Coverage)
+		} else {
+			fmt.Fprintf(w, "%d. %s: score %.3f = %s; coverage %.3f\n", i+1, h.ID, h.Score, strings.Join(parts, " + "), h.Coverage)
+		}
 		if h.Phrasing != "" {
 			fmt.Fprintf(w, "   closest phrasing %q matches %s\n", h.Phrasing, strings.Join(h.Matched, ", "))
 			if len(h.Details) > 0 {
