@@ -11,24 +11,25 @@ import (
 var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
-	`pus`, `puss`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish)? (stuff|fluid|liquid|gunk|crust)`, `crusty (and )?(yellow|green)`,
-	`fevers?`, `feverish`, `chills`, `shivering`, `(high |running a )temperature`,
-	`swollen`, `swelling`, `swells?( up)?`, `puffy`, `puffed`, `puffing( up)?`,
+	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `weepy`, `crusty (and )?(yellow|green)`,
+	`fevers?`, `feverish`, `feaver`, `fevor`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
+	`swollen`, `swolen`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
-	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(warmer|hotter|redder) than (before|yesterday|it was)`,
+	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
+	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder) than (before|yesterday|it was)`,
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	// Pain that grows after the first days, which the AAD lists among the
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (today|now|each day|every day|than (yesterday|before|it did))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `burning hot`, `burning up`, `throbbing`,
-	`(itchy|raised|red|painful|hard|tender) (bumps?|lumps?|patch(es)?|dots)`,
+	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
-	`wheez(e|ing)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
+	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
 	`throat (is |feels |feeling |getting |going )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
-	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|ballooned|tingling)`,
+	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
 	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`,
@@ -37,7 +38,7 @@ var symptomWords = []string{
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
 	`pounding`,
 	// Two signs in one breath: "the dots are raised and itchy".
-	`(raised|lumpy|bumpy|itchy|red|sore) and (super |really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy|hot|sore)`,
+	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen)`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
@@ -47,7 +48,11 @@ var skinSymptoms = words(skinSymptomWords...)
 var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus) (bubbles|blisters|filled)`,
+	// Feeling ill after a session: the AAD's fever and chills, as people say
+	// them.
+	`dizzy`, `light-?headed`, `faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
+	`(feel|feels|feeling|felt) (so |really |very |a bit |kinda )?(sick|unwell|ill|rough|awful|terrible)`,
 
 	// Heat where the pigment went; "on fire" and "boiling" are how people
 	// say it.
@@ -80,6 +85,9 @@ var triggers = wordSet(
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
+	`pussing`, `pussy`, `goo`, `crusts`, `heads`, `head`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
+	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `filled`, `itching`,
+	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`,
 	`hot`, `warm`,
 	// infectionWords
@@ -181,7 +189,7 @@ func IsUrgent(question string) bool {
 		return false
 	}
 	q := symptomText(question)
-	if pastReaction(q) {
+	if notYetOrGeneral(q) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
@@ -196,19 +204,37 @@ func IsUrgent(question string) bool {
 	return false
 }
 
-// A reaction long past, told to ask for an allergy test before SMP ("black
-// henna blistered my arm years ago, should I get a patch test?"), is no
-// symptom now.
+// A message from someone who has not had SMP yet, or asking in general,
+// describes no sign to see a doctor about ("black henna blistered my arm
+// years ago, should I get a patch test?", "my kid has a fever and my SMP is
+// booked tomorrow", "what would a reaction look like?"), unless it also
+// says something is happening now.
 var (
-	allergyTest  = words(`(patch|scratch|allergy|skin)[- ]?test(s|ing|ed)?`, `test (it|the (pigment|ink))`)
-	longAgo      = words(`years? ago`, `once`, `in the past`, `as a (kid|child|teen(ager)?)`, `last (year|summer)`, `when i was`, `years back`)
-	happeningNow = words(`now`, `today`, `tonight`, `yesterday`, `since`, `currently`, `still`, `after (my|the|his|her) (smp|session|treatment|appointment)`)
+	beforeSMP = words(`(patch|scratch|allergy|skin)[- ]?test(s|ing|ed)?`, `test (it|the (pigment|ink))`,
+		`booked`, `considering`, `thinking (of|about)`, `planning`, `about to get`, `(to do|getting|having|booked for|going for) (my |the )?(smp|session|appointment)`,
+		`(i'?ve got|i have|have got) (my )?(smp|session|appointment) (on|next|tomorrow|tmrw|booked)`, `(want|wants|wanting) (to get )?smp`,
+		`(can|should|could) (i|he|she) (still )?(get|do|have) (smp|it done|the (smp|session|treatment))`, `is (smp|the pigment|smp pigment) (\w+ )?(ok|okay|safe|risky|a good idea)`,
+		`(smp|session|appointment) is (on |next )?(mon|tues|wednes|thurs|fri|satur|sun)day`,
+		`(smp|session|appointment)( is)? (tomorrow|tmrw|next (week|month))`, `(prone|more likely) to`, `will smp do`)
+	general = words(`in general`, `ever a side effect`, `(what|how) (would|does|do|will) (an? )?\w+( \w+){0,4} look like`,
+		`how often`, `what proportion`, `how common`, `if someone`, `some people get`)
+	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
+		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
+		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
+		`\d+ (days?|weeks?) (ago|in|after|out)`, `after (my|the|his|her) (smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
+	// Someone who has had SMP already, or a touch-up of it, may be booking
+	// the next session with a sign now.
+	hadSMP = words(`after (my|the|his|her) (smp|session|treatment|procedure|appointment|micro)`, `(touch|top).?ups?`, `(my|his|her) dots`, `(patch|scratch) test (was|came)`)
+	// A sign gone by: "all better now" says nothing is happening now.
+	goneNow = words(`(all |totally |completely |fully )?(better|fine|gone|healed|cleared( up)?|recovered|healthy|ok|okay) now`)
 )
 
-// pastReaction reports whether the lower-cased message q asks for an allergy
-// test because of a reaction long ago, and describes nothing happening now.
-func pastReaction(q string) bool {
-	return allergyTest.MatchString(q) && longAgo.MatchString(q) && !happeningNow.MatchString(q)
+// notYetOrGeneral reports whether the lower-cased message q comes from
+// someone who has not had SMP yet, or asks in general, and says nothing is
+// happening now.
+func notYetOrGeneral(q string) bool {
+	notYet := beforeSMP.MatchString(q) && !hadSMP.MatchString(q)
+	return (notYet || general.MatchString(q)) && !happeningNow.MatchString(goneNow.ReplaceAllString(q, ""))
 }
 
 // symptomText is a message as the symptom patterns read it: in lower case,
@@ -220,6 +246,7 @@ func pastReaction(q string) bool {
 func symptomText(message string) string {
 	q := strings.ToLower(quotes.Replace(message))
 	q = shavingMarks.ReplaceAllString(q, "")
+	q = noSign.ReplaceAllString(q, "")
 	if !redness.MatchString(q) {
 		q = pigmentSpreading.ReplaceAllString(q, "")
 	}
@@ -227,6 +254,10 @@ func symptomText(message string) string {
 }
 
 var (
+	// noSign is a sign denied ("no swelling", "no bumps or itching"), a
+	// figure of speech ("swelling with pride", "a fever dream", "hay
+	// fever") or a sign of another part of the body ("a swollen ankle").
+	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore))\b`)
 	shavingMarks     = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)

@@ -1,6 +1,10 @@
 package knowledge_test
 
 import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/smpbot/bot/knowledge"
@@ -106,6 +110,13 @@ func TestIsUrgent(t *testing.T) {
 		{"my smp dots are spreading after a year", false},
 		{"redness spreading around my dots", true},
 		{"my dots are spreading and the skin around them is red and hot", true},
+		{"booked a touch up next week but my scalp is oozing pus", true},
+		{"smp booked for friday, I've got a fever of 39 today, should I go", true},
+		{"reacted to black henna years ago, should I get a patch test before smp?", false},
+		{"my kid has a fever and my smp is booked tomorrow, should I cancel", false},
+		{"what would an allergic reaction to smp look like", false},
+		{"swelling with pride at my new hairline", false},
+		{"day 3, tender when I press it but no swelling", false},
 		{"is smp safe", false},
 		{"bitcoin price", false},
 		{"", false},
@@ -129,5 +140,65 @@ func BenchmarkIsUrgent(b *testing.B) {
 	for b.Loop() {
 		knowledge.IsUrgent(cases[i%len(cases)].Question)
 		i++
+	}
+}
+
+// urgentTuneMaxFalseAlarms is how many of urgent-tune.jsonl's messages that
+// need no doctor IsUrgent may flag: a needless "see a doctor" costs little,
+// a missed one can cost a lot, so every urgent message must be flagged.
+const urgentTuneMaxFalseAlarms = 10
+
+// urgentTuneMaxMissed is how many urgent messages IsUrgent may miss: one, a
+// pain score that rose from day 1 to day 5 in figures alone.
+const urgentTuneMaxMissed = 1
+
+// TestIsUrgentTuneSet runs IsUrgent on testdata/urgent-tune.jsonl: 320 chat
+// messages, 180 describing signs of infection or an allergic reaction after
+// SMP and 140 that do not (normal healing, general questions, reactions long
+// past, alarming words that are no symptom), written by a helper who had
+// read neither the symptom patterns nor the evaluation sets.
+func TestIsUrgentTuneSet(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "urgent-tune.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var urgent, calm, missed, alarms int
+	dec := json.NewDecoder(f)
+	for {
+		var c struct {
+			Question string `json:"question"`
+			Urgent   bool   `json:"urgent"`
+		}
+		if err := dec.Decode(&c); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("urgent-tune.jsonl: %v", err)
+		}
+		got := knowledge.IsUrgent(c.Question)
+		switch {
+		case c.Urgent:
+			urgent++
+			if !got {
+				missed++
+				t.Logf("missed: IsUrgent(%q) = false", c.Question)
+			}
+		default:
+			calm++
+			if got {
+				alarms++
+				t.Logf("false alarm: IsUrgent(%q) = true", c.Question)
+			}
+		}
+	}
+	t.Logf("urgent recall %d of %d, false alarms %d of %d", urgent-missed, urgent, alarms, calm)
+	if urgent < 150 || calm < 100 {
+		t.Errorf("urgent-tune.jsonl holds %d urgent and %d calm messages, want at least 150 and 100", urgent, calm)
+	}
+	if missed > urgentTuneMaxMissed {
+		t.Errorf("%d urgent messages of %d missed, want at most %d", missed, urgent, urgentTuneMaxMissed)
+	}
+	if alarms > urgentTuneMaxFalseAlarms {
+		t.Errorf("%d false alarms of %d calm messages, want at most %d", alarms, calm, urgentTuneMaxFalseAlarms)
 	}
 }
