@@ -48,7 +48,7 @@ var skinSymptoms = words(skinSymptomWords...)
 var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus) (bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
@@ -85,8 +85,8 @@ var triggers = wordSet(
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
-	`pussing`, `pussy`, `goo`, `crusts`, `heads`, `head`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
-	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `filled`, `itching`,
+	`pussing`, `pussy`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
+	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`,
 	`hot`, `warm`,
