@@ -76,7 +76,7 @@ func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) 
 		}
 		used := make([]bool, len(p.terms))
 		dot, n := p.match(expanded, used, nil)
-		if n == len(expanded) && n == len(p.terms) {
+		if p.wordForWord(n, len(expanded)) {
 			return i, used
 		}
 		if sim := dot / (qnorm * p.norm); sim > bestSim {

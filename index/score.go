@@ -308,9 +308,16 @@ func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float6
 		dot, n := p.match(expanded, buf[:], counts)
 		best = max(best, dot/(qnorm*p.norm))
 		held = max(held, float64(n))
-		exact = exact || n == len(expanded) && n == len(p.terms)
+		exact = exact || p.wordForWord(n, len(expanded))
 	}
 	return best, held / float64(max(len(expanded), 1)), exact
+}
+
+// wordForWord reports whether the phrasing is a question of the given
+// number of words word for word, matched words of it being the phrasing's
+// matches: it holds each of them and no other.
+func (p *phrasing) wordForWord(matched, words int) bool {
+	return matched == words && matched == len(p.terms)
 }
 
 // supportSmoothing stands in for a fraction of a phrasing holding a word no

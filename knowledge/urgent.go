@@ -223,8 +223,9 @@ var (
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
 		`\d+ (days?|weeks?) (ago|in|after|out)`, `after (my|the|his|her) (smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
 	// Someone who has had SMP already, or a touch-up of it, may be booking
-	// the next session with a sign now.
-	hadSMP = words(`after (my|the|his|her) (smp|session|treatment|procedure|appointment|micro)`, `(touch|top).?ups?`, `(my|his|her) dots`, `(patch|scratch) test (was|came)`)
+	// the next session with a sign now ("after my session" is in
+	// happeningNow, which rules out the calm reading by itself).
+	hadSMP = words(`after (my|the|his|her) micro`, `(touch|top).?ups?`, `(my|his|her) dots`, `(patch|scratch) test (was|came)`)
 	// A sign gone by: "all better now" says nothing is happening now.
 	goneNow = words(`(all |totally |completely |fully )?(better|fine|gone|healed|cleared( up)?|recovered|healthy|ok|okay) now`)
 )

@@ -28,8 +28,9 @@ const EvalFile = "eval.jsonl"
 // TuningFiles are the evaluation sets the thresholds are calibrated on:
 // the evaluation set, the dev set, the community sets but for the held-out
 // halves of the first and the fourth.
-// The held-out sets beside them (holdout.jsonl, community-holdout.jsonl)
-// are never tuned on, so that they measure the bot honestly.
+// The held-out sets beside them (holdout.jsonl and the community sets named
+// *-holdout.jsonl) are never tuned on, so that they measure the bot
+// honestly.
 var TuningFiles = []string{EvalFile, "dev.jsonl", "community-tune.jsonl", "community-dev.jsonl", "community-val.jsonl", "community-chat-tune.jsonl", "community-lookalike.jsonl", "community-implicit.jsonl", "community-firsttime.jsonl", "community-forum.jsonl", "community-reddit.jsonl", "community-messenger.jsonl", "community-video-tune.jsonl"}
 
 // Calibration returns the confidence thresholds calibrated on the tuning
