@@ -29,26 +29,36 @@ var (
 
 // fillerWords are words people wrap any question in ("how long does it
 // take", "what's the best", "is it supposed to"), with contractions typed
-// without their apostrophe ("shouldnt") and chat slang ("tbh", "wat"). They
+// without their apostrophe ("shouldnt"), chat shorthand ("tbh", "wat", "shud",
+// "n", "rn") and the greetings and forms of address of writers of other
+// languages ("hola", "bhai", "po", "anh"). They
 // say nothing about the topic, and left in they tie "how long does a broken
 // wrist take to heal" to SMP healing, or count as unknown words against a
 // real question.
 var fillerWords = []any{
-	"actually", "advice", "aint", "anyone", "anything", "arent", "basically", "became", "become",
-	"becoming", "best", "bit", "bro", "btw", "came", "can't", "cant", "come", "comes", "could",
-	"couldnt", "couldve", "curious", "didnt", "do", "does", "doesnt", "done", "dont", "dude", "ever",
-	"exactly", "fam", "get", "gets", "getting", "go", "goes", "going", "gone", "gonna", "got",
-	"guess", "guys", "hadnt", "hasnt", "havent", "help", "heres", "hes", "hey", "hi", "honestly",
-	"hows", "id", "idea", "ideas", "idk", "im", "imho", "imo", "isnt", "itll", "ive", "just", "kind",
-	"know", "like", "literally", "lmao", "lmfao", "lol", "long", "lot", "make", "many", "mate",
-	"matter", "maybe", "much", "need", "ngl", "normal", "ok", "okay", "omg", "one", "please", "pls",
-	"plz", "pretty", "probably", "process", "r", "really", "right", "say", "seriously", "shes",
-	"shouldnt", "shouldve", "so", "someone", "something", "sort", "still", "stuff", "supposed",
-	"take", "takes", "tbh", "tell", "thanks", "thatll", "thats", "theres", "theyll", "theyre",
-	"theyve", "thing", "things", "think", "thx", "time", "tips", "totally", "turn", "turned",
-	"turning", "turns", "u", "ur", "wanna", "want", "wasnt", "wat", "way", "well", "went", "werent",
-	"weve", "what's", "whats", "wheres", "whos", "wonder", "wondering", "wont", "would", "wouldnt",
-	"wouldve", "wtf", "wut", "ya", "yall", "yeah", "yep", "youll", "youre", "youve",
+	"abi", "abt", "actually", "advice", "ah", "aint", "akhi", "amigo", "anh", "anyone", "anything",
+	"arent", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming", "best", "bhai",
+	"bhaiya", "bit", "bro", "bruh", "bruv", "btw", "c", "came", "can't", "cant", "ciao", "cld", "cn",
+	"come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious", "cuz", "danke", "def",
+	"defo", "didnt", "dnt", "do", "does", "doesnt", "done", "dont", "dude", "e", "ever", "exactly",
+	"fam", "fr", "get", "gets", "getting", "go", "goes", "going", "gone", "gonna", "got", "gracias",
+	"grazie", "guess", "gunna", "guys", "habibi", "hadnt", "haha", "hahaha", "hasnt", "hav", "havent",
+	"hehe", "help", "heres", "hermano", "hes", "hey", "hi", "hmm", "hola", "honestly", "hows", "hv",
+	"hw", "id", "idea", "ideas", "idk", "im", "imho", "imo", "inshallah", "isnt", "itll", "ive", "ji",
+	"jk", "just", "k", "kind", "know", "kuya", "lads", "like", "literally", "lmao", "lmfao", "lmk",
+	"lol", "long", "lot", "make", "mano", "many", "mashallah", "mate", "matter", "maybe", "merci",
+	"much", "n", "nah", "need", "ngl", "nope", "normal", "np", "obrigada", "obrigado", "oh", "ohh",
+	"oi", "ok", "okay", "okk", "omg", "one", "please", "pls", "plz", "po", "porfa", "ppl", "pretty",
+	"prob", "probably", "probs", "process", "q", "r", "really", "right", "rlly", "rly", "rn",
+	"salaam", "salam", "say", "seriously", "shes", "shld", "shouldnt", "shouldve", "shud", "sis",
+	"smth", "so", "someone", "something", "sort", "sry", "sth", "still", "stuff", "supposed", "take",
+	"takes", "tbf", "tbh", "tell", "thanks", "thatll", "thats", "theres", "theyll", "theyre",
+	"theyve", "thing", "things", "think", "thru", "thx", "time", "tips", "totally", "turn", "turned",
+	"turning", "turns", "ty", "tysm", "u", "uh", "umm", "ur", "wanna", "want", "wasnt", "wat", "wats",
+	"watz", "way", "well", "wen", "went", "werent", "weve", "what's", "whats", "wheres", "whos",
+	"wht", "witam", "wld", "wonder", "wondering", "wont", "wot", "wots", "would", "wouldnt",
+	"wouldve", "wtf", "wud", "wut", "xd", "y", "ya", "yaar", "yah", "yall", "yea", "yeah", "yep",
+	"youll", "youre", "youve", "yup",
 }
 
 func newMapping() *mapping.IndexMappingImpl {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"unicode"
 
 	"github.com/smpbot/bot/index"
 	"github.com/smpbot/bot/knowledge"
@@ -355,6 +357,46 @@ func TestSearchFillerWords(t *testing.T) {
 		if got := search(t, idx, tt.question, 3); len(got) == 0 || got[0].ID != tt.want {
 			t.Errorf("Search(%q) = %v, want %s first", tt.question, got, tt.want)
 		}
+	}
+}
+
+// Chat shorthand ("wats", "shud", "n", "rn") is no word of the topic: a
+// question written with it is covered as much as the same question without.
+func TestSearchChatShorthand(t *testing.T) {
+	idx := guideIndex(t)
+	for _, tt := range []struct{ chat, plain string }{
+		{"wats in smp ink n what is it made of", "in smp ink what is it made of"},
+		{"needles shud be new every time or they clean n use again rn", "needles be new every time or they clean use again"},
+	} {
+		chat, plain := search(t, idx, tt.chat, 1), search(t, idx, tt.plain, 1)
+		if len(chat) == 0 || len(plain) == 0 || chat[0].ID != plain[0].ID || math.Abs(chat[0].Coverage-plain[0].Coverage) > 1e-9 {
+			t.Errorf("Search(%q) = %v, Search(%q) = %v: want the same entry with the same coverage", tt.chat, chat, tt.plain, plain)
+		}
+	}
+}
+
+// A number in a message (a day, an age, a temperature, a price) is a detail
+// of the story: it weighs no more than a word of chat filler, so that "38
+// fever day 3" is not turned away for words no entry has.
+func TestSearchNumbersAreDetails(t *testing.T) {
+	idx := guideIndex(t)
+	r, err := idx.Explain(context.Background(), "38 degrees fever on day 3, my 2nd session was 3k", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A word no entry has weighs as much as the rarest: log(1 + entries).
+	unknown := math.Log(1 + float64(len(guideBase(t).Entries())))
+	numbers := 0
+	for _, w := range r.Words {
+		if strings.IndexFunc(w.Typed, unicode.IsDigit) == 0 {
+			numbers++
+			if w.Weight > unknown/4+1e-9 {
+				t.Errorf("Explain: %q weighs %.2f, want at most a quarter of an unknown word's %.2f", w.Typed, w.Weight, unknown)
+			}
+		}
+	}
+	if numbers != 4 {
+		t.Errorf("Explain: words %+v, want the four numbers among them", r.Words)
 	}
 }
 

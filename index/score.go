@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/smpbot/bot/knowledge"
@@ -124,6 +125,21 @@ func isFiller(word string) bool {
 		"still", "tho", "though", "btw", "etc", "tbh", "ngl", "idk", "dunno",
 		"hey", "hi", "hello", "yeah", "yes", "sure", "right", "wanna", "gonna",
 		"gotta":
+		return true
+	}
+	return isNumber(word)
+}
+
+// isNumber reports whether a word is a number, perhaps ordinal or in
+// thousands ("38", "2nd", "3k"): a detail of someone's story (a day, an age,
+// a price) that no entry is about.
+func isNumber(word string) bool {
+	rest := strings.TrimLeft(word, "0123456789")
+	if len(rest) == len(word) {
+		return false
+	}
+	switch rest {
+	case "", "st", "nd", "rd", "th", "k":
 		return true
 	}
 	return false
