@@ -227,6 +227,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-intl-holdout.jsonl", minimums{top1: 0.78, top3: 0.85, rejection: 0.93, urgent: 0.92, adjacentWrong: 9}, true},
 		{"community-discord-holdout.jsonl", minimums{top1: 0.85, top3: 0.88, rejection: 0.91, urgent: 0.96, adjacentWrong: 5}, true},
 		{"community-telegram-holdout.jsonl", minimums{top1: 0.84, top3: 0.89, rejection: 0.92, urgent: 1, adjacentWrong: 5}, true},
+		{"community-qa-holdout.jsonl", minimums{top1: 0.87, top3: 0.91, rejection: 0.86, urgent: 0.96, adjacentWrong: 6}, true},
 		{"community-whatsapp-tune.jsonl", minimums{top1: 0.86, top3: 0.91, rejection: 0.95, urgent: 0.96, adjacentWrong: 3}, false},
 		{"community-facebook-tune.jsonl", minimums{top1: 0.83, top3: 0.86, rejection: 0.82, urgent: 1, adjacentWrong: 8}, false},
 		{"community-chat-tune.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.88, urgent: 1, adjacentWrong: 4}, false},
