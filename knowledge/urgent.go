@@ -13,7 +13,7 @@ var symptoms = words(symptomWords...)
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
 	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `weepy`, `crusty (and )?(yellow|green)`,
-	`fevers?`, `feverish`, `feaver`, `fevor`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
+	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
@@ -38,7 +38,7 @@ var symptomWords = []string{
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
 	`pounding`,
 	// Two signs in one breath: "the dots are raised and itchy".
-	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen)`,
+	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
@@ -74,11 +74,11 @@ var triggers = wordSet(
 	// symptoms
 	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
 	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
-	`fever`, `fevers`, `feverish`, `chills`, `shivering`, `temperature`,
+	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `chills`, `shivering`, `temperature`,
 	`swollen`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
 	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
 	`spread`, `spreads`, `redness`, `warmer`, `hotter`,
-	`growing`, `worse`, `hurt`, `hurts`, `more`, `touch`, `burning`, `throbbing`,
+	`growing`, `worse`, `hurt`, `hurts`, `hurting`, `more`, `touch`, `burning`, `throbbing`,
 	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
 	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
