@@ -105,26 +105,20 @@ func (x *state) expand(terms []queryTerm) []queryTerm {
 const soloWeight = 0.5
 
 // fillerWeight scales the weight of a word of chat that says nothing of
-// the topic ("actually", "usually", "lads", "pls"). At its rarity, which is
-// high since entries seldom hold it, one such word ruled a short question:
-// "how many sessions does it usually take" went to the entry with "wash my
-// scalp like usual again", and lowered the coverage of the entry it was
-// about.
+// the topic ("usually", "kinda", "dunno") without being one of the stop
+// words of fillerWords, and of a number. At its rarity, which is high since
+// entries seldom hold it, one such word ruled a short question: "how many
+// sessions does it usually take" went to the entry with "wash my scalp like
+// usual again", and lowered the coverage of the entry it was about.
 const fillerWeight = 0.25
 
 // isFiller reports whether a word, as typed in lower case, is a filler of
 // chat: see fillerWeight.
 func isFiller(word string) bool {
 	switch word {
-	case "usually", "usual", "actually", "actual", "mean", "basically",
-		"literally", "honestly", "really", "totally", "pretty", "guys", "lads",
-		"mate", "bro", "pls", "plz", "please", "thanks", "thank", "lol", "okay",
-		"ok", "anyone", "someone", "wondering", "curious", "question", "quick",
-		"help", "advice", "exactly", "probably", "maybe", "kinda", "sorta",
-		"stuff", "thing", "things", "bit", "lot", "lots", "whole", "even",
-		"still", "tho", "though", "btw", "etc", "tbh", "ngl", "idk", "dunno",
-		"hey", "hi", "hello", "yeah", "yes", "sure", "right", "wanna", "gonna",
-		"gotta":
+	case "usually", "usual", "actual", "mean", "thank", "question", "quick",
+		"kinda", "sorta", "lots", "whole", "even", "tho", "though", "etc",
+		"dunno", "hello", "yes", "sure", "gotta":
 		return true
 	}
 	return isNumber(word)
