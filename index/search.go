@@ -10,8 +10,11 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/smpbot/bot/knowledge"
 )
@@ -189,28 +192,64 @@ func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*sea
 
 // searchClauses returns the best document hits for a disjunction of the
 // group's clauses.
-func (x *state) searchClauses(ctx context.Context, g clauseGroup) ([]*search.DocumentMatch, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(g.clauses...), maxDocHits, 0, false)
-	if x.thesaurus != nil {
-		// The synonyms bleve would look up for every clause, as an index
-		// alias hands them to its indexes.
-		synonyms := g.synonyms
-		if synonyms == nil {
-			synonyms = search.FieldTermSynonymMap{}
-		}
-		req.PreSearchData = map[string]any{search.SynonymPreSearchDataKey: synonyms}
-	}
-	if x.bm25 != nil {
-		if req.PreSearchData == nil {
-			req.PreSearchData = map[string]any{}
-		}
-		req.PreSearchData[search.BM25PreSearchDataKey] = x.bm25
-	}
-	res, err := x.bleve.SearchInContext(ctx, req)
+//
+// It runs bleve's searcher and collector as SearchInContext would, with the
+// context it sets up for a bm25 mapping, but not the rest: SearchInContext
+// also loads every hit's stored fields, and allocates a document match for
+// each hit to do so even when none are asked for, which was an eighth of an
+// answer's allocations.
+func (x *state) searchClauses(ctx context.Context, g clauseGroup) (hits []*search.DocumentMatch, err error) {
+	adv, err := x.bleve.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	return res.Hits, nil
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	m := x.bleve.Mapping()
+	q := query.NewDisjunctionQuery(g.clauses)
+	model := bleveindex.DefaultScoringModel
+	if im, ok := m.(*mapping.IndexMappingImpl); ok && im.ScoringModel == bleveindex.BM25Scoring {
+		model = bleveindex.BM25Scoring
+	}
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
+	synonyms := g.synonyms
+	if x.thesaurus == nil {
+		// bleve's own synonym lookup, clause by clause.
+		sm, isSyn := m.(mapping.SynonymMapping)
+		tr, isThes := r.(bleveindex.ThesaurusReader)
+		if isSyn && isThes && sm.SynonymCount() > 0 {
+			if synonyms, err = query.ExtractSynonyms(ctx, sm, tr, q, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if synonyms != nil {
+		ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, synonyms)
+	}
+	if x.bm25 != nil {
+		ctx = context.WithValue(ctx, search.BM25StatsKey, x.bm25)
+	}
+	s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := s.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	coll := collector.NewTopNCollector(maxDocHits, 0, search.SortOrder{&search.SortScore{Desc: true}})
+	if err := coll.Collect(ctx, s, r); err != nil {
+		return nil, err
+	}
+	return coll.Results(), nil
 }
 
 // clauseWeight is the weight bleve gives a term query on the field
