@@ -194,7 +194,7 @@ func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*sea
 // group's clauses.
 //
 // It runs bleve's searcher and collector as SearchInContext would, with the
-// context it sets up for a bm25 mapping, but not the rest: SearchInContext
+// context it sets up for our mapping, but not the rest: SearchInContext
 // also loads every hit's stored fields, and allocates a document match for
 // each hit to do so even when none are asked for, which was an eighth of an
 // answer's allocations.
@@ -219,19 +219,11 @@ func (x *state) searchClauses(ctx context.Context, g clauseGroup) (hits []*searc
 		model = bleveindex.BM25Scoring
 	}
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
-	synonyms := g.synonyms
-	if x.thesaurus == nil {
-		// bleve's own synonym lookup, clause by clause.
-		sm, isSyn := m.(mapping.SynonymMapping)
-		tr, isThes := r.(bleveindex.ThesaurusReader)
-		if isSyn && isThes && sm.SynonymCount() > 0 {
-			if synonyms, err = query.ExtractSynonyms(ctx, sm, tr, q, nil); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if synonyms != nil {
-		ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, synonyms)
+	// The synonyms bleve would look up for every clause, read once from the
+	// thesaurus (see clauses). With no thesaurus, neither could bleve look
+	// any up.
+	if g.synonyms != nil {
+		ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, g.synonyms)
 	}
 	if x.bm25 != nil {
 		ctx = context.WithValue(ctx, search.BM25StatsKey, x.bm25)
