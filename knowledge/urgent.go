@@ -189,7 +189,7 @@ func IsUrgent(question string) bool {
 		return false
 	}
 	q := symptomText(question)
-	if notYetOrGeneral(q) {
+	if notYetOrGeneral(q) || otherProcedure.MatchString(q) && !namesScalp.MatchString(q) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
@@ -237,6 +237,18 @@ func notYetOrGeneral(q string) bool {
 	notYet := beforeSMP.MatchString(q) && !hadSMP.MatchString(q)
 	return (notYet || general.MatchString(q)) && !happeningNow.MatchString(goneNow.ReplaceAllString(q, ""))
 }
+
+// otherProcedure names a cosmetic treatment other than SMP, whose swelling
+// or bumps ("lip filler swelling, how long", "eyeliner tattoo done
+// yesterday, eyes still puffy") are for whoever did it: they raise no alarm
+// in a message that does not also speak of the scalp. Eyebrows alone are
+// no such treatment: swelling after SMP can drop to them.
+var (
+	otherProcedure = words(`lips? (fillers?|flip|blush|tattoo\w*)`, `fillers?`, `botox`, `eyeliner`, `microblad\w*`,
+		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`,
+		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) tattoo`)
+	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
+)
 
 // symptomText is a message as the symptom patterns read it: in lower case,
 // with typographic apostrophes folded, without the bumps and rashes of

@@ -35,6 +35,16 @@ func TestIsUrgent(t *testing.T) {
 		{"it hurts more today than the day after the session", true},
 		{"day 5 and my scalp is more sore than yesterday", true},
 		{"does smp hurt more than a tattoo", false},
+		// Another cosmetic treatment's swelling is for whoever did it;
+		// swelling after SMP that drops to the eyebrows is not.
+		{"lip filler swelling how long does it last", false},
+		{"eyeliner tattoo done yesterday, eyes still puffy, normal?", false},
+		{"lip filler yesterday and my lips are swollen, had my smp last year", true},
+		{"the swelling from my session yesterday has dropped to my eyebrows and eyes are puffy", true},
+		// Fever in the languages of the writers of chat groups, and
+		// "red and hurting" as two signs in one breath.
+		{"tengo fiebre since yesterday, had smp 3 days ago", true},
+		{"head very red and hurting 4 days after smp", true},
 		// The same signs in the words people reach for first.
 		{"my throat feels tight since the smp session this morning", true},
 		{"lips are tingling and puffing up after my smp", true},
