@@ -48,10 +48,10 @@ var skinSymptoms = words(skinSymptomWords...)
 var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores?`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
-	`dizzy`, `light-?headed`, `faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
+	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt|nearly|almost) (a bit |really |so |very |kinda )?faint`, `faint(ed|ing)`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
 	`(feel|feels|feeling|felt) (so |really |very |a bit |kinda )?(sick|unwell|ill|rough|awful|terrible)`,
 
 	// Heat where the pigment went; "on fire" and "boiling" are how people
@@ -87,7 +87,7 @@ var triggers = wordSet(
 	`bleeding`, `blood`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
 	`pussing`, `pussy`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
-	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
+	`dizzy`, `lightheaded`, `light`, `faint`, `fainted`, `fainting`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`,
 	`hot`, `warm`,
 	// infectionWords
@@ -272,7 +272,7 @@ var (
 	// fever") or a sign of another part of the body ("a swollen ankle").
 	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore))\b`)
 	shavingMarks     = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`)
-	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`)
+	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )
 
