@@ -38,7 +38,7 @@ var symptomWords = []string{
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
 	`pounding`,
 	// Two signs in one breath: "the dots are raised and itchy".
-	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
+	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
