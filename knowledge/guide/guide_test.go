@@ -228,6 +228,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-discord-holdout.jsonl", minimums{top1: 0.87, top3: 0.90, rejection: 0.91, urgent: 0.96, adjacentWrong: 5}, true},
 		{"community-telegram-holdout.jsonl", minimums{top1: 0.85, top3: 0.91, rejection: 0.92, urgent: 1, adjacentWrong: 5}, true},
 		{"community-qa-holdout.jsonl", minimums{top1: 0.89, top3: 0.92, rejection: 0.86, urgent: 0.96, adjacentWrong: 5}, true},
+		{"community-week-holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.88, urgent: 1, adjacentWrong: 5}, true},
 		{"community-whatsapp-tune.jsonl", minimums{top1: 0.90, top3: 0.93, rejection: 0.95, urgent: 1, adjacentWrong: 2}, false},
 		{"community-facebook-tune.jsonl", minimums{top1: 0.86, top3: 0.89, rejection: 0.82, urgent: 1, adjacentWrong: 7}, false},
 		{"community-problems-tune.jsonl", minimums{top1: 0.87, top3: 0.90, rejection: 0.93, urgent: 1, adjacentWrong: 5}, false},
