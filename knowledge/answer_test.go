@@ -525,6 +525,13 @@ func TestServiceOutOfScope(t *testing.T) {
 		}
 	}
 
+	// Naming SMP only to rule it out does not make a question about it.
+	for _, q := range []string{"how deep is the ocean, no smp", "how deep is the ocean? never had smp", "not interested in smp, how deep is the ocean"} {
+		if a = answer(t, svc, q); a.Answered || a.Declined == nil || a.Declined.ID != "not-water" {
+			t.Errorf("Answer(%q) = answered %v, declined %v; want it declined for not-water", q, a.Answered, a.Declined)
+		}
+	}
+
 	// Matching an out-of-scope topic best but not well enough is not
 	// being declined: the question is just not covered.
 	strict := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{MinCoverage: 1.01}, nil)

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -30,9 +31,15 @@ func subjectWords(syn *Synonyms) map[string]bool {
 	return words
 }
 
+// deniedSubject is a message saying it is not about SMP ("razor bumps on my
+// shaved head, no smp", "never had smp", "not interested in smp"): naming
+// the subject only to rule it out does not make it about SMP.
+var deniedSubject = regexp.MustCompile(`\b(?:no|never had|not had|not interested in|no interest in)(?: any| an?)? (?:smp|scalp micropigmentation|micropigmentation|scalp micro)(?: yet)?\b`)
+
 // mentionsSubject reports whether question names the subject, as written or
 // once the synonyms' phrases are rewritten.
 func (b *Base) mentionsSubject(question string) bool {
+	question = deniedSubject.ReplaceAllString(strings.ToLower(question), "")
 	for _, text := range []string{question, b.synonyms.Expand(question)} {
 		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)

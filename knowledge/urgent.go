@@ -185,7 +185,9 @@ func IsUrgent(question string) bool {
 	if strings.ContainsAny(question, sickFaces) && smpContext.MatchString(symptomText(question)) {
 		return true
 	}
-	if !mayBeUrgent(strings.ToLower(question)) {
+	lower := strings.ToLower(question)
+	if !mayBeUrgent(lower) || deniedSubject.MatchString(lower) {
+		// No sign, or no SMP: "razor bumps on my head, no smp".
 		return false
 	}
 	q := symptomText(question)

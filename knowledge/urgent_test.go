@@ -41,6 +41,8 @@ func TestIsUrgent(t *testing.T) {
 		{"eyeliner tattoo done yesterday, eyes still puffy, normal?", false},
 		{"lip filler yesterday and my lips are swollen, had my smp last year", true},
 		{"the swelling from my session yesterday has dropped to my eyebrows and eyes are puffy", true},
+		// Someone without SMP is not told to see a doctor about it.
+		{"razor bumps all over my shaved head, red and sore, no smp just bald", false},
 		// Fever in the languages of the writers of chat groups, and
 		// "red and hurting" as two signs in one breath.
 		{"tengo fiebre since yesterday, had smp 3 days ago", true},
