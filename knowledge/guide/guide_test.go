@@ -206,34 +206,35 @@ func TestOtherSets(t *testing.T) {
 		min     minimums
 		heldOut bool
 	}{
-		{"holdout.jsonl", minimums{top1: 0.90, top3: 0.95, rejection: 0.95, urgent: 1}, true},
-		{"dev.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.95, urgent: 1}, false},
+		{"holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.95, urgent: 1}, true},
+		{"dev.jsonl", minimums{top1: 0.96, top3: 0.97, rejection: 0.97, urgent: 1}, false},
 		{"community-tune.jsonl", minimums{top1: 0.98, top3: 0.99, rejection: 0.95, urgent: 1, adjacentWrong: 1}, false},
-		{"community-dev.jsonl", minimums{top1: 0.97, top3: 0.99, rejection: 0.97, urgent: 1, adjacentWrong: 2}, false},
+		{"community-dev.jsonl", minimums{top1: 0.97, top3: 0.99, rejection: 0.94, urgent: 1, adjacentWrong: 3}, false},
 		// The validation set decided one change; the held-out sets none.
 		// Not every urgent message of the held-out sets is flagged yet (see
 		// the README), so their urgent minimums hold today's figures.
 		{"community-val.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
-		{"community-holdout.jsonl", minimums{top1: 0.84, top3: 0.94, rejection: 0.84, urgent: 1, adjacentWrong: 5}, true},
+		{"community-holdout.jsonl", minimums{top1: 0.85, top3: 0.95, rejection: 0.84, urgent: 1, adjacentWrong: 5}, true},
 		{"community-lookalike.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.88, urgent: 1, adjacentWrong: 8}, false},
 		{"community-implicit.jsonl", minimums{top1: 0.90, top3: 0.94, rejection: 0.93, urgent: 1, adjacentWrong: 5}, false},
-		{"community-firsttime.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.97, urgent: 1, adjacentWrong: 2}, false},
+		{"community-firsttime.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
 		{"community-forum.jsonl", minimums{top1: 0.90, top3: 0.95, rejection: 0.97, urgent: 1, adjacentWrong: 5}, false},
 		{"community-reddit.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
-		{"community-messenger.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.88, urgent: 1, adjacentWrong: 7}, false},
+		{"community-messenger.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.91, urgent: 1, adjacentWrong: 7}, false},
 		{"community-video-tune.jsonl", minimums{top1: 0.90, top3: 0.93, rejection: 0.91, urgent: 1, adjacentWrong: 6}, false},
 		{"community-chat-holdout.jsonl", minimums{top1: 0.84, top3: 0.91, rejection: 0.88, urgent: 0.96, adjacentWrong: 9}, true},
-		{"community-phone-holdout.jsonl", minimums{top1: 0.80, top3: 0.91, rejection: 0.86, urgent: 1, adjacentWrong: 10}, true},
-		{"community-intl-holdout.jsonl", minimums{top1: 0.79, top3: 0.85, rejection: 0.95, urgent: 0.96, adjacentWrong: 8}, true},
-		{"community-discord-holdout.jsonl", minimums{top1: 0.87, top3: 0.90, rejection: 0.91, urgent: 0.96, adjacentWrong: 5}, true},
-		{"community-telegram-holdout.jsonl", minimums{top1: 0.85, top3: 0.91, rejection: 0.92, urgent: 1, adjacentWrong: 5}, true},
-		{"community-qa-holdout.jsonl", minimums{top1: 0.89, top3: 0.92, rejection: 0.86, urgent: 0.96, adjacentWrong: 5}, true},
-		{"community-week-holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.88, urgent: 1, adjacentWrong: 5}, true},
+		{"community-phone-holdout.jsonl", minimums{top1: 0.81, top3: 0.93, rejection: 0.86, urgent: 1, adjacentWrong: 10}, true},
+		{"community-intl-holdout.jsonl", minimums{top1: 0.80, top3: 0.86, rejection: 0.95, urgent: 0.96, adjacentWrong: 8}, true},
+		{"community-discord-holdout.jsonl", minimums{top1: 0.88, top3: 0.91, rejection: 0.91, urgent: 0.96, adjacentWrong: 6}, true},
+		{"community-telegram-holdout.jsonl", minimums{top1: 0.86, top3: 0.91, rejection: 0.92, urgent: 1, adjacentWrong: 5}, true},
+		{"community-qa-holdout.jsonl", minimums{top1: 0.90, top3: 0.93, rejection: 0.86, urgent: 0.96, adjacentWrong: 5}, true},
+		{"community-week-holdout.jsonl", minimums{top1: 0.90, top3: 0.95, rejection: 0.88, urgent: 1, adjacentWrong: 6}, true},
 		{"community-whatsapp-tune.jsonl", minimums{top1: 0.90, top3: 0.93, rejection: 0.95, urgent: 1, adjacentWrong: 2}, false},
-		{"community-facebook-tune.jsonl", minimums{top1: 0.86, top3: 0.89, rejection: 0.82, urgent: 1, adjacentWrong: 7}, false},
-		{"community-problems-tune.jsonl", minimums{top1: 0.87, top3: 0.90, rejection: 0.93, urgent: 1, adjacentWrong: 5}, false},
-		{"community-health-tune.jsonl", minimums{top1: 0.89, top3: 0.95, rejection: 0.95, urgent: 1, adjacentWrong: 6}, false},
-		{"community-chat-tune.jsonl", minimums{top1: 0.92, top3: 0.95, rejection: 0.91, urgent: 1, adjacentWrong: 4}, false},
+		{"community-facebook-tune.jsonl", minimums{top1: 0.87, top3: 0.89, rejection: 0.84, urgent: 1, adjacentWrong: 8}, false},
+		{"community-problems-tune.jsonl", minimums{top1: 0.87, top3: 0.90, rejection: 0.95, urgent: 1, adjacentWrong: 6}, false},
+		{"community-health-tune.jsonl", minimums{top1: 0.90, top3: 0.96, rejection: 0.95, urgent: 1, adjacentWrong: 6}, false},
+		{"community-genz-tune.jsonl", minimums{top1: 0.90, top3: 0.92, rejection: 0.91, urgent: 1, adjacentWrong: 1}, false},
+		{"community-chat-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.91, urgent: 1, adjacentWrong: 4}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			evaluate(t, readSet(t, set.file), set.min, !set.heldOut)
