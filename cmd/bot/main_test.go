@@ -33,7 +33,8 @@ func TestAsk(t *testing.T) {
 		{"how do i check a clinic before booking smp", []string{"Checklist for choosing a practitioner:", "1. ", "2. ", "3. "}},
 		{"there's pus coming out of my dots and I have a fever", []string{"Please see a doctor today", "infection"}},
 		{"How deep is the Mariana Trench?", []string{"only answers questions about SMP safety", "closest topics"}},
-		{"bitcoin price", []string{"I don't have anything on that"}},
+		{"what is the capital of peru", []string{"I don't have anything on that"}},
+		{"bitcoin price", []string{"I only answer questions about the safety of scalp micropigmentation", "a search engine"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
