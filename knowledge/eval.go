@@ -3,6 +3,7 @@ package knowledge
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -154,14 +155,7 @@ const (
 // scores, so that a question slightly unlike the set is not lost on a
 // knife's edge.
 func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration, error) {
-	type point struct {
-		score, coverage float64
-		words           int
-		right           bool // answering this case with its best hit is right
-		onTopic         bool
-		urgent          bool // answered whatever the thresholds
-	}
-	var points []point
+	var points []calibrationPoint
 	offTopicWithMatches := 0
 	for _, c := range cases {
 		a, err := svc.Answer(ctx, c.Question)
@@ -177,7 +171,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			offTopicWithMatches++
 		}
 		m := a.Matches[0]
-		points = append(points, point{m.Score, m.Coverage, m.Words, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
+		points = append(points, calibrationPoint{m.Score, m.Coverage, m.Words, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
 	}
 	scores := []float64{0}
 	coverages := []float64{0}
@@ -198,47 +192,113 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		}
 	}
 	// right is answering the right questions plus declining the wrong ones,
-	// each as a share, with thresholds cal.
-	right := func(cal Calibration) float64 {
-		var answeredRight, rejected int
-		for _, p := range points {
-			answered := p.urgent || cal.Confident(Hit{Score: p.score, Coverage: p.coverage, Words: p.words})
-			switch {
-			case answered && p.right:
-				answeredRight++
-			case !answered && !p.onTopic:
-				rejected++
-			}
-		}
-		// Off-topic questions with no match at all, or matching an
-		// out-of-scope topic best, are always declined.
-		rejected += offTopic - offTopicWithMatches
-		return ratio(answeredRight, onTopic) + ratio(rejected, offTopic)
+	// each as a share. Off-topic questions with no match at all, or
+	// matching an out-of-scope topic best, are always declined.
+	right := func(answeredRight, rejected int) float64 {
+		return ratio(answeredRight, onTopic) + ratio(rejected+offTopic-offTopicWithMatches, offTopic)
 	}
+	// Urgent questions are answered whatever the thresholds; the others are
+	// what the thresholds decide, in order of coverage for sweep.
+	urgentRight := 0
+	var decided []calibrationPoint
+	for _, p := range points {
+		switch {
+		case !p.urgent:
+			decided = append(decided, p)
+		case p.right:
+			urgentRight++
+		}
+	}
+	slices.SortStableFunc(decided, func(a, b calibrationPoint) int { return cmp.Compare(a.coverage, b.coverage) })
+
 	best, bestRight := Calibration{}, -1.0
 	for i, s := range scores {
 		cut := s
 		if i > 0 {
 			cut = (scores[i-1] + s) / 2
 		}
-		for _, cv := range coverages {
-			if r := right(Calibration{MinScore: cut, MinCoverage: cv}); r > bestRight {
+		// Below the score threshold a question is declined whatever its
+		// coverage.
+		var passing []calibrationPoint
+		rejected := 0
+		for _, p := range decided {
+			if p.score >= cut {
+				passing = append(passing, p)
+			} else if !p.onTopic {
+				rejected++
+			}
+		}
+		sweep(passing, coverages, func(cv float64, sweptRight, sweptRejected int) {
+			if r := right(urgentRight+sweptRight, rejected+sweptRejected); r > bestRight {
 				best, bestRight = Calibration{MinScore: cut, MinCoverage: cv}, r
 			}
-		}
+		})
 	}
 	// Then whether long messages do better with less coverage.
+	base := best
+	less := coverages[:sort.SearchFloat64s(coverages, base.MinCoverage)]
 	for n := minLongWords; n <= maxLongWords; n++ {
-		for _, cv := range coverages {
-			if cv >= best.MinCoverage {
-				break
-			}
-			cal := best
-			cal.LongWords, cal.MinCoverageLong = n, cv
-			if r := right(cal); r > bestRight {
-				best, bestRight = cal, r
+		var long []calibrationPoint
+		answeredRight, rejected := urgentRight, 0
+		for _, p := range decided {
+			switch {
+			case p.score < base.MinScore:
+				if !p.onTopic {
+					rejected++
+				}
+			case p.words >= n:
+				long = append(long, p)
+			case p.coverage >= base.MinCoverage:
+				if p.right {
+					answeredRight++
+				}
+			case !p.onTopic:
+				rejected++
 			}
 		}
+		sweep(long, less, func(cv float64, sweptRight, sweptRejected int) {
+			if r := right(answeredRight+sweptRight, rejected+sweptRejected); r > bestRight {
+				best, bestRight = base, r
+				best.LongWords, best.MinCoverageLong = n, cv
+			}
+		})
 	}
 	return best, nil
+}
+
+// calibrationPoint is a question of a calibration set as its best hit
+// scores it.
+type calibrationPoint struct {
+	score, coverage float64
+	words           int
+	right           bool // answering this case with its best hit is right
+	onTopic         bool
+	urgent          bool // answered whatever the thresholds
+}
+
+// sweep weighs each coverage threshold of thresholds, in ascending order,
+// for the points ps, sorted by coverage, each answered when its coverage
+// reaches the threshold: it calls weigh with the threshold, how many of ps
+// are answered right and how many off-topic ones are declined. One pass
+// over ps for every threshold, rather than a pass for each, keeps
+// calibrating on thousands of questions to a second.
+func sweep(ps []calibrationPoint, thresholds []float64, weigh func(cv float64, answeredRight, rejected int)) {
+	right := 0
+	for _, p := range ps {
+		if p.right {
+			right++
+		}
+	}
+	below, rightBelow, offBelow := 0, 0, 0
+	for _, cv := range thresholds {
+		for ; below < len(ps) && ps[below].coverage < cv; below++ {
+			if ps[below].right {
+				rightBelow++
+			}
+			if !ps[below].onTopic {
+				offBelow++
+			}
+		}
+		weigh(cv, right-rightBelow, offBelow)
+	}
 }
