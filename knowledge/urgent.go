@@ -51,7 +51,7 @@ var skinSymptomWords = []string{
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
-	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt|nearly|almost) (a bit |really |so |very |kinda )?faint`, `faint(ed|ing)`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
+	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
 	`(feel|feels|feeling|felt) (so |really |very |a bit |kinda )?(sick|unwell|ill|rough|awful|terrible)`,
 
 	// Heat where the pigment went; "on fire" and "boiling" are how people
@@ -87,7 +87,7 @@ var triggers = wordSet(
 	`bleeding`, `blood`, `braille`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `(feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`, `bumpy`, `fire`, `boiling`,
 	`pussing`, `pussy`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
-	`dizzy`, `lightheaded`, `light`, `faint`, `fainted`, `fainting`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
+	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`,
 	`hot`, `warm`,
 	// infectionWords
@@ -137,7 +137,7 @@ var smpContext = words(`smp`, `scalpe?`, `micropigmentation`, `heal(ing|ed)?`, `
 var asking = regexp.MustCompile(`^(what|which|how (do|can|would|will|should) (i|you|u) (know|tell|check|avoid|prevent)|can (smp|it|you|u)|does smp|is it possible|are there|is there|list|signs|symptoms)\b`)
 
 // hypothetical marks a worry about the future ("am I going to react?").
-var hypothetical = words(`am i going to`, `will i`, `would i`, `could i`, `might i`, `if i`, `before`)
+var hypothetical = words(`am i going to`, `will i`, `would i`, `could i`, `might i`, `if i`, `before`, `(or|am i) (allergic|infected)`)
 
 // personal marks someone talking about themselves or someone close.
 var personal = words(`my`, `mine`, `me`, `i`, `i'm`, `im`, `i've`, `ive`, `i'd`, `he`, `she`, `his`, `her`, `our`)
@@ -272,7 +272,7 @@ var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching"), a
 	// figure of speech ("swelling with pride", "a fever dream", "hay
 	// fever") or a sign of another part of the body ("a swollen ankle").
-	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore))\b`)
+	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore))\b`)
 	shavingMarks     = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
