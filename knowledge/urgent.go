@@ -18,14 +18,14 @@ var symptomWords = []string{
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
-	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder) than (before|yesterday|it was)`,
+	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	// Pain that grows after the first days, which the AAD lists among the
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
-	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did))`,
+	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `burning hot`, `burning up`, `throbbing`,
-	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
+	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
 	`throat (is |feels |feeling |getting |going )?(closing|swelling|tight)`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
@@ -36,7 +36,7 @@ var symptomWords = []string{
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
-	`pounding`, `(feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`,
+	`pounding`, `(raised|feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`,
 	// Two signs in one breath: "the dots are raised and itchy".
 	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
 }
@@ -84,7 +84,7 @@ var triggers = wordSet(
 	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
-	`bleeding`, `blood`, `braille`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `(feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`, `bumpy`, `fire`, `boiling`,
+	`bleeding`, `blood`, `braille`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
 	`pussing`, `pussy`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
@@ -151,7 +151,7 @@ func words(ws ...string) *regexp.Regexp {
 var (
 	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
 		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
-		`glands?`, `lymph`, `yellow\w*`, `crust\w*`, `throbbing`, `pounding`, `(feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
+		`glands?`, `lymph`, `yellow\w*`, `crust\w*`, `throbbing`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
