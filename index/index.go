@@ -248,14 +248,19 @@ func (x *Index) current() *state {
 	return x.cur
 }
 
+// reader opens a reader of bleve's index as it is now; the caller closes it.
+func (x *state) reader() (bleveindex.IndexReader, error) {
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // readStats reads the number of documents from bleve, and works out the
 // figures scoring needs from it: see scoreStats.
 func (x *state) readStats() error {
-	adv, err := x.bleve.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := x.reader()
 	if err != nil {
 		return err
 	}
@@ -316,11 +321,7 @@ func (x *state) readThesaurus() (map[string][]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	adv, err := x.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := x.reader()
 	if err != nil {
 		return nil, err
 	}

@@ -198,12 +198,8 @@ func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*sea
 // also loads every hit's stored fields, and allocates a document match for
 // each hit to do so even when none are asked for, which was an eighth of an
 // answer's allocations.
-func (x *state) searchClauses(ctx context.Context, g clauseGroup) (hits []*search.DocumentMatch, err error) {
-	adv, err := x.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []*search.DocumentMatch, err error) {
+	r, err := x.reader()
 	if err != nil {
 		return nil, err
 	}
