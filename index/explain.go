@@ -32,7 +32,7 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 		return nil, err
 	}
 	names := x.termNames()
-	qnorm, _ := queryNorm(terms)
+	qnorm := queryNorm(terms)
 	for _, c := range x.rank(docs, terms, limit) {
 		h := knowledge.ExplainedHit{Hit: c.Hit, Parts: []knowledge.ScorePart{
 			{Name: "phrasing", Value: c.best, Weight: weightPhrasing},
@@ -67,23 +67,25 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 // word for word, else of the one most similar to it, with its terms that
 // matched marked, or -1 when none shares a word with it.
 func (e *entryTerms) closest(expanded []queryTerm, qnorm float64) (int, []bool) {
+	var m phrasingMatches
+	m.match(e, expanded, nil)
 	best, bestSim := -1, 0.0
-	var bestUsed []bool
-	for i := range e.phrasings {
-		p := &e.phrasings[i]
-		if p.norm == 0 {
+	for i, n := range m.held[:len(e.phrasings)] {
+		if n == 0 {
 			continue
 		}
-		used := make([]bool, len(p.terms))
-		dot, n := p.match(expanded, used, nil)
-		if p.wordForWord(n, len(expanded)) {
-			return i, used
+		p := &e.phrasings[i]
+		if p.wordForWord(int(n), len(expanded)) {
+			return i, m.matched(e, i)
 		}
-		if sim := dot / (qnorm * p.norm); sim > bestSim {
-			best, bestSim, bestUsed = i, sim, used
+		if sim := m.dot[i] / (qnorm * p.norm); sim > bestSim {
+			best, bestSim = i, sim
 		}
 	}
-	return best, bestUsed
+	if best < 0 {
+		return -1, nil
+	}
+	return best, m.matched(e, best)
 }
 
 // phrasingText returns the text of an entry's i-th phrasing: its title, then

@@ -146,6 +146,8 @@ type entryTerms struct {
 	// solo holds, sorted, the terms that only one of the entry's phrasings
 	// holds, and neither its tags nor its body: see soloWeight.
 	solo []int32
+	// index finds the phrasings that hold a term, once they are weighed.
+	index phrasingIndex
 	// weighed is set once the phrasings' weights are in: see weigh.
 	weighed bool
 }

@@ -1,12 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
-
-	"github.com/smpbot/bot/knowledge"
 )
 
 // queryTerm is a word of a question with the indexed terms that count as
@@ -19,34 +19,9 @@ type queryTerm struct {
 	near []string
 	// alts holds the numbers of every indexed term that counts as matching,
 	// in this order: the term, its synonyms and its near spellings.
-	alts []int32
-	// mask has every alt: see termSet.
-	mask   termSet
+	alts   []int32
 	weight float64
 }
-
-// termSet is a set of terms that may hold more than were added, as each term
-// stands for one of its 128 bits: a set without a term's bit does not hold
-// the term, which saves looking for it.
-type termSet [2]uint64
-
-// add puts term t in the set.
-func (s *termSet) add(t int32) {
-	u := uint32(t) % 128
-	s[u/64] |= 1 << (u % 64)
-}
-
-// has reports whether the set may hold term t.
-func (s *termSet) has(t int32) bool {
-	u := uint32(t) % 128
-	return s[u/64]&(1<<(u%64)) != 0
-}
-
-// meets reports whether the two sets may share a term.
-func (s *termSet) meets(o *termSet) bool { return s[0]&o[0]|s[1]&o[1] != 0 }
-
-// union adds every term of o to the set.
-func (s *termSet) union(o *termSet) { s[0], s[1] = s[0]|o[0], s[1]|o[1] }
 
 // expand fills in, for each query term, the terms that count as matching it
 // (the term itself, its synonyms and its near spellings) and its inverse
@@ -71,7 +46,6 @@ func (x *state) expand(terms []queryTerm) []queryTerm {
 		add := func(term string) {
 			if n, ok := x.ids[term]; ok {
 				qt.alts = append(qt.alts, n)
-				qt.mask.add(n)
 				qt.weight = min(qt.weight, x.weights[n])
 			}
 		}
@@ -163,7 +137,6 @@ type phrasing struct {
 	terms   []int32
 	weights []float64
 	norm    float64
-	mask    termSet // terms: see termSet
 }
 
 // weigh works out every term's weight, which depends on the whole base, and
@@ -176,18 +149,14 @@ func (x *state) weigh(prev []float64) {
 	n := float64(len(x.entries))
 	x.weights = make([]float64, len(x.df))
 	changed := make([]bool, len(x.df))
-	var mask termSet // the changed terms
 	for t, df := range x.df {
 		w := math.Log(1 + n/float64(max(df, 1)))
 		x.weights[t] = w
-		if t >= len(prev) || prev[t] != w {
-			changed[t] = true
-			mask.add(int32(t))
-		}
+		changed[t] = t >= len(prev) || prev[t] != w
 	}
 	var buf []float64
 	for id, e := range x.entries {
-		if e.weighed && !e.holds(changed, mask) {
+		if e.weighed && !e.holds(changed) {
 			continue
 		}
 		size := 0
@@ -199,21 +168,17 @@ func (x *state) weigh(prev []float64) {
 		for i := range e.phrasings {
 			buf = x.weighPhrasing(&w.phrasings[i], e.phrasings[i].terms, e.solo, &weights, buf)
 		}
+		w.index = indexPhrasings(w.phrasings)
 		x.entries[id] = w
 	}
 }
 
 // holds reports whether a phrasing of the entry holds a term marked in
-// changed, whose bits are in mask.
-func (e *entryTerms) holds(changed []bool, mask termSet) bool {
-	for _, p := range e.phrasings {
-		if !p.mask.meets(&mask) {
-			continue
-		}
-		for _, t := range p.terms {
-			if changed[t] {
-				return true
-			}
+// changed.
+func (e *entryTerms) holds(changed []bool) bool {
+	for _, t := range e.index.terms {
+		if changed[t] {
+			return true
 		}
 	}
 	return false
@@ -240,7 +205,6 @@ func (x *state) weighPhrasing(p *phrasing, terms, solo []int32, weights *[]float
 			p.weights[j] *= soloWeight
 		}
 		buf = append(buf, p.weights[j])
-		p.mask.add(t)
 	}
 	slices.Sort(buf)
 	var sq float64
@@ -262,40 +226,145 @@ func sortedDistinct(terms []int32) bool {
 	return true
 }
 
-// find returns the index of term t in the phrasing's terms, or -1.
-func (p *phrasing) find(t int32) int {
-	if len(p.terms) <= 16 {
-		for i, u := range p.terms {
-			if u >= t {
-				if u == t {
-					return i
-				}
-				return -1
-			}
-		}
-		return -1
-	}
-	if i, ok := slices.BinarySearch(p.terms, t); ok {
-		return i
-	}
-	return -1
+// phrasingIndex lists, for each term of an entry's phrasings, the
+// phrasings that hold it, so that a question visits only the phrasings that
+// share a word with it rather than every phrasing of every candidate.
+type phrasingIndex struct {
+	// terms holds every term of the phrasings once, sorted; the postings
+	// of terms[i] are post[start[i]:start[i+1]].
+	terms []int32
+	start []int32
+	post  []posting
 }
 
-// maxPhrasingTerms is the most distinct terms a phrasing of space-separated
-// words can have: one per two characters (a letter and a space) of the
-// longest. Text without spaces between words, such as Chinese, can have
-// more; matchPhrasings makes room for such a phrasing.
-const maxPhrasingTerms = (knowledge.MaxAltQuestionRunes + 1) / 2
+// posting is a term's place in a phrasing: the phrasing's number and the
+// term's among the phrasing's (weighed) terms.
+type posting struct{ phrasing, slot int32 }
 
-// queryNorm returns the norm of the question's term weights and the bits of
-// every term that counts as matching one of its words: what matchPhrasings
-// needs of the question, worked out once for every entry.
-func queryNorm(expanded []queryTerm) (norm float64, mask termSet) {
+// indexPhrasings makes the phrasing index of weighed phrasings.
+func indexPhrasings(phrasings []phrasing) phrasingIndex {
+	type held struct {
+		term int32
+		posting
+	}
+	var all []held
+	for i, p := range phrasings {
+		for j, t := range p.terms {
+			all = append(all, held{t, posting{int32(i), int32(j)}})
+		}
+	}
+	slices.SortFunc(all, func(a, b held) int {
+		return cmp.Or(cmp.Compare(a.term, b.term), cmp.Compare(a.phrasing, b.phrasing))
+	})
+	ix := phrasingIndex{post: make([]posting, len(all))}
+	for i, h := range all {
+		if i == 0 || h.term != all[i-1].term {
+			ix.terms = append(ix.terms, h.term)
+			ix.start = append(ix.start, int32(i))
+		}
+		ix.post[i] = h.posting
+	}
+	ix.start = append(ix.start, int32(len(all)))
+	return ix
+}
+
+// phrasingMatches is what matching a question against each phrasing of an
+// entry leaves: see match. It is reused from entry to entry and question to
+// question (see matchesPool), and each match undoes only what the last one
+// touched.
+type phrasingMatches struct {
+	// dot holds, for each phrasing, the weighted dot product of its terms
+	// and the question's, and held how many of the question's words it
+	// holds.
+	dot  []float64
+	held []int32
+	// last holds, for each phrasing, one more than the number of the
+	// question word it matched last, 0 for none.
+	last []int32
+	// by holds, for each posting of the entry's phrasing index, one more
+	// than the number of the question word that matched it, 0 for none.
+	by []int32
+	// phrasings and postings hold the ones the last match touched.
+	phrasings, postings []int32
+}
+
+// matchesPool holds phrasingMatches for rank to reuse.
+var matchesPool = sync.Pool{New: func() any { return new(phrasingMatches) }}
+
+// reset undoes the last match and makes room for an entry of np phrasings
+// and npost postings.
+func (m *phrasingMatches) reset(np, npost int) {
+	for _, i := range m.phrasings {
+		m.dot[i], m.held[i], m.last[i] = 0, 0, 0
+	}
+	for _, pi := range m.postings {
+		m.by[pi] = 0
+	}
+	m.phrasings, m.postings = m.phrasings[:0], m.postings[:0]
+	if len(m.dot) < np {
+		m.dot, m.held, m.last = make([]float64, np), make([]int32, np), make([]int32, np)
+	}
+	if len(m.by) < npost {
+		m.by = make([]int32, npost)
+	}
+}
+
+// match matches the question's words against each phrasing of e. One term
+// of a phrasing matches one word of the question at most, or two words that
+// are synonyms ("swimming pool") would count its weight twice; a word
+// matches the first of its alternatives the phrasing holds and no earlier
+// word matched. It adds one to counts[k] for each phrasing that holds the
+// question's word k, unless counts is nil.
+func (m *phrasingMatches) match(e *entryTerms, expanded []queryTerm, counts []int32) {
+	ix := &e.index
+	m.reset(len(e.phrasings), len(ix.post))
+	for k := range expanded {
+		qt, word := &expanded[k], int32(k)+1
+		for _, a := range qt.alts {
+			i, ok := slices.BinarySearch(ix.terms, a)
+			if !ok {
+				continue
+			}
+			for pi := ix.start[i]; pi < ix.start[i+1]; pi++ {
+				ps := ix.post[pi]
+				if m.last[ps.phrasing] == word || m.by[pi] != 0 {
+					continue // matched by an earlier alternative, or word
+				}
+				if m.held[ps.phrasing] == 0 {
+					m.phrasings = append(m.phrasings, ps.phrasing)
+				}
+				m.postings = append(m.postings, pi)
+				m.by[pi], m.last[ps.phrasing] = word, word
+				m.dot[ps.phrasing] += qt.weight * e.phrasings[ps.phrasing].weights[ps.slot]
+				m.held[ps.phrasing]++
+				if counts != nil {
+					counts[k]++
+				}
+			}
+		}
+	}
+}
+
+// matched returns the terms of the i-th phrasing that the last match
+// matched, marked by their place in the phrasing.
+func (m *phrasingMatches) matched(e *entryTerms, i int) []bool {
+	used := make([]bool, len(e.phrasings[i].terms))
+	for _, pi := range m.postings {
+		if ps := e.index.post[pi]; int(ps.phrasing) == i {
+			used[ps.slot] = true
+		}
+	}
+	return used
+}
+
+// queryNorm returns the norm of the question's term weights, worked out
+// once for every entry.
+func queryNorm(expanded []queryTerm) float64 {
+	var norm float64
 	for i := range expanded {
 		norm += expanded[i].weight * expanded[i].weight
-		mask.union(&expanded[i].mask)
 	}
-	return math.Sqrt(norm), mask
+	return math.Sqrt(norm)
 }
 
 // matchPhrasings returns the cosine similarity, with words weighted by
@@ -304,21 +373,18 @@ func queryNorm(expanded []queryTerm) (norm float64, mask termSet) {
 // phrasing holds. The first barely tells "numbing cream for smp" from "can i
 // use numbing cream before smp" when asked the second, since common words
 // weigh little; the second does. Neither can fall when a phrasing is added.
-// qnorm and mask are queryNorm's. It counts in counts, one for each word of
-// the question, the phrasings that hold the word: see support. exact
-// reports whether a phrasing is the question word for word: it holds each
-// of the question's words and no other.
-func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, mask termSet, counts []int32) (best, held float64, exact bool) {
-	var buf [maxPhrasingTerms]bool
-	for i := range e.phrasings {
-		p := &e.phrasings[i]
-		if p.norm == 0 || !p.mask.meets(&mask) {
-			continue // shares no term with the question: similarity 0
-		}
-		dot, n := p.match(expanded, buf[:], counts)
-		best = max(best, dot/(qnorm*p.norm))
+// qnorm is queryNorm's; m is scratch space. It counts in counts, one for
+// each word of the question, the phrasings that hold the word: see support.
+// exact reports whether a phrasing is the question word for word: it holds
+// each of the question's words and no other.
+func (x *state) matchPhrasings(e *entryTerms, expanded []queryTerm, qnorm float64, m *phrasingMatches, counts []int32) (best, held float64, exact bool) {
+	m.match(e, expanded, counts)
+	// The phrasings that share no term with the question have similarity 0.
+	for _, i := range m.phrasings {
+		n, p := m.held[i], &e.phrasings[i]
+		best = max(best, m.dot[i]/(qnorm*p.norm))
 		held = max(held, float64(n))
-		exact = exact || p.wordForWord(n, len(expanded))
+		exact = exact || p.wordForWord(int(n), len(expanded))
 	}
 	return best, held / float64(max(len(expanded), 1)), exact
 }
@@ -371,42 +437,6 @@ func support(counts []int32, expanded []queryTerm, n int) []float64 {
 		out[i] /= sum
 	}
 	return out
-}
-
-// match returns the weighted dot product of the question's terms and the
-// phrasing's, and how many of the question's words the phrasing holds. It
-// marks in used, which it clears first and may replace when too short, the
-// phrasing's terms matched: one term of the phrasing matches one word of the
-// question at most, or two words that are synonyms ("swimming pool") would
-// count its weight twice. It adds one to counts[k] for each word k of the
-// question the phrasing holds, unless counts is nil.
-func (p *phrasing) match(expanded []queryTerm, used []bool, counts []int32) (dot float64, n int) {
-	if len(p.terms) > len(used) {
-		used = make([]bool, len(p.terms))
-	}
-	used = used[:len(p.terms)]
-	clear(used)
-	for k := range expanded {
-		qt := &expanded[k]
-		if !qt.mask.meets(&p.mask) {
-			continue
-		}
-		for _, a := range qt.alts {
-			if !p.mask.has(a) {
-				continue
-			}
-			if j := p.find(a); j >= 0 && !used[j] {
-				used[j] = true
-				dot += qt.weight * p.weights[j]
-				n++
-				if counts != nil {
-					counts[k]++
-				}
-				break
-			}
-		}
-	}
-	return dot, n
 }
 
 // has reports whether the entry holds the question's word qt, or a term

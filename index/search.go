@@ -314,7 +314,7 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []ranked {
 	// A question finds few entries: a slice, looked up backwards, beats a
 	// map.
-	cands := make([]ranked, 0, 32)
+	cands := make([]ranked, 0, min(len(docs), len(x.entries)))
 	for _, h := range docs {
 		kind, id, ok := parseDocID(h.ID)
 		if !ok {
@@ -335,16 +335,18 @@ func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit i
 			c.body = h.Score
 		}
 	}
-	qnorm, mask := queryNorm(expanded)
+	qnorm := queryNorm(expanded)
 	topBody := 0.0
 	kept := cands[:0]
 	counts := make([]int32, len(cands)*len(expanded))
+	m := matchesPool.Get().(*phrasingMatches)
+	defer matchesPool.Put(m)
 	for _, c := range cands {
 		if c.e = x.entries[c.ID]; c.e == nil {
 			continue // not an entry of this base
 		}
 		n := len(kept) * len(expanded)
-		c.best, c.held, c.exact = x.matchPhrasings(c.e, expanded, qnorm, mask, counts[n:n+len(expanded)])
+		c.best, c.held, c.exact = x.matchPhrasings(c.e, expanded, qnorm, m, counts[n:n+len(expanded)])
 		topBody = max(topBody, c.body)
 		kept = append(kept, c)
 	}
