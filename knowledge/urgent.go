@@ -16,7 +16,7 @@ var symptomWords = []string{
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
-	`keeps? (growing|spreading|getting (bigger|worse))`, `angry`, `getting worse`, `worse not better`,
+	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
@@ -24,7 +24,7 @@ var symptomWords = []string{
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
-	`hot to (the )?touch`, `warm to (the )?touch`, `burning hot`, `burning up`, `throbbing`,
+	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
@@ -271,8 +271,9 @@ func symptomText(message string) string {
 var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching"), a
 	// figure of speech ("swelling with pride", "a fever dream", "hay
-	// fever") or a sign of another part of the body ("a swollen ankle").
-	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore))\b`)
+	// fever") or a sign of another part of the body ("a swollen ankle",
+	// "red bumps on my chest").
+	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
 	shavingMarks     = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)

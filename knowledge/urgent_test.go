@@ -43,6 +43,12 @@ func TestIsUrgent(t *testing.T) {
 		{"the swelling from my session yesterday has dropped to my eyebrows and eyes are puffy", true},
 		// Someone without SMP is not told to see a doctor about it.
 		{"razor bumps all over my shaved head, red and sore, no smp just bald", false},
+		// Bumps on another part of the body are for another doctor.
+		{"red bumps on my chest after shaving what cream to use", false},
+		{"red bumps on my scalp after my smp session", true},
+		// Redness that grows, and warmth felt with a hand.
+		{"redness growing bigger every day instead of less, day 5 after smp", true},
+		{"scalp is warm when i touch it, day 4 post smp", true},
 		// Fever in the languages of the writers of chat groups, and
 		// "red and hurting" as two signs in one breath.
 		{"tengo fiebre since yesterday, had smp 3 days ago", true},
