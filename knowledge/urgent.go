@@ -22,7 +22,7 @@ var symptomWords = []string{
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	// Pain that grows after the first days, which the AAD lists among the
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
-	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day))`,
+	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
@@ -48,6 +48,8 @@ var skinSymptoms = words(skinSymptomWords...)
 var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
+	`white ?heads?`, `(pimples?|spots) (on|along|all over|across|around) (my |the |his |her )?(scalp|hairline|head|crown)`, `(really|very|so|super|extremely) tender`,
+	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
@@ -88,7 +90,7 @@ var triggers = wordSet(
 	`pussing`, `pussy`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
-	`crusty`, `drying`, `dry`, `wet`,
+	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `heads`, `head`, `pimple`, `pimples`, `spots`,
 	`hot`, `warm`,
 	// infectionWords
 	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,

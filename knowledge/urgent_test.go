@@ -49,6 +49,10 @@ func TestIsUrgent(t *testing.T) {
 		// Redness that grows, and warmth felt with a hand.
 		{"redness growing bigger every day instead of less, day 5 after smp", true},
 		{"scalp is warm when i touch it, day 4 post smp", true},
+		// Whiteheads, and pain that grows past the first day's.
+		{"just seen my hairline has whiteheads all along it and its really tender", true},
+		{"redness not going away day 8 and it hurts way more than day 1 did", true},
+		{"pimple on my chin before the smp consult, can they still do it", false},
 		// Fever in the languages of the writers of chat groups, and
 		// "red and hurting" as two signs in one breath.
 		{"tengo fiebre since yesterday, had smp 3 days ago", true},

@@ -208,17 +208,17 @@ func TestOtherSets(t *testing.T) {
 	}{
 		{"holdout.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.93, urgent: 1}, true},
 		{"dev.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.95, urgent: 1}, false},
-		{"community-tune.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 1}, false},
-		{"community-dev.jsonl", minimums{top1: 0.97, top3: 0.99, rejection: 0.92, urgent: 1, adjacentWrong: 4}, false},
+		{"community-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 2}, false},
+		{"community-dev.jsonl", minimums{top1: 0.97, top3: 0.99, rejection: 0.89, urgent: 1, adjacentWrong: 4}, false},
 		// The validation set decided one change; the held-out sets none.
 		// Not every urgent message of the held-out sets is flagged yet (see
 		// the README), so their urgent minimums hold today's figures.
-		{"community-val.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
+		{"community-val.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.90, urgent: 1, adjacentWrong: 4}, false},
 		{"community-holdout.jsonl", minimums{top1: 0.87, top3: 0.96, rejection: 0.84, urgent: 1, adjacentWrong: 6}, true},
 		{"community-lookalike.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.88, urgent: 1, adjacentWrong: 8}, false},
-		{"community-implicit.jsonl", minimums{top1: 0.91, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 5}, false},
+		{"community-implicit.jsonl", minimums{top1: 0.90, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 5}, false},
 		{"community-firsttime.jsonl", minimums{top1: 0.95, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
-		{"community-forum.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.95, urgent: 1, adjacentWrong: 5}, false},
+		{"community-forum.jsonl", minimums{top1: 0.90, top3: 0.96, rejection: 0.95, urgent: 1, adjacentWrong: 6}, false},
 		{"community-reddit.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
 		{"community-messenger.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.88, urgent: 1, adjacentWrong: 9}, false},
 		{"community-video-tune.jsonl", minimums{top1: 0.90, top3: 0.94, rejection: 0.86, urgent: 1, adjacentWrong: 6}, false},
@@ -230,10 +230,10 @@ func TestOtherSets(t *testing.T) {
 		{"community-qa-holdout.jsonl", minimums{top1: 0.93, top3: 0.95, rejection: 0.86, urgent: 0.96, adjacentWrong: 5}, true},
 		{"community-week-holdout.jsonl", minimums{top1: 0.92, top3: 0.95, rejection: 0.93, urgent: 1, adjacentWrong: 5}, true},
 		{"community-whatsapp-tune.jsonl", minimums{top1: 0.89, top3: 0.93, rejection: 0.97, urgent: 1, adjacentWrong: 2}, false},
-		{"community-facebook-tune.jsonl", minimums{top1: 0.91, top3: 0.94, rejection: 0.77, urgent: 1, adjacentWrong: 7}, false},
-		{"community-problems-tune.jsonl", minimums{top1: 0.89, top3: 0.93, rejection: 0.93, urgent: 1, adjacentWrong: 6}, false},
+		{"community-facebook-tune.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.77, urgent: 1, adjacentWrong: 7}, false},
+		{"community-problems-tune.jsonl", minimums{top1: 0.89, top3: 0.93, rejection: 0.91, urgent: 1, adjacentWrong: 7}, false},
 		{"community-health-tune.jsonl", minimums{top1: 0.90, top3: 0.96, rejection: 0.93, urgent: 1, adjacentWrong: 8}, false},
-		{"community-genz-tune.jsonl", minimums{top1: 0.89, top3: 0.91, rejection: 0.93, urgent: 1, adjacentWrong: 1}, false},
+		{"community-genz-tune.jsonl", minimums{top1: 0.89, top3: 0.91, rejection: 0.91, urgent: 1, adjacentWrong: 2}, false},
 		{"community-compare-tune.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.93, urgent: 1, adjacentWrong: 6}, false},
 		{"community-pairs-tune.jsonl", minimums{top1: 0.95, top3: 0.96, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
 		{"community-updates-tune.jsonl", minimums{top1: 0.89, top3: 0.95, rejection: 0.95, urgent: 1, adjacentWrong: 5}, false},
@@ -242,8 +242,9 @@ func TestOtherSets(t *testing.T) {
 		{"community-latam.jsonl", minimums{top1: 0.80, top3: 0.82, rejection: 0.93, urgent: 0.88, adjacentWrong: 3}, false},
 		{"community-older-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.91, urgent: 1, adjacentWrong: 4}, false},
 		{"community-esl-tune.jsonl", minimums{top1: 0.94, top3: 0.95, rejection: 0.95, urgent: 1, adjacentWrong: 4}, false},
-		{"community-fresh-holdout.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.93, urgent: 1, adjacentWrong: 4}, true},
-		{"community-chat-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
+		{"community-fresh-holdout.jsonl", minimums{top1: 0.89, top3: 0.95, rejection: 0.93, urgent: 1, adjacentWrong: 5}, true},
+		{"community-voice-tune.jsonl", minimums{top1: 0.89, top3: 0.92, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
+		{"community-chat-tune.jsonl", minimums{top1: 0.94, top3: 0.98, rejection: 0.93, urgent: 1, adjacentWrong: 4}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			evaluate(t, readSet(t, set.file), set.min, !set.heldOut)
