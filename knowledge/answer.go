@@ -174,8 +174,9 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	}
 	// An out-of-scope topic that matches best means the question is not
 	// answered; if it matches well enough, the question is declined with
-	// its word on who can help. A question naming SMP, or describing
-	// symptoms, is never declined.
+	// its word on who can help. A question describing symptoms is never
+	// declined, nor one naming SMP unless the topic is SMP's own trade
+	// (see DeclinesSMP).
 	outOfScope := false
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
@@ -183,7 +184,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		case !ok:
 		case e.Answers():
 			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage, Words: h.Words})
-		case i == 0 && !a.Urgent && !snap.base.mentionsSubject(q):
+		case i == 0 && !a.Urgent && (e.DeclinesSMP || !snap.base.mentionsSubject(q)):
 			outOfScope = true
 			if s.cal.Confident(h) {
 				a.Declined = e

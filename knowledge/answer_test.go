@@ -468,6 +468,8 @@ func scopeBase(t *testing.T) *knowledge.Base {
 			"questions:", "  - is my scalp infected", "tags: [urgent, infection]", "---", "See a doctor."))},
 		"entries/not-water.md": {Data: []byte(lines("---", "id: not-water", "title: Depth of pools and the sea", "kind: out-of-scope",
 			"questions:", "  - how deep is the ocean", "  - how deep is a swimming pool", "---", "I only cover SMP: ask a lifeguard."))},
+		"entries/not-trade.md": {Data: []byte(lines("---", "id: not-trade", "title: Machines and running a studio", "kind: out-of-scope",
+			"questions:", "  - which machine should i buy to open a studio", "declines_smp: true", "---", "I only cover having SMP: ask a supplier."))},
 		"synonyms.txt": {Data: []byte("smp, micropigmentation\nhair tattoo => smp\n")},
 	})
 	if err != nil {
@@ -522,6 +524,13 @@ func TestServiceOutOfScope(t *testing.T) {
 	for _, q := range []string{"is smp deep like the ocean", "is micropigmentation deep like the ocean", "is a hair tattoo deep like the ocean"} {
 		if a = answer(t, svc, q); a.Declined != nil || a.Best() == nil || a.Best().ID != "depth" {
 			t.Errorf("Answer(%q) = best %q, declined %v; want depth answered", q, matchIDs(a.Matches), a.Declined)
+		}
+	}
+
+	// SMP's own trade is out of scope even when a question names SMP.
+	for _, q := range []string{"which machine should i buy to open a studio", "which smp machine should i buy to open a studio"} {
+		if a = answer(t, svc, q); a.Answered || a.Declined == nil || a.Declined.ID != "not-trade" {
+			t.Errorf("Answer(%q) = answered %v, declined %v; want it declined for not-trade", q, a.Answered, a.Declined)
 		}
 	}
 

@@ -54,8 +54,13 @@ type Entry struct {
 	Step      int      `yaml:"step,omitempty"`
 	Questions []string `yaml:"questions"`
 	Tags      []string `yaml:"tags,omitempty"`
-	Related   []string `yaml:"related,omitempty"`
-	Sources   []Source `yaml:"sources,omitempty"`
+	// DeclinesSMP marks an out-of-scope topic that SMP's own trade falls
+	// under (machines, supplies, training to do SMP, running a studio): it
+	// declines a question it matches best even when the question names
+	// SMP, which otherwise makes a question about SMP.
+	DeclinesSMP bool     `yaml:"declines_smp,omitempty"`
+	Related     []string `yaml:"related,omitempty"`
+	Sources     []Source `yaml:"sources,omitempty"`
 	// Body is the Markdown text after the front matter.
 	Body string `yaml:"-"`
 	// File is where the entry was read from, for error messages.
@@ -306,6 +311,9 @@ func (e *Entry) check(bodyLine int) []Problem {
 		add(e.Line("kind"), "missing kind (explanation, checklist or out-of-scope)")
 	default:
 		add(e.Line("kind"), "unknown kind %q (want explanation, checklist or out-of-scope)", e.Kind)
+	}
+	if e.DeclinesSMP && e.Kind != OutOfScope {
+		add(e.Line("declines_smp"), "declines_smp belongs only to entries of kind out-of-scope")
 	}
 	for _, q := range e.Questions {
 		if strings.TrimSpace(q) == "" {

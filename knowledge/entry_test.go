@@ -118,6 +118,11 @@ func TestParseEntryProblems(t *testing.T) {
 			want: []wantProblem{{file, 4, "belong only to entries of kind checklist"}},
 		},
 		{
+			name: "an explanation that declines SMP's trade",
+			data: lines("---", "id: a", "title: A", "kind: explanation", "declines_smp: true", "---", "Body."),
+			want: []wantProblem{{file, 5, "declines_smp belongs only to entries of kind out-of-scope"}},
+		},
+		{
 			name: "source without a URL",
 			data: lines("---", "id: a", "title: A", "kind: explanation", "sources:", "  - title: a book", "    url: ftp://x", "---", "Body."),
 			want: []wantProblem{{file, 5, `source "a book" needs an http(s) URL`}},
