@@ -206,6 +206,8 @@ func TestServiceUrgent(t *testing.T) {
 		{"fever and chills after my smp session", "infection"},
 		{"a lump full of pus and a fever after my session", "infection"},
 		{"itchy raised bumps on my dots two years later", "allergy"},
+		// Whiteheads are pus.
+		{"bumps with white heads all over my new smp", "infection"},
 		{"my lips are swelling and it's hard to breathe after smp", "allergy"},
 		// Dots spreading is a blowout, not a sign of infection.
 		{"my dots are spreading and i have hives all over my scalp", "allergy"},

@@ -153,7 +153,7 @@ func words(ws ...string) *regexp.Regexp {
 var (
 	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
 		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
-		`glands?`, `lymph`, `yellow\w*`, `crust\w*`, `throbbing`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
+		`glands?`, `lymph`, `yellow\w*`, `white ?heads?`, `crust\w*`, `throbbing`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,

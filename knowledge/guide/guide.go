@@ -12,7 +12,7 @@ import (
 	"github.com/smpbot/bot/knowledge"
 )
 
-//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl dev.jsonl community-tune.jsonl community-dev.jsonl community-val.jsonl community-chat-tune.jsonl community-lookalike.jsonl community-implicit.jsonl community-firsttime.jsonl community-forum.jsonl community-reddit.jsonl community-messenger.jsonl community-video-tune.jsonl community-whatsapp-tune.jsonl community-facebook-tune.jsonl community-problems-tune.jsonl community-health-tune.jsonl community-genz-tune.jsonl community-compare-tune.jsonl community-pairs-tune.jsonl community-updates-tune.jsonl community-relay-tune.jsonl community-widget-tune.jsonl community-older-tune.jsonl community-esl-tune.jsonl community-voice-tune.jsonl community-group-tune.jsonl
+//go:embed entries/*.md synonyms.txt calibration.json eval.jsonl dev.jsonl community-tune.jsonl community-dev.jsonl community-val.jsonl community-chat-tune.jsonl community-lookalike.jsonl community-implicit.jsonl community-firsttime.jsonl community-forum.jsonl community-reddit.jsonl community-messenger.jsonl community-video-tune.jsonl community-whatsapp-tune.jsonl community-facebook-tune.jsonl community-problems-tune.jsonl community-health-tune.jsonl community-genz-tune.jsonl community-compare-tune.jsonl community-pairs-tune.jsonl community-updates-tune.jsonl community-relay-tune.jsonl community-widget-tune.jsonl community-older-tune.jsonl community-esl-tune.jsonl community-voice-tune.jsonl community-group-tune.jsonl community-terse-tune.jsonl
 var files embed.FS
 
 // FS returns the default knowledge base as a file system laid out as
@@ -31,7 +31,7 @@ const EvalFile = "eval.jsonl"
 // The held-out sets beside them (holdout.jsonl and the community sets named
 // *-holdout.jsonl) are never tuned on, so that they measure the bot
 // honestly.
-var TuningFiles = []string{EvalFile, "dev.jsonl", "community-tune.jsonl", "community-dev.jsonl", "community-val.jsonl", "community-chat-tune.jsonl", "community-lookalike.jsonl", "community-implicit.jsonl", "community-firsttime.jsonl", "community-forum.jsonl", "community-reddit.jsonl", "community-messenger.jsonl", "community-video-tune.jsonl", "community-whatsapp-tune.jsonl", "community-facebook-tune.jsonl", "community-problems-tune.jsonl", "community-health-tune.jsonl", "community-genz-tune.jsonl", "community-compare-tune.jsonl", "community-pairs-tune.jsonl", "community-updates-tune.jsonl", "community-relay-tune.jsonl", "community-widget-tune.jsonl", "community-older-tune.jsonl", "community-esl-tune.jsonl", "community-voice-tune.jsonl", "community-group-tune.jsonl"}
+var TuningFiles = []string{EvalFile, "dev.jsonl", "community-tune.jsonl", "community-dev.jsonl", "community-val.jsonl", "community-chat-tune.jsonl", "community-lookalike.jsonl", "community-implicit.jsonl", "community-firsttime.jsonl", "community-forum.jsonl", "community-reddit.jsonl", "community-messenger.jsonl", "community-video-tune.jsonl", "community-whatsapp-tune.jsonl", "community-facebook-tune.jsonl", "community-problems-tune.jsonl", "community-health-tune.jsonl", "community-genz-tune.jsonl", "community-compare-tune.jsonl", "community-pairs-tune.jsonl", "community-updates-tune.jsonl", "community-relay-tune.jsonl", "community-widget-tune.jsonl", "community-older-tune.jsonl", "community-esl-tune.jsonl", "community-voice-tune.jsonl", "community-group-tune.jsonl", "community-terse-tune.jsonl"}
 
 // Calibration returns the confidence thresholds calibrated on the tuning
 // sets by `bot eval --calibrate`.
