@@ -43,6 +43,9 @@ func TestIsUrgent(t *testing.T) {
 		{"the swelling from my session yesterday has dropped to my eyebrows and eyes are puffy", true},
 		// Someone without SMP is not told to see a doctor about it.
 		{"razor bumps all over my shaved head, red and sore, no smp just bald", false},
+		// A reaction to something else, told before SMP.
+		{"box hair dye made my scalp burn and swell two years ago, now i am looking at smp, should they test a spot first", false},
+		{"cheap earrings make my ears weep and dye gave me a rash, is there a test i can do before scalp micro", false},
 		// Bumps on another part of the body are for another doctor.
 		{"red bumps on my chest after shaving what cream to use", false},
 		{"red bumps on my scalp after my smp session", true},
