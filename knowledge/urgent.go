@@ -132,7 +132,7 @@ const sickFaces = "🤒🤢🤮"
 
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var smpContext = words(`smp`, `(days?|weeks?|hours?|hrs?) post`, `scalpe?`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`)
+var smpContext = words(`smp`, `(days?|weeks?|hours?|hrs?) post`, `scalpe?`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `head`, `hairline`, `crown`, `session`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`)
 
 // asking marks a general question about symptoms ("how do I know if it is
 // infected?") rather than a description of one's own.

@@ -43,6 +43,8 @@ func TestIsUrgent(t *testing.T) {
 		{"the swelling from my session yesterday has dropped to my eyebrows and eyes are puffy", true},
 		// Someone without SMP is not told to see a doctor about it.
 		{"razor bumps all over my shaved head, red and sore, no smp just bald", false},
+		// A touch-up is a session.
+		{"hives all over my neck and forehead after my touch up this morning", true},
 		// A reaction to something else, told before SMP.
 		{"box hair dye made my scalp burn and swell two years ago, now i am looking at smp, should they test a spot first", false},
 		{"cheap earrings make my ears weep and dye gave me a rash, is there a test i can do before scalp micro", false},
