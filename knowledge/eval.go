@@ -149,8 +149,9 @@ const (
 
 // Calibrate chooses the confidence thresholds that maximise top-1 accuracy
 // plus off-topic rejection, so that answering the right questions and
-// declining the wrong ones weigh the same however many of each the set has. svc must answer with a zero Calibration, so that every question
-// with a match is answered and its best hit can be weighed. Ties go to the
+// declining the wrong ones weigh the same however many of each the set has.
+// svc must answer with a zero Calibration, so that every question with a
+// match is answered and its best hit can be weighed. Ties go to the
 // lower thresholds, and each score threshold sits midway between observed
 // scores, so that a question slightly unlike the set is not lost on a
 // knife's edge.

@@ -48,7 +48,7 @@ var skinSymptoms = words(skinSymptomWords...)
 var skinSymptomWords = []string{
 	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
-	`white ?heads?`, `(pimples?|spots) (on|along|all over|across|around) (my |the |his |her )?(scalp|hairline|head|crown)`, `(really|very|so|super|extremely) tender`,
+	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
@@ -193,7 +193,9 @@ func IsUrgent(question string) bool {
 		return false
 	}
 	q := symptomText(question)
-	if notYetOrGeneral(q) || otherProcedure.MatchString(q) && !namesScalp.MatchString(q) {
+	// Another treatment is named in the message as written: symptomText
+	// drops "ankle tattoo is red" as a sign of another part of the body.
+	if notYetOrGeneral(q) || otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)

@@ -43,6 +43,10 @@ func TestIsUrgent(t *testing.T) {
 		{"the swelling from my session yesterday has dropped to my eyebrows and eyes are puffy", true},
 		// Someone without SMP is not told to see a doctor about it.
 		{"razor bumps all over my shaved head, red and sore, no smp just bald", false},
+		// A sore tattoo elsewhere is for whoever did it, and white
+		// pimples where the dots are are pus.
+		{"my new ankle tattoo is red and oozing a bit, infected?", false},
+		{"little white pimples all over where the dots are and they hurt, day 5", true},
 		// A touch-up is a session.
 		{"hives all over my neck and forehead after my touch up this morning", true},
 		// A reaction to something else, told before SMP.
