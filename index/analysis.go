@@ -31,35 +31,37 @@ var (
 // take", "what's the best", "is it supposed to"), with contractions typed
 // without their apostrophe ("shouldnt"), chat shorthand ("tbh", "wat",
 // "shud", "n", "rn"), the greetings and forms of address of writers of other
-// languages ("hola", "bhai", "po", "anh") and the forms of a letter ("dear",
-// "regards"). They say nothing about the topic, and left in they tie "how
+// languages ("hola", "bhai", "po", "anh", "por favor"), the forms of a letter
+// ("dear", "regards"), apologies ("sorry") and the bot's own name. They say nothing about the topic, and left in they tie "how
 // long does a broken wrist take to heal" to SMP healing, or count as unknown
 // words against a real question.
 var fillerWords = []any{
 	"abi", "abt", "actually", "advice", "ah", "aint", "akhi", "amigo", "anh", "anyone", "anything",
-	"arent", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming", "best", "bhai",
-	"bhaiya", "bit", "bro", "bruh", "bruv", "btw", "c", "came", "can't", "cant", "ciao", "cld", "cn",
-	"come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious", "cuz", "danke", "dear",
-	"def", "defo", "didnt", "dnt", "do", "does", "doesnt", "done", "dont", "dude", "e", "ever",
-	"exactly", "faithfully", "fam", "fr", "get", "gets", "getting", "go", "goes", "going", "gone",
-	"gonna", "got", "gracias", "grazie", "guess", "gunna", "guys", "habibi", "hadnt", "haha",
-	"hahaha", "hasnt", "hav", "havent", "hehe", "help", "heres", "hermano", "hes", "hey", "heyy",
-	"hi", "hii", "hiya", "hmm", "hola", "honestly", "howdy", "hows", "hv", "hw", "id", "idea",
-	"ideas", "idk", "im", "imho", "imo", "inshallah", "isnt", "itll", "ive", "ji", "jk", "just", "k",
-	"kind", "know", "kuya", "lads", "like", "literally", "lmao", "lmfao", "lmk", "lol", "long", "lot",
-	"make", "mano", "many", "mashallah", "mate", "matter", "maybe", "merci", "much", "n", "nah",
-	"need", "ngl", "nope", "normal", "np", "obrigada", "obrigado", "oh", "ohh", "oi", "ok", "okay",
-	"okk", "omg", "one", "please", "pls", "plz", "po", "porfa", "ppl", "pretty", "prob", "probably",
-	"probs", "process", "q", "r", "really", "regards", "right", "rlly", "rly", "rn", "salaam",
-	"salam", "say", "seriously", "shes", "shld", "shouldnt", "shouldve", "shud", "sincerely", "sis",
-	"smth", "so", "someone", "something", "sort", "sry", "sth", "still", "stuff", "sup", "supposed",
-	"take", "takes", "tbf", "tbh", "tell", "thanks", "thatll", "thats", "theres", "theyll", "theyre",
-	"theyve", "thing", "things", "think", "thru", "thx", "time", "tips", "totally", "turn", "turned",
-	"turning", "turns", "ty", "tysm", "u", "uh", "umm", "ur", "wanna", "want", "wasnt", "wassup",
-	"wat", "wats", "watz", "way", "well", "wen", "went", "werent", "weve", "what's", "whats",
-	"wheres", "whos", "wht", "witam", "wld", "wonder", "wondering", "wont", "wot", "wots", "would",
-	"wouldnt", "wouldve", "wtf", "wud", "wut", "xd", "y", "ya", "yaar", "yah", "yall", "yea", "yeah",
-	"yep", "yo", "youll", "youre", "youve", "yup",
+	"arent", "asking", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming",
+	"best", "bhai", "bhaiya", "bit", "bro", "bruh", "bruv", "btw", "c", "came", "can't", "cant",
+	"ciao", "cld", "cn", "come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious",
+	"cuz", "danke", "dear", "def", "defo", "didnt", "dnt", "do", "does", "doesnt", "done", "dont",
+	"dude", "e", "ever", "exactly", "faithfully", "fam", "favor", "fr", "genuinely", "get", "gets",
+	"getting", "go", "goes", "going", "gone", "gonna", "got", "gracias", "grazie", "guess",
+	"gunna", "guys", "habibi", "hadnt", "haha", "hahaha", "hasnt", "hav", "havent", "hehe", "help",
+	"heres", "hermano", "hes", "hey", "heyy", "hi", "hii", "hiya", "hmm", "hola", "honestly",
+	"howdy", "hows", "hv", "hw", "id", "idea", "ideas", "idk", "im", "imho", "imo", "inshallah",
+	"isnt", "itll", "ive", "ji", "jk", "just", "k", "kind", "know", "kuya", "lads", "like",
+	"literally", "lmao", "lmaoo", "lmaooo", "lmfao", "lmk", "lol", "long", "lot", "make", "mano",
+	"many", "mashallah", "mate", "matter", "maybe", "merci", "much", "n", "nah", "need", "ngl",
+	"nope", "normal", "np", "nutshell", "obrigada", "obrigado", "oh", "ohh", "oi", "ok", "okay",
+	"okk", "omg", "one", "please", "pls", "plz", "po", "por", "porfa", "ppl", "pretty", "prob",
+	"probably", "probs", "process", "q", "r", "really", "regards", "right", "rlly", "rly", "rn",
+	"salaam", "salam", "say", "seriously", "shes", "shld", "shouldnt", "shouldve", "shud",
+	"sincerely", "sis", "smpbot", "smth", "so", "someone", "something", "sorry", "sort", "sry",
+	"sth", "still", "stuff", "summat", "sup", "supposed", "take", "takes", "tbf", "tbh", "tell",
+	"thanks", "thatll", "thats", "theres", "theyll", "theyre", "theyve", "thing", "things",
+	"think", "thru", "thx", "time", "tips", "totally", "turn", "turned", "turning", "turns", "ty",
+	"tysm", "u", "uh", "umm", "ur", "wanna", "want", "wasnt", "wassup", "wat", "wats", "watz",
+	"way", "well", "wen", "went", "werent", "weve", "what's", "whats", "wheres", "whos", "wht",
+	"witam", "wld", "wonder", "wondering", "wont", "wot", "wots", "would", "wouldnt", "wouldve",
+	"wtf", "wud", "wut", "xd", "y", "ya", "yaar", "yah", "yall", "yea", "yeah", "yep", "yo",
+	"youll", "youre", "youve", "yup",
 }
 
 func newMapping() *mapping.IndexMappingImpl {
