@@ -11,7 +11,7 @@ import (
 var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
-	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `leak(s|ing)?`, `weeping`, `discharge`,
+	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
 	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `weepy`, `crusty (and )?(yellow|green)`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
@@ -46,7 +46,7 @@ var symptomWords = []string{
 var skinSymptoms = words(skinSymptomWords...)
 
 var skinSymptomWords = []string{
-	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`,
+	`smells?( bad)?`, `smelly`, `stinks?`, `stinky`, `leak(s|ing)?`,
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
@@ -252,7 +252,8 @@ func notYetOrGeneral(q string) bool {
 var (
 	otherProcedure = words(`lips? (fillers?|flip|blush|tattoo\w*)`, `fillers?`, `botox`, `eyeliner`, `microblad\w*`,
 		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`,
-		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) tattoo`)
+		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) tattoo`,
+		`tattoo on (my|his|her|the) (arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
 	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
 )
 

@@ -47,6 +47,9 @@ func TestIsUrgent(t *testing.T) {
 		// pimples where the dots are are pus.
 		{"my new ankle tattoo is red and oozing a bit, infected?", false},
 		{"little white pimples all over where the dots are and they hurt, day 5", true},
+		{"copying from a friend: 'the tattoo on my ribs went raised and itchy after a year, what is that'", false},
+		{"how do i fix a leaking tap", false},
+		{"my dots are leaking clear fluid on day 2 after smp", true},
 		// A touch-up is a session.
 		{"hives all over my neck and forehead after my touch up this morning", true},
 		// A reaction to something else, told before SMP.
