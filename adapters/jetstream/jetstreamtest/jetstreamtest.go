@@ -5,6 +5,7 @@
 package jetstreamtest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/url"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	natsjs "github.com/nats-io/nats.go/jetstream"
 )
 
 // startTimeout bounds how long a server may take to accept connections.
@@ -103,8 +106,9 @@ type Cluster struct {
 }
 
 // StartCluster starts a cluster of n servers with JetStream on 127.0.0.1,
-// each storing in its own temporary directory, and waits until JetStream
-// has a leader that counts every node as a peer. Streams created on it may have up to n replicas.
+// each storing in its own temporary directory, and waits until a stream of
+// n replicas can be placed on it. Streams created on it may have up to n
+// replicas.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
 	ports := freePorts(t, 2*n) // client and route ports
@@ -143,14 +147,45 @@ func StartCluster(t testing.TB, n int) *Cluster {
 			t.Fatalf("jetstreamtest: server %s not ready within %s", s.opts.ServerName, startTimeout)
 		}
 	}
-	deadline := time.Now().Add(startTimeout)
-	for !c.formed() {
-		if time.Now().After(deadline) {
-			t.Fatalf("jetstreamtest: the JetStream cluster did not form within %s", startTimeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	c.waitPlaceable(t, n)
 	return c
+}
+
+// waitPlaceable waits until the cluster places a probe stream of n
+// replicas, and deletes it. A leader counting every node as a peer is not
+// enough: it refuses placement on a node ("peer offline") until it has
+// heard both the node's statistics and its JetStream configuration.
+func (c *Cluster) waitPlaceable(t testing.TB, n int) {
+	t.Helper()
+	nc, err := nats.Connect(c.URL(), nats.MaxReconnects(-1))
+	if err != nil {
+		t.Fatalf("jetstreamtest: connect to the cluster: %v", err)
+	}
+	defer nc.Close()
+	js, err := natsjs.New(nc)
+	if err != nil {
+		t.Fatalf("jetstreamtest: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	probe := natsjs.StreamConfig{Name: "JETSTREAMTEST_PROBE", Subjects: []string{"jetstreamtest.probe"}, Replicas: n, Storage: natsjs.MemoryStorage}
+	for {
+		// No one answers until JetStream has a leader: ask again.
+		try, cancelTry := context.WithTimeout(ctx, 500*time.Millisecond)
+		_, err := js.CreateStream(try, probe)
+		cancelTry()
+		if err == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("jetstreamtest: the cluster could not place a stream of %d replicas within %s: %v", n, startTimeout, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := js.DeleteStream(ctx, probe.Name); err != nil {
+		t.Fatalf("jetstreamtest: delete the probe stream: %v", err)
+	}
 }
 
 // URL is a comma-separated list of every node's address, as NATS clients
@@ -164,17 +199,6 @@ func (c *Cluster) URL() string {
 		u += s.URL()
 	}
 	return u
-}
-
-// formed reports whether a node leads JetStream with every node a peer
-// ready to hold streams.
-func (c *Cluster) formed() bool {
-	for _, s := range c.Servers {
-		if s.srv.JetStreamIsLeader() {
-			return len(s.srv.JetStreamClusterPeers()) == len(c.Servers)
-		}
-	}
-	return false
 }
 
 // freePorts returns n ports of 127.0.0.1 that were free a moment ago.
