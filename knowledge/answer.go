@@ -46,6 +46,12 @@ type Calibration struct {
 	// needs only MinCoverageLong; 0 treats every question alike.
 	LongWords       int     `json:"long_words,omitempty"`
 	MinCoverageLong float64 `json:"min_coverage_long,omitempty"`
+	// NeighbourMargin declines a question that does not name SMP when an
+	// out-of-scope topic scores within it of the best entry: "how bad does
+	// a rib tattoo hurt" matches "does smp hurt as much as a rib tattoo"
+	// about as well as the body-tattoo topic, since "smp", in every entry,
+	// weighs little. 0 declines only when the topic scores best.
+	NeighbourMargin float64 `json:"neighbour_margin,omitempty"`
 }
 
 // Confident reports whether a hit is good enough to be claimed as an answer.
@@ -110,6 +116,9 @@ type Answer struct {
 	// Sources lists the references of the entry that answers, without
 	// repeats; the checklist's come with the checklist (see SourcesOf).
 	Sources []Source
+	// neighbour is the best out-of-scope topic behind the best entry, for
+	// a question that does not name SMP (see NeighbourMargin).
+	neighbour *Hit
 }
 
 // NotCoveredText is what to tell someone whose question is not answered, in
@@ -176,19 +185,31 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	// answered; if it matches well enough, the question is declined with
 	// its word on who can help. A question describing symptoms is never
 	// declined, nor one naming SMP unless the topic is SMP's own trade
-	// (see DeclinesSMP).
+	// (see DeclinesSMP). Nor is a question answered that neither names SMP
+	// nor speaks of it when an out-of-scope topic scores within
+	// NeighbourMargin of its best entry.
 	outOfScope := false
+	named := snap.base.mentionsSubject(q)
+	cued := named || smpCues.MatchString(strings.ToLower(q))
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
 		switch {
 		case !ok:
 		case e.Answers():
 			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage, Words: h.Words})
-		case i == 0 && !a.Urgent && (e.DeclinesSMP || !snap.base.mentionsSubject(q)):
+		case i == 0 && !a.Urgent && (e.DeclinesSMP || !named):
 			outOfScope = true
 			if s.cal.Confident(h) {
 				a.Declined = e
 			}
+		case a.neighbour == nil && !cued:
+			a.neighbour = &hits[i]
+		}
+	}
+	if n := a.neighbour; n != nil && !outOfScope && !a.Urgent && len(a.Matches) > 0 && s.cal.NeighbourMargin > 0 && a.Matches[0].Score-n.Score <= s.cal.NeighbourMargin {
+		outOfScope = true
+		if s.cal.Confident(*n) {
+			a.Declined, _ = snap.base.Entry(n.ID)
 		}
 	}
 	if a.Urgent {

@@ -566,6 +566,42 @@ func TestServiceOutOfScope(t *testing.T) {
 	}
 }
 
+// A question that does not name SMP is declined when an out-of-scope topic
+// scores within NeighbourMargin of its best entry, unless it speaks of SMP
+// in other words.
+func TestServiceNeighbourMargin(t *testing.T) {
+	base := scopeBase(t)
+	idx := buildIndex(t, base)
+	near := knowledge.NewService(base, idx, knowledge.Calibration{NeighbourMargin: 1}, nil)
+	far := knowledge.NewService(base, idx, knowledge.Calibration{NeighbourMargin: 1e-9}, nil)
+	none := knowledge.NewService(base, idx, knowledge.Calibration{}, nil)
+
+	q := "how deep does it go"
+	for _, svc := range []*knowledge.Service{none, far} {
+		if a := answer(t, svc, q); !a.Answered || a.Best() == nil || a.Best().ID != "depth" {
+			t.Errorf("Answer(%q) with the topic far behind = answered %v, matches %q; want depth answered", q, a.Answered, matchIDs(a.Matches))
+		}
+	}
+	a := answer(t, near, q)
+	if a.Answered || a.Declined == nil || a.Declined.ID != "not-water" {
+		t.Errorf("Answer(%q) with the topic close behind = answered %v, declined %v; want it declined for not-water", q, a.Answered, a.Declined)
+	}
+	if len(a.Matches) == 0 || a.Matches[0].ID != "depth" {
+		t.Errorf("Answer(%q).Matches = %q, want depth offered as a suggestion", q, matchIDs(a.Matches))
+	}
+
+	// Naming SMP, speaking of it, or describing symptoms keeps the answer.
+	for _, q := range []string{"how deep does smp go", "how deep do my dots go", "how deep does it go after the session"} {
+		if a := answer(t, near, q); !a.Answered || a.Declined != nil {
+			t.Errorf("Answer(%q) = answered %v, declined %v; want it answered", q, a.Answered, a.Declined)
+		}
+	}
+	q = "how deep does it go, there is pus and a fever"
+	if a := answer(t, near, q); !a.Answered || !a.Urgent {
+		t.Errorf("Answer(%q) = answered %v, urgent %v; want it answered urgently", q, a.Answered, a.Urgent)
+	}
+}
+
 // A long message holds words no entry has, so it needs less coverage than a
 // short question, where two missing words mean another subject.
 func TestConfidentLongMessage(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 )
@@ -154,7 +155,9 @@ const (
 // match is answered and its best hit can be weighed. Ties go to the
 // lower thresholds, and each score threshold sits midway between observed
 // scores, so that a question slightly unlike the set is not lost on a
-// knife's edge.
+// knife's edge. Declining near-domain questions for their neighbour lets
+// the thresholds be lower, so they are chosen together with
+// NeighbourMargin.
 func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration, error) {
 	var points []calibrationPoint
 	offTopicWithMatches := 0
@@ -172,18 +175,12 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			offTopicWithMatches++
 		}
 		m := a.Matches[0]
-		points = append(points, calibrationPoint{m.Score, m.Coverage, m.Words, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
+		gap := math.Inf(1)
+		if a.neighbour != nil {
+			gap = m.Score - a.neighbour.Score
+		}
+		points = append(points, calibrationPoint{m.Score, m.Coverage, m.Words, gap, slices.Contains(c.Expect, m.ID), len(c.Expect) > 0, a.Urgent})
 	}
-	scores := []float64{0}
-	coverages := []float64{0}
-	for _, p := range points {
-		scores = append(scores, p.score)
-		coverages = append(coverages, p.coverage)
-	}
-	sort.Float64s(scores)
-	scores = slices.Compact(scores)
-	sort.Float64s(coverages)
-	coverages = slices.Compact(coverages)
 	onTopic, offTopic := 0, 0
 	for _, c := range cases {
 		if len(c.Expect) > 0 {
@@ -192,27 +189,123 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			offTopic++
 		}
 	}
-	// right is answering the right questions plus declining the wrong ones,
-	// each as a share. Off-topic questions with no match at all, or
-	// matching an out-of-scope topic best, are always declined.
-	right := func(answeredRight, rejected int) float64 {
-		return ratio(answeredRight, onTopic) + ratio(rejected+offTopic-offTopicWithMatches, offTopic)
-	}
+	// Off-topic questions with no match at all, or matching an
+	// out-of-scope topic best, are always declined.
+	f := fit{onTopic: onTopic, offTopic: offTopic, alwaysRejected: offTopic - offTopicWithMatches}
 	// Urgent questions are answered whatever the thresholds; the others are
 	// what the thresholds decide, in order of coverage for sweep.
-	urgentRight := 0
-	var decided []calibrationPoint
 	for _, p := range points {
 		switch {
 		case !p.urgent:
-			decided = append(decided, p)
+			f.decided = append(f.decided, p)
 		case p.right:
-			urgentRight++
+			f.urgentRight++
 		}
 	}
-	slices.SortStableFunc(decided, func(a, b calibrationPoint) int { return cmp.Compare(a.coverage, b.coverage) })
+	slices.SortStableFunc(f.decided, func(a, b calibrationPoint) int { return cmp.Compare(a.coverage, b.coverage) })
+	// The thresholds and the margin, each chosen for the other until the
+	// margin settles: choosing the thresholds anew for every margin would
+	// take minutes.
+	best, bestRight := f.thresholds(0)
+	for range maxMarginRounds {
+		margin := f.margin(best)
+		if margin == best.NeighbourMargin {
+			break
+		}
+		cal, r := f.thresholds(margin)
+		if r <= bestRight {
+			break
+		}
+		best, bestRight = cal, r
+	}
+	return best, nil
+}
 
-	best, bestRight := Calibration{}, -1.0
+// maxNeighbourMargin bounds the NeighbourMargin Calibrate tries: further
+// behind, an out-of-scope topic says little about the question.
+const maxNeighbourMargin = 0.2
+
+// maxMarginRounds bounds how often Calibrate chooses the margin and the
+// thresholds anew.
+const maxMarginRounds = 3
+
+// margin returns the NeighbourMargin that does best with cal's thresholds:
+// none, or one midway between observed gaps. Ties go to the smaller.
+func (f *fit) margin(cal Calibration) float64 {
+	var gaps []float64
+	for _, p := range f.decided {
+		if p.gap <= maxNeighbourMargin {
+			gaps = append(gaps, p.gap)
+		}
+	}
+	sort.Float64s(gaps)
+	gaps = slices.Compact(gaps)
+	best, bestRight := 0.0, -1.0
+	for i := range gaps {
+		margin := 0.0
+		if i > 0 {
+			margin = (gaps[i-1] + gaps[i]) / 2
+		}
+		answeredRight, rejected := f.urgentRight, 0
+		for _, p := range f.decided {
+			answered := p.gap > margin && cal.Confident(Hit{Score: p.score, Coverage: p.coverage, Words: p.words})
+			switch {
+			case answered && p.right:
+				answeredRight++
+			case !answered && !p.onTopic:
+				rejected++
+			}
+		}
+		if r := f.right(answeredRight, rejected); r > bestRight {
+			best, bestRight = margin, r
+		}
+	}
+	return best
+}
+
+// fit is what Calibrate weighs thresholds on.
+type fit struct {
+	onTopic, offTopic int
+	// alwaysRejected counts the off-topic questions declined whatever the
+	// thresholds, urgentRight the urgent ones answered right whatever
+	// they are.
+	alwaysRejected, urgentRight int
+	// decided are the points the thresholds decide, by coverage.
+	decided []calibrationPoint
+}
+
+// right is answering the right questions plus declining the wrong ones,
+// each as a share.
+func (f *fit) right(answeredRight, rejected int) float64 {
+	return ratio(answeredRight, f.onTopic) + ratio(rejected+f.alwaysRejected, f.offTopic)
+}
+
+// thresholds returns the best thresholds with the given NeighbourMargin,
+// and how right they are.
+func (f *fit) thresholds(margin float64) (Calibration, float64) {
+	// Points a neighbour declines are declined whatever the thresholds.
+	var decided []calibrationPoint
+	neighbourRejected := 0
+	for _, p := range f.decided {
+		switch {
+		case p.gap > margin:
+			decided = append(decided, p)
+		case !p.onTopic:
+			neighbourRejected++
+		}
+	}
+	scores := []float64{0}
+	coverages := []float64{0}
+	for _, p := range decided {
+		scores = append(scores, p.score)
+		coverages = append(coverages, p.coverage)
+	}
+	sort.Float64s(scores)
+	scores = slices.Compact(scores)
+	sort.Float64s(coverages)
+	coverages = slices.Compact(coverages)
+
+	best, bestRight := Calibration{NeighbourMargin: margin}, -1.0
 	for i, s := range scores {
 		cut := s
 		if i > 0 {
@@ -221,7 +314,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		// Below the score threshold a question is declined whatever its
 		// coverage.
 		var passing []calibrationPoint
-		rejected := 0
+		rejected := neighbourRejected
 		for _, p := range decided {
 			if p.score >= cut {
 				passing = append(passing, p)
@@ -230,8 +323,8 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			}
 		}
 		sweep(passing, coverages, func(cv float64, sweptRight, sweptRejected int) {
-			if r := right(urgentRight+sweptRight, rejected+sweptRejected); r > bestRight {
-				best, bestRight = Calibration{MinScore: cut, MinCoverage: cv}, r
+			if r := f.right(f.urgentRight+sweptRight, rejected+sweptRejected); r > bestRight {
+				best, bestRight = Calibration{MinScore: cut, MinCoverage: cv, NeighbourMargin: margin}, r
 			}
 		})
 	}
@@ -240,7 +333,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 	less := coverages[:sort.SearchFloat64s(coverages, base.MinCoverage)]
 	for n := minLongWords; n <= maxLongWords; n++ {
 		var long []calibrationPoint
-		answeredRight, rejected := urgentRight, 0
+		answeredRight, rejected := f.urgentRight, neighbourRejected
 		for _, p := range decided {
 			switch {
 			case p.score < base.MinScore:
@@ -258,13 +351,13 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 			}
 		}
 		sweep(long, less, func(cv float64, sweptRight, sweptRejected int) {
-			if r := right(answeredRight+sweptRight, rejected+sweptRejected); r > bestRight {
+			if r := f.right(answeredRight+sweptRight, rejected+sweptRejected); r > bestRight {
 				best, bestRight = base, r
 				best.LongWords, best.MinCoverageLong = n, cv
 			}
 		})
 	}
-	return best, nil
+	return best, bestRight
 }
 
 // calibrationPoint is a question of a calibration set as its best hit
@@ -272,9 +365,12 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 type calibrationPoint struct {
 	score, coverage float64
 	words           int
-	right           bool // answering this case with its best hit is right
-	onTopic         bool
-	urgent          bool // answered whatever the thresholds
+	// gap is how far the best out-of-scope topic of a question that does
+	// not name SMP scores behind the best entry; +Inf without one.
+	gap     float64
+	right   bool // answering this case with its best hit is right
+	onTopic bool
+	urgent  bool // answered whatever the thresholds
 }
 
 // sweep weighs each coverage threshold of thresholds, in ascending order,

@@ -36,6 +36,12 @@ func subjectWords(syn *Synonyms) map[string]bool {
 // the subject only to rule it out does not make it about SMP.
 var deniedSubject = regexp.MustCompile(`\b(?:no|never had|not had|not interested in|no interest in)(?: any| an?)? (?:smp|scalp micropigmentation|micropigmentation|scalp micro)(?: yet)?\b`)
 
+// smpCues speak of SMP without naming it ("my dots", "after the session",
+// "when is the top up"): a question holding one is not declined for an
+// out-of-scope topic that only scores close behind the best entry (see
+// Calibration.NeighbourMargin).
+var smpCues = words(`dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`)
+
 // mentionsSubject reports whether question names the subject, as written or
 // once the synonyms' phrases are rewritten.
 func (b *Base) mentionsSubject(question string) bool {

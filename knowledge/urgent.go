@@ -259,13 +259,13 @@ var (
 
 // symptomText is a message as the symptom patterns read it: in lower case,
 // with typographic apostrophes folded, without the bumps and rashes of
-// shaving ("how do I shave without razor bumps" asks about shaving), and
-// without dots or ink said to be spreading ("my dots are spreading" is a
-// blowout, not an infection) unless it speaks of redness, which may be what
-// spreads.
+// shaving ("how do I shave without razor bumps" asks about shaving) and the
+// blisters of sunburn, and without dots or ink said to be spreading ("my
+// dots are spreading" is a blowout, not an infection) unless it speaks of
+// redness, which may be what spreads.
 func symptomText(message string) string {
 	q := strings.ToLower(quotes.Replace(message))
-	q = shavingMarks.ReplaceAllString(q, "")
+	q = shaveAndSunMarks.ReplaceAllString(q, "")
 	q = noSign.ReplaceAllString(q, "")
 	if !redness.MatchString(q) {
 		q = pigmentSpreading.ReplaceAllString(q, "")
@@ -279,7 +279,9 @@ var (
 	// fever") or a sign of another part of the body ("a swollen ankle",
 	// "red bumps on my chest").
 	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
-	shavingMarks     = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`)
+	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
+		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
+		`sun ?burn(t|ed)?( [a-z',]+){0,8} (blisters?|peeling)`, `(blisters?|peeling) from (the )?sun(burn)?`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )

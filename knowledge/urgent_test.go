@@ -132,6 +132,11 @@ func TestIsUrgent(t *testing.T) {
 		{"how do i shave my head smooth without razor bumps", false},
 		{"razor burn on my head every time i shave, foil shaver better?", false},
 		{"razor bumps on my smp head are oozing pus", true},
+		{"itchy red bumps on my head after shaving this morning, which cream", false},
+		{"red bumps after shaving, but my smp dots are hot and oozing since the session", true},
+		// Sunburn's blisters are sunburn's.
+		{"sunburnt my scalp at the beach and it has blisters, do i pop them", false},
+		{"blisters on my smp since the session, never been in the sun", true},
 		{"how do I get rid of a cold sore on my lip fast", false},
 		{"i get hives from peanuts", false},
 		{"is it normal to have redness after smp", false},

@@ -157,8 +157,15 @@ func toJSON(a *knowledge.Answer) jsonAnswer {
 // printReasons writes why a question got the entries it got, for a
 // moderator working out a wrong answer.
 func printReasons(w io.Writer, r *knowledge.Reasons) {
-	fmt.Fprintf(w, "\nWhy (answered when the best entry scores at least %.3f with coverage at least %.3f):\n",
-		r.Calibration.MinScore, r.Calibration.MinCoverage)
+	c := r.Calibration
+	fmt.Fprintf(w, "\nWhy (answered when the best entry scores at least %.3f with coverage at least %.3f", c.MinScore, c.MinCoverage)
+	if c.LongWords > 0 {
+		fmt.Fprintf(w, ", or %.3f in a message of %d words or more", c.MinCoverageLong, c.LongWords)
+	}
+	if c.NeighbourMargin > 0 {
+		fmt.Fprintf(w, ", unless the question neither names SMP nor speaks of it and an out-of-scope topic scores within %.3f of that entry", c.NeighbourMargin)
+	}
+	fmt.Fprintln(w, "):")
 	fmt.Fprintln(w, "Words:")
 	for _, wd := range r.Words {
 		fmt.Fprintf(w, "  %s -> %s (weight %.2f)", wd.Typed, wd.Term, wd.Weight)
