@@ -134,6 +134,9 @@ func TestIsUrgent(t *testing.T) {
 		{"razor bumps on my smp head are oozing pus", true},
 		{"itchy red bumps on my head after shaving this morning, which cream", false},
 		{"red bumps after shaving, but my smp dots are hot and oozing since the session", true},
+		{"an smp clinic offering the full head for 299 in one session, i smell a rat", false},
+		{"i give blood every 12 weeks and would hate to break my streak, can i still donate after smp", false},
+		{"scalded my head with boiling water as a kid, will smp cover the scar", false},
 		// Sunburn's blisters are sunburn's.
 		{"sunburnt my scalp at the beach and it has blisters, do i pop them", false},
 		{"blisters on my smp since the session, never been in the sun", true},
