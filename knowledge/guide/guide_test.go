@@ -255,6 +255,10 @@ func TestOtherSets(t *testing.T) {
 		{"community-myths-holdout.jsonl", minimums{top1: 0.88, top3: 0.94, rejection: 0.95, urgent: 1, adjacentWrong: 6}, true},
 		{"community-decoys2-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.91, urgent: 1, adjacentWrong: 7}, false},
 		{"community-myths2-tune.jsonl", minimums{top1: 0.9, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 4}, false},
+		{"community-fresh3-holdout.jsonl", minimums{top1: 0.88, top3: 0.96, rejection: 0.91, urgent: 1, adjacentWrong: 6}, true},
+		{"community-decoys3-holdout.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.83, urgent: 1, adjacentWrong: 15}, true},
+		{"community-phone2-holdout.jsonl", minimums{top1: 0.83, top3: 0.88, rejection: 0.93, urgent: 1, adjacentWrong: 6}, true},
+		{"community-intl2-holdout.jsonl", minimums{top1: 0.84, top3: 0.91, rejection: 0.91, urgent: 1, adjacentWrong: 5}, true},
 		{"community-chat-tune.jsonl", minimums{top1: 0.95, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
