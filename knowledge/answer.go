@@ -189,10 +189,16 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	// nor speaks of it when an out-of-scope topic scores within
 	// NeighbourMargin of its best entry.
 	outOfScope := false
-	named := snap.base.mentionsSubject(q)
-	cued := named || smpCues.MatchString(strings.ToLower(q))
+	// Whether the question names SMP, or speaks of it, matters only beside
+	// an out-of-scope topic, and is read at the first one.
+	var named, cued, read bool
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
+		if ok && !e.Answers() && !read {
+			named = snap.base.mentionsSubject(q)
+			cued = named || smpCues.MatchString(strings.ToLower(q))
+			read = true
+		}
 		switch {
 		case !ok:
 		case e.Answers():
