@@ -57,7 +57,7 @@ var fillerWords = []any{
 	"sth", "still", "stuff", "summat", "sup", "supposed", "take", "takes", "tbf", "tbh", "tell",
 	"thanks", "thatll", "thats", "theres", "theyll", "theyre", "theyve", "thing", "things",
 	"think", "thru", "thx", "time", "tips", "totally", "turn", "turned", "turning", "turns", "ty",
-	"tysm", "u", "uh", "umm", "ur", "wanna", "want", "wasnt", "wassup", "wat", "wats", "watz",
+	"tysm", "u", "uh", "umm", "ur", "us", "wanna", "want", "wasnt", "wassup", "wat", "wats", "watz",
 	"way", "well", "wen", "went", "werent", "weve", "what's", "whats", "wheres", "whos", "wht",
 	"witam", "wld", "wonder", "wondering", "wont", "wot", "wots", "would", "wouldnt", "wouldve",
 	"wtf", "wud", "wut", "xd", "y", "ya", "yaar", "yah", "yall", "yea", "yeah", "yep", "yo",
