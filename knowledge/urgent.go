@@ -14,7 +14,7 @@ var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
 	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `weepy`, `crusty (and )?(yellow|green)`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
-	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
+	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
@@ -60,7 +60,7 @@ var skinSymptomWords = []string{
 	// Heat where the pigment went; "on fire" and "boiling" are how people
 	// say it.
 	`(not|isn'?t|won'?t|wont) (drying|dry)( out| up)?`, `still wet`,
-	`on fire`, `boiling( hot)?`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
+	`on fire`, `boiling( hot)?`, `mainit`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
 	`itch like (mad|crazy|hell)`,
 	// A tight chest is an allergy's sign after a session, and a gym's
 	// otherwise.
@@ -84,7 +84,7 @@ var triggers = wordSet(
 	// symptoms
 	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
 	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
-	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `chills`, `shivering`, `temperature`,
+	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `nana`, `mainit`, `chills`, `shivering`, `temperature`,
 	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
 	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
 	`spread`, `spreads`, `redness`, `warmer`, `hotter`,
@@ -260,7 +260,7 @@ func notYetOrGeneral(q string) bool {
 var (
 	otherProcedure = words(`lips? (fillers?|flip|blush|tattoo\w*)`, `fillers?`, `botox`, `eyeliner`, `microblad\w*`,
 		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`,
-		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) tattoo`,
+		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) (tattoo|piece)`,
 		`tattoo on (my|his|her|the) (arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
 	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
 )
@@ -285,13 +285,13 @@ func symptomText(message string) string {
 var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching"), a
 	// figure of speech ("swelling with pride", "a fever dream", "hay
-	// fever", "I smell a rat", "break my streak") or a sign of another part of the body ("a swollen ankle",
+	// fever", "I smell a rat", "break my streak", a pen's ink leaking) or a sign of another part of the body ("a swollen ankle",
 	// "red bumps on my chest").
-	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
+	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
-		`sun ?burn(t|ed)?( [a-z',]+){0,8} (blisters?|peeling)`, `(blisters?|peeling)( [a-z',]+){0,4} from (the )?sun(burn)?`)
+		`sun ?burn(t|ed)?( [a-z',]+){0,8} (blister(s|ed|ing)?|peel(ed|ing)?)`, `(blisters?|peeling)( [a-z',]+){0,4} from (the )?sun(burn)?`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )

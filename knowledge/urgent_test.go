@@ -151,6 +151,11 @@ func TestIsUrgent(t *testing.T) {
 		// Sunburn's blisters are sunburn's.
 		{"sunburnt my scalp at the beach and it has blisters, do i pop them", false},
 		{"blisters on my head from sunburn, do i pop them", false},
+		{"scalp got sunburnt and blistered at a festival, pop them or leave", false},
+		{"fountain pen ink leaking everywhere", false},
+		{"kuya may nana po yung ulo ko after smp tapos mainit at masakit", true},
+		{"my nana wants to know if smp is safe at 70", false},
+		{"got a forearm piece 3 years ago and only the red parts are raised and itchy now", false},
 		{"blisters on my smp since the session, never been in the sun", true},
 		{"how do I get rid of a cold sore on my lip fast", false},
 		{"i get hives from peanuts", false},
