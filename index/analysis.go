@@ -40,7 +40,7 @@ var fillerWords = []any{
 	"arent", "asking", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming",
 	"best", "bhai", "bhaiya", "bit", "bro", "bruh", "bruv", "btw", "c", "came", "can't", "cant",
 	"ciao", "cld", "cn", "come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious",
-	"cuz", "danke", "dear", "def", "defo", "didnt", "dnt", "do", "does", "doesnt", "done", "dont",
+	"cuz", "danke", "dear", "def", "defo", "didnt", "dnt", "do", "does", "dose", "doesnt", "done", "dont",
 	"dude", "e", "ever", "exactly", "faithfully", "fam", "favor", "fr", "genuinely", "get", "gets",
 	"getting", "go", "goes", "going", "gone", "gonna", "got", "gracias", "grazie", "guess",
 	"gunna", "guys", "habibi", "hadnt", "haha", "hahaha", "hasnt", "hav", "havent", "hehe", "help",

@@ -33,7 +33,8 @@ var symptomWords = []string{
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
-	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`,
+	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(at |got a |have a |running a )?(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
+	`(the )?(pain|it) (is |was |got |gets )?worse on day [0-9][0-9]? than (on )?day (1|one|2|two)`,
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
@@ -136,7 +137,7 @@ func mayBeUrgent(q string) bool {
 
 // sickFaces are the emoji people send for feeling feverish or sick ("🤒 head
 // tatt day 3"), which count as a sign in a message about SMP.
-const sickFaces = "🤒🤢🤮"
+const sickFaces = "🤒🤮"
 
 // smpContext ties a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.

@@ -155,6 +155,8 @@ func TestIsUrgent(t *testing.T) {
 		{"fountain pen ink leaking everywhere", false},
 		{"kuya may nana po yung ulo ko after smp tapos mainit at masakit", true},
 		{"my nana wants to know if smp is safe at 70", false},
+		{"session was monday. now im at 38.5 temp and my scalp is sore as hell", true},
+		{"is it bad if the pain is worse on day 5 than day 1?", true},
 		{"got a forearm piece 3 years ago and only the red parts are raised and itchy now", false},
 		{"blisters on my smp since the session, never been in the sun", true},
 		{"how do I get rid of a cold sore on my lip fast", false},
