@@ -8,8 +8,10 @@ func TestWithoutSignOff(t *testing.T) {
 		{"Should I have a transplant first? Cheers, Steve", "Should I have a transplant first?"},
 		{"What are the risks? Thank you, Pauline", "What are the risks?"},
 		{"Is that even allowed?? - Julie (daughter)", "Is that even allowed??"},
+		// A bare name cannot be told from the question's last word, a
+		// lower-case thanks is chat, and a dash before a question is part
+		// of it: each stays.
 		{"Is it normal or something the tech did wrong? Keith", "Is it normal or something the tech did wrong? Keith"},
-		// No name, or a name that is the question's subject, stays.
 		{"thanks for the help", "thanks for the help"},
 		{"can a tattoo artist do it - Yes or no?", "can a tattoo artist do it - Yes or no?"},
 		{"- Ron", "- Ron"},

@@ -33,8 +33,8 @@ var symptomWords = []string{
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
-	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(at |got a |have a |running a )?(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
-	`(the )?(pain|it) (is |was |got |gets )?worse on day [0-9][0-9]? than (on )?day (1|one|2|two)`,
+	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
+	`(pain|it) (is |was |got |gets )?worse on day [0-9][0-9]? than (on )?day (1|one|2|two)`,
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
@@ -269,10 +269,10 @@ var (
 // symptomText is a message as the symptom patterns read it: in lower case,
 // with typographic apostrophes folded, without the bumps and rashes of
 // shaving or clippers ("how do I shave without razor bumps" asks about
-// shaving; "got a skin fade and now the sides are covered in red bumps") and the
-// blisters of sunburn, and without dots or ink said to be spreading ("my
-// dots are spreading" is a blowout, not an infection) unless it speaks of
-// redness, which may be what spreads.
+// shaving; "got a skin fade and now the sides are covered in red bumps")
+// and the blisters of sunburn, and without dots or ink said to be spreading
+// ("my dots are spreading" is a blowout, not an infection) unless it speaks
+// of redness, which may be what spreads.
 func symptomText(message string) string {
 	q := strings.ToLower(quotes.Replace(message))
 	q = shaveAndSunMarks.ReplaceAllString(q, "")
@@ -286,8 +286,9 @@ func symptomText(message string) string {
 var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching"), a
 	// figure of speech ("swelling with pride", "a fever dream", "hay
-	// fever", "I smell a rat", "break my streak", a pen's ink leaking) or a sign of another part of the body ("a swollen ankle",
-	// "red bumps on my chest").
+	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or
+	// a sign of another part of the body ("a swollen ankle", "red bumps on
+	// my chest").
 	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
