@@ -16,7 +16,7 @@ var symptomWords = []string{
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
-	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`,
+	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`, `(redness|rash)( (round|around|on|near) (the |my )?(dots|hairline|edges?))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
@@ -25,7 +25,7 @@ var symptomWords = []string{
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
-	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`,
+	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
@@ -89,7 +89,7 @@ var triggers = wordSet(
 	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
 	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
 	`spread`, `spreads`, `redness`, `warmer`, `hotter`,
-	`growing`, `worse`, `hurt`, `hurts`, `hurting`, `more`, `touch`, `burning`, `throbbing`,
+	`growing`, `worse`, `hurt`, `hurts`, `hurting`, `more`, `touch`, `burning`, `throbbing`, `throbs`, `wider`,
 	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
 	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
@@ -162,7 +162,7 @@ func words(ws ...string) *regexp.Regexp {
 var (
 	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
 		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
-		`glands?`, `lymph`, `yellow\w*`, `white ?heads?`, `crust\w*`, `throbbing`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
+		`glands?`, `lymph`, `yellow\w*`, `white ?heads?`, `crust\w*`, `throb\w*`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
@@ -233,14 +233,14 @@ var (
 		`(smp|session|appointment)( is)? (tomorrow|tmrw|next (week|month))`, `(prone|more likely) to`, `will smp do`)
 	general = words(`in general`, `ever a side effect`, `(what|how) (would|does|do|will) (an? )?\w+( \w+){0,4} look like`,
 		`how often`, `what proportion`, `how common`, `if someone`, `some people get`)
-	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
+	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|theres|there's|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
 		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
-		`\d+ (days?|weeks?) (ago|in|after|out)`, `after (my|the|his|her) (smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
+		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out)`, `after (my |the |his |her )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
 	// Someone who has had SMP already, or a touch-up of it, may be booking
 	// the next session with a sign now ("after my session" is in
 	// happeningNow, which rules out the calm reading by itself).
-	hadSMP = words(`after (my|the|his|her) micro`, `(touch|top).?ups?`, `(my|his|her) dots`, `(patch|scratch) test (was|came)`)
+	hadSMP = words(`after (my|the|his|her) micro`, `skipped (the )?(patch|scratch|allergy) test`, `(touch|top).?ups?`, `(my|his|her) dots`, `(patch|scratch) test (was|came)`)
 	// A sign gone by: "all better now" says nothing is happening now.
 	goneNow = words(`(all |totally |completely |fully )?(better|fine|gone|healed|cleared( up)?|recovered|healthy|ok|okay) now`)
 )

@@ -35,6 +35,14 @@ func TestIsUrgent(t *testing.T) {
 		{"it hurts more today than the day after the session", true},
 		{"day 5 and my scalp is more sore than yesterday", true},
 		{"does smp hurt more than a tattoo", false},
+		// Redness that widens and throbs is spreading; a parting that
+		// widens is hair loss.
+		{"redness round the dots getting wider each day and it throbs at night, day 6 now", true},
+		{"my parting is getting wider every year, can smp help", false},
+		// A patch test skipped, a feeling "in general", days counted in
+		// words: the sign is still happening now.
+		{"i skipped the patch test. now two days after smp the dots are raised and itchy", true},
+		{"had smp six days ago, now theres a spot behind my ear thats swollen and hot and i feel rubbish in general", true},
 		// Another cosmetic treatment's swelling is for whoever did it;
 		// swelling after SMP that drops to the eyebrows is not.
 		{"lip filler swelling how long does it last", false},
