@@ -560,7 +560,7 @@ func TestSecureCookieOverHTTPS(t *testing.T) {
 func TestOverviewCountsAnsweredQuestions(t *testing.T) {
 	c := newConsole(t)
 	b := c.login("ana")
-	for _, q := range []string{"why are my dots blurry", "how deep should smp pigment go", "can i play rugby with fresh smp"} {
+	for _, q := range []string{"why are my dots blurry", "how deep should smp pigment go", "can i get a flu jab after smp"} {
 		if _, err := c.svc.Answer(t.Context(), q); err != nil {
 			t.Fatal(err)
 		}

@@ -306,8 +306,8 @@ func TestWebConsoleInABrowser(t *testing.T) {
 	var candidate string
 	if !t.Run("turn a gap into a phrasing in one click", func(t *testing.T) {
 		w.t = t
-		const q = "can i play rugby with fresh smp"
-		if got := bot.say(member, q); strings.Contains(got, "<b>") && !strings.Contains(got, "don't have anything") {
+		const q = "can i get a flu jab after smp"
+		if got := bot.say(member, q); !strings.Contains(got, "don't have anything") {
 			t.Fatalf("Telegram answered %q to %q, want it not covered", got, q)
 		}
 		w.openUntil(bot.base+"/gaps", `form input[name="do"][value="add"]`)
@@ -334,13 +334,13 @@ func TestWebConsoleInABrowser(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`a[href="/restore/`+candidate+`"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`button.danger`)),
 		)
-		w.wants("the confirmation", "Undo the newest change", "can i play rugby with fresh smp")
+		w.wants("the confirmation", "Undo the newest change", "can i get a flu jab after smp")
 		w.screenshot("undo-confirm")
 		w.do("confirm", chromedp.Click(chromedp.CSS(`button.danger`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 		w.wants("the history after undoing", "undo of revision", "telegram:4242 @mo")
 		w.screenshot("history")
 		w.do("open the entry", chromedp.Navigate(bot.base+"/entries/"+candidate), chromedp.WaitVisible(chromedp.ID("text")))
-		if got := w.value("#text"); strings.Contains(got, "rugby") {
+		if got := w.value("#text"); strings.Contains(got, "flu jab") {
 			t.Errorf("%s after undo still has the phrasing:\n%s", candidate, got)
 		}
 	}) {
