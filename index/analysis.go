@@ -36,9 +36,9 @@ var (
 // long does a broken wrist take to heal" to SMP healing, or count as unknown
 // words against a real question.
 var fillerWords = []any{
-	"abi", "abt", "actually", "advice", "ah", "aint", "akhi", "amigo", "anh", "anyone", "anything",
+	"abi", "abt", "actually", "advice", "ah", "aint", "akhi", "alaikum", "amigo", "anh", "anyone", "anything",
 	"arent", "asking", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming",
-	"best", "bhai", "bhaiya", "bit", "bro", "bruh", "bruv", "btw", "c", "came", "can't", "cant",
+	"best", "bhai", "bhaiya", "bit", "bro", "brother", "brothers", "bruh", "bruv", "btw", "c", "came", "can't", "cant",
 	"ciao", "cld", "cn", "come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious",
 	"cuz", "danke", "dear", "def", "defo", "didnt", "dnt", "do", "does", "dose", "doesnt", "done", "dont",
 	"dude", "e", "ever", "exactly", "faithfully", "fam", "favor", "fr", "genuinely", "get", "gets",
@@ -47,7 +47,7 @@ var fillerWords = []any{
 	"heres", "hermano", "hes", "hey", "heyy", "hi", "hii", "hiya", "hmm", "hola", "honestly",
 	"howdy", "hows", "hv", "hw", "id", "idea", "ideas", "idk", "im", "imho", "imo", "inshallah",
 	"isnt", "itll", "ive", "ji", "jk", "just", "k", "kind", "know", "kuya", "lads", "like",
-	"literally", "lmao", "lmaoo", "lmaooo", "lmfao", "lmk", "lol", "long", "lot", "make", "mano",
+	"literally", "lmao", "lmaoo", "lmaooo", "lmfao", "lmk", "lol", "long", "lot", "lowkey", "make", "mano",
 	"many", "mashallah", "mate", "matter", "maybe", "merci", "much", "n", "nah", "need", "ngl",
 	"nope", "normal", "np", "nutshell", "obrigada", "obrigado", "oh", "ohh", "oi", "ok", "okay",
 	"okk", "omg", "one", "please", "pls", "plz", "po", "por", "porfa", "ppl", "pretty", "prob",
@@ -57,7 +57,7 @@ var fillerWords = []any{
 	"sth", "still", "stuff", "summat", "sup", "supposed", "take", "takes", "tbf", "tbh", "tell",
 	"thanks", "thatll", "thats", "theres", "theyll", "theyre", "theyve", "thing", "things",
 	"think", "thru", "thx", "time", "tips", "totally", "turn", "turned", "turning", "turns", "ty",
-	"tysm", "u", "uh", "umm", "ur", "us", "wanna", "want", "wasnt", "wassup", "wat", "wats", "watz",
+	"tysm", "u", "uh", "umm", "ur", "us", "wanna", "want", "wasnt", "walaikum", "wassup", "wat", "wats", "watz",
 	"way", "well", "wen", "went", "werent", "weve", "what's", "whats", "wheres", "whos", "wht",
 	"witam", "wld", "wonder", "wondering", "wont", "wot", "wots", "would", "wouldnt", "wouldve",
 	"wtf", "wud", "wut", "xd", "y", "ya", "yaar", "yah", "yall", "yea", "yeah", "yep", "yo",

@@ -63,10 +63,12 @@ const minBatchEntries = 2000
 const minSplitEntries = 1000
 
 // Query limits: how many distinct words of a question are searched, how
-// many index documents are read to rank entries, the longest word given typo
+// many index documents are read to rank entries, the fewest letters in each
+// part of a word read apart (see unjoin), the longest word given typo
 // tolerance, and how much a near spelling counts against the word typed.
 const (
 	maxQueryTerms     = 32
+	minPartLetters    = 2
 	maxDocHits        = 100
 	maxFuzzyLetters   = 30
 	nearSpellingBoost = 0.8

@@ -290,6 +290,39 @@ func TestSearchTyposOfWords(t *testing.T) {
 	})
 }
 
+// TestSearchWordsTypedTogether checks that two words typed without their
+// space are read apart when the knowledge base has nothing for the joined
+// word, and that a word that only looks like a term and a stop word stays
+// whole.
+func TestSearchWordsTypedTogether(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"entries/ink.md": entry("ink", "What is in SMP ink",
+			"Most SMP ink is a carbon pigment.", "whats in smp ink"),
+		"entries/pain.md": entry("pain", "Does SMP hurt",
+			"Most people find it uncomfortable rather than painful.", "does smp hurt"),
+		"entries/aftercare.md": entry("aftercare", "Aftercare",
+			"The dos and don'ts of the first week.", "what are the aftercare dos"),
+	}))
+	checkTypos(t, idx, []typoCase{
+		{question: "smpink", want: "ink"},
+		// "todos" is "to" and "dos", a stop word and a term: Spanish.
+		{question: "hola a todos", notFound: "aftercare"},
+	})
+	// "doesit" is two stop words: the question is "hurt" alone, wholly
+	// covered, rather than "hurt" and a word no entry knows.
+	joined, apart := search(t, idx, "doesit hurt", 1), search(t, idx, "does it hurt", 1)
+	if len(joined) == 0 || len(apart) == 0 || joined[0] != apart[0] {
+		t.Errorf("Search(%q) = %+v, want what Search(%q) gives: %+v", "doesit hurt", joined, "does it hurt", apart)
+	}
+	r, err := idx.Explain(context.Background(), "smpink", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(r.Words, func(w knowledge.ExplainedWord) bool { return w.Typed == "ink" && w.SplitFrom == "smpink" }) {
+		t.Errorf("Explain(%q).Words = %+v, want ink read apart from smpink", "smpink", r.Words)
+	}
+}
+
 // score is the entry's score for q, or 0 when it is not found, with its rank.
 func score(t *testing.T, idx *index.Index, q, id string) (float64, int) {
 	t.Helper()

@@ -15,6 +15,8 @@ type queryTerm struct {
 	term string
 	// word is the surface form of the word typed: see analyzeSurface.
 	word string
+	// joined is the word typed when word is a part of it: see unjoin.
+	joined string
 	// near holds the terms that are near spellings of term or of word.
 	near []string
 	// alts holds the numbers of every indexed term that counts as matching,
@@ -34,37 +36,60 @@ type queryTerm struct {
 // "infection" but three from its stem "infect"), or be fewer edits from the
 // word than from its stem ("fadng" is one from "fading", two from "fade").
 // An English word is what its writer meant and is never taken for a typo.
+// A word with nothing near it may be two words typed without a space: see
+// unjoin.
 func (x *state) expand(terms []queryTerm) []queryTerm {
 	// A word the knowledge base has never seen weighs as much as its
 	// rarest word: as much as a word only one entry holds. (Half as much
 	// again, as it was, turned away too many questions with a few words of
 	// their own: "my husbands head looks a bit teal".)
 	unknown := math.Log(1 + float64(len(x.entries)))
-	for i := range terms {
-		qt := &terms[i]
-		qt.weight = unknown
-		add := func(term string) {
-			if n, ok := x.ids[term]; ok {
-				qt.alts = append(qt.alts, n)
-				qt.weight = min(qt.weight, x.weights[n])
-			}
+	out := make([]queryTerm, 0, len(terms))
+	for _, qt := range terms {
+		qt = x.expandTerm(qt, unknown)
+		parts, ok := []queryTerm(nil), false
+		if len(qt.alts) == 0 && !isEnglish(qt.word) {
+			parts, ok = x.unjoin(qt.word)
 		}
-		add(qt.term)
-		if isFiller(qt.word) {
-			qt.weight *= fillerWeight
+		if !ok {
+			out = append(out, qt)
+			continue
 		}
-		for _, s := range x.syn[qt.term] {
-			add(s)
-		}
-		if _, known := x.ids[qt.term]; !known && !isEnglish(qt.word) {
-			qt.near = x.vocab.near(nil, qt.term, fuzziness(utf8.RuneCountInString(qt.term)))
-			qt.near = x.words.near(qt.near, qt.word, fuzziness(utf8.RuneCountInString(qt.word)))
-			for _, s := range qt.near {
-				add(s)
+		for _, p := range parts {
+			same := func(t queryTerm) bool { return t.term == p.term }
+			if !slices.ContainsFunc(terms, same) && !slices.ContainsFunc(out, same) {
+				out = append(out, x.expandTerm(p, unknown))
 			}
 		}
 	}
-	return terms
+	return out
+}
+
+// expandTerm fills in the matching terms and the weight of one query term:
+// see expand. A word the knowledge base has never seen weighs unknown.
+func (x *state) expandTerm(qt queryTerm, unknown float64) queryTerm {
+	qt.weight = unknown
+	add := func(term string) {
+		if n, ok := x.ids[term]; ok {
+			qt.alts = append(qt.alts, n)
+			qt.weight = min(qt.weight, x.weights[n])
+		}
+	}
+	add(qt.term)
+	if isFiller(qt.word) {
+		qt.weight *= fillerWeight
+	}
+	for _, s := range x.syn[qt.term] {
+		add(s)
+	}
+	if _, known := x.ids[qt.term]; !known && !isEnglish(qt.word) {
+		qt.near = x.vocab.near(nil, qt.term, fuzziness(utf8.RuneCountInString(qt.term)))
+		qt.near = x.words.near(qt.near, qt.word, fuzziness(utf8.RuneCountInString(qt.word)))
+		for _, s := range qt.near {
+			add(s)
+		}
+	}
+	return qt
 }
 
 // soloWeight scales the weight of a word in a phrasing when no other

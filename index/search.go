@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -49,6 +50,58 @@ func (x *state) queryTerms(question string) []queryTerm {
 		}
 	}
 	return out
+}
+
+// unjoin reads a word typed without the space between two words
+// ("healingtime", "smpink", "doesit") as those words: expand tries it on a
+// word that is not English and for which the knowledge base has nothing,
+// not even a near spelling. The word must divide into two parts of at
+// least minPartLetters letters that are both terms of the knowledge base, or
+// both stop words ("doesit", "howmany"), which then say no more than they
+// would apart; a term and a stop word is too easily a word of its own
+// ("fellas", "todos"). The most even division wins. The parts come back
+// with joined set to the word typed.
+func (x *state) unjoin(word string) (parts []queryTerm, ok bool) {
+	best := 0
+	for i := 1; i < len(word); i++ {
+		if !utf8.RuneStart(word[i]) {
+			continue
+		}
+		left, lok := x.unjoinPart(word[:i])
+		right, rok := x.unjoinPart(word[i:])
+		if even := min(i, len(word)-i); lok && rok && len(left) == len(right) && even > best {
+			best, parts = even, append(left, right...)
+		}
+	}
+	for i := range parts {
+		parts[i].joined = word
+	}
+	return parts, best > 0
+}
+
+// unjoinPart analyses one part of a word typed without its space: ok when
+// it has at least minPartLetters letters and is a stop word, which leaves
+// no term, or a single term that the knowledge base knows.
+func (x *state) unjoinPart(text string) (_ []queryTerm, ok bool) {
+	if utf8.RuneCountInString(text) < minPartLetters {
+		return nil, false
+	}
+	tokens, surface := x.analyzeSurface(text)
+	switch {
+	case len(tokens) == 0:
+		return nil, true
+	case len(tokens) == 1 && x.known(string(tokens[0].Term)):
+		return []queryTerm{{term: string(tokens[0].Term), word: string(surface[0])}}, true
+	}
+	return nil, false
+}
+
+// known reports whether term is indexed or a synonym of an indexed term.
+func (x *state) known(term string) bool {
+	if _, ok := x.ids[term]; ok {
+		return true
+	}
+	return len(x.syn[term]) > 0
 }
 
 // Search returns up to limit entries for question, best first. Every word of

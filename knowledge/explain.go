@@ -16,6 +16,9 @@ type ExplainedWord struct {
 	// Typed is the word as written, Term what analysis made of it.
 	Typed string `json:"typed"`
 	Term  string `json:"term"`
+	// SplitFrom is the word typed when Typed is a part of it, read apart
+	// as a word typed without its space ("healingtime").
+	SplitFrom string `json:"split_from,omitempty"`
 	// Synonyms are the terms searched for it besides Term.
 	Synonyms []string `json:"synonyms,omitempty"`
 	// Corrections are the knowledge base's terms taken for a typo of it.

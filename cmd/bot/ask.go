@@ -169,6 +169,9 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 	fmt.Fprintln(w, "Words:")
 	for _, wd := range r.Words {
 		fmt.Fprintf(w, "  %s -> %s (weight %.2f)", wd.Typed, wd.Term, wd.Weight)
+		if wd.SplitFrom != "" {
+			fmt.Fprintf(w, "; read apart from %s", wd.SplitFrom)
+		}
 		if len(wd.Synonyms) > 0 {
 			fmt.Fprintf(w, "; synonyms %s", strings.Join(wd.Synonyms, ", "))
 		}
