@@ -197,26 +197,31 @@ func IsUrgent(question string) bool {
 		return true
 	}
 	lower := strings.ToLower(question)
-	if !mayBeUrgent(lower) || deniedSubject.MatchString(lower) {
-		// No sign, or no SMP: "razor bumps on my head, no smp".
+	if !mayBeUrgent(lower) {
 		return false
 	}
 	q := symptomText(question)
-	// Another treatment is named in the message as written: symptomText
-	// drops "ankle tattoo is red" as a sign of another part of the body.
-	if notYetOrGeneral(q) || otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) {
+	// The sign first, the rest only for a message that has one: most
+	// messages that pass mayBeUrgent have none.
+	symptom := symptoms.MatchString(q)
+	skin := !symptom && skinSymptoms.MatchString(q)
+	if !symptom && !skin && !infectionWords.MatchString(q) {
+		return false
+	}
+	// No SMP ("razor bumps on my head, no smp"), or another treatment named
+	// in the message as written: symptomText drops "ankle tattoo is red" as
+	// a sign of another part of the body.
+	if deniedSubject.MatchString(lower) || notYetOrGeneral(q) || otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
 	switch {
-	case symptoms.MatchString(q):
+	case symptom:
 		return describes
-	case skinSymptoms.MatchString(q):
+	case skin:
 		return describes && smpContext.MatchString(q)
-	case infectionWords.MatchString(q):
-		return !asking.MatchString(q) && !hypothetical.MatchString(q) && speaksOwn(q) && smpContext.MatchString(q)
 	}
-	return false
+	return !asking.MatchString(q) && !hypothetical.MatchString(q) && speaksOwn(q) && smpContext.MatchString(q)
 }
 
 // A message from someone who has not had SMP yet, or asking in general,
@@ -226,7 +231,8 @@ func IsUrgent(question string) bool {
 // says something is happening now.
 var (
 	beforeSMP = words(`(patch|scratch|allergy|skin)[- ]?test(s|ing|ed)?`, `test (it|the (pigment|ink))`,
-		`booked`, `considering`, `thinking (of|about)`, `looking (at|into) (getting )?(smp|scalp micro\w*)`, `planning`, `test(s|ing)? (\w+ ){0,4}before (smp|scalp|the (session|treatment)|getting|having|doing)`, `about to get`, `(to do|getting|having|booked for|going for) (my |the )?(smp|session|appointment)`,
+		`booked`, `considering`, `thinking (of|about)`, `looking (at|into) (getting )?(smp|scalp micro\w*)`, `planning`, `test(s|ed|ing)? (\w+ ){0,4}before (smp|scalp|the (session|treatment)|getting|having|doing)`,
+		`(matter|mean|count)s? (for|with|to) (smp|scalp micro\w*|the (pigment|ink))`, `(worry|worried|concerned|nervous) (about|for|before) (smp|scalp micro\w*|the (smp|pigment|ink)|getting (smp|it done))`, `about to get`, `(to do|getting|having|booked for|going for) (my |the )?(smp|session|appointment)`,
 		`(i'?ve got|i have|have got) (my )?(smp|session|appointment) (on|next|tomorrow|tmrw|booked)`, `(want|wants|wanting) (to get )?smp`,
 		`(can|should|could) (i|he|she) (still )?(get|do|have) (smp|it done|the (smp|session|treatment))`, `is (smp|the pigment|smp pigment) (\w+ )?(ok|okay|safe|risky|a good idea)`,
 		`(smp|session|appointment) is (on |next )?(mon|tues|wednes|thurs|fri|satur|sun)day`,
@@ -277,6 +283,12 @@ func symptomText(message string) string {
 	q := strings.ToLower(quotes.Replace(message))
 	q = shaveAndSunMarks.ReplaceAllString(q, "")
 	q = noSign.ReplaceAllString(q, "")
+	if earlyDays.MatchString(q) && asksNormal.MatchString(q) {
+		q = mildSign.ReplaceAllString(q, "")
+	}
+	if scabbing.MatchString(q) {
+		q = fierceItch.ReplaceAllString(q, "")
+	}
 	if !redness.MatchString(q) {
 		q = pigmentSpreading.ReplaceAllString(q, "")
 	}
@@ -294,6 +306,17 @@ var (
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
 		`sun ?burn(t|ed)?( [a-z',]+){0,8} (blister(s|ed|ing)?|peel(ed|ing)?)`, `(blisters?|peeling)( [a-z',]+){0,4} from (the )?sun(burn)?`)
+	// A mild sign in the first days, asked about as normal ("day 2, red and
+	// a bit puffy, is that normal?"), is how healing starts; a stronger
+	// sign beside it still counts.
+	earlyDays = words(`day (1|2|3|one|two|three)`, `(the )?(morning|evening|night|day) after`, `that (evening|night)`, `first (night|day)`,
+		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`)
+	asksNormal = words(`normal`, `expected`, `usual`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`)
+	mildSign   = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`)
+	// Scabs that itch like mad are healing, which the aftercare entry
+	// answers; itching beside another sign still counts through that sign.
+	scabbing         = words(`scabs?`, `scabby`, `crusts?`, `crusty`, `flak(y|es|ing)`)
+	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
 	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )

@@ -28,6 +28,20 @@ func TestIsUrgent(t *testing.T) {
 		{"can't breathe properly after smp, lips swollen", true},
 		{"my girlfriend got smp and now her scalp has pus", true},
 		{"im allergic to the ink i think, my scalp is itchy and red bumps", true},
+		// A mild sign in the first days, asked about as normal, is healing;
+		// a strong one beside it, or alone, is not.
+		{"day 2 and my scalp is red and a bit puffy, is that normal?", false},
+		{"day 2, a bit puffy and now there is pus at the hairline, normal?", true},
+		{"day 2 and my whole scalp is swollen, is that normal?", true},
+		{"head a little swollen a week after smp, is that normal?", true},
+		// Scabs that itch like mad are healing; another sign beside them is not.
+		{"day 4, the scabs are itching like crazy, can i scratch a bit", false},
+		{"the scabs are itching like crazy and the dots are raised and hot", true},
+		// A reaction to something else long ago, asked about before SMP.
+		{"had a bad reaction to black henna on holiday years ago, does that matter for smp?", false},
+		{"got a rash from red ink on my arm tattoo once, should i get tested before scalp micro", false},
+		{"had smp done 3 days ago, now its red, swollen and itchy, im worried about the pigment", true},
+		{"my head is swollen and hot since the session, does that matter for smp aftercare", true},
 		{"what should i do, there is pus coming from my scalp", true},
 		{"THERE IS PUS IN MY DOTS", true},
 		// Pain that grows after a session is a sign of infection; pain
