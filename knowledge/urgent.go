@@ -231,7 +231,7 @@ func IsUrgent(question string) bool {
 // says something is happening now.
 var (
 	beforeSMP = words(`(patch|scratch|allergy|skin)[- ]?test(s|ing|ed)?`, `test (it|the (pigment|ink))`,
-		`booked`, `considering`, `thinking (of|about)`, `looking (at|into) (getting )?(smp|scalp micro\w*)`, `planning`, `test(s|ed|ing)? (\w+ ){0,4}before (smp|scalp|the (session|treatment)|getting|having|doing)`,
+		`booked`, `booking( in)? (smp|scalp micro\w*|(my|the|a|an) (smp|session|appointment|consult\w*))`, `considering`, `thinking (of|about)`, `looking (at|into) (getting )?(smp|scalp micro\w*)`, `planning`, `test(s|ed|ing)? (\w+ ){0,4}before (smp|scalp|the (session|treatment)|getting|having|doing)`,
 		`(matter|mean|count)s? (for|with|to) (smp|scalp micro\w*|the (pigment|ink))`, `(worry|worried|concerned|nervous) (about|for|before) (smp|scalp micro\w*|the (smp|pigment|ink)|getting (smp|it done))`, `about to get`, `(to do|getting|having|booked for|going for) (my |the )?(smp|session|appointment)`,
 		`(i'?ve got|i have|have got) (my )?(smp|session|appointment) (on|next|tomorrow|tmrw|booked)`, `(want|wants|wanting) (to get )?smp`,
 		`(can|should|could) (i|he|she) (still )?(get|do|have) (smp|it done|the (smp|session|treatment))`, `is (smp|the pigment|smp pigment) (\w+ )?(ok|okay|safe|risky|a good idea)`,

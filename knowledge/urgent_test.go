@@ -40,6 +40,7 @@ func TestIsUrgent(t *testing.T) {
 		// A reaction to something else long ago, asked about before SMP.
 		{"had a bad reaction to black henna on holiday years ago, does that matter for smp?", false},
 		{"got a rash from red ink on my arm tattoo once, should i get tested before scalp micro", false},
+		{"black henna blistered my arm badly years ago and now i'm booking smp, should i ask for a test?", false},
 		{"had smp done 3 days ago, now its red, swollen and itchy, im worried about the pigment", true},
 		{"my head is swollen and hot since the session, does that matter for smp aftercare", true},
 		{"what should i do, there is pus coming from my scalp", true},
