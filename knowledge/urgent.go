@@ -232,7 +232,7 @@ func IsUrgent(question string) bool {
 var (
 	beforeSMP = words(`(patch|scratch|allergy|skin)[- ]?test(s|ing|ed)?`, `test (it|the (pigment|ink))`,
 		`booked`, `booking( in)? (smp|scalp micro\w*|(my|the|a|an) (smp|session|appointment|consult\w*))`, `considering`, `thinking (of|about)`, `looking (at|into) (getting )?(smp|scalp micro\w*)`, `planning`, `test(s|ed|ing)? (\w+ ){0,4}before (smp|scalp|the (session|treatment)|getting|having|doing)`,
-		`(matter|mean|count)s? (for|with|to) (smp|scalp micro\w*|the (pigment|ink))`, `(worry|worried|concerned|nervous) (about|for|before) (smp|scalp micro\w*|the (smp|pigment|ink)|getting (smp|it done))`, `about to get`, `(to do|getting|having|booked for|going for) (my |the )?(smp|session|appointment)`,
+		`(matter|mean|count)s? (for|with|to) (smp|scalp micro\w*|the (pigment|ink))`, `(react|reaction) to (the )?(smp|scalp micro\w*)( (pigment|ink))?( too)?`, `test (me )?first`, `tested first`, `off the table`, `(worry|worried|concerned|nervous) (about|for|before) (smp|scalp micro\w*|the (smp|pigment|ink)|getting (smp|it done))`, `about to get`, `(to do|getting|having|booked for|going for) (my |the )?(smp|session|appointment)`,
 		`(i'?ve got|i have|have got) (my )?(smp|session|appointment) (on|next|tomorrow|tmrw|booked)`, `(want|wants|wanting) (to get )?smp`,
 		`(can|should|could) (i|he|she) (still )?(get|do|have) (smp|it done|the (smp|session|treatment))`, `is (smp|the pigment|smp pigment) (\w+ )?(ok|okay|safe|risky|a good idea)`,
 		`(smp|session|appointment) is (on |next )?(mon|tues|wednes|thurs|fri|satur|sun)day`,
@@ -317,8 +317,9 @@ var (
 	// answers; itching beside another sign still counts through that sign.
 	scabbing         = words(`scabs?`, `scabby`, `crusts?`, `crusty`, `flak(y|es|ing)`)
 	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
-	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`)
-	redness          = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
+	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`,
+		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`)
+	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
 )
 
 // quotes folds typographic apostrophes into the ASCII one the patterns use.

@@ -41,6 +41,10 @@ func TestIsUrgent(t *testing.T) {
 		{"had a bad reaction to black henna on holiday years ago, does that matter for smp?", false},
 		{"got a rash from red ink on my arm tattoo once, should i get tested before scalp micro", false},
 		{"black henna blistered my arm badly years ago and now i'm booking smp, should i ask for a test?", false},
+		{"hair dye makes my scalp itchy and red every time, will i react to smp pigment too? can they test me first?", false},
+		// Dots said to spread are a blowout, not redness spreading.
+		{"a year on the dots look fuzzy at the front, is a bit of spreading normal over time?", false},
+		{"the redness is spreading over time and my head is hot", true},
 		{"had smp done 3 days ago, now its red, swollen and itchy, im worried about the pigment", true},
 		{"my head is swollen and hot since the session, does that matter for smp aftercare", true},
 		{"what should i do, there is pus coming from my scalp", true},
