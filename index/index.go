@@ -74,6 +74,9 @@ const (
 	nearSpellingBoost = 0.8
 	// maxClauses caps the clauses a query may expand to, synonyms included.
 	maxClauses = 4096
+	// checkDoneEvery is how many hits are collected between looks at
+	// whether the question was cancelled.
+	checkDoneEvery = 1024
 )
 
 var capClauses sync.Once

@@ -5,7 +5,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -13,7 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -196,7 +194,7 @@ func (x *state) clauses(terms []queryTerm) [2]clauseGroup {
 // score in its group's search, times (group clauses / all clauses) ×
 // sqrt(group weight / total weight), is therefore its score in the whole
 // disjunction, and the best hits of the whole are among the best of each.
-func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*search.DocumentMatch, error) {
+func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]docHit, error) {
 	n := len(groups[0].clauses) + len(groups[1].clauses)
 	if n == 0 {
 		// Nothing in the knowledge base can match.
@@ -216,7 +214,7 @@ func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*sea
 		}
 		return x.searchClauses(ctx, all)
 	}
-	var hits [2][]*search.DocumentMatch
+	var hits [2][]docHit
 	var errs [2]error
 	var wg sync.WaitGroup
 	wg.Go(func() { hits[1], errs[1] = x.searchClauses(ctx, groups[1]) })
@@ -229,29 +227,34 @@ func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]*sea
 	}
 	for i, g := range groups {
 		scale := float64(len(g.clauses)) / float64(n) * math.Sqrt(g.weight/total)
-		for _, h := range hits[i] {
-			h.Score *= scale
+		for j := range hits[i] {
+			hits[i][j].Score *= scale
 		}
 	}
 	merged := append(hits[0], hits[1]...)
-	sort.Slice(merged, func(i, j int) bool {
-		if merged[i].Score != merged[j].Score {
-			return merged[i].Score > merged[j].Score
-		}
-		return merged[i].ID < merged[j].ID
+	slices.SortFunc(merged, func(a, b docHit) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
 	})
 	return merged[:min(len(merged), maxDocHits)], nil
+}
+
+// docHit is a document bleve found for a question, and its relevance.
+type docHit struct {
+	ID    string
+	Score float64
 }
 
 // searchClauses returns the best document hits for a disjunction of the
 // group's clauses.
 //
-// It runs bleve's searcher and collector as SearchInContext would, with the
-// context it sets up for our mapping, but not the rest: SearchInContext
-// also loads every hit's stored fields, and allocates a document match for
-// each hit to do so even when none are asked for, which was an eighth of an
-// answer's allocations.
-func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []*search.DocumentMatch, err error) {
+// It runs bleve's searcher as SearchInContext would, with the context it
+// sets up for our mapping, but not the rest: SearchInContext also loads
+// every hit's stored fields, and allocates a document match for each hit to
+// do so even when none are asked for. It collects the hits itself (see
+// collect) rather than with bleve's top-N collector, which allocates a pool
+// of a hundred document matches and more for every search: over a third of
+// the bytes an answer allocated.
+func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []docHit, err error) {
 	r, err := x.reader()
 	if err != nil {
 		return nil, err
@@ -286,11 +289,91 @@ func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []*search.D
 			err = cerr
 		}
 	}()
-	coll := collector.NewTopNCollector(maxDocHits, 0, search.SortOrder{&search.SortScore{Desc: true}})
-	if err := coll.Collect(ctx, s, r); err != nil {
-		return nil, err
+	return collect(ctx, s, r)
+}
+
+// matchPools keeps the document matches bleve's searchers use between
+// searches. A pool starts empty and grows to what a search needs.
+var matchPools = sync.Pool{New: func() any { return search.NewDocumentMatchPool(0, 0) }}
+
+// scoredDoc is a hit while collecting: its number in the index and its
+// relevance.
+type scoredDoc struct {
+	num   uint64
+	score float64
+}
+
+// better orders hits by relevance and then by their order in the index, as
+// bleve's top-N collector does.
+func better(a, b scoredDoc) int {
+	return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.num, b.num))
+}
+
+// worstFirst orders best, a heap of up to maxDocHits hits, after best[i]
+// is replaced: it moves down past better hits, so that best[0] is the
+// worst.
+func worstFirst(best []scoredDoc, i int) {
+	for {
+		worst := i
+		for _, c := range []int{2*i + 1, 2*i + 2} {
+			if c < len(best) && better(best[c], best[worst]) > 0 {
+				worst = c
+			}
+		}
+		if worst == i {
+			return
+		}
+		best[i], best[worst] = best[worst], best[i]
+		i = worst
 	}
-	return coll.Results(), nil
+}
+
+// collect returns the searcher's best maxDocHits hits, best first.
+func collect(ctx context.Context, s search.Searcher, r bleveindex.IndexReader) ([]docHit, error) {
+	pool := matchPools.Get().(*search.DocumentMatchPool)
+	defer matchPools.Put(pool)
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
+	best := make([]scoredDoc, 0, maxDocHits)
+	for n := 0; ; n++ {
+		if n%checkDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			break
+		}
+		d := scoredDoc{num: m.IndexInternalID.Value(), score: m.Score}
+		pool.Put(m)
+		switch {
+		case len(best) < maxDocHits:
+			best = append(best, d)
+			if len(best) == maxDocHits {
+				for i := len(best)/2 - 1; i >= 0; i-- {
+					worstFirst(best, i)
+				}
+			}
+		case better(d, best[0]) < 0:
+			best[0] = d
+			worstFirst(best, 0)
+		}
+	}
+	slices.SortFunc(best, better)
+	hits := make([]docHit, len(best))
+	var buf bleveindex.IndexInternalID
+	for i, d := range best {
+		buf = bleveindex.NewIndexInternalID(buf, d.num)
+		id, err := r.ExternalID(buf)
+		if err != nil {
+			return nil, err
+		}
+		hits[i] = docHit{ID: id, Score: d.score}
+	}
+	return hits, nil
 }
 
 // clauseWeight is the weight bleve gives a term query on the field
@@ -364,7 +447,7 @@ func parseDocID(docID string) (kind, id string, ok bool) {
 // bringing that phrasing a little further from questions without it.
 // bleve's relevance of the phrasings, which can fall, only finds the
 // candidates.
-func (x *state) rank(docs []*search.DocumentMatch, expanded []queryTerm, limit int) []ranked {
+func (x *state) rank(docs []docHit, expanded []queryTerm, limit int) []ranked {
 	// A question finds few entries: a slice, looked up backwards, beats a
 	// map.
 	cands := make([]ranked, 0, min(len(docs), len(x.entries)))
