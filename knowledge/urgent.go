@@ -21,6 +21,13 @@ var symptomWords = []string{
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
+	// Redness that travels or keeps growing, told at length: "a deep red
+	// that's now moved down over my eyebrow", "the red bit seems to creep a
+	// little further every morning".
+	`(red|redness|rash)( (bit|patch|area|ring|part))?( (that'?s|that has|that is|which is|has|is|seems to|keeps?))?( now)? (moved|moving|crept|creeping|crawled|crawling|gone|went|spread|spreading|spreads) (down |up )?(onto|over|to|across|into|past) (my|his|her|the) (eyebrows?|brows?|forehead|face|neck|ears?|temples?|eyes?)`,
+	`(red|redness|rash)( (bit|patch|area|ring|part))?( (that|which|seems to|keeps?|is|has))? (creeps?|creeping|spreads?|spreading|grows?|growing|moves?|moving)( out)?( a (little|bit|tad))? (further|wider|bigger|more) (every|each) (day|morning|night)`,
+	// A swelling that fills with fluid: an abscess.
+	`(bumps?|lumps?|swelling|blisters?|bubbles?|pockets?) (with|full of|of|filled with) (liquid|fluid|pus|water)( inside| in it)?`,
 	// Pain that grows after the first days, which the AAD lists among the
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
@@ -211,7 +218,9 @@ func IsUrgent(question string) bool {
 	// No SMP ("razor bumps on my head, no smp"), or another treatment named
 	// in the message as written: symptomText drops "ankle tattoo is red" as
 	// a sign of another part of the body.
-	if deniedSubject.MatchString(lower) || notYetOrGeneral(q) || otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) {
+	if deniedSubject.MatchString(lower) || notYetOrGeneral(q) ||
+		otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) ||
+		otherCondition.MatchString(lower) && !namesSMP.MatchString(lower) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
@@ -270,6 +279,15 @@ var (
 		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) (tattoo|piece)`,
 		`tattoo on (my|his|her|the) (arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
 	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
+	// otherCondition names a skin condition of the scalp, or a treatment of
+	// it other than SMP, whose flakes, bumps or blisters ("scalp psoriasis,
+	// thick scaly patches", "hair system glue is irritating my scalp") are
+	// for a doctor or whoever did it: they raise no alarm in a message that
+	// does not also name SMP itself.
+	otherCondition = words(`psoriasis`, `dermatitis`, `eczema`, `dandruff`, `folliculitis`, `seb derm`,
+		`hair (system|unit|piece)s?`, `(the|my) unit`, `glue`, `(concealer|fibre|fiber|colou?r)s? sprays?`, `(hair )?fib(re|er)s`,
+		`(tattoo|laser) removal`, `removal laser`, `prp`, `platelet`)
+	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`)
 )
 
 // symptomText is a message as the symptom patterns read it: in lower case,

@@ -201,6 +201,15 @@ func TestIsUrgent(t *testing.T) {
 		{"reacted to black henna years ago, should I get a patch test before smp?", false},
 		{"my kid has a fever and my smp is booked tomorrow, should I cancel", false},
 		{"what would an allergic reaction to smp look like", false},
+		// Redness that travels, told at length, and a swelling full of fluid.
+		{"a deep red that's now moved down over my eyebrow, sesh was 5 days ago", true},
+		{"scalp a bit warm and the red bit seems to creep a little further every morning, day 6", true},
+		{"one area near crown getting big and painful, like bump with liquid inside, 1 week after session", true},
+		// Scalp conditions and treatments other than SMP, unless SMP is named.
+		{"scalp psoriasis flaring, thick scaly patches behind my ears", false},
+		{"hair system glue is irritating my scalp, red patches where the unit sits", false},
+		{"white-headed spots all over my scalp, folliculitis? how do i stop it", false},
+		{"folliculitis round my smp dots, whiteheads and getting redder", true},
 		{"swelling with pride at my new hairline", false},
 		{"day 3, tender when I press it but no swelling", false},
 		{"is smp safe", false},
