@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
@@ -53,8 +54,8 @@ var fillerWords = []any{
 	"okk", "omg", "one", "please", "pls", "plz", "po", "por", "porfa", "ppl", "pretty", "prob",
 	"probably", "probs", "process", "q", "r", "really", "regards", "right", "rlly", "rly", "rn",
 	"salaam", "salam", "say", "seriously", "shes", "shld", "shouldnt", "shouldve", "shud",
-	"sincerely", "sis", "smpbot", "smth", "so", "someone", "something", "sorry", "sort", "sry",
-	"sth", "still", "stuff", "summat", "sup", "supposed", "take", "takes", "tbf", "tbh", "tell",
+	"sincerely", "sis", "smpbot", "smth", "so", "someone", "somethin", "something", "somthing", "sorry", "sort", "sry",
+	"sth", "still", "stuff", "summat", "sumthing", "sup", "supposed", "take", "takes", "tbf", "tbh", "tell",
 	"thanks", "thatll", "thats", "theres", "theyll", "theyre", "theyve", "thing", "things",
 	"think", "thru", "thx", "time", "tips", "totally", "turn", "turned", "turning", "turns", "ty",
 	"tysm", "u", "uh", "umm", "ur", "us", "wanna", "want", "wasnt", "walaikum", "wassup", "wat", "wats", "watz",
@@ -110,10 +111,15 @@ func textField() *mapping.FieldMapping {
 // "pigment.depth") that people type between words.
 var separators = strings.NewReplacer(":", " ", ".", " ", "_", " ")
 
-// normalize prepares text for indexing or searching alike: separators become
-// spaces and phrases become their words.
+// accents folds letters to their ASCII look-alikes ("grávida", "infección"),
+// as writers of other languages type the words the knowledge base spells
+// without them.
+var accents = asciifolding.New()
+
+// normalize prepares text for indexing or searching alike: accents are
+// folded, separators become spaces and phrases become their words.
 func (x *state) normalize(text string) string {
-	return x.phrases.Expand(separators.Replace(text))
+	return x.phrases.Expand(separators.Replace(string(accents.Filter([]byte(text)))))
 }
 
 func (x *state) tokens(text string) preAnalysed {

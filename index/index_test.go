@@ -323,6 +323,24 @@ func TestSearchWordsTypedTogether(t *testing.T) {
 	}
 }
 
+// TestSearchFoldsAccents checks that a word typed with accents, as writers
+// of other languages type it, finds what the word without them finds, in a
+// question and in an entry alike.
+func TestSearchFoldsAccents(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"entries/sauna.md": entry("sauna", "Saunas after SMP",
+			"Saunas make you sweat.", "is the sauna ok after smp"),
+		"entries/cafe.md": entry("cafe", "Coffee after SMP",
+			"Coffee is fine.", "coffee at the café after smp"),
+	}))
+	for q, want := range map[string]string{"sáuna?": "sauna", "cafe?": "cafe"} {
+		got := search(t, idx, q, 1)
+		if len(got) == 0 || got[0].ID != want {
+			t.Errorf("Search(%q) = %+v, want %s first", q, got, want)
+		}
+	}
+}
+
 // score is the entry's score for q, or 0 when it is not found, with its rank.
 func score(t *testing.T, idx *index.Index, q, id string) (float64, int) {
 	t.Helper()
