@@ -591,7 +591,7 @@ func TestServiceNeighbourMargin(t *testing.T) {
 	}
 
 	// Naming SMP, speaking of it, or describing symptoms keeps the answer.
-	for _, q := range []string{"how deep does smp go", "how deep do my dots go", "how deep does it go after the session", "at my consultation, how deep does it go", "how deep does it go once you've had it done"} {
+	for _, q := range []string{"how deep does smp go", "how deep do my dots go", "how deep does it go after the session", "at my consultation, how deep does it go", "how deep does it go once you've had it done", "how deep does it go once healed", "how deep does the procedure go"} {
 		if a := answer(t, near, q); !a.Answered || a.Declined != nil {
 			t.Errorf("Answer(%q) = answered %v, declined %v; want it answered", q, a.Answered, a.Declined)
 		}
