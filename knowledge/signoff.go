@@ -7,10 +7,19 @@ import "regexp"
 // "Thank you, Pauline", "- Julie (daughter)"). A name is a word no entry
 // holds, so it weighs as much as the rarest word and lowers every entry's
 // score; it says nothing of what the message asks.
-var signOff = regexp.MustCompile(`(?:\s+[-–—~]+\s*|(?:\s+|,\s*)(?:[Cc]heers|[Tt]hanks|[Tt]hank you|[Mm]any thanks|[Kk]ind regards|[Rr]egards|[Bb]est wishes|[Bb]est|[Tt]a|[Ll]ove)[,.!]?\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?(?:\s*\([^()]{1,30}\))?[\s.!]*$`)
+var signOff = regexp.MustCompile(`(?:\s+[-–—~]+\s*|(?:\s+|,\s*)(?:[Cc]heers|[Tt]hanks(?: a lot| so much| in advance)?|[Tt]hank you(?: very much| so much| in advance)?|[Mm]any thanks|(?:[Kk]ind|[Bb]est|[Ww]arm) regards|[Rr]egards|[Bb]est wishes|[Aa]ll the best|[Bb]est|[Tt]a|[Ll]ove)[,.!]?\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?(?:\s*\([^()]{1,30}\))?[\s.!]*$`)
 
-// withoutSignOff returns the question without a name signed at its end.
+// subjectLine is an email's subject pasted before a message ("Subject:
+// general enquiry", "RE: your enquiry"): its words are the sender's or the
+// clinic's summary, often of another message.
+var subjectLine = regexp.MustCompile(`^\s*(?:[Ss]ubject|SUBJECT|R[Ee]|F[Ww][Dd]?):[^\n]*\n\s*`)
+
+// withoutSignOff returns the question without a name signed at its end or
+// a subject line pasted before it.
 func withoutSignOff(q string) string {
+	if loc := subjectLine.FindStringIndex(q); loc != nil && loc[1] < len(q) {
+		q = q[loc[1]:]
+	}
 	if loc := signOff.FindStringIndex(q); loc != nil && loc[0] > 0 {
 		return q[:loc[0]]
 	}

@@ -8,6 +8,11 @@ func TestWithoutSignOff(t *testing.T) {
 		{"Should I have a transplant first? Cheers, Steve", "Should I have a transplant first?"},
 		{"What are the risks? Thank you, Pauline", "What are the risks?"},
 		{"Is that even allowed?? - Julie (daughter)", "Is that even allowed??"},
+		{"Is it a tattoo of the hairs? Thank you very much, Piotr", "Is it a tattoo of the hairs?"},
+		{"Subject: general enquiry\n\nHi, does it hurt? Warm regards, Dean", "Hi, does it hurt?"},
+		{"RE: your enquiry\nhow long does it last", "how long does it last"},
+		// A subject line alone is the question.
+		{"Subject: does smp hurt", "Subject: does smp hurt"},
 		// A bare name cannot be told from the question's last word, a
 		// lower-case thanks is chat, and a dash before a question is part
 		// of it: each stays.

@@ -16,10 +16,13 @@ var symptomWords = []string{
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
-	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry)`, `(redness|rash)( (round|around|on|near) (the |my )?(dots|hairline|edges?))? (is |keeps )?(getting|gets|got|growing) wider`,
+	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
-	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
+	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|worse|hotter|angrier) (every|each) (day|morning|night)`,
+	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
+	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
+	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	// Redness that travels or keeps growing, told at length: "a deep red
 	// that's now moved down over my eyebrow", "the red bit seems to creep a
@@ -32,18 +35,20 @@ var symptomWords = []string{
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
+	`(creeping|crawling|spreading|spread|spreads) (down |up )?(onto|over|into|across) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
 	`throat (is |feels |feeling |getting |going )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
-	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight)`,
+	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
 	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
 	`(pain|it) (is |was |got |gets )?worse on day [0-9][0-9]? than (on )?day (1|one|2|two)`,
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
+	`(glands?|lymph nodes?)( in my neck| behind my ears?)? (feel|feels|are|is) (like )?(marbles|lumps|hard|big|huge)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
 	`pounding`, `(raised|feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`,
 	// Two signs in one breath: "the dots are raised and itchy".
@@ -76,6 +81,8 @@ var skinSymptomWords = []string{
 	// Pain that has grown, told as a score: "it was a 2, now it's more
 	// like an 8".
 	`more like (an? )?(6|7|8|9|10)( ?/ ?10| out of 10)?`,
+	// A temperature read off a thermometer: "38.9 after smp".
+	`(38|39|40)[.,][0-9]`,
 }
 
 // infectionWords name an infection or allergy without describing it. They
@@ -107,7 +114,7 @@ var triggers = wordSet(
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
-	`hot`, `warm`,
+	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`,
 	// infectionWords
 	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,
 )
@@ -173,7 +180,8 @@ var (
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
-		`spread\w*`, `darker`, `tender`)
+		`spread\w*`, `creep\w*`, `crawl\w*`, `wider`, `bigger`, `darker`, `dark red`, `purple\w*`, `red hot`, `puls\w*`, `tender`,
+		`(38|39|40)[.,][0-9]`)
 	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
 		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
 )
@@ -220,7 +228,8 @@ func IsUrgent(question string) bool {
 	// a sign of another part of the body.
 	if deniedSubject.MatchString(lower) || notYetOrGeneral(q) ||
 		otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) ||
-		otherCondition.MatchString(lower) && !namesSMP.MatchString(lower) {
+		otherCondition.MatchString(lower) && !namesSMP.MatchString(lower) ||
+		otherCause.MatchString(lower) && !smpContext.MatchString(lower) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
@@ -275,7 +284,7 @@ func notYetOrGeneral(q string) bool {
 // no such treatment: swelling after SMP can drop to them.
 var (
 	otherProcedure = words(`lips? (fillers?|flip|blush|tattoo\w*)`, `fillers?`, `botox`, `eyeliner`, `microblad\w*`,
-		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`,
+		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`, `blepharoplasty`, `eyelid (surgery|lift)`, `face ?lift`, `brow lift`,
 		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) (tattoo|piece)`,
 		`tattoo on (my|his|her|the) (arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
 	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
@@ -286,7 +295,15 @@ var (
 	// does not also name SMP itself.
 	otherCondition = words(`psoriasis`, `dermatitis`, `eczema`, `dandruff`, `folliculitis`, `seb derm`,
 		`hair (system|unit|piece)s?`, `(the|my) unit`, `glue`, `(concealer|fibre|fiber|colou?r)s? sprays?`, `(hair )?fib(re|er)s`,
-		`(tattoo|laser) removal`, `removal laser`, `prp`, `platelet`)
+		`(tattoo|laser) removal`, `removal laser`, `prp`, `platelet`, `razor burn`, `ingrown( hairs?)?`, `nicks?`, `head ?blades?`, `acne`, `piercings?`,
+		`donor (area|site|zone|region)`, `grafts?`, `(haven'?t|have not|havent|never|not) had anything done`)
+	// otherCause names another cause of the same signs: a sting, food, hay
+	// fever, a child's fever, a pet. It raises no alarm in a message that
+	// does not also speak of a session, where it is more often a comparison
+	// ("puffed up like I've been stung", "maybe it's just hay fever").
+	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `scratched me`, `(cat|dog) scratch(es)?`,
+		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`,
+		`toddler`, `baby`, `(my|our|the) (kid|child|dog|cat|puppy)`)
 	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`)
 )
 
