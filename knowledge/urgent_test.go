@@ -205,6 +205,17 @@ func TestIsUrgent(t *testing.T) {
 		{"a deep red that's now moved down over my eyebrow, sesh was 5 days ago", true},
 		{"scalp a bit warm and the red bit seems to creep a little further every morning, day 6", true},
 		{"one area near crown getting big and painful, like bump with liquid inside, 1 week after session", true},
+		// Signs told by number, by comparison or by how they grow.
+		{"38.9 after smp", true},
+		{"day 5 worse than day 2 and it hurts to lie on", true},
+		{"the red ring round my crown gets wider every day", true},
+		{"lymph nodes in my neck feel like marbles since the session", true},
+		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
+		{"touch-up this morning and now my eyelids are puffed up like I've been stung", true},
+		// Other causes of the same signs, without a session.
+		{"hives after prawns", false},
+		{"toddler has a 39.2 fever, a&e or wait?", false},
+		{"shaving nicks heal into little red dots, any tips", false},
 		// Scalp conditions and treatments other than SMP, unless SMP is named.
 		{"scalp psoriasis flaring, thick scaly patches behind my ears", false},
 		{"hair system glue is irritating my scalp, red patches where the unit sits", false},
