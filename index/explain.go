@@ -40,7 +40,7 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 			{Name: "held", Value: c.held, Weight: weightHeld},
 			{Name: "body", Value: c.body, Weight: weightBody},
 			{Name: "support", Value: c.support, Weight: weightSupport},
-		}, Sum: c.sum, Exact: c.exact}
+		}, Sum: c.sum, Exact: c.Exact}
 		if i, used := c.e.closest(terms, qnorm); i >= 0 {
 			h.Phrasing = x.phrasingText(c.ID, i)
 			for j, t := range c.e.phrasings[i].terms {

@@ -482,7 +482,7 @@ func (x *state) rank(docs []docHit, expanded []queryTerm, limit int) []ranked {
 			continue // not an entry of this base
 		}
 		n := len(kept) * len(expanded)
-		c.best, c.held, c.exact = x.matchPhrasings(c.e, expanded, qnorm, m, counts[n:n+len(expanded)])
+		c.best, c.held, c.Exact = x.matchPhrasings(c.e, expanded, qnorm, m, counts[n:n+len(expanded)])
 		topBody = max(topBody, c.body)
 		kept = append(kept, c)
 	}
@@ -496,7 +496,7 @@ func (x *state) rank(docs []docHit, expanded []queryTerm, limit int) []ranked {
 		c.Coverage = x.coverage(c.e, expanded)
 		c.sum = weightPhrasing*c.best + weightCoverage*c.Coverage + weightHeld*c.held + weightBody*c.body + weightSupport*c.support
 		c.Score = c.sum
-		if c.exact {
+		if c.Exact {
 			c.Score = 1
 		}
 	}
@@ -516,15 +516,14 @@ func (x *state) rank(docs []docHit, expanded []queryTerm, limit int) []ranked {
 // best phrasing's similarity, the share of the question's words one phrasing
 // holds, bleve's relevance of its tags and body relative to the best
 // candidate's, and its share of the candidates' support; sum is the
-// weighted sum of the parts. exact reports whether one of its phrasings is
-// the question word for word: such an entry scores 1, the most there is,
+// weighted sum of the parts. An entry one of whose phrasings is the
+// question word for word (Hit.Exact) scores 1, the most there is,
 // whatever its parts, so that a question a moderator has written as a
 // phrasing gets that entry; the sums order entries that tie.
 type ranked struct {
 	knowledge.Hit
 	e                              *entryTerms
 	best, held, body, support, sum float64
-	exact                          bool
 }
 
 // commonInBodies reports whether, on a large base (minSplitEntries entries

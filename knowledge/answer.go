@@ -22,6 +22,9 @@ type Hit struct {
 	Coverage float64 `json:"coverage"`
 	// Words counts the question's meaningful words.
 	Words int `json:"words"`
+	// Exact reports whether one of the entry's phrasings is the question
+	// word for word.
+	Exact bool `json:"exact,omitempty"`
 }
 
 // Index finds the entries that best match a question. Implementations must be
@@ -89,9 +92,14 @@ type Match struct {
 	Coverage float64
 	// Words counts the question's meaningful words.
 	Words int
+	// Exact reports whether one of the entry's phrasings is the question
+	// word for word.
+	Exact bool
 }
 
-func (m Match) hit() Hit { return Hit{ID: m.ID, Score: m.Score, Coverage: m.Coverage, Words: m.Words} }
+func (m Match) hit() Hit {
+	return Hit{ID: m.ID, Score: m.Score, Coverage: m.Coverage, Words: m.Words, Exact: m.Exact}
+}
 
 // Answer is the platform-neutral reply to one question.
 type Answer struct {
@@ -187,7 +195,8 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	// declined, nor one naming SMP unless the topic is SMP's own trade
 	// (see DeclinesSMP). Nor is a question answered that neither names SMP
 	// nor speaks of it when an out-of-scope topic scores within
-	// NeighbourMargin of its best entry.
+	// NeighbourMargin of its best entry, unless a phrasing of that entry is
+	// the question word for word: a moderator filed the question there.
 	outOfScope := false
 	// Whether the question names SMP, or speaks of it, matters only beside
 	// an out-of-scope topic, and is read at the first one.
@@ -202,7 +211,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		switch {
 		case !ok:
 		case e.Answers():
-			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage, Words: h.Words})
+			a.Matches = append(a.Matches, Match{Entry: e, Score: h.Score, Coverage: h.Coverage, Words: h.Words, Exact: h.Exact})
 		case i == 0 && !a.Urgent && (e.DeclinesSMP || !named):
 			outOfScope = true
 			if s.cal.Confident(h) {
@@ -212,7 +221,8 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 			a.neighbour = &hits[i]
 		}
 	}
-	if n := a.neighbour; n != nil && !outOfScope && !a.Urgent && len(a.Matches) > 0 && s.cal.NeighbourMargin > 0 && a.Matches[0].Score-n.Score <= s.cal.NeighbourMargin {
+	if n := a.neighbour; n != nil && !outOfScope && !a.Urgent && len(a.Matches) > 0 && !a.Matches[0].Exact &&
+		s.cal.NeighbourMargin > 0 && a.Matches[0].Score-n.Score <= s.cal.NeighbourMargin {
 		outOfScope = true
 		if s.cal.Confident(*n) {
 			a.Declined, _ = snap.base.Entry(n.ID)

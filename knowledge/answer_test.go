@@ -590,8 +590,9 @@ func TestServiceNeighbourMargin(t *testing.T) {
 		t.Errorf("Answer(%q).Matches = %q, want depth offered as a suggestion", q, matchIDs(a.Matches))
 	}
 
-	// Naming SMP, speaking of it, or describing symptoms keeps the answer.
-	for _, q := range []string{"how deep does smp go", "how deep do my dots go", "how deep does it go after the session", "at my consultation, how deep does it go", "how deep does it go once you've had it done", "how deep does it go once healed", "how deep does the procedure go"} {
+	// Naming SMP, speaking of it, describing symptoms, or asking an entry's
+	// phrasing word for word keeps the answer.
+	for _, q := range []string{"how deep should the needle go", "how deep does smp go", "how deep do my dots go", "how deep does it go after the session", "at my consultation, how deep does it go", "how deep does it go once you've had it done", "how deep does it go once healed", "how deep does the procedure go"} {
 		if a := answer(t, near, q); !a.Answered || a.Declined != nil {
 			t.Errorf("Answer(%q) = answered %v, declined %v; want it answered", q, a.Answered, a.Declined)
 		}

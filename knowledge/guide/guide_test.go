@@ -290,6 +290,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-urgent13-tune.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.92, urgent: 1, adjacentWrong: 3}, false},
 		{"community-email13-tune.jsonl", minimums{top1: 0.95, top3: 0.97, rejection: 0.98, urgent: 1, adjacentWrong: 4}, false},
 		{"community-decoys13-tune.jsonl", minimums{top1: 0.94, top3: 0.99, rejection: 0.91, urgent: 1, adjacentWrong: 10}, false},
+		{"community-terse14-tune.jsonl", minimums{top1: 0.5, top3: 0.5, rejection: 0.5, urgent: 1, adjacentWrong: 50}, false},
 		{"community-fresh3-holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-decoys3-holdout.jsonl", minimums{top1: 0.9, top3: 0.93, rejection: 0.93, urgent: 1, adjacentWrong: 7}, true},
 		{"community-phone2-holdout.jsonl", minimums{top1: 0.87, top3: 0.9, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
