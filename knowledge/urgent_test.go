@@ -34,6 +34,9 @@ func TestIsUrgent(t *testing.T) {
 		{"day 2, a bit puffy and now there is pus at the hairline, normal?", true},
 		{"day 2 and my whole scalp is swollen, is that normal?", true},
 		{"head a little swollen a week after smp, is that normal?", true},
+		{"bit of clear stuff weeping the first night, then it crusted over. normal?", false},
+		{"clear fluid seeping on day 1, not spreading, standard?", false},
+		{"clear fluid seeping on day 2 and now a yellow crust, normal?", true},
 		// Scabs that itch like mad are healing; another sign beside them is not.
 		{"day 4, the scabs are itching like crazy, can i scratch a bit", false},
 		{"the scabs are itching like crazy and the dots are raised and hot", true},
