@@ -305,6 +305,9 @@ func TestOtherSets(t *testing.T) {
 		{"community-intl2-holdout.jsonl", minimums{top1: 0.86, top3: 0.93, rejection: 0.96, urgent: 1, adjacentWrong: 2}, true},
 		{"community-mix11-holdout.jsonl", minimums{top1: 0.9, top3: 0.95, rejection: 0.96, urgent: 0.86, adjacentWrong: 6}, true},
 		{"community-discord11-holdout.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 3}, true},
+		{"community-fb12-holdout.jsonl", minimums{top1: 0.86, top3: 0.91, rejection: 0.95, urgent: 1, adjacentWrong: 4}, true},
+		{"community-gen12-holdout.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.98, urgent: 1, adjacentWrong: 4}, true},
+		{"community-yt13-holdout.jsonl", minimums{top1: 0.84, top3: 0.91, rejection: 0.98, urgent: 1, adjacentWrong: 7}, true},
 		{"community-chat-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
