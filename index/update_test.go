@@ -39,11 +39,15 @@ func unrelated(t *testing.T, base *knowledge.Base) *knowledge.Entry {
 	return nil
 }
 
+// updateQuestions is about how many of the tuning sets' questions
+// TestUpdateAnswersAsFreshBuild asks after each edit.
+const updateQuestions = 4000
+
 // TestUpdateAnswersAsFreshBuild applies edits one after another to an index
 // of the embedded knowledge base, updating it in place, and checks after
-// each that every question of the tuning sets, and of the entries edited,
-// gets exactly the hits, scores included, that a new index of the same
-// knowledge base gives.
+// each that questions of the tuning sets (a spread of about
+// updateQuestions) and of the entries edited get exactly the hits, scores
+// included, that a new index of the same knowledge base gives.
 func TestUpdateAnswersAsFreshBuild(t *testing.T) {
 	base := guideBase(t)
 	idx := build(t, base)
@@ -96,8 +100,13 @@ than on the scalp, so ask the artist how many beards they have treated.
 		"quokka", "quoka after smp", "zygomatic", "zygomatc beard", "cheekbone stubble", "patchy beard smp",
 		"receding hairline worth the money", "stubble shading", "goatee",
 	}
-	for _, c := range cases {
-		questions = append(questions, c.Question)
+	// Each edit searches every question twice, updated and fresh: every
+	// step-th question of the tuning sets, at most about updateQuestions,
+	// keeps the test within minutes under the race detector as the sets
+	// grow.
+	step := max(1, len(cases)/updateQuestions)
+	for i := 0; i < len(cases); i += step {
+		questions = append(questions, cases[i].Question)
 	}
 	for _, e := range []*knowledge.Entry{removed} {
 		questions = append(questions, e.Title)
