@@ -24,6 +24,7 @@ var symptomWords = []string{
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
 	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
+	`(creeping|crawling|spreading|spread|spreads) (down |up )?(onto|over|into|across) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
 	// Redness that travels or keeps growing, told at length: "a deep red
 	// that's now moved down over my eyebrow", "the red bit seems to creep a
 	// little further every morning".
@@ -35,7 +36,6 @@ var symptomWords = []string{
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
-	`(creeping|crawling|spreading|spread|spreads) (down |up )?(onto|over|into|across) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
@@ -331,11 +331,11 @@ func symptomText(message string) string {
 }
 
 var (
-	// noSign is a sign denied ("no swelling", "no bumps or itching"), a
-	// figure of speech ("swelling with pride", "a fever dream", "hay
-	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or
-	// a sign of another part of the body ("a swollen ankle", "red bumps on
-	// my chest").
+	// noSign is a sign denied ("no swelling", "no bumps or itching", "not
+	// spreading"), a figure of speech ("swelling with pride", "a fever
+	// dream", "hay fever", "I smell a rat", "break my streak"), a pen's ink
+	// leaking, or a sign of another part of the body ("a swollen ankle",
+	// "red bumps on my chest").
 	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
