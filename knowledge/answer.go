@@ -185,7 +185,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	a := &Answer{Question: q, Truncated: truncated, Urgent: IsUrgent(q)}
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
-	hits, err := snap.idx.Search(ctx, withoutSignOff(q), searchDepth)
+	hits, err := snap.idx.Search(ctx, messageBody(q), searchDepth)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}

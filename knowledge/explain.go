@@ -77,7 +77,7 @@ func (s *Service) Explain(ctx context.Context, question string) (*Answer, *Reaso
 	if !ok {
 		return a, nil, nil
 	}
-	ex, err := x.Explain(ctx, withoutSignOff(a.Question), ExplainDepth)
+	ex, err := x.Explain(ctx, messageBody(a.Question), ExplainDepth)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -38,9 +38,9 @@ var deniedSubject = regexp.MustCompile(`\b(?:no|never had|not had|not interested
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
 // "when is the top up", "at my consultation", "the practitioner", "since I
-// got it done", "once it's healed", "the procedure"): a question holding one is not declined for an
-// out-of-scope topic that only scores close behind the best entry (see
-// Calibration.NeighbourMargin).
+// got it done", "once it's healed", "the procedure"): a question holding
+// one is not declined for an out-of-scope topic that only scores close
+// behind the best entry (see Calibration.NeighbourMargin).
 var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`)
 
 // mentionsSubject reports whether question names the subject, as written or

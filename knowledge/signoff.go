@@ -14,9 +14,9 @@ var signOff = regexp.MustCompile(`(?:\s+[-–—~]+\s*|(?:\s+|,\s*)(?:[Cc]heers|
 // clinic's summary, often of another message.
 var subjectLine = regexp.MustCompile(`^\s*(?:[Ss]ubject|SUBJECT|R[Ee]|F[Ww][Dd]?):[^\n]*\n\s*`)
 
-// withoutSignOff returns the question without a name signed at its end or
-// a subject line pasted before it.
-func withoutSignOff(q string) string {
+// messageBody returns what a question asks, without the parts of a letter
+// around it: a subject line pasted before it and a name signed at its end.
+func messageBody(q string) string {
 	if loc := subjectLine.FindStringIndex(q); loc != nil && loc[1] < len(q) {
 		q = q[loc[1]:]
 	}

@@ -2,7 +2,7 @@ package knowledge
 
 import "testing"
 
-func TestWithoutSignOff(t *testing.T) {
+func TestMessageBody(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"How many appointments does it take? - Ron", "How many appointments does it take?"},
 		{"Should I have a transplant first? Cheers, Steve", "Should I have a transplant first?"},
@@ -21,8 +21,8 @@ func TestWithoutSignOff(t *testing.T) {
 		{"can a tattoo artist do it - Yes or no?", "can a tattoo artist do it - Yes or no?"},
 		{"- Ron", "- Ron"},
 	} {
-		if got := withoutSignOff(tc.in); got != tc.want {
-			t.Errorf("withoutSignOff(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := messageBody(tc.in); got != tc.want {
+			t.Errorf("messageBody(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
