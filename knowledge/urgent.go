@@ -12,23 +12,23 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `weepy`, `crusty (and )?(yellow|green)`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?) (are |is )?(going|turning|gone|turned|getting) (yellow|green)(-?ish)?`, `weepy`, `crusty (and )?(yellow|green)`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
-	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|worse|hotter|angrier) (every|each) (day|morning|night)`,
+	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
 	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
-	`(spread|spreads) (down |up )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
-	`(creeping|crawling|spreading|spread|spreads) (down |up )?(onto|over|into|across) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
+	`(spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
+	`(creeping|crawling|spreading|spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|into|across) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
 	// Redness that travels or keeps growing, told at length: "a deep red
 	// that's now moved down over my eyebrow", "the red bit seems to creep a
 	// little further every morning".
-	`(red|redness|rash)( (bit|patch|area|ring|part))?( (that'?s|that has|that is|which is|has|is|seems to|keeps?))?( now)? (moved|moving|crept|creeping|crawled|crawling|gone|went|spread|spreading|spreads) (down |up )?(onto|over|to|across|into|past) (my|his|her|the) (eyebrows?|brows?|forehead|face|neck|ears?|temples?|eyes?)`,
+	`(red|redness|rash)( (bit|patch|area|ring|part))?( (that'?s|that has|that is|which is|has|is|seems to|keeps?))?( now)? (moved|moving|crept|creeping|crawled|crawling|gone|went|spread|spreading|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|to|across|into|past) (my|his|her|the) (eyebrows?|brows?|forehead|face|neck|ears?|temples?|eyes?)`,
 	`(red|redness|rash)( (bit|patch|area|ring|part))?( (that|which|seems to|keeps?|is|has))? (creeps?|creeping|spreads?|spreading|grows?|growing|moves?|moving)( out)?( a (little|bit|tad))? (further|wider|bigger|more) (every|each) (day|morning|night)`,
 	// A swelling that fills with fluid: an abscess.
 	`(bumps?|lumps?|swelling|blisters?|bubbles?|pockets?) (with|full of|of|filled with) (liquid|fluid|pus|water)( inside| in it)?`,
@@ -40,7 +40,7 @@ var symptomWords = []string{
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`,
-	`throat (is |feels |feeling |getting |going )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(swelling|swollen|puffy)`,
+	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
@@ -114,7 +114,7 @@ var triggers = wordSet(
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
-	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`,
+	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`,
 	// infectionWords
 	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,
 )
@@ -153,9 +153,18 @@ func mayBeUrgent(q string) bool {
 // tatt day 3"), which count as a sign in a message about SMP.
 const sickFaces = "🤒🤮"
 
-// smpContext ties a message to an SMP session, so that "my dog has an ear
+// sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var smpContext = words(`smp`, `(days?|weeks?|hours?|hrs?) post`, `scalpe?`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `head`, `hairline`, `crown`, `sessions?`, `sesh`, `pigment`, `ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`)
+var sessionWords = []string{`smp`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
+	`ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
+
+// smpSession is a message that speaks of a session; smpContext one that
+// speaks of a session or of the part of the body SMP is done on. The second
+// is enough beside a sign of the skin ("crown is red and bumpy"), the first
+// is needed beside another cause of it ("a bee stung my scalp").
+var smpSession = words(sessionWords...)
+
+var smpContext = words(append(sessionWords, `scalpe?`, `head`, `hairline`, `crown`)...)
 
 // asking marks a general question about symptoms ("how do I know if it is
 // infected?") rather than a description of one's own.
@@ -229,7 +238,7 @@ func IsUrgent(question string) bool {
 	if deniedSubject.MatchString(lower) || notYetOrGeneral(q) ||
 		otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) ||
 		otherCondition.MatchString(lower) && !namesSMP.MatchString(lower) ||
-		otherCause.MatchString(lower) && !smpContext.MatchString(lower) {
+		otherCause.MatchString(lower) && !smpSession.MatchString(lower) {
 		return false
 	}
 	describes := !asking.MatchString(q) || speaksOwn(q)
@@ -260,7 +269,7 @@ var (
 	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|theres|there's|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
 		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
-		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out)`, `after (my |the |his |her )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
+		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out|later)`, `after (my |the |his |her )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
 	// Someone who has had SMP already, or a touch-up of it, may be booking
 	// the next session with a sign now ("after my session" is in
 	// happeningNow, which rules out the calm reading by itself).
@@ -286,7 +295,7 @@ var (
 	otherProcedure = words(`lips? (fillers?|flip|blush|tattoo\w*)`, `fillers?`, `botox`, `eyeliner`, `microblad\w*`,
 		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`, `blepharoplasty`, `eyelid (surgery|lift)`, `face ?lift`, `brow lift`,
 		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) (tattoo|piece)`,
-		`tattoo on (my|his|her|the) (arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
+		`tattoo on ((my|his|her|the) )?(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
 	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
 	// otherCondition names a skin condition of the scalp, or a treatment of
 	// it other than SMP, whose flakes, bumps or blisters ("scalp psoriasis,
@@ -295,14 +304,16 @@ var (
 	// does not also name SMP itself.
 	otherCondition = words(`psoriasis`, `dermatitis`, `eczema`, `dandruff`, `folliculitis`, `seb derm`,
 		`hair (system|unit|piece)s?`, `(the|my) unit`, `glue`, `(concealer|fibre|fiber|colou?r)s? sprays?`, `(hair )?fib(re|er)s`,
-		`(tattoo|laser) removal`, `removal laser`, `prp`, `platelet`, `razor burn`, `ingrown( hairs?)?`, `nicks?`, `head ?blades?`, `acne`, `piercings?`,
-		`donor (area|site|zone|region)`, `grafts?`, `(haven'?t|have not|havent|never|not) had anything done`)
+		`(tattoo|laser) removal`, `removal laser`, `prp`, `platelet`, `razor (burn|bumps?)`, `(laser )?hair removal`, `ingrown( hairs?)?`, `nicks?`, `head ?blades?`, `acne`, `piercings?`,
+		`donor (area|site|zone|region)`, `grafts?`, `(haven'?t|have not|havent|never|not) had (anything done|(any tattoos?|a tattoo|anything)( or anything)? on it)`)
 	// otherCause names another cause of the same signs: a sting, food, hay
-	// fever, a child's fever, a pet. It raises no alarm in a message that
-	// does not also speak of a session, where it is more often a comparison
-	// ("puffed up like I've been stung", "maybe it's just hay fever").
-	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `scratched me`, `(cat|dog) scratch(es)?`,
-		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`,
+	// fever, a child's fever, a pet, the sun. It raises no alarm in a message
+	// that neither names SMP nor speaks of it (smpCues), where it is more
+	// often a comparison ("puffed up like I've been stung", "maybe it's just
+	// hay fever"); the scalp alone is no sign of SMP ("a bee stung my
+	// scalp").
+	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
+		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
 		`toddler`, `baby`, `(my|our|the) (kid|child|dog|cat|puppy)`)
 	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`)
 )
@@ -313,7 +324,7 @@ var (
 // shaving; "got a skin fade and now the sides are covered in red bumps")
 // and the blisters of sunburn, and without dots or ink said to be spreading
 // ("my dots are spreading" is a blowout, not an infection) unless it speaks
-// of redness, which may be what spreads.
+// of redness or of raised bumps, which may be what spreads.
 func symptomText(message string) string {
 	q := strings.ToLower(quotes.Replace(message))
 	q = shaveAndSunMarks.ReplaceAllString(q, "")
@@ -336,7 +347,7 @@ var (
 	// dream", "hay fever", "I smell a rat", "break my streak"), a pen's ink
 	// leaking, or a sign of another part of the body ("a swollen ankle",
 	// "red bumps on my chest").
-	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
+	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
@@ -356,7 +367,7 @@ var (
 	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`,
 		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`)
-	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`)
+	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`, `raised`)
 )
 
 // quotes folds typographic apostrophes into the ASCII one the patterns use.
