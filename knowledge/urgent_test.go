@@ -228,6 +228,7 @@ func TestIsUrgent(t *testing.T) {
 		{"shaved head got burnt on a walk, no hat, red and hot. haven't had any tattoo on it", false},
 		{"a bee stung me the day after my smp session and now my face is swelling", true},
 		{"eyelids puffy and a wheeze since the appointment, maybe hay fever?", true},
+		{"struggling to catch my breath and my chest feels tight since the smp session", true},
 		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
 		{"touch-up this morning and now my eyelids are puffed up like I've been stung", true},
 		// Other causes of the same signs, without a session.
