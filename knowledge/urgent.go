@@ -12,19 +12,19 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?) (are |is )?(going|turning|gone|turned|getting) (yellow|green)(-?ish)?`, `weepy`, `crusty (and )?(yellow|green)`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `weepy`, `crusty (and )?(yellow|green)`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
-	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
+	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
 	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
-	`(creeping|crawling|spreading|spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|into|across) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
+	`(creeping|crawling|spreading|spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|into|across|towards?) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
 	// Redness that travels or keeps growing, told at length: "a deep red
 	// that's now moved down over my eyebrow", "the red bit seems to creep a
 	// little further every morning".
@@ -38,7 +38,7 @@ var symptomWords = []string{
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
-	`allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
+	`(raised|itchy)( and)? (raised|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get) (my|his|her) breath`,
 	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
@@ -114,7 +114,7 @@ var triggers = wordSet(
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
-	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`,
+	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`,
 	// infectionWords
 	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,
 )
@@ -314,7 +314,7 @@ var (
 	// scalp").
 	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
-		`toddler`, `baby`, `(my|our|the) (kid|child|dog|cat|puppy)`)
+		`toddler`, `baby`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
 	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`)
 )
 

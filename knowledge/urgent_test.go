@@ -229,6 +229,12 @@ func TestIsUrgent(t *testing.T) {
 		{"a bee stung me the day after my smp session and now my face is swelling", true},
 		{"eyelids puffy and a wheeze since the appointment, maybe hay fever?", true},
 		{"struggling to catch my breath and my chest feels tight since the smp session", true},
+		{"day 6, the redness keeps growing every day instead of fading", true},
+		{"we drew round the red patch last night and by morning it had spread past the line, smp was 4 days ago", true},
+		{"the scabs on my crown have turned a greenish colour", true},
+		{"red patch on my hairline creeping towards my forehead, day 6 post", true},
+		{"my son has chickenpox spots all over his scalp and keeps scratching", false},
+		{"burned her hand on the oven and it blistered", false},
 		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
 		{"touch-up this morning and now my eyelids are puffed up like I've been stung", true},
 		// Other causes of the same signs, without a session.
