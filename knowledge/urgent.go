@@ -12,13 +12,13 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `weepy`, `crusty (and )?(yellow|green)`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `weepy`, `crusty (and )?(yellow|green)`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
-	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
+	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(it'?s|its|it is|now|redness|rash|swelling|red) (now )?(covering|covers|taking over) (half|most|all) (of )?(my|the) (forehead|face)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
@@ -42,7 +42,7 @@ var symptomWords = []string{
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get) (my|his|her) breath`,
 	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
-	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
+	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |sort of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
 	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
 	`(pain|it) (is |was |got |gets )?worse on day [0-9][0-9]? than (on )?day (1|one|2|two)`,
@@ -67,7 +67,7 @@ var skinSymptomWords = []string{
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
-	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `achy`,
+	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
 	`(feel|feels|feeling|felt) (so |really |very |a bit |kinda )?(sick|unwell|ill|rough|awful|terrible)`,
 
 	// Heat where the pigment went; "on fire" and "boiling" are how people
@@ -114,7 +114,7 @@ var triggers = wordSet(
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
-	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`,
+	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`, `covering`, `covers`, `taking`,
 	// infectionWords
 	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,
 )

@@ -235,6 +235,10 @@ func TestIsUrgent(t *testing.T) {
 		{"red patch on my hairline creeping towards my forehead, day 6 post", true},
 		{"my son has chickenpox spots all over his scalp and keeps scratching", false},
 		{"burned her hand on the oven and it blistered", false},
+		{"four days after my smp session and i feel like i've got the flu", true},
+		{"marked the red patch by my hairline with a pen yesterday and today the red is past the line", true},
+		{"redness was a small patch on day 2 and now its covering half my forehead, smp on monday", true},
+		{"since the smp session my tongue feels sort of thick", true},
 		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
 		{"touch-up this morning and now my eyelids are puffed up like I've been stung", true},
 		// Other causes of the same signs, without a session.
