@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -195,6 +196,39 @@ var (
 		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
 )
 
+// painScore is a pain score out of ten told with the day it was felt ("7/10
+// on day 5", "day 1 was 2/10"): the score and the day, or the day and the
+// score.
+var painScore = regexp.MustCompile(`\b(\d{1,2}) ?/ ?10\b[a-z ]{0,16}?\bday (\d{1,2})\b|\bday (\d{1,2})\b[a-z ,:]{0,16}?\b(\d{1,2}) ?/ ?10\b`)
+
+// painRising reports whether the lower-cased message q tells pain scores
+// that rose by three or more from one day to a later one, from day 3 on: the
+// AAD counts pain that gets worse among the signs of infection, and people
+// often tell it in figures alone ("7/10 on day 5 when day 1 was 2/10").
+func painRising(q string) bool {
+	type felt struct{ day, score int }
+	var fs []felt
+	for _, m := range painScore.FindAllStringSubmatch(q, -1) {
+		score, day := m[1], m[2]
+		if score == "" {
+			day, score = m[3], m[4]
+		}
+		d, _ := strconv.Atoi(day)
+		n, _ := strconv.Atoi(score)
+		if n <= 10 {
+			fs = append(fs, felt{d, n})
+		}
+	}
+	for _, a := range fs {
+		for _, b := range fs {
+			if b.day > a.day && b.day >= 3 && b.score-a.score >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // urgentLean tells which urgent entry fits a message best: "infection",
 // "allergy", or "" when its cues do not lean either way.
 func urgentLean(question string) string {
@@ -221,13 +255,13 @@ func IsUrgent(question string) bool {
 		return true
 	}
 	lower := strings.ToLower(question)
-	if !mayBeUrgent(lower) {
+	if !mayBeUrgent(lower) && !strings.Contains(lower, "10") {
 		return false
 	}
 	q := symptomText(question)
 	// The sign first, the rest only for a message that has one: most
 	// messages that pass mayBeUrgent have none.
-	symptom := symptoms.MatchString(q)
+	symptom := symptoms.MatchString(q) || painRising(q)
 	skin := !symptom && skinSymptoms.MatchString(q)
 	if !symptom && !skin && !infectionWords.MatchString(q) {
 		return false

@@ -239,6 +239,9 @@ func TestIsUrgent(t *testing.T) {
 		{"marked the red patch by my hairline with a pen yesterday and today the red is past the line", true},
 		{"redness was a small patch on day 2 and now its covering half my forehead, smp on monday", true},
 		{"since the smp session my tongue feels sort of thick", true},
+		{"day 2 the pain was 3/10, day 6 it is 8/10", true},
+		{"pain was 6/10 on day 1 and 2/10 by day 4, healing well", false},
+		{"rated the session 7/10 for pain, day 2 now", false},
 		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
 		{"touch-up this morning and now my eyelids are puffed up like I've been stung", true},
 		// Other causes of the same signs, without a session.
@@ -283,9 +286,10 @@ func BenchmarkIsUrgent(b *testing.B) {
 // a missed one can cost a lot.
 const urgentTuneMaxFalseAlarms = 10
 
-// urgentTuneMaxMissed is how many urgent messages IsUrgent may miss: one, a
-// pain score that rose from day 1 to day 5 in figures alone.
-const urgentTuneMaxMissed = 1
+// urgentTuneMaxMissed is how many urgent messages IsUrgent may miss: none
+// since painRising reads a pain score that rose from day 1 to day 5 in
+// figures alone.
+const urgentTuneMaxMissed = 0
 
 // TestIsUrgentTuneSet runs IsUrgent on testdata/urgent-tune.jsonl: 320 chat
 // messages, 180 describing signs of infection or an allergic reaction after
