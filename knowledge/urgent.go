@@ -18,7 +18,7 @@ var symptomWords = []string{
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
-	`keeps? (growing|spreading|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
+	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(it'?s|its|it is|now|redness|rash|swelling|red) (now )?(covering|covers|taking over) (half|most|all) (of )?(my|the) (forehead|face)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
@@ -377,11 +377,12 @@ func symptomText(message string) string {
 
 var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching", "not
-	// spreading"), a figure of speech ("swelling with pride", "a fever
-	// dream", "hay fever", "I smell a rat", "break my streak"), a pen's ink
-	// leaking, or a sign of another part of the body ("a swollen ankle",
-	// "red bumps on my chest").
-	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
+	// spreading"), hair loss getting worse ("my thinning is getting worse"),
+	// a figure of speech ("swelling with pride", "a fever dream", "hay
+	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or a
+	// sign of another part of the body ("a swollen ankle", "red bumps on my
+	// chest").
+	noSign           = regexp.MustCompile(`\b(?:(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?))\b`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
