@@ -49,13 +49,15 @@ func (ls *lanes) drain(ctx context.Context, chat int64) {
 		ls.mu.Lock()
 		q := ls.queues[chat]
 		if len(q) == 0 || ctx.Err() != nil {
+			// Told before the lane ends, so that whoever waits for the
+			// lanes to end finds the jobs left already reported.
+			if len(q) > 0 {
+				ls.dropped(ctx, len(q))
+			}
 			delete(ls.queues, chat)
 			close(ls.changed)
 			ls.changed = make(chan struct{})
 			ls.mu.Unlock()
-			if len(q) > 0 {
-				ls.dropped(ctx, len(q))
-			}
 			return
 		}
 		ls.mu.Unlock()
