@@ -92,9 +92,9 @@ var infectionWords = words(infectionWordList...)
 
 var infectionWordList = []string{`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergic`, `allergy`}
 
-// triggers holds a word of every string that symptoms, skinSymptoms or
-// infectionWords can match. A message without any of them cannot be urgent, which spares most
-// messages the regular expressions. TestTriggers checks it against every
+// triggers holds a word of every string that symptoms, skinSymptoms,
+// infectionWords or painScore can match. A message without any of them
+// cannot be urgent, which spares most messages the regular expressions. TestTriggers checks it against every
 // spelling the two lists allow.
 var triggers = wordSet(
 	// symptoms
@@ -116,6 +116,8 @@ var triggers = wordSet(
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
 	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`, `covering`, `covers`, `taking`,
+	// painScore's out of ten
+	`10`,
 	// infectionWords
 	`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergy`,
 )
@@ -255,7 +257,7 @@ func IsUrgent(question string) bool {
 		return true
 	}
 	lower := strings.ToLower(question)
-	if !mayBeUrgent(lower) && !strings.Contains(lower, "10") {
+	if !mayBeUrgent(lower) {
 		return false
 	}
 	q := symptomText(question)
@@ -342,8 +344,8 @@ var (
 		`donor (area|site|zone|region)`, `grafts?`, `(haven'?t|have not|havent|never|not) had (anything done|(any tattoos?|a tattoo|anything)( or anything)? on it)`)
 	// otherCause names another cause of the same signs: a sting, food, hay
 	// fever, a child's fever, a pet, the sun. It raises no alarm in a message
-	// that neither names SMP nor speaks of it (smpCues), where it is more
-	// often a comparison ("puffed up like I've been stung", "maybe it's just
+	// that does not speak of a session (smpSession), where it is more often a
+	// comparison ("puffed up like I've been stung", "maybe it's just
 	// hay fever"); the scalp alone is no sign of SMP ("a bee stung my
 	// scalp").
 	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
