@@ -254,7 +254,13 @@ type docHit struct {
 // collect) rather than with bleve's top-N collector, which allocates a pool
 // of a hundred document matches and more for every search: over a third of
 // the bytes an answer allocated.
-func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []docHit, err error) {
+func (x *state) searchClauses(ctx context.Context, g clauseGroup) ([]docHit, error) {
+	return x.searchClausesIn(ctx, g, x.heldOnly)
+}
+
+// searchClausesIn is searchClauses with the index reader that view makes of
+// bleve's.
+func (x *state) searchClausesIn(ctx context.Context, g clauseGroup, view func(bleveindex.IndexReader) bleveindex.IndexReader) (_ []docHit, err error) {
 	r, err := x.reader()
 	if err != nil {
 		return nil, err
@@ -280,7 +286,7 @@ func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []docHit, e
 	if x.bm25 != nil {
 		ctx = context.WithValue(ctx, search.BM25StatsKey, x.bm25)
 	}
-	s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	s, err := q.Searcher(ctx, view(r), m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -291,6 +297,55 @@ func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []docHit, e
 	}()
 	return collect(ctx, s, r)
 }
+
+// heldOnly returns r, reading a term the knowledge base does not hold in a
+// field as an empty list of documents without asking bleve.
+//
+// bleve makes a term searcher for every synonym of a clause's word, and
+// about two in five of them are of terms the clause's field does not hold:
+// setting up a term reader costs as much for those, most of a search's
+// allocations. The searchers stay, for the disjunction of a word and its
+// synonyms counts them when it scores a match. Only with the BM25 figures
+// in the search's context (see scoreStats), for without them bleve asks the
+// reader for figures the wrapper does not pass on.
+func (x *state) heldOnly(r bleveindex.IndexReader) bleveindex.IndexReader {
+	if x.bm25 == nil {
+		return r
+	}
+	return heldTerms{r, x}
+}
+
+// heldTerms is the reader of heldOnly.
+type heldTerms struct {
+	bleveindex.IndexReader
+	x *state
+}
+
+// TermFieldReader returns bleve's reader of the term's documents in the
+// field, or an empty one when the knowledge base does not hold the term
+// there.
+func (r heldTerms) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (bleveindex.TermFieldReader, error) {
+	for _, f := range fieldBoosts {
+		if f.name != field {
+			continue
+		}
+		if n, ok := r.x.ids[string(term)]; !ok || r.x.fields[n]&f.bit == 0 {
+			return noDocuments{}, nil
+		}
+	}
+	return r.IndexReader.TermFieldReader(ctx, term, field, freq, norm, vectors)
+}
+
+// noDocuments is the reader of a term no document holds.
+type noDocuments struct{}
+
+func (noDocuments) Next(*bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) { return nil, nil }
+func (noDocuments) Advance(bleveindex.IndexInternalID, *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
+	return nil, nil
+}
+func (noDocuments) Count() uint64 { return 0 }
+func (noDocuments) Close() error  { return nil }
+func (noDocuments) Size() int     { return 0 }
 
 // matchPools keeps the document matches bleve's searchers use between
 // searches. A pool starts empty and grows to what a search needs.
