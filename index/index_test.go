@@ -399,6 +399,8 @@ func TestSearchFillerWords(t *testing.T) {
 		// aftercare: "when can i wash my scalp like usual again"
 		{"how many sessions does it usually take", "sessions"},
 		{"How many sessions does it USUALLY take", "sessions"},
+		// skin-layers: "i thought tattoos go in the dermis"
+		{"only 4 reviews and all posted the same week lol. thoughts?", "checklist-reputation"},
 	} {
 		if got := search(t, idx, tt.question, 3); len(got) == 0 || got[0].ID != tt.want {
 			t.Errorf("Search(%q) = %v, want %s first", tt.question, got, tt.want)

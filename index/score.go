@@ -117,7 +117,7 @@ func isFiller(word string) bool {
 	switch word {
 	case "usually", "usual", "actual", "mean", "thank", "question", "quick",
 		"kinda", "sorta", "lots", "whole", "even", "tho", "though", "etc",
-		"dunno", "hello", "yes", "sure", "gotta":
+		"dunno", "hello", "yes", "sure", "gotta", "thoughts":
 		return true
 	}
 	return isNumber(word)
