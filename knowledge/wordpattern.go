@@ -33,6 +33,10 @@ type alternative struct {
 // shorter beginnings found so far stand for it.
 const maxBeginnings = 64
 
+// maxClassRunes bounds the characters of a class, such as [1-3], that begin
+// spells out; a larger class, such as \w, may begin with anything.
+const maxClassRunes = 16
+
 // words compiles the alternatives ws, each matched as whole words.
 func words(ws ...string) *wordPattern {
 	alts := strings.Join(ws, "|")
@@ -138,9 +142,6 @@ func (p *wordPattern) ReplaceAllString(q, repl string) string {
 	return q
 }
 
-// String returns the pattern's regular expression.
-func (p *wordPattern) String() string { return p.all.String() }
-
 // beginnings returns texts one of which begins every match of re, each
 // starting with a word byte, or nil when a match may begin otherwise.
 func beginnings(re *syntax.Regexp) []string {
@@ -167,7 +168,7 @@ func begin(re *syntax.Regexp) ([]string, bool) {
 		var bs []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(bs) == 16 {
+				if len(bs) == maxClassRunes {
 					return []string{""}, false
 				}
 				bs = append(bs, string(r))

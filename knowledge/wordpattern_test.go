@@ -1,8 +1,6 @@
 package knowledge
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"regexp/syntax"
 	"slices"
@@ -59,18 +57,13 @@ func setQuestions(t *testing.T) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines := bufio.NewScanner(f)
-		lines.Buffer(nil, 1<<20)
-		for lines.Scan() {
-			var item struct{ Question string }
-			if err := json.Unmarshal(lines.Bytes(), &item); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			qs = append(qs, strings.ToLower(quotes.Replace(item.Question)))
-		}
+		cases, err := ReadEvalSet(f)
 		f.Close()
-		if err := lines.Err(); err != nil {
+		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		for _, c := range cases {
+			qs = append(qs, strings.ToLower(quotes.Replace(c.Question)))
 		}
 	}
 	if len(qs) < 900 {
