@@ -132,21 +132,36 @@ func (s *Store) fetch(ctx context.Context, stream string, cfg natsjs.OrderedCons
 		}
 	}()
 	for n > 0 {
-		got, err := s.fetchOnce(ctx, cons, min(n, fetchSize), fn)
-		n -= got
-		// On a cluster a consumer just made may not serve for a moment.
-		if errors.Is(err, nats.ErrNoResponders) && ctx.Err() == nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(50 * time.Millisecond):
-			}
-			continue
-		}
+		err := untilResponders(ctx, func() error {
+			got, err := s.fetchOnce(ctx, cons, min(n, fetchSize), fn)
+			n -= got
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("read %s: %w", stream, err)
 		}
 	}
 	return nil
+}
+
+// untilResponders calls try again while no one answers its request, for up
+// to requestTimeout. On a cluster, a stream or consumer just made, or one
+// electing a leader, is not served by every node at once, and a request
+// that no one received can safely be sent again.
+func untilResponders(ctx context.Context, try func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	for {
+		err := try()
+		if !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, natsjs.ErrNoStreamResponse) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // fetchOnce asks cons for up to n messages and hands them to fn, returning
@@ -289,7 +304,7 @@ func (s *Store) publish(ctx context.Context, recs []knowledge.Record) error {
 		err error
 	)
 	if len(msgs) == 1 {
-		ack, err = s.js.PublishMsg(ctx, msgs[0])
+		ack, err = s.publishMsg(ctx, msgs[0])
 	} else {
 		ack, err = s.publishBatch(ctx, msgs)
 	}
@@ -333,7 +348,11 @@ func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (*natsjs.Pub
 		}
 		// Each message before the commit is acknowledged empty once the
 		// server holds it, or answered with an error that ends the batch.
-		reply, err := s.nc.RequestMsgWithContext(ctx, m)
+		var reply *nats.Msg
+		err := untilResponders(ctx, func() (err error) {
+			reply, err = s.nc.RequestMsgWithContext(ctx, m)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -348,7 +367,16 @@ func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (*natsjs.Pub
 		}
 	}
 	commit.Header.Set(hdrBatchCommit, "1")
-	return s.js.PublishMsg(ctx, commit)
+	return s.publishMsg(ctx, commit)
+}
+
+// publishMsg publishes m to the stream that takes its subject.
+func (s *Store) publishMsg(ctx context.Context, m *nats.Msg) (ack *natsjs.PubAck, err error) {
+	err = untilResponders(ctx, func() error {
+		ack, err = s.js.PublishMsg(ctx, m)
+		return err
+	})
+	return ack, err
 }
 
 // wrongLastSeq reports whether err is the server's refusal of a
