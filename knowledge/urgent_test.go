@@ -242,6 +242,8 @@ func TestIsUrgent(t *testing.T) {
 		{"day 2 the pain was 3/10, day 6 it is 8/10", true},
 		{"the red round my hairline keeps creeping outwards and feels warm, smp last week", true},
 		{"can women get smp? my thinning at the parting is getting worse", false},
+		{"a year on my dots look fuzzy up close. why, and is it going to keep getting worse?", false},
+		{"fuzzy dots and now the scalp is hot and swollen, is it gonna keep getting worse?", true},
 		{"pain was 6/10 on day 1 and 2/10 by day 4, healing well", false},
 		{"rated the session 7/10 for pain, day 2 now", false},
 		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
