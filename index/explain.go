@@ -24,7 +24,7 @@ func (x *state) explain(ctx context.Context, question string, limit int) (*knowl
 	}
 	for _, qt := range terms {
 		r.Words = append(r.Words, knowledge.ExplainedWord{
-			Typed: qt.word, SplitFrom: qt.joined, Term: qt.term, Synonyms: x.syn[qt.term], Corrections: qt.near, Weight: qt.weight,
+			Typed: qt.word, SplitFrom: qt.joined, Term: qt.term, Synonyms: x.syn[qt.term], Corrections: qt.near, Weight: qt.weight, Asked: qt.asked,
 		})
 	}
 	docs, err := x.searchGroups(ctx, x.clauses(terms))

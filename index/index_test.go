@@ -408,6 +408,50 @@ func TestSearchFillerWords(t *testing.T) {
 	}
 }
 
+// In a message that tells something and asks something, the words of the
+// sentence that asks weigh more than the story's: the question wins over
+// the entry a detail of the story belongs to. Alone, a question weighs as
+// it always did.
+func TestSearchWeighsTheAskingSentence(t *testing.T) {
+	idx := guideIndex(t)
+	for _, tt := range []struct{ question, want string }{
+		// healing-timeline: "comes and goes", "calm"
+		{"My scalp eczema comes and goes, right now its pretty calm. Does having eczema stop you getting smp? Would they just work around the patches?", "check-with-doctor-first"},
+		// fading-touch-ups: "show up", "look off"
+		{"Im quite dark skinned. Will the SMP dots even show up? Or will they look off next to my real hair?", "darker-skin"},
+	} {
+		if got := search(t, idx, tt.question, 3); len(got) == 0 || got[0].ID != tt.want {
+			t.Errorf("Search(%q) = %v, want %s first", tt.question, got, tt.want)
+		}
+	}
+	weights := func(question string) map[string]knowledge.ExplainedWord {
+		r, err := idx.Explain(context.Background(), question, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		words := map[string]knowledge.ExplainedWord{}
+		for _, w := range r.Words {
+			words[w.Typed] = w
+		}
+		return words
+	}
+	story := weights("Booked for the 3rd, NW5. Does it hurt more than a sleeve?")
+	alone := weights("Does it hurt more than a sleeve?")
+	if w := story["hurt"]; !w.Asked || w.Weight <= alone["hurt"].Weight {
+		t.Errorf("hurt after a story = %+v, alone = %+v: want it asked and weighing more", w, alone["hurt"])
+	}
+	if w := story["booked"]; w.Asked {
+		t.Errorf("booked, in the story, = %+v: want it not asked", w)
+	}
+	if w := alone["hurt"]; w.Asked {
+		t.Errorf("hurt in a message that only asks = %+v: want it not marked", w)
+	}
+	// A decimal point ends no sentence: "NW3.5" is no story.
+	if w := weights("NW3.5, is it worth it for me?")["worth"]; w.Asked {
+		t.Errorf("worth in a message that only asks = %+v: want it not marked", w)
+	}
+}
+
 // Chat shorthand ("wats", "shud", "n", "rn") is no word of the topic: a
 // question written with it is covered as much as the same question without.
 func TestSearchChatShorthand(t *testing.T) {

@@ -23,6 +23,9 @@ type queryTerm struct {
 	// in this order: the term, its synonyms and its near spellings.
 	alts   []int32
 	weight float64
+	// asked is whether a sentence that asks holds the word: see
+	// askingSentences.
+	asked bool
 }
 
 // expand fills in, for each query term, the terms that count as matching it
@@ -89,6 +92,9 @@ func (x *state) expandTerm(qt queryTerm, unknown float64) queryTerm {
 			add(s)
 		}
 	}
+	if qt.asked {
+		qt.weight *= askedWeight
+	}
 	return qt
 }
 
@@ -102,6 +108,16 @@ func (x *state) expandTerm(qt queryTerm, unknown float64) queryTerm {
 // question. (Halving it in the matches only, and keeping its full weight in
 // the phrasing's norm, answered more off-topic messages.)
 const soloWeight = 0.5
+
+// askedWeight scales the weight of a word of a sentence that asks, in a
+// message that also tells something: what is asked ("does it hurt more
+// than a sleeve?") outweighs the story around it ("booked for the 3rd,
+// NW5"), whose details otherwise draw the entry they belong to. On the
+// tuning sets, before the thresholds were fitted again, 1.25 gave 57 more
+// questions right first, 12 fewer adjacent ones answered wrongly and 8 more
+// off-topic ones answered; 1.2 to 1.35 did about as well, 2 did worse than
+// none.
+const askedWeight = 1.25
 
 // fillerWeight scales the weight of a word of chat that says nothing of
 // the topic ("usually", "kinda", "dunno") without being one of the stop

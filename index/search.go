@@ -34,9 +34,14 @@ func fuzziness(n int) int {
 }
 
 // queryTerms analyses a question into its distinct meaningful terms, each
-// with the surface form of the first word that makes it: see expand.
+// with the surface form of the first word that makes it and whether a
+// sentence that asks holds it: see expand.
 func (x *state) queryTerms(question string) []queryTerm {
 	tokens, surface := x.analyzeSurface(x.normalize(question))
+	var asked []string
+	if asks := askingSentences(question); asks != "" {
+		asked = x.analyze(x.normalize(asks))
+	}
 	var out []queryTerm
 	for i, tok := range tokens {
 		if len(out) == maxQueryTerms {
@@ -44,10 +49,54 @@ func (x *state) queryTerms(question string) []queryTerm {
 		}
 		// At most maxQueryTerms to look through: no map needed.
 		if !slices.ContainsFunc(out, func(qt queryTerm) bool { return qt.term == string(tok.Term) }) {
-			out = append(out, queryTerm{term: string(tok.Term), word: string(surface[i])})
+			out = append(out, queryTerm{term: string(tok.Term), word: string(surface[i]), asked: slices.Contains(asked, string(tok.Term))})
 		}
 	}
 	return out
+}
+
+// askingSentences returns the sentences of text that end in a question
+// mark, when it also tells something in a sentence that does not: the
+// question of a story ("Booked for the 3rd, NW5. Does it hurt more than a
+// sleeve?"). A message that only asks, or only tells, has none.
+func askingSentences(text string) string {
+	var asks strings.Builder
+	start, tells := 0, false
+	for i := 0; i < len(text); i++ {
+		if !sentenceEnds(text, i) {
+			continue
+		}
+		if text[i] == '?' {
+			asks.WriteString(text[start:i])
+			asks.WriteByte(' ')
+		} else if strings.TrimSpace(text[start:i]) != "" {
+			tells = true
+		}
+		for i+1 < len(text) && strings.IndexByte("?.!\n", text[i+1]) >= 0 {
+			i++
+		}
+		start = i + 1
+	}
+	if strings.TrimSpace(text[start:]) != "" {
+		tells = true
+	}
+	if !tells {
+		return ""
+	}
+	return asks.String()
+}
+
+// sentenceEnds reports whether a sentence of text ends at byte i: a
+// question or exclamation mark, a line break, or a full stop before a space
+// (not the one of "NW3.5").
+func sentenceEnds(text string, i int) bool {
+	switch text[i] {
+	case '?', '!', '\n':
+		return true
+	case '.':
+		return i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'
+	}
+	return false
 }
 
 // unjoin reads a word typed without the space between two words

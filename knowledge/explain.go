@@ -23,8 +23,12 @@ type ExplainedWord struct {
 	Synonyms []string `json:"synonyms,omitempty"`
 	// Corrections are the knowledge base's terms taken for a typo of it.
 	Corrections []string `json:"corrections,omitempty"`
-	// Weight is how much the word counts: rare words count most.
+	// Weight is how much the word counts: rare words count most, and a
+	// word of the sentence that asks counts more than the story around it.
 	Weight float64 `json:"weight"`
+	// Asked is whether the word is in a sentence that asks, in a message
+	// that also tells something.
+	Asked bool `json:"asked,omitempty"`
 }
 
 // ExplainedHit is one entry found for a question, with the parts of its

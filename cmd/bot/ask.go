@@ -169,6 +169,9 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 	fmt.Fprintln(w, "Words:")
 	for _, wd := range r.Words {
 		fmt.Fprintf(w, "  %s -> %s (weight %.2f)", wd.Typed, wd.Term, wd.Weight)
+		if wd.Asked {
+			fmt.Fprint(w, "; asked")
+		}
 		if wd.SplitFrom != "" {
 			fmt.Fprintf(w, "; read apart from %s", wd.SplitFrom)
 		}
