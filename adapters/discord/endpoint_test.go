@@ -3,8 +3,8 @@ package discord
 import (
 	"crypto/ed25519"
 	"encoding/json"
-	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -13,32 +13,29 @@ import (
 	"github.com/smpbot/bot/adapters/discord/discordtest"
 )
 
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // startEndpoint runs a bot that receives interactions at its endpoint only,
 // with moderation of kb when it is not nil, and returns the harness and the
 // endpoint's URL.
 func startEndpoint(t *testing.T, kb *testKB) (*harness, string) {
 	t.Helper()
-	addr := freeAddr(t)
 	h := newModeratedHarness(t, kb, func(c *Config) {
 		c.NoGateway = true
-		c.InteractionsListen = addr
+		// Port 0: the system chooses a free port, which no other test
+		// can take between the choice and the bot's listening.
+		c.InteractionsListen = "127.0.0.1:0"
 		c.PublicKey = make(ed25519.PublicKey, ed25519.PublicKeySize) // the fake's, below
 		c.ModeratorRoles = []string{modRole}
 	})
 	h.bot.cfg.PublicKey = h.d.PublicKey
 	h.run(t)
-	return h, "http://" + addr + InteractionsPath
+	// The address the endpoint listens on, as the bot logs it.
+	listening := regexp.MustCompile(`serving the interactions endpoint" listen=(\S+)`)
+	var m []string
+	eventually(t, "the interactions endpoint", func() bool {
+		m = listening.FindStringSubmatch(h.logs.String())
+		return m != nil
+	})
+	return h, "http://" + m[1] + InteractionsPath
 }
 
 func TestEndpointChecksSignatures(t *testing.T) {

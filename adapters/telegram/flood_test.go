@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -91,18 +90,12 @@ func TestGroupFlood(t *testing.T) {
 // and a private question answered.
 func TestWebhookGroupPace(t *testing.T) {
 	const secret = "s3cret"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
 	h := start(t, options{config: func(c *Config) {
-		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", listen, secret
+		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", "127.0.0.1:0", secret
 		c.Workers = 1
 		c.GroupInterval = time.Hour // after a burst of chatBurst
 	}})
-	h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
+	listen := h.webhookAddr()
 	client := &http.Client{Timeout: telegramtest.WaitLimit}
 	updateID := 0
 	post := func(from telegramtest.User, in telegramtest.Chat, text string) int {

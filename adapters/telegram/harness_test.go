@@ -330,6 +330,18 @@ func (h *harness) waitHandled(id int) []telegramtest.Request {
 }
 
 // waitIdle waits until the bot has handled every update it queued.
+// webhookAddr waits until the bot has set its webhook and returns the
+// address its webhook server listens on, as the bot logs it. Tests listen
+// on port 0 of 127.0.0.1, so that the system chooses a free port that no
+// other test can take between its choice and the bot's listening.
+func (h *harness) webhookAddr() string {
+	h.t.Helper()
+	const set = "webhook set listen="
+	h.logs.waitFor(h.t, set)
+	addr, _ := strings.CutPrefix(h.logs.matching(set)[0], set)
+	return addr
+}
+
 func (h *harness) waitIdle() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), telegramtest.WaitLimit)

@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,17 +31,6 @@ func (d *duplicates) count() int {
 	return d.n
 }
 
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // postUpdate posts an update to a webhook with the secret and checks that
 // it is acknowledged.
 func postUpdate(t *testing.T, hook, secret, update string) {
@@ -66,13 +54,12 @@ func postUpdate(t *testing.T, hook, secret, update string) {
 // the webhook acknowledges the repeat and answers the update once.
 func TestWebhookAnswersDuplicateOnce(t *testing.T) {
 	const secret = "s3cret"
-	listen := freeAddr(t)
 	dups := &duplicates{}
 	h := start(t, options{config: func(c *Config) {
-		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", listen, secret
+		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", "127.0.0.1:0", secret
 		c.Replica.Metrics = dups
 	}})
-	h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
+	listen := h.webhookAddr()
 	u, qid := h.f.Message(ann, annChat, depthQuestion, nil)
 	update := strings.ReplaceAll(u, "%d", "41")
 	for range 3 {

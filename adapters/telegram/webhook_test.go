@@ -14,18 +14,13 @@ import (
 
 func TestWebhook(t *testing.T) {
 	const secret = "s3cret_-XYZ"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
 	h := start(t, options{config: func(c *Config) {
 		c.WebhookURL = "https://bot.example.com/hooks/telegram"
-		c.WebhookListen = listen
+		c.WebhookListen = "127.0.0.1:0"
 		c.WebhookSecret = secret
 	}})
-	reqs := h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
+	listen := h.webhookAddr()
+	reqs := h.f.Requests()
 	set := telegramtest.Calls(reqs, "setWebhook")[0].Form
 	if set.Get("url") != "https://bot.example.com/hooks/telegram" || set.Get("secret_token") != secret ||
 		set.Get("allowed_updates") != `["message","callback_query","inline_query"]` {
@@ -91,16 +86,10 @@ func TestWebhook(t *testing.T) {
 // connection of a client that stalls, or that was refused, so that such
 // clients cannot pile up.
 func TestWebhookCutsOffSlowClients(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
 	h := start(t, options{config: func(c *Config) {
-		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", listen, "s3cret"
+		c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://bot.example.com/hook", "127.0.0.1:0", "s3cret"
 	}})
-	h.f.WaitFor("setWebhook", func(reqs []telegramtest.Request) bool { return len(telegramtest.Calls(reqs, "setWebhook")) > 0 })
+	listen := h.webhookAddr()
 	tests := []struct{ name, sent string }{
 		{"body shorter than declared", "POST /hook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\nContent-Length: 100000\r\n\r\n0123456789"},
 		{"headers never finished", "POST /hook HTTP/1.1\r\nHost: x\r\n"},

@@ -22,7 +22,7 @@ import (
 // endpoint, as a replicaBot, and its health base URL.
 func runReplica(t *testing.T, name, url string, tg *telegramtest.Server, dc *discordtest.Server, guild, modRole string) (*replicaBot, string) {
 	t.Helper()
-	hook, interactions := loopback(t), loopback(t)
+	hook, interactions := freeAddr(t), freeAddr(t)
 	vars := map[string]string{
 		jetstream.EnvURL: url, envHTTPAddr: "127.0.0.1:0", envLogFormat: "json", envLogLevel: "info",
 		envLeaseTTL:      replicaTTL.String(),

@@ -60,15 +60,11 @@ func shared(t testing.TB, url string) (*jetstream.Leases, *jetstream.Claims) {
 	return leases, claims
 }
 
-// loopback returns a loopback address nothing listens on.
-func loopback(t testing.TB) string {
+// freeAddr returns a loopback address nothing listens on (see
+// jetstreamtest.FreePorts).
+func freeAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(jetstreamtest.FreePorts(t, 1)[0]))
 }
 
 // replicaBot is one of the bots: its endpoints, its adapters, and how to
@@ -144,11 +140,11 @@ func (rs *replicas) start(name string, polling bool) *replicaBot {
 	tc := telegram.Config{Token: telegramtest.Token, APIURL: rs.tg.URL(), PollTimeout: time.Second,
 		ChatInterval: time.Nanosecond, GroupInterval: time.Nanosecond, SendRate: 10000, Replica: replica}
 	if !polling {
-		hook := loopback(t)
+		hook := freeAddr(t)
 		tc.WebhookURL, tc.WebhookListen, tc.WebhookSecret = "https://bot.example.com/hook", hook, webhookSecret
 		r.hook = "http://" + hook + "/hook"
 	}
-	interactions := loopback(t)
+	interactions := freeAddr(t)
 	r.interactions = "http://" + interactions + discord.InteractionsPath
 	dcfg := discord.Config{Token: rs.dc.Token, APIURL: rs.dc.URL, PublicKey: rs.dc.PublicKey, InteractionsListen: interactions, Replica: replica}
 	var err error

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,17 +12,6 @@ import (
 	"github.com/smpbot/bot/adapters/jetstream"
 	"github.com/smpbot/bot/adapters/jetstream/jetstreamtest"
 )
-
-// freeAddr returns a loopback address with a port nothing listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // TestRunServesTheWebConsoleAlone runs bot run with only the web console
 // configured, on a data directory and on the shared engine; bot kb

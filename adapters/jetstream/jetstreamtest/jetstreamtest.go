@@ -7,8 +7,10 @@ package jetstreamtest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -111,7 +113,7 @@ type Cluster struct {
 // replicas.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	ports := freePorts(t, 2*n) // client and route ports
+	ports := FreePorts(t, 2*n) // client and route ports
 	var routes []*url.URL
 	for i := range n {
 		routes = append(routes, &url.URL{Scheme: "nats-route", Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[n+i]))})
@@ -201,23 +203,27 @@ func (c *Cluster) URL() string {
 	return u
 }
 
-// freePorts returns n ports of 127.0.0.1 that were free a moment ago.
-func freePorts(t testing.TB, n int) []int {
+// FreePorts returns n ports of 127.0.0.1 that nothing listens on. They are
+// below the range the system hands out for port 0 (32768 and up by default
+// on Linux), so that no other test's listener or connection can take one
+// between this choice and a server's listening there.
+func FreePorts(t testing.TB, n int) []int {
 	t.Helper()
-	var (
-		ports []int
-		lns   []net.Listener
-	)
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatalf("jetstreamtest: find a free port: %v", err)
+	var ports []int
+	for try := 0; len(ports) < n; try++ {
+		if try == 1000*n {
+			t.Fatalf("jetstreamtest: no %d free ports from 10000 to 30000 on 127.0.0.1", n)
 		}
-		lns = append(lns, ln)
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	for _, ln := range lns {
+		port := 10000 + rand.IntN(20000)
+		if slices.Contains(ports, port) {
+			continue
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
 		ln.Close()
+		ports = append(ports, port)
 	}
 	return ports
 }
