@@ -38,10 +38,11 @@ var deniedSubject = regexp.MustCompile(`\b(?:no|never had|not had|not interested
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
 // "when is the top up", "at my consultation", "the practitioner", "since I
-// got it done", "once it's healed", "the procedure"): a question holding
+// got it done", "once it's healed", "the procedure", "does it peel like a
+// normal tattoo", which compares it with one): a question holding
 // one is not declined for an out-of-scope topic that only scores close
 // behind the best entry (see Calibration.NeighbourMargin).
-var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`)
+var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
 // mentionsSubject reports whether question names the subject, as written or
 // once the synonyms' phrases are rewritten.
