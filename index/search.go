@@ -47,9 +47,10 @@ func (x *state) queryTerms(question string) []queryTerm {
 		if len(out) == maxQueryTerms {
 			break
 		}
+		term := string(tok.Term)
 		// At most maxQueryTerms to look through: no map needed.
-		if !slices.ContainsFunc(out, func(qt queryTerm) bool { return qt.term == string(tok.Term) }) {
-			out = append(out, queryTerm{term: string(tok.Term), word: string(surface[i]), asked: slices.Contains(asked, string(tok.Term))})
+		if !slices.ContainsFunc(out, func(qt queryTerm) bool { return qt.term == term }) {
+			out = append(out, queryTerm{term: term, word: string(surface[i]), asked: slices.Contains(asked, term)})
 		}
 	}
 	return out

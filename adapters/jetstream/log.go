@@ -370,7 +370,8 @@ func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (*natsjs.Pub
 	return s.publishMsg(ctx, commit)
 }
 
-// publishMsg publishes m to the stream that takes its subject.
+// publishMsg publishes m to the stream that takes its subject, sending it
+// again while no one answers (see untilResponders).
 func (s *Store) publishMsg(ctx context.Context, m *nats.Msg) (ack *natsjs.PubAck, err error) {
 	err = untilResponders(ctx, func() error {
 		ack, err = s.js.PublishMsg(ctx, m)
