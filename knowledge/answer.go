@@ -185,7 +185,8 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	a := &Answer{Question: q, Truncated: truncated, Urgent: IsUrgent(q)}
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
-	hits, err := snap.idx.Search(ctx, messageBody(q), searchDepth)
+	text := searchText(q)
+	hits, err := snap.idx.Search(ctx, text, searchDepth)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
@@ -204,7 +205,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	for i, h := range hits {
 		e, ok := snap.base.Entry(h.ID)
 		if ok && !e.Answers() && !read {
-			named = snap.base.mentionsSubject(q)
+			named = snap.base.mentionsSubject(text)
 			cued = named || smpCues.MatchString(strings.ToLower(q))
 			read = true
 		}

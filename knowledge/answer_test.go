@@ -537,7 +537,7 @@ func TestServiceOutOfScope(t *testing.T) {
 	}
 
 	// Naming SMP only to rule it out does not make a question about it.
-	for _, q := range []string{"how deep is the ocean, no smp", "how deep is the ocean? never had smp", "not interested in smp, how deep is the ocean"} {
+	for _, q := range []string{"how deep is the ocean, no smp", "how deep is the ocean? never had smp", "not interested in smp, how deep is the ocean", "how deep is the ocean, I don't have smp", "not doing smp yet, how deep is the ocean", "i'm not ready for smp, how deep is the ocean"} {
 		if a = answer(t, svc, q); a.Answered || a.Declined == nil || a.Declined.ID != "not-water" {
 			t.Errorf("Answer(%q) = answered %v, declined %v; want it declined for not-water", q, a.Answered, a.Declined)
 		}

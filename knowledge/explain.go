@@ -81,7 +81,7 @@ func (s *Service) Explain(ctx context.Context, question string) (*Answer, *Reaso
 	if !ok {
 		return a, nil, nil
 	}
-	ex, err := x.Explain(ctx, messageBody(a.Question), ExplainDepth)
+	ex, err := x.Explain(ctx, searchText(a.Question), ExplainDepth)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -31,10 +31,19 @@ func subjectWords(syn *Synonyms) map[string]bool {
 	return words
 }
 
-// deniedSubject is a message saying it is not about SMP ("razor bumps on my
-// shaved head, no smp", "never had smp", "not interested in smp"): naming
-// the subject only to rule it out does not make it about SMP.
-var deniedSubject = regexp.MustCompile(`\b(?:no|never had|not had|not interested in|no interest in)(?: any| an?)? (?:smp|scalp micropigmentation|micropigmentation|scalp micro)(?: yet)?\b`)
+// notTheSubject is a message naming SMP only to rule it out ("razor bumps
+// on my shaved head, no smp", "never had smp", "not interested in smp", "I
+// don't have smp", "not doing smp yet, first trying minox"), or meaning
+// something else by it: a game server ("banned from the smp", "lifesteal
+// smp", "smp season 2") or symmetric multiprocessing ("enable smp in the
+// bios"). Naming the subject so does not make a message about SMP.
+var notTheSubject = regexp.MustCompile(`(?i)\b(?:` +
+	`(?:no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(?:do not|don.?t|dont) (?:have|want))(?: any| an?)? (?:smp|scalp micropigmentation|micropigmentation|scalp micro)(?: yet)?` +
+	`|(?:minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp` +
+	`|smp (?:servers?|worlds?|seeds?|seasons?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players)` +
+	`|(?:join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (?:the|our|this|an?) smp` +
+	`|(?:enable|enabled|disable|disabled) smp` +
+	`)\b`)
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
 // "when is the top up", "at my consultation", "the practitioner", "since I
@@ -44,12 +53,25 @@ var deniedSubject = regexp.MustCompile(`\b(?:no|never had|not had|not interested
 // behind the best entry (see Calibration.NeighbourMargin).
 var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
-// mentionsSubject reports whether question names the subject, as written or
-// once the synonyms' phrases are rewritten.
-func (b *Base) mentionsSubject(question string) bool {
-	question = deniedSubject.ReplaceAllString(strings.ToLower(question), "")
-	for _, text := range []string{question, b.synonyms.Expand(question)} {
-		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+// subjectName is how notTheSubject names SMP.
+var subjectName = regexp.MustCompile(`(?i)\b(?:smp|scalp micropigmentation|micropigmentation|scalp micro)\b`)
+
+// searchText is what is searched of a message: its body (see messageBody),
+// without the name of SMP where the message rules SMP out or means
+// something else by it (see notTheSubject). "banned from the smp" is
+// searched as "banned from the", which no SMP entry answers for the word
+// alone.
+func searchText(q string) string {
+	return notTheSubject.ReplaceAllStringFunc(messageBody(q), func(m string) string {
+		return subjectName.ReplaceAllString(m, "")
+	})
+}
+
+// mentionsSubject reports whether text, a message's searchText, names the
+// subject, as written or once the synonyms' phrases are rewritten.
+func (b *Base) mentionsSubject(text string) bool {
+	for _, t := range []string{text, b.synonyms.Expand(text)} {
+		for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		}) {
 			if b.subject[w] {

@@ -267,7 +267,7 @@ func IsUrgent(question string) bool {
 	// No SMP ("razor bumps on my head, no smp"), or another treatment named
 	// in the message as written: symptomText drops "ankle tattoo is red" as
 	// a sign of another part of the body.
-	if deniedSubject.MatchString(lower) || notYetOrGeneral(q) ||
+	if notTheSubject.MatchString(lower) || notYetOrGeneral(q) ||
 		otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) ||
 		otherCondition.MatchString(lower) && !namesSMP.MatchString(lower) ||
 		otherCause.MatchString(lower) && !smpSession.MatchString(lower) {

@@ -343,6 +343,8 @@ func TestOtherSets(t *testing.T) {
 		{"community-hl25-tune.jsonl", minimums{top1: 0.81, top3: 0.89, rejection: 0.9, urgent: 1, adjacentWrong: 7}, false},
 		{"community-fr26-tune.jsonl", minimums{top1: 0.86, top3: 0.95, rejection: 0.9, urgent: 1, adjacentWrong: 6}, false},
 		{"community-gc26-tune.jsonl", minimums{top1: 0.9, top3: 0.94, rejection: 0.9, urgent: 1, adjacentWrong: 6}, false},
+		{"community-yt27-tune.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.9, urgent: 1, adjacentWrong: 4}, false},
+		{"community-gm27.jsonl", minimums{top1: 0.9, top3: 0.96, rejection: 0.8, urgent: 1}, false},
 		{"community-fresh3-holdout.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-decoys3-holdout.jsonl", minimums{top1: 0.91, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 6}, true},
 		{"community-phone2-holdout.jsonl", minimums{top1: 0.9, top3: 0.93, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
@@ -358,6 +360,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-dc24-holdout.jsonl", minimums{top1: 0.85, top3: 0.89, rejection: 0.96, urgent: 1, adjacentWrong: 3}, true},
 		{"community-rd25-holdout.jsonl", minimums{top1: 0.83, top3: 0.88, rejection: 0.93, urgent: 1, adjacentWrong: 4}, true},
 		{"community-ds26-holdout.jsonl", minimums{top1: 0.8, top3: 0.87, rejection: 0.86, urgent: 1, adjacentWrong: 10}, true},
+		{"community-fb27-holdout.jsonl", minimums{top1: 0.79, top3: 0.85, rejection: 0.93, urgent: 1, adjacentWrong: 0}, true},
 		{"community-chat-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {

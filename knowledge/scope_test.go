@@ -1,0 +1,24 @@
+package knowledge
+
+import "testing"
+
+func TestSearchText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// SMP named only to rule it out, or meaning a game server or
+		// symmetric multiprocessing, is not searched for.
+		{"razor bumps on my head, I don't have SMP", "razor bumps on my head, I don't have "},
+		{"not doing smp yet, first trying minox", "not doing  yet, first trying minox"},
+		{"why am i banned from the smp", "why am i banned from the "},
+		{"is the Lifesteal SMP back up", "is the Lifesteal  back up"},
+		{"smp season 3 when", " season 3 when"},
+		{"do i have to enable smp in the bios", "do i have to enable  in the bios"},
+		// SMP itself stays, and so does the rest of the message.
+		{"my smp is fading, is that normal", "my smp is fading, is that normal"},
+		{"can I go back to the gym after smp? Cheers, Steve", "can I go back to the gym after smp?"},
+		{"I don't have much hair left, would smp suit me", "I don't have much hair left, would smp suit me"},
+	} {
+		if got := searchText(tc.in); got != tc.want {
+			t.Errorf("searchText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
