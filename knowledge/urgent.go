@@ -44,7 +44,7 @@ var symptomWords = []string{
 	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |sort of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
-	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`,
+	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`, `swallow(ing)? (feels |is |seems )?(a bit |a little |kinda |slightly )?(hard|harder|difficult|tight)`,
 	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
 	`(pain|it) (is |was |got |gets )?worse on day [0-9][0-9]? than (on )?day (1|one|2|two)`,
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
@@ -393,8 +393,10 @@ var (
 	// counts.
 	earlyDays = words(`day (1|2|3|one|two|three)`, `(the )?(morning|evening|night|day) after`, `that (evening|night)`, `first (night|day)`,
 		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`)
-	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`)
+	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`, `fine`, `ok`, `okay`, `par for the course`, `(a )?real thing`, `happens( sometimes)?`,
+		`(gone|going|goes|went) down`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
 	mildSign   = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
+		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`,
 		`(a bit of |bit of |some |a little )?clear (stuff|fluid|liquid)( (weeping|seeping|oozing|leaking))?`, `weeping`, `seeping`)
 	// Scabs that itch like mad are healing, which the aftercare entry
 	// answers; itching beside another sign still counts through that sign.

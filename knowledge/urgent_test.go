@@ -251,6 +251,14 @@ func TestIsUrgent(t *testing.T) {
 		{"rated the session 7/10 for pain, day 2 now", false},
 		{"lol my tongue feels fat. also had smp 2 hrs ago", true},
 		{"touch-up this morning and now my eyelids are puffed up like I've been stung", true},
+		// A little swelling of the first days that is going down, or
+		// asked about as a common thing, is healing; trouble swallowing
+		// beside it is not.
+		{"forehead swelled a little the morning after the session, by evening it was gone. normal?", false},
+		{"bit of swelling on my forehead the morning after, gone by lunch. fine?", false},
+		{"slight swelling on my forehead the morning after session 1 but it's already going down", false},
+		{"slight swelling on my forehead the morning after session 1, no better, and it spreads down to my eyes", true},
+		{"bit of swelling since yesterday's session and swallowing feels a bit harder than usual", true},
 		// Other causes of the same signs, without a session.
 		{"hives after prawns", false},
 		{"toddler has a 39.2 fever, a&e or wait?", false},
