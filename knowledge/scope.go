@@ -37,13 +37,12 @@ func subjectWords(syn *Synonyms) map[string]bool {
 // something else by it: a game server ("banned from the smp", "lifesteal
 // smp", "smp season 2") or symmetric multiprocessing ("enable smp in the
 // bios"). Naming the subject so does not make a message about SMP.
-var notTheSubject = regexp.MustCompile(`(?i)\b(?:` +
-	`(?:no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(?:do not|don.?t|dont) (?:have|want))(?: any| an?)? (?:smp|scalp micropigmentation|micropigmentation|scalp micro)(?: yet)?` +
-	`|(?:minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp` +
-	`|smp (?:servers?|worlds?|seeds?|seasons?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players)` +
-	`|(?:join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (?:the|our|this|an?) smp` +
-	`|(?:enable|enabled|disable|disabled) smp` +
-	`)\b`)
+var notTheSubject = words(
+	`(no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(do not|don.?t|dont) (have|want))( any| an?)? (smp|scalp micropigmentation|micropigmentation|scalp micro)( yet)?`,
+	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
+	`smp (servers?|worlds?|seeds?|seasons?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players)`,
+	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
+	`(enable|enabled|disable|disabled) smp`)
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
 // "when is the top up", "at my consultation", "the practitioner", "since I
@@ -54,15 +53,20 @@ var notTheSubject = regexp.MustCompile(`(?i)\b(?:` +
 var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
 // subjectName is how notTheSubject names SMP.
-var subjectName = regexp.MustCompile(`(?i)\b(?:smp|scalp micropigmentation|micropigmentation|scalp micro)\b`)
+var subjectName = regexp.MustCompile(`\b(?:smp|scalp micropigmentation|micropigmentation|scalp micro)\b`)
 
 // searchText is what is searched of a message: its body (see messageBody),
 // without the name of SMP where the message rules SMP out or means
-// something else by it (see notTheSubject). "banned from the smp" is
-// searched as "banned from the", which no SMP entry answers for the word
-// alone.
+// something else by it (see notTheSubject), in lower case then. "Banned
+// from the SMP" is searched as "banned from the", which no SMP entry
+// answers for the word alone.
 func searchText(q string) string {
-	return notTheSubject.ReplaceAllStringFunc(messageBody(q), func(m string) string {
+	body := messageBody(q)
+	lower := strings.ToLower(body)
+	if !notTheSubject.MatchString(lower) {
+		return body
+	}
+	return notTheSubject.ReplaceAllStringFunc(lower, func(m string) string {
 		return subjectName.ReplaceAllString(m, "")
 	})
 }

@@ -6,10 +6,10 @@ func TestSearchText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		// SMP named only to rule it out, or meaning a game server or
 		// symmetric multiprocessing, is not searched for.
-		{"razor bumps on my head, I don't have SMP", "razor bumps on my head, I don't have "},
+		{"razor bumps on my head, I don't have SMP", "razor bumps on my head, i don't have "},
 		{"not doing smp yet, first trying minox", "not doing  yet, first trying minox"},
 		{"why am i banned from the smp", "why am i banned from the "},
-		{"is the Lifesteal SMP back up", "is the Lifesteal  back up"},
+		{"is the Lifesteal SMP back up", "is the lifesteal  back up"},
 		{"smp season 3 when", " season 3 when"},
 		{"do i have to enable smp in the bios", "do i have to enable  in the bios"},
 		// SMP itself stays, and so does the rest of the message.

@@ -395,7 +395,7 @@ var (
 		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`)
 	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`, `fine`, `ok`, `okay`, `par for the course`, `(a )?real thing`, `happens( sometimes)?`,
 		`(gone|going|goes|went) down`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
-	mildSign   = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
+	mildSign = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
 		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`,
 		`(a bit of |bit of |some |a little )?clear (stuff|fluid|liquid)( (weeping|seeping|oozing|leaking))?`, `weeping`, `seeping`)
 	// Scabs that itch like mad are healing, which the aftercare entry

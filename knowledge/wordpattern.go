@@ -142,6 +142,15 @@ func (p *wordPattern) ReplaceAllString(q, repl string) string {
 	return q
 }
 
+// ReplaceAllStringFunc replaces the pattern's matches in q with what repl
+// returns for each, as regexp's does.
+func (p *wordPattern) ReplaceAllStringFunc(q string, repl func(string) string) string {
+	if re := p.matcher(q); re != nil {
+		return re.ReplaceAllStringFunc(q, repl)
+	}
+	return q
+}
+
 // beginnings returns texts one of which begins every match of re, each
 // starting with a word byte, or nil when a match may begin otherwise.
 func beginnings(re *syntax.Regexp) []string {

@@ -17,7 +17,7 @@ var wordPatterns = map[string]*wordPattern{
 	"namesScalp": namesScalp, "otherCondition": otherCondition, "otherCause": otherCause, "namesSMP": namesSMP,
 	"noSign": noSign, "shaveAndSunMarks": shaveAndSunMarks, "earlyDays": earlyDays, "asksNormal": asksNormal,
 	"mildSign": mildSign, "scabbing": scabbing, "fierceItch": fierceItch, "pigmentSpreading": pigmentSpreading,
-	"redness": redness,
+	"redness": redness, "notTheSubject": notTheSubject,
 }
 
 // TestWordPatternsMatchAsTheirExpression checks that a wordPattern, which
