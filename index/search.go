@@ -180,11 +180,20 @@ func (x *state) search(ctx context.Context, question string, limit int) ([]knowl
 // clauseGroup is the term queries of a question on the fields of one kind of
 // document: phrasings (the question field) or entries (tags and body).
 type clauseGroup struct {
-	clauses  []query.Query
+	clauses []clause
+	// synonyms holds the synonyms bleve widens each clause's term to, by
+	// field, as its searcher takes them (see bleveSearch).
 	synonyms search.FieldTermSynonymMap
 	// weight is the sum of the clauses' weights, from which bleve works out
 	// the query norm; NaN when it cannot be worked out.
 	weight float64
+}
+
+// clause is a term query on one field: fieldBoosts[field].
+type clause struct {
+	term  string
+	field int
+	boost float64
 }
 
 // clauses makes the term queries for the expanded question words, in two
@@ -214,10 +223,7 @@ func (x *state) clauses(terms []queryTerm) [2]clauseGroup {
 					continue
 				}
 				g := &groups[min(fi, 1)]
-				tq := bleve.NewTermQuery(t)
-				tq.SetField(f.name)
-				tq.SetBoost(f.boost * boost)
-				g.clauses = append(g.clauses, tq)
+				g.clauses = append(g.clauses, clause{term: t, field: fi, boost: f.boost * boost})
 				g.weight += x.clauseWeight(t, fi, f.boost*boost)
 				if syns := x.thesaurus[t]; len(syns) > 0 {
 					if g.synonyms == nil {
@@ -295,22 +301,9 @@ type docHit struct {
 }
 
 // searchClauses returns the best document hits for a disjunction of the
-// group's clauses.
-//
-// It runs bleve's searcher as SearchInContext would, with the context it
-// sets up for our mapping, but not the rest: SearchInContext also loads
-// every hit's stored fields, and allocates a document match for each hit to
-// do so even when none are asked for. It collects the hits itself (see
-// collect) rather than with bleve's top-N collector, which allocates a pool
-// of a hundred document matches and more for every search: over a third of
-// the bytes an answer allocated.
-func (x *state) searchClauses(ctx context.Context, g clauseGroup) ([]docHit, error) {
-	return x.searchClausesIn(ctx, g, x.heldOnly)
-}
-
-// searchClausesIn is searchClauses with the index reader that view makes of
-// bleve's.
-func (x *state) searchClausesIn(ctx context.Context, g clauseGroup, view func(bleveindex.IndexReader) bleveindex.IndexReader) (_ []docHit, err error) {
+// group's clauses: scored from bleve's postings here (see scoreClauses),
+// or by bleve's searcher without the BM25 figures that scoring needs.
+func (x *state) searchClauses(ctx context.Context, g clauseGroup) (_ []docHit, err error) {
 	r, err := x.reader()
 	if err != nil {
 		return nil, err
@@ -320,8 +313,29 @@ func (x *state) searchClausesIn(ctx context.Context, g clauseGroup, view func(bl
 			err = cerr
 		}
 	}()
+	if x.bm25 != nil {
+		return x.scoreClauses(ctx, r, g)
+	}
+	return x.bleveSearch(ctx, r, g)
+}
+
+// bleveSearch returns the best document hits for a disjunction of the
+// group's clauses as bleve's searcher scores them.
+//
+// It runs the searcher as SearchInContext would, with the context it sets
+// up for our mapping, but not the rest: SearchInContext also loads every
+// hit's stored fields, and allocates a document match for each hit to do so
+// even when none are asked for.
+func (x *state) bleveSearch(ctx context.Context, r bleveindex.IndexReader, g clauseGroup) (_ []docHit, err error) {
 	m := x.bleve.Mapping()
-	q := query.NewDisjunctionQuery(g.clauses)
+	qs := make([]query.Query, len(g.clauses))
+	for i, c := range g.clauses {
+		tq := bleve.NewTermQuery(c.term)
+		tq.SetField(fieldBoosts[c.field].name)
+		tq.SetBoost(c.boost)
+		qs[i] = tq
+	}
+	q := query.NewDisjunctionQuery(qs)
 	model := bleveindex.DefaultScoringModel
 	if im, ok := m.(*mapping.IndexMappingImpl); ok && im.ScoringModel == bleveindex.BM25Scoring {
 		model = bleveindex.BM25Scoring
@@ -336,7 +350,7 @@ func (x *state) searchClausesIn(ctx context.Context, g clauseGroup, view func(bl
 	if x.bm25 != nil {
 		ctx = context.WithValue(ctx, search.BM25StatsKey, x.bm25)
 	}
-	s, err := q.Searcher(ctx, view(r), m, search.SearcherOptions{})
+	s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -345,61 +359,27 @@ func (x *state) searchClausesIn(ctx context.Context, g clauseGroup, view func(bl
 			err = cerr
 		}
 	}()
-	return collect(ctx, s, r)
-}
-
-// heldOnly returns r, reading a term the knowledge base does not hold in a
-// field as an empty list of documents without asking bleve.
-//
-// bleve makes a term searcher for every synonym of a clause's word, and
-// about two in five of them are of terms the clause's field does not hold:
-// setting up a term reader costs as much for those, and term readers were
-// two fifths of the bytes an answer allocated. The searchers stay, for the disjunction of a word and its
-// synonyms counts them when it scores a match. Only with the BM25 figures
-// in the search's context (see scoreStats), for without them bleve asks the
-// reader for figures the wrapper does not pass on.
-func (x *state) heldOnly(r bleveindex.IndexReader) bleveindex.IndexReader {
-	if x.bm25 == nil {
-		return r
-	}
-	return heldTerms{r, x}
-}
-
-// heldTerms is the reader of heldOnly.
-type heldTerms struct {
-	bleveindex.IndexReader
-	x *state
-}
-
-// TermFieldReader returns bleve's reader of the term's documents in the
-// field, or an empty one when the knowledge base does not hold the term
-// there.
-func (r heldTerms) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (bleveindex.TermFieldReader, error) {
-	for _, f := range fieldBoosts {
-		if f.name != field {
-			continue
+	pool := search.NewDocumentMatchPool(0, 0)
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
+	var top topDocs
+	for n := 0; ; n++ {
+		if n%checkDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
-		if n, ok := r.x.ids[string(term)]; !ok || r.x.fields[n]&f.bit == 0 {
-			return noDocuments{}, nil
+		m, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
 		}
+		if m == nil {
+			break
+		}
+		top.add(scoredDoc{num: m.IndexInternalID.Value(), score: m.Score})
+		pool.Put(m)
 	}
-	return r.IndexReader.TermFieldReader(ctx, term, field, freq, norm, vectors)
+	return top.hits(r)
 }
-
-// noDocuments is the reader of a term no document holds.
-type noDocuments struct{}
-
-func (noDocuments) Next(*bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) { return nil, nil }
-func (noDocuments) Advance(bleveindex.IndexInternalID, *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
-	return nil, nil
-}
-func (noDocuments) Count() uint64 { return 0 }
-func (noDocuments) Close() error  { return nil }
-func (noDocuments) Size() int     { return 0 }
-
-// matchPools keeps the document matches bleve's searchers use between
-// searches. A pool starts empty and grows to what a search needs.
-var matchPools = sync.Pool{New: func() any { return search.NewDocumentMatchPool(0, 0) }}
 
 // scoredDoc is a hit while collecting: its number in the index and its
 // relevance.
@@ -414,10 +394,29 @@ func better(a, b scoredDoc) int {
 	return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.num, b.num))
 }
 
-// worstFirst orders best, a heap of up to maxDocHits hits, after best[i]
-// is replaced: it moves down past better hits, so that best[0] is the
-// worst.
-func worstFirst(best []scoredDoc, i int) {
+// topDocs keeps the best maxDocHits hits added to it: a heap whose first
+// hit is the worst, once it is full.
+type topDocs []scoredDoc
+
+// add adds d if it is among the best.
+func (best *topDocs) add(d scoredDoc) {
+	switch b := *best; {
+	case len(b) < maxDocHits:
+		*best = append(b, d)
+		if len(*best) == maxDocHits {
+			for i := maxDocHits/2 - 1; i >= 0; i-- {
+				best.worstFirst(i)
+			}
+		}
+	case better(d, b[0]) < 0:
+		b[0] = d
+		best.worstFirst(0)
+	}
+}
+
+// worstFirst orders the heap after best[i] is replaced: it moves down past
+// better hits, so that best[0] is the worst.
+func (best topDocs) worstFirst(i int) {
 	for {
 		worst := i
 		for _, c := range []int{2*i + 1, 2*i + 2} {
@@ -433,40 +432,8 @@ func worstFirst(best []scoredDoc, i int) {
 	}
 }
 
-// collect returns the searcher's best maxDocHits hits, best first.
-func collect(ctx context.Context, s search.Searcher, r bleveindex.IndexReader) ([]docHit, error) {
-	pool := matchPools.Get().(*search.DocumentMatchPool)
-	defer matchPools.Put(pool)
-	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
-	best := make([]scoredDoc, 0, maxDocHits)
-	for n := 0; ; n++ {
-		if n%checkDoneEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		m, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if m == nil {
-			break
-		}
-		d := scoredDoc{num: m.IndexInternalID.Value(), score: m.Score}
-		pool.Put(m)
-		switch {
-		case len(best) < maxDocHits:
-			best = append(best, d)
-			if len(best) == maxDocHits {
-				for i := len(best)/2 - 1; i >= 0; i-- {
-					worstFirst(best, i)
-				}
-			}
-		case better(d, best[0]) < 0:
-			best[0] = d
-			worstFirst(best, 0)
-		}
-	}
+// hits returns the hits, best first, named by their ids in r.
+func (best topDocs) hits(r bleveindex.IndexReader) ([]docHit, error) {
 	slices.SortFunc(best, better)
 	hits := make([]docHit, len(best))
 	var buf bleveindex.IndexInternalID
@@ -503,6 +470,11 @@ func (x *state) idf(term string, field int) float64 {
 	if n, ok := x.ids[term]; ok {
 		df = float64(x.fieldDF[field][n])
 	}
+	return x.idfOf(df, field)
+}
+
+// idfOf is idf for a term in df documents.
+func (x *state) idfOf(df float64, field int) float64 {
 	docs := float64(x.docCount)
 	if x.avgFieldLen[field] > 0 {
 		return math.Log(1 + (docs-df+0.5)/(df+0.5))
