@@ -215,6 +215,9 @@ func TestServiceUrgent(t *testing.T) {
 		{"the redness around my dots is spreading and the pain is getting worse", "infection"},
 		// Words the index knows nothing about still get the urgent entries.
 		{"my scalp is swollen and oozing", "infection"},
+		// Fever and heat in the other languages the symptom words know.
+		{"tengo fiebre desde ayer y la cabeza hinchada después del smp", "infection"},
+		{"cabeza caliente, hinchada y me duele más cada día. session was monday", "infection"},
 	}
 	for _, tt := range tests {
 		a := answer(t, svc, tt.question)

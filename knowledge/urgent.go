@@ -80,8 +80,9 @@ var skinSymptomWords = []string{
 	// otherwise.
 	`chest (is |feels |feeling |getting |going )?(so |really |a bit |kinda )?(tight|tightening)`, `tight chest`,
 	// Pain that has grown, told as a score: "it was a 2, now it's more
-	// like an 8".
-	`more like (an? )?(6|7|8|9|10)( ?/ ?10| out of 10)?`,
+	// like an 8"; not the pain of the session ("they told me 2/10, it was
+	// more like a 7").
+	`(it'?s|its|it is|is|now|today) more like (an? )?(6|7|8|9|10)( ?/ ?10| out of 10)?`,
 	// A temperature read off a thermometer: "38.9 after smp".
 	`(38|39|40)[.,][0-9]`,
 }
@@ -189,7 +190,10 @@ var (
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
 		`spread\w*`, `creep\w*`, `crawl\w*`, `wider`, `bigger`, `darker`, `dark red`, `purple\w*`, `red hot`, `puls\w*`, `tender`,
-		`(38|39|40)[.,][0-9]`)
+		`(38|39|40)[.,][0-9]`,
+		// The same in the languages the symptom words know: fever, hot, pus, hurts more.
+		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `caliente`, `quente`, `mainit`,
+		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
 	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
 		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
 )
@@ -377,12 +381,13 @@ var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching", "not
 	// spreading"), hair loss going on ("my thinning is getting worse", "if
 	// the hairline keeps creeping back"),
-	// a worry about what is to come ("is it going to keep getting worse?"),
+	// a worry about what is to come ("is it going to keep getting worse?",
+	// "will they keep spreading?"),
 	// a figure of speech ("swelling with pride", "a fever dream", "hay
 	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or a
 	// sign of another part of the body ("a swollen ankle", "red bumps on my
 	// chest").
-	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?getting worse|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
+	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
@@ -403,7 +408,8 @@ var (
 	scabbing         = words(`scabs?`, `scabby`, `crusts?`, `crusty`, `flak(y|es|ing)`)
 	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`,
-		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(the|that) spreading (problem|issue|thing)`)
+		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(the|that) spreading (problem|issue|thing)`,
+		`(what causes|why does|why do) (that |the |this |it )?(spreading|spread)`)
 	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`, `raised`)
 )
 
