@@ -249,6 +249,7 @@ func TestIsUrgent(t *testing.T) {
 		{"his is 6 years old and up close more like a shadow than dots now. what causes that spreading?", false},
 		{"the redness round my dots is hot, is it going to keep spreading?", true},
 		{"if my hairline keeps creeping back over the years, what happens to the dots?", false},
+		{"if I get smp will my real hair keep growing normally through it?", false},
 		{"some of his dots look like smudges in photos, is that the spreading problem people talk about?", false},
 		{"the redness keeps creeping back down my forehead, day 5", true},
 		{"pain was 6/10 on day 1 and 2/10 by day 4, healing well", false},
