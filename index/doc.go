@@ -7,5 +7,7 @@
 // would.
 //
 // User text is never parsed as bleve query syntax: it is analysed into words
-// and each word becomes a term or fuzzy query of its own.
+// and each word becomes a term query of its own, with its near spellings,
+// scored from bleve's postings as bleve's searcher would score it (see
+// scoreClauses).
 package index
