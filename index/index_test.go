@@ -510,8 +510,9 @@ func TestSearchPhrasingWordForWord(t *testing.T) {
 		question, want string
 	}{
 		{idx, "When can I go swimming after SMP?", "swimming"},
-		// pigment-depth's phrasing; skin-layers speaks of both layers in many.
-		{guideIndex(t), "epidermis or dermis, where does smp go", "pigment-depth"},
+		// pigment-depth's phrasing; skin-layers speaks of the epidermis in
+		// many.
+		{guideIndex(t), "my artist says he only puts pigment in the epidermis, is that right", "pigment-depth"},
 	} {
 		got := search(t, tt.idx, tt.question, 3)
 		if len(got) == 0 || got[0].ID != tt.want || got[0].Score != 1 {
