@@ -181,9 +181,6 @@ func (x *state) search(ctx context.Context, question string, limit int) ([]knowl
 // document: phrasings (the question field) or entries (tags and body).
 type clauseGroup struct {
 	clauses []clause
-	// synonyms holds the synonyms bleve widens each clause's term to, by
-	// field, as its searcher takes them (see bleveSearch).
-	synonyms search.FieldTermSynonymMap
 	// weight is the sum of the clauses' weights, from which bleve works out
 	// the query norm; NaN when it cannot be worked out.
 	weight float64
@@ -225,15 +222,6 @@ func (x *state) clauses(terms []queryTerm) [2]clauseGroup {
 				g := &groups[min(fi, 1)]
 				g.clauses = append(g.clauses, clause{term: t, field: fi, boost: f.boost * boost})
 				g.weight += x.clauseWeight(t, fi, f.boost*boost)
-				if syns := x.thesaurus[t]; len(syns) > 0 {
-					if g.synonyms == nil {
-						g.synonyms = search.FieldTermSynonymMap{}
-					}
-					if g.synonyms[f.name] == nil {
-						g.synonyms[f.name] = map[string][]string{}
-					}
-					g.synonyms[f.name][t] = syns
-				}
 			}
 		}
 	}
@@ -259,16 +247,7 @@ func (x *state) searchGroups(ctx context.Context, groups [2]clauseGroup) ([]docH
 	total := groups[0].weight + groups[1].weight
 	if !x.split || len(groups[0].clauses) == 0 || len(groups[1].clauses) == 0 ||
 		math.IsNaN(total) || math.IsInf(total, 0) || groups[0].weight <= 0 || groups[1].weight <= 0 {
-		all := clauseGroup{
-			clauses:  append(groups[0].clauses, groups[1].clauses...),
-			synonyms: search.FieldTermSynonymMap{},
-		}
-		for _, g := range groups {
-			for field, terms := range g.synonyms {
-				all.synonyms[field] = terms // the groups' fields differ
-			}
-		}
-		return x.searchClauses(ctx, all)
+		return x.searchClauses(ctx, clauseGroup{clauses: append(groups[0].clauses, groups[1].clauses...)})
 	}
 	var hits [2][]docHit
 	var errs [2]error
@@ -342,10 +321,19 @@ func (x *state) bleveSearch(ctx context.Context, r bleveindex.IndexReader, g cla
 	}
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
 	// The synonyms bleve would look up for every clause, read once from the
-	// thesaurus (see clauses). With no thesaurus, neither could bleve look
-	// any up.
-	if g.synonyms != nil {
-		ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, g.synonyms)
+	// thesaurus. With no thesaurus, bleve looks them up itself.
+	if x.thesaurus != nil {
+		synonyms := search.FieldTermSynonymMap{}
+		for _, c := range g.clauses {
+			if syns := x.thesaurus[c.term]; len(syns) > 0 {
+				f := fieldBoosts[c.field].name
+				if synonyms[f] == nil {
+					synonyms[f] = map[string][]string{}
+				}
+				synonyms[f][c.term] = syns
+			}
+		}
+		ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, synonyms)
 	}
 	if x.bm25 != nil {
 		ctx = context.WithValue(ctx, search.BM25StatsKey, x.bm25)

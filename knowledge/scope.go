@@ -38,7 +38,7 @@ func subjectWords(syn *Synonyms) map[string]bool {
 // smp", "smp season 2") or symmetric multiprocessing ("enable smp in the
 // bios"). Naming the subject so does not make a message about SMP.
 var notTheSubject = words(
-	`(no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(do not|don.?t|dont) (have|want))( any| an?)? (smp|scalp micropigmentation|micropigmentation|scalp micro)( yet)?`,
+	`(no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(do not|don.?t|dont) (have|want))( any| an?)? (`+subjectNamed+`)( yet)?`,
 	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
 	`smp (servers?|worlds?|seeds?|seasons?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players)`,
 	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
@@ -52,8 +52,10 @@ var notTheSubject = words(
 // behind the best entry (see Calibration.NeighbourMargin).
 var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
-// subjectName is how notTheSubject names SMP.
-var subjectName = regexp.MustCompile(`\b(?:smp|scalp micropigmentation|micropigmentation|scalp micro)\b`)
+// subjectNamed is how notTheSubject names SMP; subjectName finds it.
+const subjectNamed = `smp|scalp micropigmentation|micropigmentation|scalp micro`
+
+var subjectName = regexp.MustCompile(`\b(?:` + subjectNamed + `)\b`)
 
 // searchText is what is searched of a message: its body (see messageBody),
 // without the name of SMP where the message rules SMP out or means
@@ -63,12 +65,13 @@ var subjectName = regexp.MustCompile(`\b(?:smp|scalp micropigmentation|micropigm
 func searchText(q string) string {
 	body := messageBody(q)
 	lower := strings.ToLower(body)
-	if !notTheSubject.MatchString(lower) {
-		return body
-	}
-	return notTheSubject.ReplaceAllStringFunc(lower, func(m string) string {
+	out := notTheSubject.ReplaceAllStringFunc(lower, func(m string) string {
 		return subjectName.ReplaceAllString(m, "")
 	})
+	if out == lower {
+		return body
+	}
+	return out
 }
 
 // mentionsSubject reports whether text, a message's searchText, names the
