@@ -379,7 +379,7 @@ func symptomText(message string) string {
 
 var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching", "not
-	// spreading"), hair loss going on ("my thinning is getting worse", "if
+	// spreading", "not hot or swollen"), hair loss going on ("my thinning is getting worse", "if
 	// the hairline keeps creeping back") or hair growing ("will my real
 	// hair keep growing through it?"),
 	// a worry about what is to come ("is it going to keep getting worse?",
@@ -388,7 +388,7 @@ var (
 	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or a
 	// sign of another part of the body ("a swollen ankle", "red bumps on my
 	// chest").
-	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|(?:hair|stubble|beard)(?: [a-z',]+){0,2} keeps? (?:on )?growing|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
+	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)(?:,? (?:or|nor) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping))*|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|(?:hair|stubble|beard)(?: [a-z',]+){0,2} keeps? (?:on )?growing|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,

@@ -36,6 +36,8 @@ func TestIsUrgent(t *testing.T) {
 		{"head a little swollen a week after smp, is that normal?", true},
 		{"bit of clear stuff weeping the first night, then it crusted over. normal?", false},
 		{"clear fluid seeping on day 1, not spreading, standard?", false},
+		{"day 2 and still a bit pink round the dots, not hot or swollen, just pink. normal?", false},
+		{"not hot or swollen yesterday but today it is oozing after my session", true},
 		{"clear fluid seeping on day 2 and now a yellow crust, normal?", true},
 		// Scabs that itch like mad are healing; another sign beside them is not.
 		{"day 4, the scabs are itching like crazy, can i scratch a bit", false},
