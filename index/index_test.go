@@ -290,6 +290,23 @@ func TestSearchTyposOfWords(t *testing.T) {
 	})
 }
 
+// TestSearchTypoHeldByOneEntry checks that a misspelling that one phrasing
+// holds, as people write it, does not draw every question spelt the same
+// way to that entry at the weight of a word no other entry has: it counts
+// as the word it misspells too.
+func TestSearchTypoHeldByOneEntry(t *testing.T) {
+	idx := build(t, load(t, map[string]string{
+		"entries/reaction.md": entry("reaction", "Allergic reactions",
+			"An allergic reaction can show as itching weeks later.", "alergic reaction to smp"),
+		"entries/patch.md": entry("patch", "Patch tests",
+			"A patch test before the session can show an allergy.", "allergic to nickel, do i need a patch test", "allergic to hair dye, test first?"),
+	}))
+	checkTypos(t, idx, []typoCase{
+		{question: "alergic to nickel?", want: "patch"},
+		{question: "alergic reaction?", want: "reaction"}, // control: the phrasing itself
+	})
+}
+
 // TestSearchWordsTypedTogether checks that two words typed without their
 // space are read apart when the knowledge base has nothing for the joined
 // word, and that a word that only looks like a term and a stop word stays

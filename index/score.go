@@ -38,6 +38,11 @@ type queryTerm struct {
 // a typo can change a word's stem ("infeciton" is one edit from the word
 // "infection" but three from its stem "infect"), or be fewer edits from the
 // word than from its stem ("fadng" is one from "fading", two from "fade").
+// A word that only one entry holds, and that no English word list has, is
+// looked for the same way, among the commoner terms near it: it is most
+// often a misspelling a phrasing keeps as people type it ("alergic reaction
+// to smp"), and it stands for the word it misspells too rather than draw
+// every question spelt that way to the one entry at a rare word's weight.
 // An English word is what its writer meant and is never taken for a typo.
 // A word with nothing near it may be two words typed without a space: see
 // unjoin.
@@ -85,9 +90,13 @@ func (x *state) expandTerm(qt queryTerm, unknown float64) queryTerm {
 	for _, s := range x.syn[qt.term] {
 		add(s)
 	}
-	if _, known := x.ids[qt.term]; !known && !isEnglish(qt.word) {
+	n, known := x.ids[qt.term]
+	if !isEnglish(qt.word) && (!known || x.df[n] == 1) {
 		qt.near = x.vocab.near(nil, qt.term, fuzziness(utf8.RuneCountInString(qt.term)))
 		qt.near = x.words.near(qt.near, qt.word, fuzziness(utf8.RuneCountInString(qt.word)))
+		if known {
+			qt.near = slices.DeleteFunc(qt.near, func(t string) bool { return t == qt.term || x.df[x.ids[t]] <= 1 })
+		}
 		for _, s := range qt.near {
 			add(s)
 		}
