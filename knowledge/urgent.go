@@ -18,7 +18,10 @@ var symptomWords = []string{
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
-	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`, `angry`, `getting worse`, `worse not better`,
+	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`,
+	// Angry skin, not an angry reply: "angry red", "red and angry", "the crown is
+	// really angry".
+	`angry(,|-| and)? (red|purple|purply|purplish|dark|yellow|lumps?|bumps?|rash|swollen|puffy|sore|hot|looking)`, `(red|hot|warm|sore|swollen|puffy|big|look|looks|looked|looking|is|are|it'?s|its|gone|went|turned|feels?|really|so|very) (and )?angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(it'?s|its|it is|now|redness|rash|swelling|red) (now )?(covering|covers|taking over) (half|most|all) (of )?(my|the) (forehead|face)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
@@ -397,12 +400,12 @@ var (
 	// a bit puffy, is that normal?", "clear stuff weeping the first night,
 	// normal?"), is how healing starts; a stronger sign beside it still
 	// counts.
-	earlyDays = words(`day (1|2|3|one|two|three)`, `(the )?(morning|evening|night|day) after`, `that (evening|night)`, `first (night|day)`,
+	earlyDays = words(`day (1|2|3|one|two|three)`, `((a )?few|couple( of)?|[0-9]+|an?|one|two|three|some) (hours?|hrs?) (after|post|later|in)`, `(the )?(morning|evening|night|day) after`, `that (evening|night)`, `first (night|day)`,
 		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`)
 	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`, `fine`, `ok`, `okay`, `par for the course`, `(a )?real thing`, `happens( sometimes)?`,
 		`(gone|going|goes|went) down`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
 	mildSign = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
-		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`,
+		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`, `(is |was )?(that|this) (swelling|puffiness|redness) (normal|ok|okay|expected|usual)`,
 		`(a bit of |bit of |some |a little )?clear (stuff|fluid|liquid)( (weeping|seeping|oozing|leaking))?`, `weeping`, `seeping`)
 	// Scabs that itch like mad are healing, which the aftercare entry
 	// answers; itching beside another sign still counts through that sign.
@@ -410,7 +413,7 @@ var (
 	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`,
 		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(the|that) spreading (problem|issue|thing)`,
-		`(what causes|why does|why do) (that |the |this |it )?(spreading|spread)`)
+		`(what( actually| really| exactly)? causes|why (does|do)) (that |the |this |it )?(spreading|spread)`, `is (this|that) spreading`)
 	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`, `raised`)
 )
 

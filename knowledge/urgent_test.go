@@ -38,6 +38,14 @@ func TestIsUrgent(t *testing.T) {
 		{"clear fluid seeping on day 1, not spreading, standard?", false},
 		{"day 2 and still a bit pink round the dots, not hot or swollen, just pink. normal?", false},
 		{"not hot or swollen yesterday but today it is oozing after my session", true},
+		{"clear stuff oozing a few hours after the session, artist says plasma and normal. true?", false},
+		{"his forehead was red and a bit puffy the morning after his session, settled by day 3. is that swelling normal?", false},
+		{"my hairdresser says the dots along my parting look fuzzy and larger than before. is this spreading something that happens with time?", false},
+		{"a year on the dots round my temples have bled into each other, twice the size. what actually causes the spreading?", false},
+		// Angry skin is a sign; an angry review is not.
+		{"clinic reviews: the bad ones have an angry reply from the owner. what should I check before my smp?", false},
+		{"day 5 after smp and the crown is angry red and sore", true},
+		{"crown is really angry and hot a week after my session", true},
 		{"clear fluid seeping on day 2 and now a yellow crust, normal?", true},
 		// Scabs that itch like mad are healing; another sign beside them is not.
 		{"day 4, the scabs are itching like crazy, can i scratch a bit", false},
