@@ -218,6 +218,8 @@ func TestServiceUrgent(t *testing.T) {
 		// Fever and heat in the other languages the symptom words know.
 		{"tengo fiebre desde ayer y la cabeza hinchada después del smp", "infection"},
 		{"cabeza caliente, hinchada y me duele más cada día. session was monday", "infection"},
+		// Itching and bumps in Portuguese lean to an allergy.
+		{"coceira muito forte e bolinhas nos pontos", "allergy"},
 	}
 	for _, tt := range tests {
 		a := answer(t, svc, tt.question)

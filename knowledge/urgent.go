@@ -13,7 +13,7 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `weepy`, `crusty (and )?(yellow|green)`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and )?(yellow|green)`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
@@ -43,8 +43,8 @@ var symptomWords = []string{
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`(raised|itchy)( and)? (raised|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
-	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get) (my|his|her) breath`,
-	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
+	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
+	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight|funny|weird|strange)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |sort of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`, `swallow(ing)? (feels |is |seems )?(a bit |a little |kinda |slightly )?(hard|harder|difficult|tight)`,
@@ -68,7 +68,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
@@ -103,7 +103,7 @@ var infectionWordList = []string{`infected`, `infection`, `infecshun`, `infekshu
 var triggers = wordSet(
 	// symptoms
 	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
-	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
+	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `bolinhas`, `ronchas`, `granitos`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
 	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `nana`, `mainit`, `chills`, `shivering`, `temperature`,
 	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
 	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
@@ -162,7 +162,7 @@ const sickFaces = "🤒🤮"
 
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var sessionWords = []string{`smp`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
+var sessionWords = []string{`smp`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
 	`ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
 
 // smpSession is a message that speaks of a session; smpContext one that
@@ -197,7 +197,7 @@ var (
 		// The same in the languages the symptom words know: fever, hot, pus, hurts more.
 		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `caliente`, `quente`, `mainit`,
 		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
-	allergyCues = words(`itch\w*`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
+	allergyCues = words(`itch\w*`, `coceira`, `picaz[oó]n`, `comez[oó]n`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
 		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
 )
 
@@ -354,7 +354,7 @@ var (
 	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
 		`toddler`, `baby`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
-	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`)
+	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
 )
 
 // symptomText is a message as the symptom patterns read it: in lower case,

@@ -42,6 +42,11 @@ func TestIsUrgent(t *testing.T) {
 		{"his forehead was red and a bit puffy the morning after his session, settled by day 3. is that swelling normal?", false},
 		{"my hairdresser says the dots along my parting look fuzzy and larger than before. is this spreading something that happens with time?", false},
 		{"a year on the dots round my temples have bled into each other, twice the size. what actually causes the spreading?", false},
+		{"head is warm like a radiator and the red bit has spread past where they tattooed. day 5", true},
+		{"throat feels funny and it's hard to get a full breath, had pigment done on my head an hour ago", true},
+		// A transplant named beside SMP's artist and session still counts.
+		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
+		{"3000 grafts last week and the red patch round the donor area is bigger each morning", false},
 		// Angry skin is a sign; an angry review is not.
 		{"clinic reviews: the bad ones have an angry reply from the owner. what should I check before my smp?", false},
 		{"day 5 after smp and the crown is angry red and sore", true},
@@ -108,6 +113,11 @@ func TestIsUrgent(t *testing.T) {
 		// Fever in the languages of the writers of chat groups, and
 		// "red and hurting" as two signs in one breath.
 		{"tengo fiebre since yesterday, had smp 3 days ago", true},
+		// Bumps in Portuguese and Spanish, where SMP's dots are "pontos" or
+		// "puntos"; not in a message about something else.
+		{"coceira muito forte e bolinhas nos pontos", true},
+		{"me salieron ronchas en los puntos de la micropigmentación", true},
+		{"ronchas on my arm after the beach", false},
 		{"head very red and hurting 4 days after smp", true},
 		// The same signs in the words people reach for first.
 		{"my throat feels tight since the smp session this morning", true},
