@@ -206,7 +206,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		e, ok := snap.base.Entry(h.ID)
 		if ok && !e.Answers() && !read {
 			named = snap.base.mentionsSubject(text)
-			cued = named || smpCues.MatchString(strings.ToLower(q))
+			cued = named || speaksOfSMP(strings.ToLower(q))
 			read = true
 		}
 		switch {

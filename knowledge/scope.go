@@ -52,6 +52,27 @@ var notTheSubject = words(
 // behind the best entry (see Calibration.NeighbourMargin).
 var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
+// healingDay is a message placing itself by a day of the first four weeks,
+// when SMP heals ("day 5 and it's flaking", "itchy on day 3"): in an SMP
+// community, that speaks of SMP, unless the message names other work healing
+// by the day (see otherWork). "Day 30 of no sugar" is not healing.
+var healingDay = words(`day ([1-9]|1[0-9]|2[0-8]|one|two|three|four|five|six|seven)`)
+
+// otherWork names work other than SMP that heals by the day: a body tattoo,
+// brows or lips, a transplant ("arm tattoo peeling day 4", "microblading day
+// 3", "grafts itchy on day 10"). A tattoo of the head is SMP.
+var otherWork = words(`tattoo\w*`, `tatt?s?`, `sleeve`, `microblad\w*`, `brows?`, `eyebrows?`, `lips?`, `transplant\w*`, `grafts?`, `fue`, `piercings?`)
+
+// headTattoo is SMP called a tattoo of the head.
+var headTattoo = words(`(head|scalp|hair|hairline) tatt?(oo)?s?`)
+
+// speaksOfSMP reports whether the lower-cased message q speaks of SMP
+// without naming it: one of smpCues, or a day of healing beside no other
+// work.
+func speaksOfSMP(q string) bool {
+	return smpCues.MatchString(q) || healingDay.MatchString(q) && !otherWork.MatchString(headTattoo.ReplaceAllString(q, ""))
+}
+
 // subjectNamed is how notTheSubject names SMP; subjectName finds it.
 const subjectNamed = `smp|scalp micropigmentation|micropigmentation|scalp micro`
 

@@ -17,7 +17,8 @@ var wordPatterns = map[string]*wordPattern{
 	"namesScalp": namesScalp, "otherCondition": otherCondition, "otherCause": otherCause, "namesSMP": namesSMP,
 	"noSign": noSign, "shaveAndSunMarks": shaveAndSunMarks, "earlyDays": earlyDays, "asksNormal": asksNormal,
 	"mildSign": mildSign, "scabbing": scabbing, "fierceItch": fierceItch, "pigmentSpreading": pigmentSpreading,
-	"redness": redness, "notTheSubject": notTheSubject,
+	"redness": redness, "notTheSubject": notTheSubject, "healingDay": healingDay, "otherWork": otherWork,
+	"headTattoo": headTattoo,
 }
 
 // TestWordPatternsMatchAsTheirExpression checks that a wordPattern, which
