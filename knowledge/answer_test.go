@@ -571,6 +571,23 @@ func TestServiceOutOfScope(t *testing.T) {
 	}
 }
 
+// A message meaning something else by SMP's name is not answered, even when
+// its words match an entry; one ruling SMP out only for the writer is.
+func TestServiceOtherMeaning(t *testing.T) {
+	base := scopeBase(t)
+	svc := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{}, nil)
+	for _, q := range []string{"how deep does the pigment go on the lifesteal smp", "not smp related but how deep does the pigment go", "smp series finale, how deep does the pigment go"} {
+		if a := answer(t, svc, q); a.Answered {
+			t.Errorf("Answer(%q) answered with %q, want it not answered", q, matchIDs(a.Matches))
+		}
+	}
+	for _, q := range []string{"not doing smp yet, how deep does the pigment go", "how deep does the pigment go in smp"} {
+		if a := answer(t, svc, q); !a.Answered || a.Best() == nil || a.Best().ID != "depth" {
+			t.Errorf("Answer(%q) = answered %v, matches %q; want depth answered", q, a.Answered, matchIDs(a.Matches))
+		}
+	}
+}
+
 // A question that does not name SMP is declined when an out-of-scope topic
 // scores within NeighbourMargin of its best entry, unless it speaks of SMP
 // in other words.

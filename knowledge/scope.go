@@ -34,15 +34,29 @@ func subjectWords(syn *Synonyms) map[string]bool {
 // notTheSubject is a message naming SMP only to rule it out ("razor bumps
 // on my shaved head, no smp", "never had smp", "not interested in smp", "I
 // don't have smp", "not doing smp yet, first trying minox"), or meaning
-// something else by it: a game server ("banned from the smp", "lifesteal
-// smp", "smp season 2") or symmetric multiprocessing ("enable smp in the
-// bios"). Naming the subject so does not make a message about SMP.
-var notTheSubject = words(
-	`(no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(do not|don.?t|dont) (have|want))( any| an?)? (`+subjectNamed+`)( yet)?`,
+// something else by it (see otherMeaning). Naming the subject so does not
+// make a message about SMP.
+var notTheSubject = words(append([]string{
+	`(no|never had|not had|not interested in|no interest in|not doing|not getting|not ready for|(do not|don.?t|dont) (have|want))( any| an?)? (` + subjectNamed + `)( yet)?`},
+	otherMeaningWords...)...)
+
+// otherMeaning is a message that means something other than SMP by its
+// name: a game server ("banned from the smp", "lifesteal smp", "smp season
+// 2"), symmetric multiprocessing ("enable smp in the bios"), a firm's or a
+// club's initials ("SMP Logistics"), or the writer saying the message is
+// not about SMP ("not smp related but...", "a real tattoo, not smp"). Such
+// a message asks about something else: it is not answered, unless it also
+// names SMP another way or describes symptoms. Someone ruling SMP out for
+// themselves ("not doing smp yet") may still ask about it.
+var otherMeaning = words(otherMeaningWords...)
+
+var otherMeaningWords = []string{
 	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
-	`smp (servers?|worlds?|seeds?|seasons?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players)`,
+	`smp (servers?|worlds?|seeds?|seasons?|series|lore|streams?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players|society|logistics|solutions|ltd|limited|inc|llc|plc|group|corp)`,
 	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
-	`(enable|enabled|disable|disabled) smp`)
+	`(enable|enabled|disable|disabled) smp`,
+	`not (an? )?smp( related| question| thing)?(,| but| just|\.|\)| -|:)`, `not about (the |my )?smp`, `(nothing|not) to do with (the |my )?smp`,
+}
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
 // "when is the top up", "at my consultation", "the practitioner", "since I

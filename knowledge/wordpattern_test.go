@@ -18,7 +18,7 @@ var wordPatterns = map[string]*wordPattern{
 	"noSign": noSign, "shaveAndSunMarks": shaveAndSunMarks, "earlyDays": earlyDays, "asksNormal": asksNormal,
 	"mildSign": mildSign, "scabbing": scabbing, "fierceItch": fierceItch, "pigmentSpreading": pigmentSpreading,
 	"redness": redness, "notTheSubject": notTheSubject, "healingDay": healingDay, "otherWork": otherWork,
-	"headTattoo": headTattoo,
+	"headTattoo": headTattoo, "otherMeaning": otherMeaning,
 }
 
 // TestWordPatternsMatchAsTheirExpression checks that a wordPattern, which
