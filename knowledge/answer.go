@@ -198,8 +198,9 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	// nor speaks of it when an out-of-scope topic scores within
 	// NeighbourMargin of its best entry, unless a phrasing of that entry is
 	// the question word for word: a moderator filed the question there.
+	lower := strings.ToLower(q)
 	// A message meaning something else by SMP's name is not answered.
-	outOfScope := !a.Urgent && otherMeaning.MatchString(strings.ToLower(q)) && !snap.base.mentionsSubject(text)
+	outOfScope := !a.Urgent && otherMeaning.MatchString(lower) && !snap.base.mentionsSubject(text)
 	// Whether the question names SMP, or speaks of it, matters only beside
 	// an out-of-scope topic, and is read at the first one.
 	var named, cued, read bool
@@ -207,7 +208,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		e, ok := snap.base.Entry(h.ID)
 		if ok && !e.Answers() && !read {
 			named = snap.base.mentionsSubject(text)
-			cued = named || speaksOfSMP(strings.ToLower(q))
+			cued = named || speaksOfSMP(lower)
 			read = true
 		}
 		switch {

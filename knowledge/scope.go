@@ -78,7 +78,9 @@ var healingDay = words(`day ([1-9]|1[0-9]|2[0-8]|one|two|three|four|five|six|sev
 var otherWork = words(`tattoo\w*`, `tatt?s?`, `sleeve`, `microblad\w*`, `brows?`, `eyebrows?`, `lips?`, `transplant\w*`, `grafts?`, `fue`, `piercings?`)
 
 // headTattoo is SMP called a tattoo of the head.
-var headTattoo = words(`(head|scalp|hair|hairline) tatt?(oo)?s?`)
+var headTattoo = words(headTattooed)
+
+const headTattooed = `(head|scalp|hair|hairline) tatt?(oo)?s?`
 
 // speaksOfSMP reports whether the lower-cased message q speaks of SMP
 // without naming it: one of smpCues, or a day of healing beside no other

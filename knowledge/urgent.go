@@ -354,7 +354,7 @@ var (
 	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
 		`toddler`, `baby`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
-	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, `(hair|scalp|head) tatt?(oo)?s?`, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
+	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
 )
 
 // symptomText is a message as the symptom patterns read it: in lower case,
@@ -382,9 +382,9 @@ func symptomText(message string) string {
 
 var (
 	// noSign is a sign denied ("no swelling", "no bumps or itching", "not
-	// spreading", "not hot or swollen"), hair loss going on ("my thinning is getting worse", "if
-	// the hairline keeps creeping back") or hair growing ("will my real
-	// hair keep growing through it?"),
+	// spreading", "not hot or swollen"), hair loss going on ("my thinning
+	// is getting worse", "if the hairline keeps creeping back") or hair
+	// growing ("will my real hair keep growing through it?"),
 	// a worry about what is to come ("is it going to keep getting worse?",
 	// "will they keep spreading?"),
 	// a figure of speech ("swelling with pride", "a fever dream", "hay
