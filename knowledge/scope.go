@@ -44,7 +44,8 @@ var notTheSubject = words(append([]string{
 // name: a game server ("banned from the smp", "lifesteal smp", "smp season
 // 2"), symmetric multiprocessing ("enable smp in the bios"), a firm's or a
 // club's initials ("SMP Logistics"), or the writer saying the message is
-// not about SMP ("not smp related but...", "a real tattoo, not smp"). Such
+// not about SMP ("not smp related but...", "not smp, just a normal
+// one", "a regular tattoo, not the head dots", "not scalp related"). Such
 // a message asks about something else: it is not answered, unless it also
 // names SMP another way or describes symptoms. Someone ruling SMP out for
 // themselves ("not doing smp yet") may still ask about it.
@@ -54,8 +55,9 @@ var otherMeaningWords = []string{
 	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
 	`smp (servers?|worlds?|seeds?|seasons?|series|lore|streams?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players|society|logistics|solutions|ltd|limited|inc|llc|plc|group|corp)`,
 	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
-	`(enable|enabled|disable|disabled) smp`,
-	`not (an? )?smp( related| question| thing)?(,| but| just|\.|\)| -|:)`, `not about (the |my )?smp`, `(nothing|not) to do with (the |my )?smp`,
+	`(enable|enabled|disable|disabled) smp`, `config_smp`,
+	`not (an? )?smp( related| question| thing)?([,.:;!-]+ *\w+| +(but|just|only|i|im|i'm|it|its|it's|this|a|an|the|my|regular|normal|real|proper|lol|haha|lmao))`, `not (an? )?smp( related| question| thing)?$`,
+	`not (scalp|head)[ -]related`, `not about (the |my )?smp`, `(nothing|not) to do with (the |my )?smp`, `(regular|normal|ordinary|body) (tattoo|tat|one), not (the |my )?(head|scalp|smp)`,
 }
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
