@@ -576,7 +576,7 @@ func TestServiceOutOfScope(t *testing.T) {
 func TestServiceOtherMeaning(t *testing.T) {
 	base := scopeBase(t)
 	svc := knowledge.NewService(base, buildIndex(t, base), knowledge.Calibration{}, nil)
-	for _, q := range []string{"how deep does the pigment go on the lifesteal smp", "not smp related but how deep does the pigment go", "not smp, just a regular one: how deep does the pigment go", "how deep does the pigment go in a regular tattoo, not the head dots", "smp series finale, how deep does the pigment go"} {
+	for _, q := range []string{"how deep does the pigment go on the lifesteal smp", "not smp related but how deep does the pigment go", "not smp, just a regular one: how deep does the pigment go", "how deep does the pigment go in a regular tattoo, not the head dots", "smp vs numa for my exam, how deep does the pigment go", "smp series finale, how deep does the pigment go"} {
 		if a := answer(t, svc, q); a.Answered {
 			t.Errorf("Answer(%q) answered with %q, want it not answered", q, matchIDs(a.Matches))
 		}

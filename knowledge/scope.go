@@ -42,31 +42,32 @@ var notTheSubject = words(append([]string{
 
 // otherMeaning is a message that means something other than SMP by its
 // name: a game server ("banned from the smp", "lifesteal smp", "smp season
-// 2"), symmetric multiprocessing ("enable smp in the bios"), a firm's or a
-// club's initials ("SMP Logistics"), or the writer saying the message is
-// not about SMP ("not smp related but...", "not smp, just a normal
-// one", "a regular tattoo, not the head dots", "not scalp related"). Such
-// a message asks about something else: it is not answered, unless it also
-// names SMP another way or describes symptoms. Someone ruling SMP out for
-// themselves ("not doing smp yet") may still ask about it.
+// 2"), symmetric multiprocessing ("enable smp in the bios", "smp vs numa"),
+// a firm's or a club's initials ("SMP Logistics", "SMP, the auto parts
+// company"), or the writer saying the message is not about SMP ("not smp
+// related but...", "not smp, just a normal one", "a regular tattoo, not the
+// head dots", "not the dot thing", "not scalp related"). Such a message
+// asks about something else: it is not answered, unless it also names SMP
+// another way or describes symptoms. Someone ruling SMP out for themselves
+// ("not doing smp yet") may still ask about it.
 var otherMeaning = words(otherMeaningWords...)
 
 var otherMeaningWords = []string{
 	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
 	`smp (servers?|worlds?|seeds?|seasons?|series|lore|streams?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players|society|logistics|solutions|ltd|limited|inc|llc|plc|group|corp)`,
 	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
-	`(enable|enabled|disable|disabled) smp`, `config_smp`,
+	`(enable|enabled|disable|disabled) smp`, `config_smp`, `symmetric multi-?processing`, `smp (vs|versus|and|or) numa`, `numa (vs|versus|and|or) smp`, `smp (in|for) (computing|computers|linux|cpus?|processors?|an? os)`, `smp,? the [a-z-]+( [a-z-]+)? (company|firm|brand)`,
 	`not (an? )?smp( related| question| thing)?([,.:;!-]+ *\w+| +(but|just|only|i|im|i'm|it|its|it's|this|a|an|the|my|regular|normal|real|proper|lol|haha|lmao))`, `not (an? )?smp( related| question| thing)?$`,
-	`not (scalp|head)[ -]related`, `not about (the |my )?smp`, `(nothing|not) to do with (the |my )?smp`, `(regular|normal|ordinary|body) (tattoo|tat|one), not (the |my )?(head|scalp|smp)`,
+	`not (scalp|head)[ -]related`, `not about (the |my )?smp`, `(nothing|not) to do with (the |my )?smp`, `(regular|normal|ordinary|body) (tattoo|tat|one), not (the |my )?(head|scalp|smp)`, `not the dots? (thing|one|stuff)`,
 }
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
-// "when is the top up", "at my consultation", "the practitioner", "since I
-// got it done", "once it's healed", "the procedure", "does it peel like a
-// normal tattoo", which compares it with one): a question holding
-// one is not declined for an out-of-scope topic that only scores close
-// behind the best entry (see Calibration.NeighbourMargin).
-var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
+// "when is the top up", "at my consultation", "the practitioner", "the
+// tech", "since I got it done", "once it's healed", "the procedure", "does
+// it peel like a normal tattoo", which compares it with one): a question
+// holding one is not declined for an out-of-scope topic that only scores
+// close behind the best entry (see Calibration.NeighbourMargin).
+var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `techs?`, `technicians?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
 // healingDay is a message placing itself by a day of the first four weeks,
 // when SMP heals ("day 5 and it's flaking", "itchy on day 3"): in an SMP

@@ -14,9 +14,16 @@ var signOff = regexp.MustCompile(`(?:\s+[-–—~]+\s*|(?:\s+|,\s*)(?:[Cc]heers|
 // clinic's summary, often of another message.
 var subjectLine = regexp.MustCompile(`^\s*(?:[Ss]ubject|SUBJECT|R[Ee]|F[Ww][Dd]?):[^\n]*\n\s*`)
 
+// emojiCode is an emoji as chat platforms write it in text (":sunny:",
+// ":skull:", ":+1:"): its name is a picture, not a word of the question,
+// and "gm everyone :sunny:" is not asking about the sun.
+var emojiCode = regexp.MustCompile(`:[a-z][a-z0-9_+-]{1,30}:`)
+
 // messageBody returns what a question asks, without the parts of a letter
-// around it: a subject line pasted before it and a name signed at its end.
+// around it (a subject line pasted before it and a name signed at its end)
+// and without emoji codes.
 func messageBody(q string) string {
+	q = emojiCode.ReplaceAllString(q, " ")
 	if loc := subjectLine.FindStringIndex(q); loc != nil && loc[1] < len(q) {
 		q = q[loc[1]:]
 	}

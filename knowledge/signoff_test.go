@@ -20,6 +20,10 @@ func TestMessageBody(t *testing.T) {
 		{"thanks for the help", "thanks for the help"},
 		{"can a tattoo artist do it - Yes or no?", "can a tattoo artist do it - Yes or no?"},
 		{"- Ron", "- Ron"},
+		// An emoji code is no word of the question; a time is.
+		{"gm everyone :sunny:", "gm everyone  "},
+		{"depth question :eyes: how deep", "depth question   how deep"},
+		{"booked for 10:30:00", "booked for 10:30:00"},
 	} {
 		if got := messageBody(tc.in); got != tc.want {
 			t.Errorf("messageBody(%q) = %q, want %q", tc.in, got, tc.want)

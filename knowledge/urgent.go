@@ -2,8 +2,10 @@ package knowledge
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // symptoms are the words of someone describing signs of infection or an
@@ -13,11 +15,11 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and )?(yellow|green)`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
-	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
-	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
-	`red (streaks?|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
+	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
+	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
+	`red (streaks?|streets|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`,
 	// Angry skin, not an angry reply: "angry red", "red and angry", "the crown is
 	// really angry".
@@ -40,7 +42,7 @@ var symptomWords = []string{
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
 	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
-	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throbbing`, `throbs`,
+	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throb`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`(raised|itchy)( and)? (raised|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
@@ -68,7 +70,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
@@ -104,14 +106,14 @@ var triggers = wordSet(
 	// symptoms
 	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
 	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `bolinhas`, `ronchas`, `granitos`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
-	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `nana`, `mainit`, `chills`, `shivering`, `temperature`,
-	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
-	`streak`, `streaks`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
+	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `bukhaar`, `lagnat`, `demam`, `nana`, `mainit`, `chills`, `shivering`, `temperature`,
+	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `sujan`, `irin`, `irinli`, `kabar`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
+	`streak`, `streaks`, `streets`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
 	`spread`, `spreads`, `redness`, `warmer`, `hotter`,
-	`growing`, `worse`, `hurt`, `hurts`, `hurting`, `more`, `touch`, `burning`, `throbbing`, `throbs`, `wider`,
+	`growing`, `worse`, `hurt`, `hurts`, `hurting`, `more`, `touch`, `burning`, `throb`, `throbbing`, `throbs`, `wider`,
 	`rash`, `rashes`, `hives`, `welt`, `welts`, `blister`, `blisters`, `blistering`, `blistered`, `scaly`,
 	`itchy`, `raised`, `painful`, `hard`, `tender`,
-	`bumps`, `lump`, `lumps`, `lumpy`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
+	`bumps`, `lump`, `lumps`, `lumpy`, `daane`, `pokrzywk`, `pokrzywka`, `nodule`, `nodules`, `boil`, `boils`, `abscess`, `sore`, `sores`,
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`, `chest`, `tight`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `braille`, `itch`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
@@ -156,13 +158,52 @@ func mayBeUrgent(q string) bool {
 	return false
 }
 
+// Signs in the scripts the patterns above cannot read, since \b knows ASCII
+// letters only: pus, fever, a red line and swelling in Turkish, Polish,
+// Arabic, Russian and Hindi, which people mix into English ("SMP
+// yaptırdım 6 gün önce, başımın arkası şiş"). Their words end at anything
+// but a letter or a mark; an Arabic one may carry the article or "and" in
+// front ("والاحمرار").
+var (
+	foreignInfectionSigns = []string{`ateş\p{L}*`, `gorączk\p{L}*`, `ropę`, `ropie[ńn]\p{L}*`, `гно[йяеи]\p{L}*`, `बुखार`, `मवाद`,
+		`\p{Arabic}*(صديد|قيح|حم\p{M}*ى)`, `خط(وط)? (أحمر|حمراء)`}
+	foreignSwelling = []string{`şiş(ti|miş|lik|kin|me|mesi)?`, `spuchn\p{L}*`, `opuch\p{L}*`, `опух\p{L}*`, `от[её]к\p{L}*`, `सूजन`,
+		`\p{Arabic}*(منتفخ|متورم|تورم|انتفاخ)\p{Arabic}*`}
+	foreignSigns     = letterWords(slices.Concat(foreignInfectionSigns, foreignSwelling)...)
+	foreignInfection = letterWords(foreignInfectionSigns...)
+	// Itching and allergy, which lean a message with a sign towards the
+	// allergy entry.
+	foreignAllergy = letterWords(`kaşınt\p{L}*`, `swędz\p{L}*`, `uczuleni\p{L}*`, `зуд\p{L}*`, `аллерги\p{L}*`, `खुजली`,
+		`\p{Arabic}*(تحك|حكة|حساسية)\p{Arabic}*`)
+)
+
+// letterWords matches any of ws as whole words of any script.
+func letterWords(ws ...string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[^\p{L}\p{M}])(?:` + strings.Join(ws, "|") + `)(?:$|[^\p{L}\p{M}])`)
+}
+
+// foreignSign reports whether the lower-cased message q has a sign in
+// foreignSigns.
+func foreignSign(q string) bool {
+	return !isASCII(q) && foreignSigns.MatchString(q)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // sickFaces are the emoji people send for feeling feverish or sick ("🤒 head
 // tatt day 3"), which count as a sign in a message about SMP.
 const sickFaces = "🤒🤮"
 
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var sessionWords = []string{`smp`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
+var sessionWords = []string{`smp`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
 	`ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
 
 // smpSession is a message that speaks of a session; smpContext one that
@@ -195,9 +236,9 @@ var (
 		`spread\w*`, `creep\w*`, `crawl\w*`, `wider`, `bigger`, `darker`, `dark red`, `purple\w*`, `red hot`, `puls\w*`, `tender`,
 		`(38|39|40)[.,][0-9]`,
 		// The same in the languages the symptom words know: fever, hot, pus, hurts more.
-		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `lagnat`, `demam`, `caliente`, `quente`, `mainit`,
+		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `irin`, `caliente`, `quente`, `mainit`,
 		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
-	allergyCues = words(`itch\w*`, `coceira`, `picaz[oó]n`, `comez[oó]n`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
+	allergyCues = words(`itch\w*`, `coceira`, `picaz[oó]n`, `comez[oó]n`, `khujli`, `kabar`, `pokrzywka?`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
 		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
 )
 
@@ -240,6 +281,10 @@ func urgentLean(question string) string {
 	q := symptomText(question)
 	inf := len(infectionCues.FindAllString(q, -1))
 	all := len(allergyCues.FindAllString(q, -1))
+	if !isASCII(q) {
+		inf += len(foreignInfection.FindAllString(q, -1))
+		all += len(foreignAllergy.FindAllString(q, -1))
+	}
 	switch {
 	case inf > all:
 		return "infection"
@@ -260,13 +305,13 @@ func IsUrgent(question string) bool {
 		return true
 	}
 	lower := strings.ToLower(question)
-	if !mayBeUrgent(lower) {
+	if !mayBeUrgent(lower) && !foreignSign(lower) {
 		return false
 	}
 	q := symptomText(question)
 	// The sign first, the rest only for a message that has one: most
 	// messages that pass mayBeUrgent have none.
-	symptom := symptoms.MatchString(q) || painRising(q)
+	symptom := symptoms.MatchString(q) || foreignSign(q) || painRising(q)
 	skin := !symptom && skinSymptoms.MatchString(q)
 	if !symptom && !skin && !infectionWords.MatchString(q) {
 		return false

@@ -89,3 +89,20 @@ func expand(re *syntax.Regexp) ([]string, error) {
 	}
 	return nil, fmt.Errorf("cannot list what %s matches", re)
 }
+
+// TestUrgentLeanForeign checks that signs in the scripts \b cannot read lean
+// a message towards the entry they name: pus and fever towards infection,
+// itching towards allergy.
+func TestUrgentLeanForeign(t *testing.T) {
+	tests := []struct{ question, want string }{
+		{"mój chłopak ma gorączkę po SMP", "infection"},
+		{"SMP'den sonra başım kaşınıyor, kaşıntı çok ve yüzüm şişti", "allergy"},
+		{"بعد SMP راسي يحك وعندي حساسية", "allergy"},
+		{"عندي صديد بعد SMP", "infection"},
+	}
+	for _, tt := range tests {
+		if got := urgentLean(tt.question); got != tt.want {
+			t.Errorf("urgentLean(%q) = %q, want %q", tt.question, got, tt.want)
+		}
+	}
+}

@@ -43,6 +43,18 @@ func TestIsUrgent(t *testing.T) {
 		{"my hairdresser says the dots along my parting look fuzzy and larger than before. is this spreading something that happens with time?", false},
 		{"a year on the dots round my temples have bled into each other, twice the size. what actually causes the spreading?", false},
 		{"head is warm like a radiator and the red bit has spread past where they tattooed. day 5", true},
+		{"day 4 and a constant throb on one side keeps me up at night", true},
+		// Signs in other languages, mixed into English or not: \b reads
+		// ASCII letters only, so Turkish, Polish and Arabic words have
+		// their own boundaries. Şişli, a district of Istanbul, is no
+		// swelling (şiş).
+		{"smp yaptırdım, alnım şişti ve ateşim var", true},
+		{"any good SMP clinic in Şişli? I'm there for a week", false},
+		{"po SMP mam ropę za uchem, normalne?", true},
+		{"بعد SMP عندي صديد في راسي", true},
+		{"SMP 3 din pehle, ab halka bukhaar aur sujan hai", true},
+		{"two red streets going down to my ear since the SMP", true},
+		{"the crown went crusty with yellow stuff a week after my session", true},
 		{"throat feels funny and it's hard to get a full breath, had pigment done on my head an hour ago", true},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
