@@ -19,11 +19,15 @@ var subjectLine = regexp.MustCompile(`^\s*(?:[Ss]ubject|SUBJECT|R[Ee]|F[Ww][Dd]?
 // and "gm everyone :sunny:" is not asking about the sun.
 var emojiCode = regexp.MustCompile(`:[a-z][a-z0-9_+-]{1,30}:`)
 
+// waitFirst is a "wait" that opens a question in surprise ("wait whats
+// smp", "hang on, so how long..."): no wait between sessions is asked about.
+var waitFirst = regexp.MustCompile(`(?i)^\s*(?:wait|hold on|hang on)[\s,.!?…-]+((?:so|what|whats|what's|wat|how|is|are|does|do|can|why|who|which|but)\b)`)
+
 // messageBody returns what a question asks, without the parts of a letter
-// around it (a subject line pasted before it and a name signed at its end)
-// and without emoji codes.
+// around it (a subject line pasted before it and a name signed at its end),
+// without emoji codes and without a "wait" of surprise before it.
 func messageBody(q string) string {
-	q = emojiCode.ReplaceAllString(q, " ")
+	q = waitFirst.ReplaceAllString(emojiCode.ReplaceAllString(q, " "), "$1")
 	if loc := subjectLine.FindStringIndex(q); loc != nil && loc[1] < len(q) {
 		q = q[loc[1]:]
 	}

@@ -24,6 +24,11 @@ func TestMessageBody(t *testing.T) {
 		{"gm everyone :sunny:", "gm everyone  "},
 		{"depth question :eyes: how deep", "depth question   how deep"},
 		{"booked for 10:30:00", "booked for 10:30:00"},
+		// A "wait" of surprise is no word of the question; a wait asked
+		// about is.
+		{"wait whats smp", "whats smp"},
+		{"Hang on, so how deep does it go", "so how deep does it go"},
+		{"wait time between sessions?", "wait time between sessions?"},
 	} {
 		if got := messageBody(tc.in); got != tc.want {
 			t.Errorf("messageBody(%q) = %q, want %q", tc.in, got, tc.want)

@@ -56,7 +56,8 @@ var symptomWords = []string{
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(glands?|lymph nodes?)( in my neck| behind my ears?)? (feel|feels|are|is) (like )?(marbles|lumps|hard|big|huge)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
-	`pounding`, `(raised|feel|feels|look|looks|feeling) like braille`, `itch(ing|es|y) like (mad|crazy|hell)`,
+	`pounding`, `like braille`,
+	`(raised|lumpy|bumpy) (like|into) (small |little |tiny )?(pimples?|bumps?|spots|lumps?)`, `itch(ing|es|y) like (mad|crazy|hell)`,
 	// Two signs in one breath: "the dots are raised and itchy".
 	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
 }
@@ -159,7 +160,7 @@ func mayBeUrgent(q string) bool {
 }
 
 // Signs in the scripts the patterns above cannot read, since \b knows ASCII
-// letters only: pus, fever, a red line and swelling in Turkish, Polish,
+// letters only: pus, fever, a red line, swelling and hives in Turkish, Polish,
 // Arabic, Russian and Hindi, which people mix into English ("SMP
 // yaptırdım 6 gün önce, başımın arkası şiş"). Their words end at anything
 // but a letter or a mark; an Arabic one may carry the article or "and" in
@@ -169,12 +170,13 @@ var (
 		`\p{Arabic}*(صديد|قيح|حم\p{M}*ى)`, `خط(وط)? (أحمر|حمراء)`}
 	foreignSwelling = []string{`şiş(ti|miş|lik|kin|me|mesi)?`, `spuchn\p{L}*`, `opuch\p{L}*`, `опух\p{L}*`, `от[её]к\p{L}*`, `सूजन`,
 		`\p{Arabic}*(منتفخ|متورم|تورم|انتفاخ)\p{Arabic}*`}
-	foreignSigns     = letterWords(slices.Concat(foreignInfectionSigns, foreignSwelling)...)
+	foreignHives     = []string{`bąbl\p{L}*`}
+	foreignSigns     = letterWords(slices.Concat(foreignInfectionSigns, foreignSwelling, foreignHives)...)
 	foreignInfection = letterWords(foreignInfectionSigns...)
-	// Itching and allergy, which lean a message with a sign towards the
-	// allergy entry.
-	foreignAllergy = letterWords(`kaşınt\p{L}*`, `swędz\p{L}*`, `uczuleni\p{L}*`, `зуд\p{L}*`, `аллерги\p{L}*`, `खुजली`,
-		`\p{Arabic}*(تحك|حكة|حساسية)\p{Arabic}*`)
+	// Hives, itching and allergy, which lean a message with a sign towards
+	// the allergy entry.
+	foreignAllergy = letterWords(slices.Concat(foreignHives, []string{`kaşınt\p{L}*`, `swędz\p{L}*`, `uczuleni\p{L}*`, `зуд\p{L}*`, `аллерги\p{L}*`, `खुजली`,
+		`\p{Arabic}*(تحك|حكة|حساسية)\p{Arabic}*`})...)
 )
 
 // letterWords matches any of ws as whole words of any script.

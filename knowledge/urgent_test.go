@@ -55,6 +55,9 @@ func TestIsUrgent(t *testing.T) {
 		{"SMP 3 din pehle, ab halka bukhaar aur sujan hai", true},
 		{"two red streets going down to my ear since the SMP", true},
 		{"the crown went crusty with yellow stuff a week after my session", true},
+		{"po SMP mam bąble na czole", true},
+		{"months after smp the dots went raised like tiny bumps", true},
+		{"the crown feels rough, like braille, since my smp", true},
 		{"throat feels funny and it's hard to get a full breath, had pigment done on my head an hour ago", true},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
