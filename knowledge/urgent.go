@@ -164,7 +164,7 @@ func mayBeUrgent(q string) bool {
 // Arabic, Russian and Hindi, which people mix into English ("SMP
 // yaptırdım 6 gün önce, başımın arkası şiş"). Their words end at anything
 // but a letter or a mark; an Arabic one may carry the article or "and" in
-// front ("والاحمرار").
+// front ("والتورم", "and the swelling").
 var (
 	foreignInfectionSigns = []string{`ateş\p{L}*`, `gorączk\p{L}*`, `ropę`, `ropie[ńn]\p{L}*`, `гно[йяеи]\p{L}*`, `बुखार`, `मवाद`,
 		`\p{Arabic}*(صديد|قيح|حم\p{M}*ى)`, `خط(وط)? (أحمر|حمراء)`}
