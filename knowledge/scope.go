@@ -52,13 +52,25 @@ var notTheSubject = words(append([]string{
 // ("not doing smp yet") may still ask about it.
 var otherMeaning = words(otherMeaningWords...)
 
-var otherMeaningWords = []string{
+var otherMeaningWords = append([]string{
 	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
 	`smp (servers?|worlds?|seeds?|seasons?|series|lore|streams?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players|society|logistics|solutions|ltd|limited|inc|llc|plc|group|corp)`,
 	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
-	`(enable|enabled|disable|disabled) smp`, `config_smp`, `symmetric multi-?processing`, `smp (vs|versus|and|or) numa`, `numa (vs|versus|and|or) smp`, `smp (in|for) (computing|computers|linux|cpus?|processors?|an? os)`, `smp,? the [a-z-]+( [a-z-]+)? (company|firm|brand)`,
+	`(enable|enabled|disable|disabled) smp`, `config_smp`, `smp (vs|versus|and|or) numa`, `numa (vs|versus|and|or) smp`, `smp (in|for) (computing|computers|linux|cpus?|processors?|an? os)`, `smp,? the [a-z-]+( [a-z-]+)? (company|firm|brand)`,
 	`not (an? )?smp( related| question| thing)?([,.:;!-]+ *\w+| +(but|just|only|i|im|i'm|it|its|it's|this|a|an|the|my|regular|normal|real|proper|lol|haha|lmao))`, `not (an? )?smp( related| question| thing)?$`,
 	`not (scalp|head)[ -]related`, `not about (the |my )?smp`, `(nothing|not) to do with (the |my )?smp`, `(regular|normal|ordinary|body) (tattoo|tat|one), not (the |my )?(head|scalp|smp)`, `not the dots? (thing|one|stuff)`,
+}, spelledOutWords...)
+
+// spelledOut is a message that spells out another meaning of SMP's letters,
+// or names the game or the market it is used in ("statutory maternity pay",
+// "symmetric multiprocessing", "those lifesteal videos", "SMP stock price"):
+// every "SMP" in it means that, so none is read as the subject ("SMP vs AMP
+// in operating systems? ... symmetric multiprocessing").
+var spelledOut = words(spelledOutWords...)
+
+var spelledOutWords = []string{
+	`symmetric multi-?processing`, `statutory maternity( pay)?`, `maternity pay`, `minecraft`, `lifesteal`, `hermitcraft`,
+	`smp (stocks?|shares?|ticker)`, `stock ticker`, `ticker (symbol|list)`,
 }
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
@@ -105,9 +117,14 @@ var subjectName = regexp.MustCompile(`\b(?:` + subjectNamed + `)\b`)
 func searchText(q string) string {
 	body := messageBody(q)
 	lower := strings.ToLower(body)
-	out := notTheSubject.ReplaceAllStringFunc(lower, func(m string) string {
-		return subjectName.ReplaceAllString(m, "")
-	})
+	var out string
+	if spelledOut.MatchString(lower) {
+		out = subjectName.ReplaceAllString(lower, "")
+	} else {
+		out = notTheSubject.ReplaceAllStringFunc(lower, func(m string) string {
+			return subjectName.ReplaceAllString(m, "")
+		})
+	}
 	if out == lower {
 		return body
 	}

@@ -12,6 +12,10 @@ func TestSearchText(t *testing.T) {
 		{"is the Lifesteal SMP back up", "is the lifesteal  back up"},
 		{"smp season 3 when", " season 3 when"},
 		{"do i have to enable smp in the bios", "do i have to enable  in the bios"},
+		// A message spelling out another meaning has no SMP in it at all.
+		{"SMP vs AMP? I mix up symmetric multiprocessing and the other one", " vs amp? i mix up symmetric multiprocessing and the other one"},
+		{"do I get SMP, statutory maternity pay, after 8 months in the job", "do i get , statutory maternity pay, after 8 months in the job"},
+		{"SMP stock price today?", " stock price today?"},
 		// SMP itself stays, and so does the rest of the message.
 		{"my smp is fading, is that normal", "my smp is fading, is that normal"},
 		{"can I go back to the gym after smp? Cheers, Steve", "can I go back to the gym after smp?"},

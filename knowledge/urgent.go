@@ -15,10 +15,10 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
-	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
-	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
+	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(had|have|has|got|with|and|developed|running) a (high |slight |bit of a |little )?temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
+	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inchou`, `incharam`, `inchaco`, `hinchazon`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|streets|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`,
 	// Angry skin, not an angry reply: "angry red", "red and angry", "the crown is
@@ -46,8 +46,8 @@ var symptomWords = []string{
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`(raised|itchy)( and)? (raised|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
-	`throat (is |feels |feeling |getting |going )?(like (it'?s|its|it is) )?(closing|swelling|tight|funny|weird|strange)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
-	`(face|lips?|tongue|eyes?|eyelids?) (are |is |went |got |getting |keep |keeps )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
+	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
+	`(face|lips?|tongue|eyes?|eyelids?) (are |is |was |were |went |got |getting |keep |keeps |started |starting |began |begun )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |sort of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`, `swallow(ing)? (feels |is |seems )?(a bit |a little |kinda |slightly )?(hard|harder|difficult|tight)`,
 	`shivery`, `shivers`, `temp (of |is |at )?(38|39|40|101|102|103)`, `(38|39|40|101|102|103)(\.[0-9])? (c |f )?(temp|temperature)`,
@@ -56,10 +56,10 @@ var symptomWords = []string{
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(glands?|lymph nodes?)( in my neck| behind my ears?)? (feel|feels|are|is) (like )?(marbles|lumps|hard|big|huge)`,
 	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
-	`pounding`, `like braille`,
-	`(raised|lumpy|bumpy) (like|into) (small |little |tiny )?(pimples?|bumps?|spots|lumps?)`, `itch(ing|es|y) like (mad|crazy|hell)`,
+	`pounding`, `like braille`, `(feel|feels|felt|feeling) (slightly |a bit |a little |kinda |kind of |somewhat |all )?(raised|bumpy|lumpy)`,
+	`(raised|lumpy|bumpy) (like|into) (small |little |tiny )?(pimples?|bumps?|spots|lumps?)`, `(raised|lumpy|bumpy|itchy)(,| and|, and) (really |very |so |a bit |kinda )?burning`,
 	// Two signs in one breath: "the dots are raised and itchy".
-	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
+	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |a little |slightly |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
@@ -81,7 +81,7 @@ var skinSymptomWords = []string{
 	// say it.
 	`(not|isn'?t|won'?t|wont) (drying|dry)( out| up)?`, `still wet`,
 	`on fire`, `boiling( hot)?`, `mainit`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
-	`itch like (mad|crazy|hell)`,
+	`itch(ing|es|y)? like (mad|crazy|hell)`,
 	// A tight chest is an allergy's sign after a session, and a gym's
 	// otherwise.
 	`chest (is |feels |feeling |getting |going )?(so |really |a bit |kinda )?(tight|tightening)`, `tight chest`,
@@ -108,7 +108,7 @@ var triggers = wordSet(
 	`pus`, `puss`, `oozing`, `ooze`, `oozes`, `leak`, `leaks`, `leaking`, `weeping`, `discharge`,
 	`stuff`, `fluid`, `liquid`, `gunk`, `crust`, `bolinhas`, `ronchas`, `granitos`, `smell`, `smells`, `smelly`, `stink`, `stinks`, `stinky`,
 	`fever`, `fevers`, `feverish`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhar`, `bukhaar`, `lagnat`, `demam`, `nana`, `mainit`, `chills`, `shivering`, `temperature`,
-	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `sujan`, `irin`, `irinli`, `kabar`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
+	`swollen`, `hinchado`, `hinchada`, `hinchados`, `hinchadas`, `inchado`, `inchada`, `inchados`, `inchadas`, `inchou`, `incharam`, `inchaco`, `hinchazon`, `inflamado`, `inflamada`, `inflamados`, `inflamadas`, `inflado`, `inflados`, `sujan`, `irin`, `irinli`, `kabar`, `swelling`, `swell`, `swells`, `puffy`, `puffed`, `puffing`,
 	`streak`, `streaks`, `streets`, `line`, `lines`, `spreading`, `red`, `redder`, `darker`, `bigger`, `angry`,
 	`spread`, `spreads`, `redness`, `warmer`, `hotter`,
 	`growing`, `worse`, `hurt`, `hurts`, `hurting`, `more`, `touch`, `burning`, `throb`, `throbbing`, `throbs`, `wider`,
@@ -168,7 +168,7 @@ func mayBeUrgent(q string) bool {
 var (
 	foreignInfectionSigns = []string{`ateş\p{L}*`, `gorączk\p{L}*`, `ropę`, `ropie[ńn]\p{L}*`, `гно[йяеи]\p{L}*`, `बुखार`, `मवाद`,
 		`\p{Arabic}*(صديد|قيح|حم\p{M}*ى)`, `خط(وط)? (أحمر|حمراء)`}
-	foreignSwelling = []string{`şiş(ti|miş|lik|kin|me|mesi)?`, `spuchn\p{L}*`, `opuch\p{L}*`, `опух\p{L}*`, `от[её]к\p{L}*`, `सूजन`,
+	foreignSwelling = []string{`şiş(ti|miş|lik|kin|me|mesi)?`, `incha[çc]o`, `hinchaz[óo]n`, `se hinch[óo]`, `spuchn\p{L}*`, `opuch\p{L}*`, `опух\p{L}*`, `от[её]к\p{L}*`, `सूजन`,
 		`\p{Arabic}*(منتفخ|متورم|تورم|انتفاخ)\p{Arabic}*`}
 	foreignHives     = []string{`bąbl\p{L}*`}
 	foreignSigns     = letterWords(slices.Concat(foreignInfectionSigns, foreignSwelling, foreignHives)...)
@@ -214,11 +214,11 @@ var sessionWords = []string{`smp`, `scalp pigmentation`, `(days?|weeks?|hours?|h
 // is needed beside another cause of it ("a bee stung my scalp").
 var smpSession = words(sessionWords...)
 
-var smpContext = words(append(sessionWords, `scalpe?`, `head`, `hairline`, `crown`)...)
+var smpContext = words(append(sessionWords, `scalp(e|s)?`, `head`, `hairline`, `crown`)...)
 
 // asking marks a general question about symptoms ("how do I know if it is
 // infected?") rather than a description of one's own.
-var asking = regexp.MustCompile(`^(what|which|how (do|can|would|will|should) (i|you|u) (know|tell|check|avoid|prevent)|can (smp|it|you|u)|does smp|is it possible|are there|is there|list|signs|symptoms)\b`)
+var asking = regexp.MustCompile(`^(what|which|how (do|can|would|will|should) (i|you|u) (know|tell|check|avoid|prevent)|can (smp|it|you|u|someone|somebody|people|anyone|a person)|does smp|is it possible|are there|is there|list|signs|symptoms)\b`)
 
 // hypothetical marks a worry about the future ("am I going to react?").
 var hypothetical = words(`am i going to`, `will i`, `would i`, `could i`, `might i`, `if i`, `before`, `(or|am i) (allergic|infected)`)
@@ -400,7 +400,7 @@ var (
 	// scalp").
 	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
-		`toddler`, `baby`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
+		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
 	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
 )
 
@@ -418,7 +418,7 @@ func symptomText(message string) string {
 	if earlyDays.MatchString(q) && asksNormal.MatchString(q) {
 		q = mildSign.ReplaceAllString(q, "")
 	}
-	if scabbing.MatchString(q) {
+	if scabbing.MatchString(q) || firstFortnight.MatchString(q) {
 		q = fierceItch.ReplaceAllString(q, "")
 	}
 	if !redness.MatchString(q) {
@@ -438,7 +438,7 @@ var (
 	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or a
 	// sign of another part of the body ("a swollen ankle", "red bumps on my
 	// chest").
-	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)(?:,? (?:or|nor) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping))*|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|(?:hair|stubble|beard)(?: [a-z',]+){0,2} keeps? (?:on )?growing|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
+	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)(?:,? (?:or|nor) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping))*|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|(?:hair|stubble|beard)(?: [a-z',]+){0,2} keeps? (?:on )?growing|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|swelling|swelled|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
@@ -450,16 +450,18 @@ var (
 	earlyDays = words(`day (1|2|3|one|two|three)`, `((a )?few|couple( of)?|[0-9]+|an?|one|two|three|some) (hours?|hrs?) (after|post|later|in)`, `(the )?(morning|evening|night|day) after`, `that (evening|night)`, `first (night|day)`,
 		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`)
 	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`, `fine`, `ok`, `okay`, `par for the course`, `(a )?real thing`, `happens( sometimes)?`,
-		`(gone|going|goes|went) down`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
+		`(gone|going|goes|went) down`, `just how (it|the first|they|things)`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
 	mildSign = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
 		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`, `(is |was )?(that|this) (swelling|puffiness|redness) (normal|ok|okay|expected|usual)`,
 		`(a bit of |bit of |some |a little )?clear (stuff|fluid|liquid)( (weeping|seeping|oozing|leaking))?`, `weeping`, `seeping`)
 	// Scabs that itch like mad are healing, which the aftercare entry
-	// answers; itching beside another sign still counts through that sign.
+	// answers, and so is itching in the first two weeks; itching beside
+	// another sign still counts through that sign.
 	scabbing         = words(`scabs?`, `scabby`, `crusts?`, `crusty`, `flak(y|es|ing)`)
+	firstFortnight   = words(`day ([1-9]|1[0-4]|one|two|three|four|five|six|seven)`, `first (week|few days)`, `week (1|one)`)
 	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`,
-		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(the|that) spreading (problem|issue|thing)`,
+		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(does|will|did|is|has) (the|that|this) spreading`, `(the|that) spreading (problem|issue|thing)`,
 		`(what( actually| really| exactly)? causes|why (does|do)) (that |the |this |it )?(spreading|spread)`, `is (this|that) spreading`)
 	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`, `raised`)
 )

@@ -59,6 +59,26 @@ func TestIsUrgent(t *testing.T) {
 		{"months after smp the dots went raised like tiny bumps", true},
 		{"the crown feels rough, like braille, since my smp", true},
 		{"throat feels funny and it's hard to get a full breath, had pigment done on my head an hour ago", true},
+		// Signs told softly: a temperature, a throat gone tight, lips
+		// tingling, a crust that turns yellow again, skin wet under its
+		// crust, dots that feel raised months on, in Portuguese too.
+		{"two days after my smp session i've got a headache and a temperature", true},
+		{"during the session my throat felt kind of tight and my lips started tingling", true},
+		{"one patch of my smp keeps crusting over yellow after i pick it", true},
+		{"day 6 after smp, crusty on top and wet underneath", true},
+		{"months after smp the dots feel a bit raised and itch", true},
+		{"the smp dots are itchy and slightly raised since last month", true},
+		{"fiz micropigmentação capilar ontem e meu rosto inchou", true},
+		{"rash where the artist worked on my scalp, bumpy and burning", true},
+		// Itching in the first week is healing; another's fever or a
+		// detergent's rash is not SMP's; a question about people in
+		// general describes nothing.
+		{"day 5 after smp and it itches like crazy, no redness, no bumps, is that normal", false},
+		{"my 4 year old has a temperature and a rash on her tummy", false},
+		{"itchy red bumps on my arm since i changed laundry detergent", false},
+		{"can someone be allergic to smp pigment? i have a nickel allergy", false},
+		{"my ankles are swelling on oral minoxidil, normal?", false},
+		{"does the spreading get worse over the years with smp", false},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
 		{"3000 grafts last week and the red patch round the donor area is bigger each morning", false},
