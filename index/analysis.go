@@ -37,7 +37,7 @@ var (
 // long does a broken wrist take to heal" to SMP healing, or count as unknown
 // words against a real question.
 var fillerWords = []any{
-	"abi", "abt", "actually", "advice", "ah", "aint", "akhi", "alaikum", "amigo", "anh", "anyone", "anything",
+	"abi", "abt", "actually", "b4", "advice", "ah", "aint", "akhi", "alaikum", "amigo", "anh", "anyone", "anything",
 	"arent", "asking", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming",
 	"best", "bhai", "bhaiya", "bit", "bro", "brother", "brothers", "bruh", "bruv", "btw", "c", "came", "can't", "cant",
 	"ciao", "cld", "cn", "come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious",

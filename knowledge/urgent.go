@@ -40,7 +40,7 @@ var symptomWords = []string{
 	`(bumps?|lumps?|swelling|blisters?|bubbles?|pockets?) (with|full of|of|filled with) (liquid|fluid|pus|water)( inside| in it)?`,
 	// Pain that grows after the first days, which the AAD lists among the
 	// signs of infection; "does it hurt more than a tattoo" is no symptom.
-	`hurts? (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
+	`(hurts?|stings?) (a lot |even |way |much )?more (on day [0-9][0-9]? )?(today|now|each day|every day|than (yesterday|before|it did|the first day|(on )?day (1|one)))`,
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throb`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
@@ -398,7 +398,7 @@ var (
 	// comparison ("puffed up like I've been stung", "maybe it's just
 	// hay fever"); the scalp alone is no sign of SMP ("a bee stung my
 	// scalp").
-	otherCause = words(`stings?`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
+	otherCause = words(`(bee|wasp|hornet|jellyfish|insect|nettle)s? stings?`, `(a|the) sting`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
 		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
 	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)

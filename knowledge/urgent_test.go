@@ -70,6 +70,9 @@ func TestIsUrgent(t *testing.T) {
 		{"the smp dots are itchy and slightly raised since last month", true},
 		{"fiz micropigmentação capilar ontem e meu rosto inchou", true},
 		{"rash where the artist worked on my scalp, bumpy and burning", true},
+		// A scalp that stings more is pain growing, not an insect's sting.
+		{"day 6, my scalp is leaking cloudy fluid and stings more than on day 1", true},
+		{"a wasp sting on my scalp and now it's swollen", false},
 		// Itching in the first week is healing; another's fever or a
 		// detergent's rash is not SMP's; a question about people in
 		// general describes nothing.
