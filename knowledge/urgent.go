@@ -71,7 +71,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
@@ -203,6 +203,10 @@ func isASCII(s string) bool {
 // tatt day 3"), which count as a sign in a message about SMP.
 const sickFaces = "🤒🤮"
 
+// noSMPThere is a place the writer says has no SMP ("on my arm where is no
+// smp"), which rules nothing out: the sign is said to have spread there.
+var noSMPThere = words(`where (there )?(is|was|'s|there's)? ?no smp`)
+
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
 var sessionWords = []string{`smp`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
@@ -321,7 +325,7 @@ func IsUrgent(question string) bool {
 	// No SMP ("razor bumps on my head, no smp"), or another treatment named
 	// in the message as written: symptomText drops "ankle tattoo is red" as
 	// a sign of another part of the body.
-	if notTheSubject.MatchString(lower) || notYetOrGeneral(q) ||
+	if notTheSubject.MatchString(noSMPThere.ReplaceAllString(lower, "")) || notYetOrGeneral(q) ||
 		otherProcedure.MatchString(lower) && !namesScalp.MatchString(lower) ||
 		otherCondition.MatchString(lower) && !namesSMP.MatchString(lower) ||
 		otherCause.MatchString(lower) && !smpSession.MatchString(lower) {
@@ -355,7 +359,7 @@ var (
 	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|theres|there's|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
 		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
-		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out|later)`, `after (my |the |his |her )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`)
+		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out|later)`, `after (my |the |his |her )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`, `after (getting|having|i got|i had) (my |the |his |her )?(smp|it done|session|treatment)`)
 	// Someone who has had SMP already, or a touch-up of it, may be booking
 	// the next session with a sign now ("after my session" is in
 	// happeningNow, which rules out the calm reading by itself).
@@ -380,7 +384,7 @@ func notYetOrGeneral(q string) bool {
 var (
 	otherProcedure = words(`lips? (fillers?|flip|blush|tattoo\w*)`, `fillers?`, `botox`, `eyeliner`, `microblad\w*`,
 		`(eye)?brow (tattoo\w*|lamination|tint)`, `lash (lift|extensions?)`, `nose job`, `rhinoplasty`, `blepharoplasty`, `eyelid (surgery|lift)`, `face ?lift`, `brow lift`,
-		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) (tattoo|piece)`,
+		`(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|rib|foot|shoulder|thigh|body|sleeve) (tattoo|piece)`, `(got|getting|had|new) (a |my )?(half |full )?sleeve`,
 		`tattoo on ((my|his|her|the) )?(arm|leg|back|neck|chest|calf|forearm|wrist|ankle|hand|finger|ribs?|foot|shoulder|thigh)`)
 	namesScalp = words(`smp`, `scalpe?`, `micro ?-?pigment\w*`, `hairline`, `dots?`, `crown`, `head`)
 	// otherCondition names a skin condition of the scalp, or a treatment of
@@ -448,7 +452,7 @@ var (
 	// normal?"), is how healing starts; a stronger sign beside it still
 	// counts.
 	earlyDays = words(`day (1|2|3|one|two|three)`, `((a )?few|couple( of)?|[0-9]+|an?|one|two|three|some) (hours?|hrs?) (after|post|later|in)`, `(the )?(morning|evening|night|day) after`, `that (evening|night)`, `first (night|day)`,
-		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`)
+		`yesterday`, `(1|2|3|one|two|three) days? (after|post|in|out)`, `(after|for|within) (1|2|3|one|two|three|a couple( of)?|a few) days`)
 	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`, `fine`, `ok`, `okay`, `par for the course`, `(a )?real thing`, `happens( sometimes)?`,
 		`(gone|going|goes|went) down`, `just how (it|the first|they|things)`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
 	mildSign = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
@@ -457,8 +461,9 @@ var (
 	// Scabs that itch like mad are healing, which the aftercare entry
 	// answers, and so is itching in the first two weeks; itching beside
 	// another sign still counts through that sign.
-	scabbing         = words(`scabs?`, `scabby`, `crusts?`, `crusty`, `flak(y|es|ing)`)
-	firstFortnight   = words(`day ([1-9]|1[0-4]|one|two|three|four|five|six|seven)`, `first (week|few days)`, `week (1|one)`)
+	scabbing       = words(`scabs?`, `scabby`, `crusts?`, `crusty`, `flak(y|es|ing)`)
+	firstFortnight = words(`day ([1-9]|1[0-4]|one|two|three|four|five|six|seven)`, `first (week|few days)`, `week (1|one)`,
+		`([1-9]|1[0-4]|one|two|three|four|five|six|seven|a few|few|a couple( of)?) days (after|post|in|since)`, `(a|one) week (after|post|in)`)
 	fierceItch       = words(`itch(ing|es|y)? like (mad|crazy|hell)`)
 	pigmentSpreading = words(`(dots?|ink|pigment|smp)( [a-z']+){0,4} (spreading|spread|spreads)`, `(spreading|spread) (out )?(dots?|ink|pigment)`,
 		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(does|will|did|is|has) (the|that|this) spreading`, `(the|that) spreading (problem|issue|thing)`,

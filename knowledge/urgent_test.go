@@ -73,6 +73,15 @@ func TestIsUrgent(t *testing.T) {
 		// A scalp that stings more is pain growing, not an insect's sting.
 		{"day 6, my scalp is leaking cloudy fluid and stings more than on day 1", true},
 		{"a wasp sting on my scalp and now it's swollen", false},
+		// A sign that has spread past the SMP is still a sign; a session
+		// said as "after getting smp" is one that happened.
+		{"itchy red spots all over my scalp since the smp and now on my arm too, where there is no smp", true},
+		{"head swollen and hot and i feel shivery after getting smp done at a guy's flat", true},
+		// Itching days after a session, swelling gone after two days, a
+		// new sleeve weeping: healing, or another tattoo.
+		{"scalp itching like crazy 4 days after smp, can i scratch", false},
+		{"a bit of swelling on my forehead after the hairline session, gone after two days, normal?", false},
+		{"got a full sleeve yesterday and it's weeping a bit through the wrap", false},
 		// Itching in the first week is healing; another's fever or a
 		// detergent's rash is not SMP's; a question about people in
 		// general describes nothing.
