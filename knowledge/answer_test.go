@@ -614,7 +614,7 @@ func TestServiceNeighbourMargin(t *testing.T) {
 
 	// Naming SMP, speaking of it, describing symptoms, or asking an entry's
 	// phrasing word for word keeps the answer.
-	for _, q := range []string{"how deep should the needle go", "how deep does smp go", "how deep do my dots go", "how deep does it go after the session", "at my consultation, how deep does it go", "how deep does it go once you've had it done", "how deep does it go once healed", "how deep does the procedure go", "how deep does it go, as deep as a normal tattoo", "day 3, how deep does it go", "on day 3 my head tattoo looks deep, how deep does it go"} {
+	for _, q := range []string{"how deep should the needle go", "how deep does smp go", "how deep do my dots go", "how deep does it go after the session", "at my consultation, how deep does it go", "how deep does it go once you've had it done", "since i got my scalp done, how deep does it go", "how deep does it go once healed", "how deep does the procedure go", "how deep does it go, as deep as a normal tattoo", "day 3, how deep does it go", "on day 3 my head tattoo looks deep, how deep does it go"} {
 		if a := answer(t, near, q); !a.Answered || a.Declined != nil {
 			t.Errorf("Answer(%q) = answered %v, declined %v; want it answered", q, a.Answered, a.Declined)
 		}

@@ -75,11 +75,12 @@ var spelledOutWords = []string{
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",
 // "when is the top up", "at my consultation", "the practitioner", "the
-// tech", "since I got it done", "once it's healed", "the procedure", "does
-// it peel like a normal tattoo", which compares it with one): a question
-// holding one is not declined for an out-of-scope topic that only scores
-// close behind the best entry (see Calibration.NeighbourMargin).
-var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `techs?`, `technicians?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
+// tech", "since I got it done", "got my scalp done", "once it's healed",
+// "the procedure", "does it peel like a normal tattoo", which compares it
+// with one): a question holding one is not declined for an out-of-scope
+// topic that only scores close behind the best entry (see
+// Calibration.NeighbourMargin).
+var smpCues = words(`healed`, `(once|after|while|till|until|when) (it|its|it's|mine) (heals?|is healing)`, `(this|the) (procedure|treatment)`, `dots?`, `sessions?`, `sesh`, `hairline`, `pigment\w*`, `(touch|top) ?-?ups?`, `consult(ation)?s?`, `practitioners?`, `techs?`, `technicians?`, `(get|gets|got|getting|have|has|had|having) (it|mine|his|hers|this|them) done`, `(get|gets|got|getting|have|has|had|having) (my|his|her|the) (scalp|hairline|crown) done`, `(like|than|as|from) (a |an |my |your )?(normal|regular|real|ordinary|proper|standard|body|arm) tat(too|t)?s?`)
 
 // healingDay is a message placing itself by a day of the first four weeks,
 // when SMP heals ("day 5 and it's flaking", "itchy on day 3"): in an SMP
