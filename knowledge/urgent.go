@@ -44,7 +44,7 @@ var symptomWords = []string{
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throb`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
-	`(raised|itchy)( and)? (raised|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
+	`(raised|risen|itchy)( and)? (raised|risen|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
 	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |was |were |went |got |getting |keep |keeps |started |starting |began |begun )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
@@ -79,7 +79,7 @@ var skinSymptomWords = []string{
 
 	// Heat where the pigment went; "on fire" and "boiling" are how people
 	// say it.
-	`(not|isn'?t|won'?t|wont) (drying|dry)( out| up)?`, `still wet`,
+	`(not|isn'?t|won'?t|wont) (drying|dry)( out| up)?`, `still wet`, `still open`, `gooey`,
 	`on fire`, `boiling( hot)?`, `mainit`, `(red|swollen|sore) and (hot|warm)`, `(is|feels|still) (hot|warm)`,
 	`itch(ing|es|y)? like (mad|crazy|hell)`,
 	// A tight chest is an allergy's sign after a session, and a gym's
@@ -118,7 +118,7 @@ var triggers = wordSet(
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`, `chest`, `tight`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `braille`, `itch`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
-	`pussing`, `pussy`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
+	`pussing`, `pussy`, `gooey`, `open`, `risen`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
@@ -404,7 +404,7 @@ var (
 	// scalp").
 	otherCause = words(`(bee|wasp|hornet|jellyfish|insect|nettle)s? stings?`, `(a|the) sting`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
-		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
+		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `new (moisturi[sz]er|cream|soap|shampoo|make-?up|face wash)`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
 	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
 )
 
@@ -442,7 +442,7 @@ var (
 	// fever", "I smell a rat", "break my streak"), a pen's ink leaking, or a
 	// sign of another part of the body ("a swollen ankle", "red bumps on my
 	// chest").
-	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)(?:,? (?:or|nor) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping))*|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|(?:hair|stubble|beard)(?: [a-z',]+){0,2} keeps? (?:on )?growing|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|swelling|swelled|infected|puffy|red|sore)|(?:(?:red|itchy|raised|painful|sore) )*(?:bumps?|spots?|pimples?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|stomach|belly|groin|armpits?)`)
+	noSign           = words(`(?:no|without|zero|nothing)(?: (?:any|real|visible|obvious|signs?|of))* [a-z']+(?: (?:or|nor) [a-z']+)?|(?:isn'?t|is not|not|aren'?t|are not|wasn'?t|hasn'?t been|never) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping)(?:,? (?:or|nor) (?:spreading|swollen|hot|warm|growing|getting worse|raised|oozing|weeping))*|(?:thinning|hair loss|balding|receding|shedding|hairline|parting)(?: [a-z',]+){0,5} (?:is |are )?(?:getting|gets|got) worse|(?:is|will|would|are) (?:it|they|this|that|mine)(?: going to| gonna)? keep (?:on )?(?:getting worse|spreading)|(?:hairline|thinning|hair loss|receding)(?: [a-z',]+){0,3} (?:keeps? )?creeping back|(?:hair|stubble|beard)(?: [a-z',]+){0,2} keeps? (?:on )?growing|swell(?:ing|ed)? with pride|fever dreams?|hay fever|(?:fountain |gel |ballpoint )?pen ink|printer ink|smell(?:s|ing)? a rat|boiling water|(?:break|breaking|broke|keep|keeping|kept|lose|losing|on a|winning) (?:the |my |a |this )?streak|(?:swollen|infected|puffy|sore) (?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|gums?)s?|(?:ankle|knee|leg|arm|hand|foot|toe|finger|tooth|piercing)s?(?: [a-z',]+){0,5} (?:swollen|swelling|swelled|infected|puffy|red|sore)|(?:(?:dry|red|itchy|raised|painful|sore),? )*(?:bumps?|spots?|pimples?|patch(?:es)?) on (?:my |his |her |the )?(?:chest|back|arms?|legs?|elbows?|knees?|hands?|stomach|belly|groin|armpits?)`)
 	shaveAndSunMarks = words(`(razor|shaving|shaver|clipper) (bumps?|burns?|rash(es)?|irritation|cuts?|nicks?)`, `ingrown( hairs?)?`,
 		`(bumps?|spots?|pimples?|rash(es)?)( on (my|the) (scalp|head))? after (shaving|a shave|i shave)`,
 		`(shav(e|ed|es|ing)|razor|clippers?|skin fade)[a-z' ]* (bumps?|rash(es)?)`,
@@ -456,7 +456,7 @@ var (
 	asksNormal = words(`normal`, `expected`, `usual`, `standard`, `all good`, `(just|only) (healing|part of)`, `part of (it|healing|the process)`, `calms? down`, `fine`, `ok`, `okay`, `par for the course`, `(a )?real thing`, `happens( sometimes)?`,
 		`(gone|going|goes|went) down`, `just how (it|the first|they|things)`, `(was|is|it's|its|had|has) gone`, `gone by`, `settl(ed|ing) down`)
 	mildSign = words(`(a (bit|little|tad)|slightly|mildly|mild|bit|kinda|kind of|little) (red|pink|puffy|swollen|tender|sore|bumpy|raised|itchy|inflamed)`,
-		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`, `(is |was )?(that|this) (swelling|puffiness|redness) (normal|ok|okay|expected|usual)`,
+		`(a (bit|little|tad) of|bit of|slight|mild|minor|some) (swelling|puffiness|redness)`, `(swell(ed|ing)?|puff(ed|ing)? up) (a (bit|little|tad)|slightly)`, `(is |was )?(that|this) (swelling|puffiness|redness) (normal|ok|okay|expected|usual)`, `(the )?(swelling|puffiness|redness) is (slight|mild|minor)`,
 		`(a bit of |bit of |some |a little )?clear (stuff|fluid|liquid)( (weeping|seeping|oozing|leaking))?`, `weeping`, `seeping`)
 	// Scabs that itch like mad are healing, which the aftercare entry
 	// answers, and so is itching in the first two weeks; itching beside

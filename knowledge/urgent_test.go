@@ -82,6 +82,14 @@ func TestIsUrgent(t *testing.T) {
 		{"scalp itching like crazy 4 days after smp, can i scratch", false},
 		{"a bit of swelling on my forehead after the hairline session, gone after two days, normal?", false},
 		{"got a full sleeve yesterday and it's weeping a bit through the wrap", false},
+		// A spot still open and gooey weeks on, dots "risen" and itchy.
+		{"one spot on the crown still open and gooey two weeks after smp", true},
+		{"little itchy risen dots months after my smp, only where it was pigmented", true},
+		// Slight swelling the day after, asked about as normal; a new
+		// moisturiser's rash; dry patches on the elbows.
+		{"mild puffiness at the hairline the day after smp, normal? the swelling is slight and not hot", false},
+		{"my face goes red and itchy after a new moisturiser", false},
+		{"dry, itchy patches on my elbows every winter, why?", false},
 		// Itching in the first week is healing; another's fever or a
 		// detergent's rash is not SMP's; a question about people in
 		// general describes nothing.
