@@ -37,8 +37,8 @@ var (
 // long does a broken wrist take to heal" to SMP healing, or count as unknown
 // words against a real question.
 var fillerWords = []any{
-	"abi", "abt", "actually", "b4", "advice", "ah", "aint", "akhi", "alaikum", "amigo", "anh", "anyone", "anything",
-	"arent", "asking", "b", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming",
+	"abi", "abt", "actually", "advice", "ah", "aint", "akhi", "alaikum", "amigo", "anh", "anyone", "anything",
+	"arent", "asking", "b", "b4", "basically", "bc", "bcoz", "bcz", "became", "become", "becoming",
 	"best", "bhai", "bhaiya", "bit", "bro", "brother", "brothers", "bruh", "bruv", "btw", "c", "came", "can't", "cant",
 	"ciao", "cld", "cn", "come", "comes", "could", "couldnt", "couldve", "coz", "cud", "curious",
 	"cuz", "danke", "dear", "def", "defo", "didnt", "dnt", "do", "does", "dose", "doesnt", "done", "dont",
