@@ -46,14 +46,15 @@ var notTheSubject = words(append([]string{
 // a firm's or a club's initials ("SMP Logistics", "SMP, the auto parts
 // company"), or the writer saying the message is not about SMP ("not smp
 // related but...", "not smp, just a normal one", "a regular tattoo, not the
-// head dots", "not the dot thing", "not scalp related"). Such a message
+// head dots", "not the dot thing", "not scalp related"), and every meaning
+// spelledOut names. Such a message
 // asks about something else: it is not answered, unless it also names SMP
 // another way or describes symptoms. Someone ruling SMP out for themselves
 // ("not doing smp yet") may still ask about it.
 var otherMeaning = words(otherMeaningWords...)
 
 var otherMeaningWords = append([]string{
-	`(minecraft|lifesteal|survival|dream|hermitcraft|modded|vanilla|bedrock|hardcore|anarchy) smp`,
+	`(survival|dream|modded|vanilla|bedrock|hardcore|anarchy) smp`,
 	`smp (servers?|worlds?|seeds?|seasons?|series|lore|streams?|maps?|realms?|whitelist|ip|kernels?|mode|support|plugins?|mods|events?|spawn|members|players|society|logistics|solutions|ltd|limited|inc|llc|plc|group|corp)`,
 	`(join|joined|joining|banned from|kicked from|whitelisted on|whitelist for|hosting|host) (the|our|this|an?) smp`,
 	`(enable|enabled|disable|disabled) smp`, `config_smp`, `smp (vs|versus|and|or) numa`, `numa (vs|versus|and|or) smp`, `smp (in|for) (computing|computers|linux|cpus?|processors?|an? os)`, `smp,? the [a-z-]+( [a-z-]+)? (company|firm|brand)`,
