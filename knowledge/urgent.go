@@ -14,10 +14,11 @@ import (
 var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
-	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `discharge`,
+	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `weeps`, `discharge`, `(won'?t|wont|will not|doesn'?t|doesnt) scab over`,
+	`(greeny|yellowy|greenish|yellowish)[- ](yellow|green)`, `(something|gunk|goo|(white|yellow|green) stuff) (comes|came|coming) out`,
 	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
-	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `(high |running a )temperature`, `(had|have|has|got|with|and|developed|running) a (high |slight |bit of a |little )?temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
+	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `escalofr(i|í)os`, `calafrios`, `brividi`, `frissons`, `(roj[ao]|vermelh[ao]|ross[ao]|rouge) (y|e|et) (caliente|quente|cald[ao]|chaude?)`, `(high |running a )temperature`, `(had|have|has|got|with|and|developed|running) a (high |slight |bit of a |little )?temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inchou`, `incharam`, `inchaco`, `hinchazon`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|streets|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
 	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`,
@@ -28,6 +29,7 @@ var symptomWords = []string{
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
+	`(redness|swelling|rash) (has|have|had) (grown|spread|got bigger|gotten bigger)`, `(has|have|had) grown (to )?(about |around |roughly )?(the size of|as big as|bigger|wider)`,
 	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	`(creeping|crawling|spreading|spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|into|across|towards?) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
@@ -44,7 +46,7 @@ var symptomWords = []string{
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throb`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
-	`(raised|risen|itchy)( and)? (raised|risen|itchy) (smp )?dots`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
+	`(raised|raisd|risen|itchy)( and)? (raised|raisd|risen|itchy) (smp )?dots`, `hard (grains?|points|pellets|beads|balls)`, `(grains?|pellets|beads) under the skin`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
 	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |was |were |went |got |getting |keep |keeps |started |starting |began |begun )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
@@ -71,7 +73,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `plaques? rouges?`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
@@ -118,6 +120,8 @@ var triggers = wordSet(
 	`allergic`, `reaction`, `reacting`, `wheeze`, `wheezing`, `breath`, `breathe`, `breathing`, `throat`, `chest`, `tight`,
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `braille`, `itch`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
+	`weeps`, `greeny`, `yellowy`, `something`, `goo`, `escalofrios`, `escalofr`, `calafrios`, `brividi`, `frissons`, `caliente`, `quente`, `calda`, `caldo`, `chaud`, `chaude`,
+	`raisd`, `grown`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`,
 	`pussing`, `pussy`, `gooey`, `open`, `risen`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
@@ -210,7 +214,7 @@ var noSMPThere = words(`where (there )?(is|was|'s|there's)? ?no smp`)
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
 var sessionWords = []string{`smp`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
-	`ink`, `tattoo\w*`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
+	`ink`, `tattoo\w*`, `(the|my|his|her|an?) artist`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
 
 // smpSession is a message that speaks of a session; smpContext one that
 // speaks of a session or of the part of the body SMP is done on. The second
@@ -234,7 +238,7 @@ var personal = words(`my`, `mine`, `me`, `i`, `i'm`, `im`, `i've`, `ive`, `i'd`,
 // urgent entry answers first.
 var (
 	infectionCues = words(`pus`, `puss`, `ooz\w*`, `weeping`, `discharge`, `fevers?`, `feverish`, `chills`, `shivering`,
-		`temperature`, `hot`, `warm`, `streaks?`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
+		`temperature`, `hot`, `warm`, `streaks?`, `red lines?`, `weeps`, `gunk`, `goo`, `(comes|came|coming) out`, `scab over`, `greeny`, `escalofr\w*`, `calafrios`, `brividi`, `frissons`, `boils?`, `abscess`, `smells?`, `smelly`, `stinks?`, `infected`, `infection`,
 		`glands?`, `lymph`, `yellow\w*`, `white ?heads?`, `crust\w*`, `throb\w*`, `pounding`, `shiver\w*`, `seeping`, `temp`, `boiling`, `on fire`,
 		// The AAD's signs of infection: pain that gets worse, redness that
 		// darkens or spreads.
@@ -355,7 +359,7 @@ var (
 		`(smp|session|appointment) is (on |next )?(mon|tues|wednes|thurs|fri|satur|sun)day`,
 		`(smp|session|appointment)( is)? (tomorrow|tmrw|next (week|month))`, `(prone|more likely) to`, `will smp do`)
 	general = words(`in general`, `ever a side effect`, `(what|how) (would|does|do|will) (an? )?\w+( \w+){0,4} look like`,
-		`how often`, `what proportion`, `how common`, `if someone`, `some people get`)
+		`how often`, `what proportion`, `how common`, `if someone`, `some people get`, `(infection|allergy) risks?`, `risks? of (an? )?(infection|allergy|allergic reaction)`)
 	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|theres|there's|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
 		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,

@@ -98,6 +98,18 @@ func TestIsUrgent(t *testing.T) {
 		{"itchy red bumps on my arm since i changed laundry detergent", false},
 		{"can someone be allergic to smp pigment? i have a nickel allergy", false},
 		{"my ankles are swelling on oral minoxidil, normal?", false},
+		// Signs from the new voices: chills in Spanish, a scab that will not
+		// close, hard grains under the dots, a red ring grown to a coin's size,
+		// a greenish crust, something coming out when pressed, a French rash
+		// told to the artist; talk of infection risk describes nothing.
+		{"me dio escalofrios anoche and my smp is four days old", true},
+		{"two weeks after my session one dot still wont scab over", true},
+		{"my dots feel like hard grains under the skin months later", true},
+		{"the redness on my crown has grown to the size of a coin", true},
+		{"front scabs turning a greeny yellow, day 6 post smp", true},
+		{"when i squeeze the crown some gunk comes out, 5 days after smp", true},
+		{"plaques rouges near my hairline since the artist did the touch up", true},
+		{"my artist never talked about infection risk, is that a red flag?", false},
 		{"does the spreading get worse over the years with smp", false},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
