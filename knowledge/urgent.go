@@ -16,7 +16,7 @@ var symptoms = words(symptomWords...)
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `weeps`, `discharge`, `(won'?t|wont|will not|doesn'?t|doesnt) scab over`,
 	`(greeny|yellowy|greenish|yellowish)[- ](yellow|green)`, `(something|gunk|goo|(white|yellow|green) stuff) (comes|came|coming) out`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crud|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `escalofr(i|í)os`, `calafrios`, `brividi`, `frissons`, `(roj[ao]|vermelh[ao]|ross[ao]|rouge) (y|e|et) (caliente|quente|cald[ao]|chaude?)`, `(high |running a )temperature`, `(had|have|has|got|with|and|developed|running) a (high |slight |bit of a |little )?temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inchou`, `incharam`, `inchaco`, `hinchazon`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
@@ -48,7 +48,7 @@ var symptomWords = []string{
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
 	`(raised|raisd|risen|itchy)( and)? (raised|raisd|risen|itchy) (smp )?dots`, `hard (grains?|points|pellets|beads|balls)`, `(grains?|pellets|beads) under the skin`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
-	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
+	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(eyes?|eyelids?) (are |is |were |was )?(nearly|almost|half|basically|practically) (shut|closed)`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |was |were |went |got |getting |keep |keeps |started |starting |began |begun )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
 	`(tongue|lips?|throat|mouth) (feels |feel |is |are |gone |went )?(kinda |kind of |sort of |a bit |really |so |all )?(thick|tingly|swollen|tight|fat|huge|massive)`,
 	`(hard|struggling|trouble|difficulty|can't|cant|cannot) (to )?swallow(ing)?`, `swallow(ing)? (feels |is |seems )?(a bit |a little |kinda |slightly )?(hard|harder|difficult|tight)`,
@@ -57,9 +57,9 @@ var symptomWords = []string{
 	`(bleeding|blood) (won't|wont|will not|doesn't|doesnt|does not|hasn't|hasnt|keeps|is not|isn't|isnt) (stop|stopped|stopping|coming)`,
 	`(swollen|sore|tender|up|lumpy) (glands?|lymph nodes?)`, `(glands?|lymph nodes?)( in my neck| behind my ears?)? (are |is |have |has )?(up|swollen|come up|came up|sore|tender)`,
 	`(glands?|lymph nodes?)( in my neck| behind my ears?)? (feel|feels|are|is) (like )?(marbles|lumps|hard|big|huge)`,
-	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `seeping`,
+	`(water|fluid|liquid|clear stuff|yellow stuff) (is )?(coming|leaking|dripping|seeping) out`, `(yellow|green)(-| )stain(s|ed)?`, `stained (yellow|green)`, `seeping`,
 	`pounding`, `like braille`, `(feel|feels|felt|feeling) (slightly |a bit |a little |kinda |kind of |somewhat |all )?(raised|bumpy|lumpy)`,
-	`(raised|lumpy|bumpy) (like|into) (small |little |tiny )?(pimples?|bumps?|spots|lumps?)`, `(raised|lumpy|bumpy|itchy)(,| and|, and) (really |very |so |a bit |kinda )?burning`,
+	`(raised|lumpy|bumpy) (like|into) (small |little |tiny )?(pimples?|bumps?|spots|lumps?)`, `burning(,| and|, and) (really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy)`, `(raised|lumpy|bumpy|itchy)(,| and|, and) (really |very |so |a bit |kinda )?burning`,
 	// Two signs in one breath: "the dots are raised and itchy".
 	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |a little |slightly |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
 }
@@ -121,7 +121,7 @@ var triggers = wordSet(
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `braille`, `itch`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
 	`weeps`, `greeny`, `yellowy`, `something`, `goo`, `escalofrios`, `escalofr`, `calafrios`, `brividi`, `frissons`, `caliente`, `quente`, `calda`, `caldo`, `chaud`, `chaude`,
-	`raisd`, `grown`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`,
+	`raisd`, `grown`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`, `crud`, `stain`, `stains`, `stained`, `closed`,
 	`pussing`, `pussy`, `gooey`, `open`, `risen`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
@@ -249,7 +249,7 @@ var (
 		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `irin`, `caliente`, `quente`, `mainit`,
 		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
 	allergyCues = words(`itch\w*`, `coceira`, `picaz[oó]n`, `comez[oó]n`, `khujli`, `kabar`, `pokrzywka?`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
-		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`)
+		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`, `(months?|years?) (on|ago)`, `nodules?`, `peas?`, `granulom\w*`, `under the skin`)
 )
 
 // painScore is a pain score out of ten told with the day it was felt ("7/10

@@ -110,6 +110,12 @@ func TestIsUrgent(t *testing.T) {
 		{"when i squeeze the crown some gunk comes out, 5 days after smp", true},
 		{"plaques rouges near my hairline since the artist did the touch up", true},
 		{"my artist never talked about infection risk, is that a red flag?", false},
+		// Green crud under a crust, a pillow stained yellow, eyes nearly shut,
+		// a dyed hairline burning and raised.
+		{"some green crud under the crusts at the front since my smp", true},
+		{"pillowcase stained yellow every morning since the session", true},
+		{"woke up with my eyes almost shut the day after smp", true},
+		{"hair dye touched my smp hairline and now it's burning and itchy", true},
 		{"does the spreading get worse over the years with smp", false},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
