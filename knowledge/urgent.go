@@ -15,13 +15,13 @@ var symptoms = words(symptomWords...)
 
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `weeps`, `discharge`, `(won'?t|wont|will not|doesn'?t|doesnt) scab over`,
-	`(greeny|yellowy|greenish|yellowish)[- ](yellow|green)`, `(something|gunk|goo|(white|yellow|green) stuff) (comes|came|coming) out`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|gunk|goo|crud|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
+	`(green|yellow|greeny|yellowy|greenish|yellowish)[- ](yellow|green)`, `(something|gunk|goo|(white|yellow|green) stuff) (comes|came|coming) out`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|water|gunk|goo|crud|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|went|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `escalofr(i|í)os`, `calafrios`, `brividi`, `frissons`, `(roj[ao]|vermelh[ao]|ross[ao]|rouge) (y|e|et) (caliente|quente|cald[ao]|chaude?)`, `(high |running a )temperature`, `(had|have|has|got|with|and|developed|running) a (high |slight |bit of a |little )?temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inchou`, `incharam`, `inchaco`, `hinchazon`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
 	`red (streaks?|streets|lines?)`, `streaks?`, `spreading( again)?`, `(getting|gets|got) (more |really )?(red(der)?|darker|bigger|angry|purple)`, `(redness|rash|red ring|red patch)( (round|around|on|near) (the |my )?(dots|hairline|edges?|crown|head|scalp))? (is |keeps )?(getting|gets|got|growing) wider`,
-	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(growing|grows|grew) (bigger|redder|worse)`,
+	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(pain|swelling|redness) (is )?(increasing|rising|growing) (every|each) (day|morning)`, `(edges?|borders?) (is |are |keeps? )?(moving|spreading|growing)`, `(body|whole body) (is |was )?(feeling|feels|felt) (hot|warm|feverish)`, `(growing|grows|grew) (bigger|redder|worse)`,
 	// Angry skin, not an angry reply: "angry red", "red and angry", "the crown is
 	// really angry".
 	`angry(,|-| and)? (red|purple|purply|purplish|dark|yellow|lumps?|bumps?|rash|swollen|puffy|sore|hot|looking)`, `(red|hot|warm|sore|swollen|puffy|big|look|looks|looked|looking|is|are|it'?s|its|gone|went|turned|feels?|really|so|very) (and )?angry`, `getting worse`, `worse not better`,
@@ -46,7 +46,7 @@ var symptomWords = []string{
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throb`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
-	`(raised|raisd|risen|itchy)( and)? (raised|raisd|risen|itchy) (smp )?dots`, `hard (grains?|points|pellets|beads|balls)`, `(grains?|pellets|beads) under the skin`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
+	`(raised|raisd|risen|itchy)( and)? (raised|raisd|risen|itchy) (smp )?(dots|lines)`, `(raised|lumpy|bumpy)(,| and|, and) crusty`, `hard (grains?|points|pellets|beads|balls)`, `(grains?|pellets|beads) under the skin`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
 	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(eyes?|eyelids?) (are |is |were |was )?(nearly|almost|half|basically|practically) (shut|closed)`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |was |were |went |got |getting |keep |keeps |started |starting |began |begun )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
@@ -73,7 +73,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `plaques? rouges?`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `plaques? rouges?`, `bukol`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
@@ -99,7 +99,7 @@ var skinSymptomWords = []string{
 // count only when someone says it is happening to them after SMP.
 var infectionWords = words(infectionWordList...)
 
-var infectionWordList = []string{`infected`, `infection`, `infecshun`, `infekshun`, `infecion`, `allergic`, `allergy`}
+var infectionWordList = []string{`infected`, `infection`, `cellulitis`, `infecshun`, `infekshun`, `infecion`, `allergic`, `allergy`}
 
 // triggers holds a word of every string that symptoms, skinSymptoms,
 // infectionWords or painScore can match. A message without any of them
@@ -121,7 +121,7 @@ var triggers = wordSet(
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `braille`, `itch`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
 	`weeps`, `greeny`, `yellowy`, `something`, `goo`, `escalofrios`, `escalofr`, `calafrios`, `brividi`, `frissons`, `caliente`, `quente`, `calda`, `caldo`, `chaud`, `chaude`,
-	`raisd`, `grown`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`, `crud`, `stain`, `stains`, `stained`, `closed`,
+	`raisd`, `grown`, `cellulitis`, `increasing`, `rising`, `edge`, `edges`, `border`, `borders`, `body`, `bukol`, `went`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`, `crud`, `stain`, `stains`, `stained`, `closed`,
 	`pussing`, `pussy`, `gooey`, `open`, `risen`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
 	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
@@ -244,12 +244,12 @@ var (
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
 		`spread\w*`, `creep\w*`, `crawl\w*`, `wider`, `bigger`, `darker`, `dark red`, `purple\w*`, `red hot`, `puls\w*`, `tender`,
-		`(38|39|40)[.,][0-9]`,
+		`(38|39|40)[.,][0-9]`, `cellulitis`, `(yellow|green) water`,
 		// The same in the languages the symptom words know: fever, hot, pus, hurts more.
-		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `irin`, `caliente`, `quente`, `mainit`,
+		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `irin`, `caliente`, `quente`, `mainit`, `garam`,
 		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
 	allergyCues = words(`itch\w*`, `coceira`, `picaz[oó]n`, `comez[oó]n`, `khujli`, `kabar`, `pokrzywka?`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
-		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `years? later`, `months? later`, `(months?|years?) (on|ago)`, `nodules?`, `peas?`, `granulom\w*`, `under the skin`)
+		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `makati`, `bukol`, `years? later`, `months? later`, `(months?|years?) (on|ago)`, `nodules?`, `peas?`, `granulom\w*`, `under the skin`)
 )
 
 // painScore is a pain score out of ten told with the day it was felt ("7/10
@@ -363,7 +363,7 @@ var (
 	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|theres|there's|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
 		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
-		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out|later)`, `after (my |the |his |her )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`, `after (getting|having|i got|i had) (my |the |his |her )?(smp|it done|session|treatment)`)
+		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out|later)`, `after (my |the |his |her )?(full )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`, `after (getting|having|i got|i had) (my |the |his |her )?(smp|it done|session|treatment)`)
 	// Someone who has had SMP already, or a touch-up of it, may be booking
 	// the next session with a sign now ("after my session" is in
 	// happeningNow, which rules out the calm reading by itself).
@@ -432,6 +432,9 @@ func symptomText(message string) string {
 	if !redness.MatchString(q) {
 		q = pigmentSpreading.ReplaceAllString(q, "")
 	}
+	if bruise.MatchString(q) {
+		q = bruiseColours.ReplaceAllString(q, "")
+	}
 	return q
 }
 
@@ -473,6 +476,10 @@ var (
 		`(spreading|spread) (is )?(normal|over time)`, `what they call spreading`, `(does|will|did|is|has) (the|that|this) spreading`, `(the|that) spreading (problem|issue|thing)`,
 		`(what( actually| really| exactly)? causes|why (does|do)) (that |the |this |it )?(spreading|spread)`, `is (this|that) spreading`)
 	redness = words(`red(ness|dish|der|dened|dening)?`, `rash(es)?`, `raised`)
+	// A bruise goes purple, then yellow and green as it heals: its colours
+	// are no sign ("it's going yellow-green like a normal bruise").
+	bruise        = words(`bruis(e|es|ed|ing)`)
+	bruiseColours = words(`(purple|purplish|yellow|green|greeny|yellowy|greenish|yellowish)([- ](yellow|green))?`)
 )
 
 // quotes folds typographic apostrophes into the ASCII one the patterns use.

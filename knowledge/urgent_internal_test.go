@@ -108,13 +108,16 @@ func TestUrgentLeanForeign(t *testing.T) {
 }
 
 // TestUrgentLean checks that a message leans towards the entry its signs
-// name: a red line or something coming out towards infection, hard lumps
-// that came up months on towards allergy.
+// name: a red line, something coming out, heat (Hindi "garam") or
+// cellulitis towards infection, hard lumps that came up months on towards
+// allergy.
 func TestUrgentLean(t *testing.T) {
 	tests := []struct{ question, want string }{
 		{"a red line running from my temple towards my ear since my smp", "infection"},
 		{"press the crown and some gunk comes out, day 4 after smp", "infection"},
 		{"hard nodules like peas under a few dots, smp was two years ago", "allergy"},
+		{"smp ke baad scalp bahut garam hai aur sujan hai", "infection"},
+		{"the nurse says it looks like cellulitis after my smp", "infection"},
 	}
 	for _, tt := range tests {
 		if got := urgentLean(tt.question); got != tt.want {

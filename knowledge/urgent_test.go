@@ -116,6 +116,18 @@ func TestIsUrgent(t *testing.T) {
 		{"pillowcase stained yellow every morning since the session", true},
 		{"woke up with my eyes almost shut the day after smp", true},
 		{"hair dye touched my smp hairline and now it's burning and itchy", true},
+		// Scabs gone green, a patch raised and crusty, yellow water, pain
+		// rising daily, a Tagalog lump, cellulitis named, lumps after the full
+		// session, itchy raised lines; a healing bruise's colours are no sign.
+		{"my scabs went green a week after smp", true},
+		{"months after smp one patch is raised and crusty", true},
+		{"yellow water leaking from the crust, 6 days after smp", true},
+		{"since my smp the pain is increasing every day", true},
+		{"may bukol sa hairline ko after smp", true},
+		{"the gp thinks my scalp has cellulitis after my smp", true},
+		{"after the full session i got itchy lumps that won't settle", true},
+		{"itchy raised lines where the old dots were after my touch up", true},
+		{"bruise at my temple after smp is going yellow-green, no pain", false},
 		{"does the spreading get worse over the years with smp", false},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
