@@ -64,14 +64,16 @@ var otherMeaningWords = append([]string{
 
 // spelledOut is a message that spells out another meaning of SMP's letters,
 // or names the game or the market it is used in ("statutory maternity pay",
-// "symmetric multiprocessing", "those lifesteal videos", "SMP stock price"):
-// every "SMP" in it means that, so none is read as the subject ("SMP vs AMP
-// in operating systems? ... symmetric multiprocessing").
+// "symmetric multiprocessing", "a social media policy", "those lifesteal
+// videos", "SMP stock price"): every "SMP" in it means that, so none is read
+// as the subject ("SMP vs AMP in operating systems? ... symmetric
+// multiprocessing").
 var spelledOut = words(spelledOutWords...)
 
 var spelledOutWords = []string{
 	`symmetric multi-?processing`, `statutory maternity( pay)?`, `maternity pay`, `minecraft`, `lifesteal`, `hermitcraft`,
 	`smp (stocks?|shares?|ticker)`, `stock ticker`, `ticker (symbol|list)`,
+	`social media (policy|plan)`, `sales (and|&) marketing plan`,
 }
 
 // smpCues speak of SMP without naming it ("my dots", "after the session",

@@ -9,6 +9,11 @@ import "regexp"
 // score; it says nothing of what the message asks.
 var signOff = regexp.MustCompile(`(?:\s+[-–—~]+\s*|(?:\s+|,\s*)(?:[Cc]heers|[Tt]hanks(?: a lot| so much| in advance)?|[Tt]hank you(?: very much| so much| in advance)?|[Mm]any thanks|(?:[Kk]ind|[Bb]est|[Ww]arm) regards|[Rr]egards|[Bb]est wishes|[Aa]ll the best|[Bb]est|[Tt]a|[Ll]ove)[,.!]?\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?(?:\s*\([^()]{1,30}\))?[\s.!]*$`)
 
+// signedName is a name signed alone after the last sentence ("How many
+// appointments will I need? Ted", "Is it normal? Doreen Price"); the
+// sentence's own stop stays.
+var signedName = regexp.MustCompile(`[.?!]\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?[\s.!]*$`)
+
 // subjectLine is an email's subject pasted before a message ("Subject:
 // general enquiry", "RE: your enquiry"): its words are the sender's or the
 // clinic's summary, often of another message.
@@ -33,6 +38,9 @@ func messageBody(q string) string {
 	}
 	if loc := signOff.FindStringIndex(q); loc != nil && loc[0] > 0 {
 		return q[:loc[0]]
+	}
+	if loc := signedName.FindStringIndex(q); loc != nil {
+		return q[:loc[0]+1]
 	}
 	return q
 }

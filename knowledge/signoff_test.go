@@ -13,10 +13,14 @@ func TestMessageBody(t *testing.T) {
 		{"RE: your enquiry\nhow long does it last", "how long does it last"},
 		// A subject line alone is the question.
 		{"Subject: does smp hurt", "Subject: does smp hurt"},
-		// A bare name cannot be told from the question's last word, a
-		// lower-case thanks is chat, and a dash before a question is part
-		// of it: each stays.
-		{"Is it normal or something the tech did wrong? Keith", "Is it normal or something the tech did wrong? Keith"},
+		// A name signed alone after the last sentence goes, its stop
+		// stays.
+		{"Is it normal or something the tech did wrong? Keith", "Is it normal or something the tech did wrong?"},
+		{"How many appointments will I need? Ted Brown", "How many appointments will I need?"},
+		// A bare name without a stop before it cannot be told from the
+		// question's last word, a lower-case thanks is chat, and a dash
+		// before a question is part of it: each stays.
+		{"is it normal or did the tech do it wrong Keith", "is it normal or did the tech do it wrong Keith"},
 		{"thanks for the help", "thanks for the help"},
 		{"can a tattoo artist do it - Yes or no?", "can a tattoo artist do it - Yes or no?"},
 		{"- Ron", "- Ron"},

@@ -16,7 +16,7 @@ var symptoms = words(symptomWords...)
 var symptomWords = []string{
 	`pus`, `puss`, `pussing`, `pussy`, `oozing`, `oozes?`, `weeping`, `weeps`, `discharge`, `(won'?t|wont|will not|doesn'?t|doesnt) scab over`,
 	`(green|yellow|greeny|yellowy|greenish|yellowish)[- ](yellow|green)`, `(something|gunk|goo|(white|yellow|green) stuff) (comes|came|coming) out`,
-	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|water|gunk|goo|crud|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|went|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
+	`(yellow|green|white)(-?ish|-yellow|-white)? (stuff|fluid|liquid|water|gunk|goo|crud|crusts?|heads?)`, `honey(-| )colou?red`, `cheesy (yellow|green|white)`, `(crusts?|scabs?)( on (my|the) (temples?|crown|hairline|head|scalp))? (have |has |are |is )?(going|turning|gone|went|turned|getting) (a )?(yellow|green)(-?ish)?`, `(gone|spread|grown|crept|creeping|moved|is|already|now) (past|beyond|outside|over) (the )?(pen )?(line|mark|circle)`, `(gone|going|spread|spreading|moved|crept|creeping) (past|beyond|outside) (the )?(treated|tattooed|dotted|pigmented) (area|zone|part|bit)`, `(spread|spreading|spreads|creeping) (past|beyond|outside|out of) (where|the (area|edges?|treated|tattooed|dotted))`, `(warm|hot) like (a )?(radiator|oven|heater|stove|hot water bottle)`, `weepy`, `crusty (and |with )?(yellow|green)`, `crust(s|ing|ed)? (over |up )?(yellow|green)`, `wet (underneath|under (it|them|the (crusts?|scabs?)))`,
 	`(yellow|green)(-?ish)? scabs?`, `scabs? (are |is |look |looks )?(still )?(wet (and )?)?(kinda |a bit |kind of |all )?(yellow|green)(-?ish)?`,
 	`fevers?`, `feverish`, `feaver`, `fevor`, `fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `(may|maraming|konting) nana`, `nana (na|po)`, `chills`, `shivering`, `escalofr(i|í)os`, `calafrios`, `brividi`, `frissons`, `(roj[ao]|vermelh[ao]|ross[ao]|rouge) (y|e|et) (caliente|quente|cald[ao]|chaude?)`, `(high |running a )temperature`, `(had|have|has|got|with|and|developed|running) a (high |slight |bit of a |little )?temperature`, `(got|has|have|running) a temp`, `temperature (of |is |at )?(38|39|40|101|102|103)`,
 	`swollen`, `swolen`, `hinchad[ao]s?`, `inchad[ao]s?`, `inchou`, `incharam`, `inchaco`, `hinchazon`, `inflamad[ao]s?`, `inflados?`, `sujan`, `irin(li)?`, `kabar`, `swelling`, `swells?( up)?`, `swelled( up)?`, `puffy`, `puffed`, `puffing( up)?`, `puffs? up`, `inflamed`,
@@ -26,10 +26,11 @@ var symptomWords = []string{
 	// really angry".
 	`angry(,|-| and)? (red|purple|purply|purplish|dark|yellow|lumps?|bumps?|rash|swollen|puffy|sore|hot|looking)`, `(red|hot|warm|sore|swollen|puffy|big|look|looks|looked|looking|is|are|it'?s|its|gone|went|turned|feels?|really|so|very) (and )?angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(it'?s|its|it is|now|redness|rash|swelling|red) (now )?(covering|covers|taking over) (half|most|all) (of )?(my|the) (forehead|face)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
-	`worse (today|now|each day|every day|every morning|than yesterday)`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
+	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse (on|by) day ([4-9]|[1-9][0-9])`, `(back|came back|come back|returned) (and )?worse`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
-	`(redness|swelling|rash) (has|have|had) (grown|spread|got bigger|gotten bigger)`, `(has|have|had) grown (to )?(about |around |roughly )?(the size of|as big as|bigger|wider)`,
+	`(redness|swelling|rash) (has|have|had) (grown|spread|got bigger|gotten bigger)`, `(has|have|had) grown (to )?(about |around |roughly )?(the size of|as big as|bigger|wider)`, `(it'?s|its|it has) spread (to|over|across|down|onto)`,
+	`(itchy|raised|red|big) welts?`, `(eyes?|face|lips?|eyelids?) (is |are |was |were |got |went )?swole`, `swole (shut|up)`, `(hot|warm),? (on |by )?day ([4-9]|1[0-9])`,
 	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	`(creeping|crawling|spreading|spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|into|across|towards?) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
@@ -46,7 +47,7 @@ var symptomWords = []string{
 	`(more|even more) (painful|sore) (today|now|each day|every day|than (yesterday|before))`,
 	`hot to (the )?touch`, `warm to (the )?touch`, `(hot|warm) when (i|you|u) touch`, `burning hot`, `burning up`, `throb`, `throbbing`, `throbs`,
 	`(itchy|raised|red|painful|hard|tender|sore|swollen) (red |hot )?(bumps?|lumps?|knots?|patch(es)?|dots)`,
-	`(raised|raisd|risen|itchy)( and)? (raised|raisd|risen|itchy) (smp )?(dots|lines)`, `(raised|lumpy|bumpy)(,| and|, and) crusty`, `hard (grains?|points|pellets|beads|balls)`, `(grains?|pellets|beads) under the skin`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
+	`(raised|raisd|risen|itchy)( and)? (raised|raisd|risen|itchy) (smp )?(dots|lines)`, `(raised|lumpy|bumpy)(,| and|, and) crusty`, `hard (grains?|points|pellets|beads|balls)`, `(grains?|pellets|beads|knots?|lumps?|nodules?) under the skin`, `(break|breaking|broke|broken) out in (hives|welts|a rash)`, `(has|have|is|are|it'?s) (all )?blister(ed|ing)`, `allergic reaction`, `having a reaction`, `reacting( badly)?`, `bad reaction`,
 	`wheez(e|ing|y)`, `(can'?t|cannot|hard to|trouble|difficulty|struggling to) breath(e|ing)?`, `short of breath`, `(can'?t|cannot|hard to|trouble|struggling to|struggle to) (catch|get|take) (my|his|her|a) (full |deep |proper )?breath`,
 	`throat (is |was |feels |felt |feeling |getting |got |going |went )?(kinda |kind of |a bit |a little |really |so |very |super )?(like (it'?s|its|it is) )?(closing|swelling|tight|tighter|funny|weird|strange)`, `tight throat`, `(eyes?|eyelids?) (are |is |were |was )?(nearly|almost|half|basically|practically) (shut|closed)`, `(face|lips?|tongue|eyes?) (is |are )?(getting )?(swelling|swollen|puffy|puffier|more swollen)`,
 	`(face|lips?|tongue|eyes?|eyelids?) (are |is |was |were |went |got |getting |keep |keeps |started |starting |began |begun )?(puffing up|puffed up|blew up|blown up|blowing up|ballooned|tingling|closing|swollen shut)`,
@@ -73,7 +74,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
-	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `plaques? rouges?`, `bukol`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
+	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `plaques? rouges?`, `bukol`, `(eczema|rash|hives?|pimple|acne)(-| )like (patch(es)?|bumps?|spots|lumps?)`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
 	`dizzy`, `light-?headed`, `(feel|feels|feeling|felt) (a bit |really |so |very |kinda )?faint`, `nause(a|ous)`, `flu-?(ish|like)`, `like (the |a )?flu`, `(feel|feels|feeling|felt) like (i'?ve|i have|i) (got|caught|have) (the |a )?flu`, `achy`,
@@ -121,9 +122,9 @@ var triggers = wordSet(
 	`face`, `lip`, `lips`, `tongue`, `mouth`, `eye`, `eyes`, `eyelid`, `eyelids`, `swallow`, `swallowing`, `shivery`, `shivers`, `temp`,
 	`bleeding`, `blood`, `braille`, `itch`, `itching`, `itches`, `gland`, `glands`, `node`, `nodes`, `out`, `seeping`, `pounding`, `bumpy`, `fire`, `boiling`,
 	`weeps`, `greeny`, `yellowy`, `something`, `goo`, `escalofrios`, `escalofr`, `calafrios`, `brividi`, `frissons`, `caliente`, `quente`, `calda`, `caldo`, `chaud`, `chaude`,
-	`raisd`, `grown`, `cellulitis`, `increasing`, `rising`, `edge`, `edges`, `border`, `borders`, `body`, `bukol`, `went`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`, `crud`, `stain`, `stains`, `stained`, `closed`,
+	`raisd`, `grown`, `swole`, `cellulitis`, `eczema`, `hive`, `acne`, `returned`, `broke`, `broken`, `break`, `breaking`, `treated`, `tattooed`, `dotted`, `pigmented`, `increasing`, `rising`, `edge`, `edges`, `border`, `borders`, `body`, `bukol`, `went`, `scab`, `grain`, `grains`, `pellets`, `beads`, `plaque`, `plaques`, `crud`, `stain`, `stains`, `stained`, `closed`,
 	`pussing`, `pussy`, `gooey`, `open`, `risen`, `yellow`, `green`, `white`, `yellowish`, `greenish`, `whiteish`, `honey`, `weepy`, `feaver`, `fevor`, `swolen`, `swelled`, `puff`, `puffs`, `inflamed`,
-	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`, `itching`,
+	`creeping`, `knot`, `knots`, `wheezy`, `closing`, `shut`, `blowing`, `rashy`, `blotch`, `blotches`, `blotchy`, `bubbles`, `water`,
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
 	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`, `covering`, `covers`, `taking`,
@@ -213,7 +214,7 @@ var noSMPThere = words(`where (there )?(is|was|'s|there's)? ?no smp`)
 
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var sessionWords = []string{`smp`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
+var sessionWords = []string{`smp`, `s m p`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
 	`ink`, `tattoo\w*`, `(the|my|his|her|an?) artist`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
 
 // smpSession is a message that speaks of a session; smpContext one that
@@ -408,8 +409,8 @@ var (
 	// scalp").
 	otherCause = words(`(bee|wasp|hornet|jellyfish|insect|nettle)s? stings?`, `(a|the) sting`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
-		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `new (moisturi[sz]er|cream|soap|shampoo|make-?up|face wash)`, `mascara`, `oven`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
-	namesSMP = words(`smp`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
+		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `new (moisturi[sz]er|cream|soap|shampoo|make-?up|face wash)`, `mascara`, `oven`, `(hair )?straighteners`, `curling (iron|tongs|wand)`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
+	namesSMP = words(`smp`, `s m p`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
 )
 
 // symptomText is a message as the symptom patterns read it: in lower case,

@@ -128,6 +128,18 @@ func TestIsUrgent(t *testing.T) {
 		{"after the full session i got itchy lumps that won't settle", true},
 		{"itchy raised lines where the old dots were after my touch up", true},
 		{"bruise at my temple after smp is going yellow-green, no pain", false},
+		// Redness back and worse on a later day, hives that keep breaking out,
+		// knots under the skin, eczema-like patches only on the dots, redness
+		// past the treated area, a blistered area; a straightener's burn and a
+		// question about granulomas describe nothing of SMP.
+		{"redness settled then came back worse on day 7 after smp", true},
+		{"i keep breaking out in hives since my smp", true},
+		{"little knots under the skin on my crown since my smp", true},
+		{"eczema-like patches only where my smp dots are", true},
+		{"the redness has spread past the treated area since my session", true},
+		{"after the numbing cream the whole area has blistered", true},
+		{"burnt my forehead with straighteners and it's blistered", false},
+		{"what is a granuloma, can smp cause one", false},
 		{"does the spreading get worse over the years with smp", false},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
