@@ -109,7 +109,7 @@ func speaksOfSMP(q string) bool {
 }
 
 // subjectNamed is how notTheSubject names SMP; subjectName finds it.
-const subjectNamed = `smp|scalp micropigmentation|micropigmentation|scalp micro`
+const subjectNamed = `smp|s m p|scalp micropigmentation|micropigmentation|scalp micro`
 
 var subjectName = regexp.MustCompile(`\b(?:` + subjectNamed + `)\b`)
 

@@ -17,6 +17,7 @@ func TestSearchText(t *testing.T) {
 		{"do I get SMP, statutory maternity pay, after 8 months in the job", "do i get , statutory maternity pay, after 8 months in the job"},
 		{"SMP stock price today?", " stock price today?"},
 		{"our club needs an SMP (social media policy), any template?", "our club needs an  (social media policy), any template?"},
+		{"how much is s m p like statutory maternity pay", "how much is  like statutory maternity pay"},
 		// SMP itself stays, and so does the rest of the message.
 		{"my smp is fading, is that normal", "my smp is fading, is that normal"},
 		{"can I go back to the gym after smp? Cheers, Steve", "can I go back to the gym after smp?"},

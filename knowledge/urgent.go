@@ -362,7 +362,7 @@ var (
 	general = words(`in general`, `ever a side effect`, `(what|how) (would|does|do|will) (an? )?\w+( \w+){0,4} look like`,
 		`how often`, `what proportion`, `how common`, `if someone`, `some people get`, `(infection|allergy) risks?`, `risks? of (an? )?(infection|allergy|allergic reaction)`)
 	happeningNow = words(`right now`, `now (it|its|it's|the|my|his|her|he|she|there|theres|there's|they)`, `(has|have) gone`, `(is|are|it's|its) now`,
-		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `currently`, `post.?session`,
+		`today`, `tonight`, `yesterday`, `last night`, `this morning`, `since (my|the|his|her|then|yesterday|last|this|day)`, `(since|last) (mon|tues|wednes|thurs|fri|satur|sun)day`, `currently`, `post.?session`,
 		`still (red|swollen|hot|warm|oozing|itchy|sore|hurts|bleeding|weeping|there|got|have|has)`, `day (\d|one|two|three|four|five|six|seven)`,
 		`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|few) (days?|weeks?) (ago|in|after|out|later)`, `after (my |the |his |her )?(full )?(smp|session|treatment|appointment|procedure|top.?up|touch.?up)`, `after (getting|having|i got|i had) (my |the |his |her )?(smp|it done|session|treatment)`)
 	// Someone who has had SMP already, or a touch-up of it, may be booking

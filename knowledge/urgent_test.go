@@ -140,6 +140,15 @@ func TestIsUrgent(t *testing.T) {
 		{"after the numbing cream the whole area has blistered", true},
 		{"burnt my forehead with straighteners and it's blistered", false},
 		{"what is a granuloma, can smp cause one", false},
+		// Itchy welts, eyes swole shut, redness that has spread to a patch,
+		// heat from day 4, a spoken "s m p" beside eczema-like signs, and a
+		// rash since a weekday after a patch test that seemed fine.
+		{"itchy welts along my hairline two days after smp", true},
+		{"my eyes swole up the morning after my smp", true},
+		{"instead of fading the redness, its spread to the whole crown", true},
+		{"scalp still hot, day 6 since the session", true},
+		{"itchy and bumpy like eczema after my s m p", true},
+		{"patch test was booked and seemed fine, full session last friday, since sunday an itchy raised rash on the dots", true},
 		{"does the spreading get worse over the years with smp", false},
 		// A transplant named beside SMP's artist and session still counts.
 		{"had an FUE with 3000 grafts years ago, session one of dots last week with a lovely artist, now the red patch is bigger each morning", true},
