@@ -394,7 +394,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-af36-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.96, urgent: 1, adjacentWrong: 3}, false},
 		{"community-mx36-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 1}, false},
 		{"community-hq36-holdout.jsonl", minimums{top1: 0.92, top3: 0.98, rejection: 0.96, urgent: 0.97, adjacentWrong: 6}, true},
-		{"community-uk37-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 2}, false},
+		{"community-uk37-tune.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.96, urgent: 1, adjacentWrong: 2}, false},
 		{"community-pt37-tune.jsonl", minimums{top1: 0.92, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 5}, false},
 		{"community-lt37-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.94, urgent: 1, adjacentWrong: 2}, false},
 		{"community-hu37-holdout.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 1, urgent: 0.97, adjacentWrong: 5}, true},
