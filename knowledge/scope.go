@@ -47,10 +47,10 @@ var notTheSubject = words(append([]string{
 // company"), or the writer saying the message is not about SMP ("not smp
 // related but...", "not smp, just a normal one", "a regular tattoo, not the
 // head dots", "not the dot thing", "not scalp related"), and every meaning
-// spelledOut names. Such a message
-// asks about something else: it is not answered, unless it also names SMP
-// another way or describes symptoms. Someone ruling SMP out for themselves
-// ("not doing smp yet") may still ask about it.
+// spelledOut names. Such a message asks about something else: it is not
+// answered, unless it also names SMP another way or describes symptoms.
+// Someone ruling SMP out for themselves ("not doing smp yet") may still ask
+// about it.
 var otherMeaning = words(otherMeaningWords...)
 
 var otherMeaningWords = append([]string{

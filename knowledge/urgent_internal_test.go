@@ -90,29 +90,16 @@ func expand(re *syntax.Regexp) ([]string, error) {
 	return nil, fmt.Errorf("cannot list what %s matches", re)
 }
 
-// TestUrgentLeanForeign checks that signs in the scripts \b cannot read lean
-// a message towards the entry they name: pus and fever towards infection,
-// itching towards allergy.
-func TestUrgentLeanForeign(t *testing.T) {
+// TestUrgentLean checks that a message leans towards the entry its signs
+// name: pus, fever, heat (Hindi "garam"), a red line, something coming out
+// or cellulitis towards infection; itching, or hard lumps that came up
+// months on, towards allergy. Signs in the scripts \b cannot read count too.
+func TestUrgentLean(t *testing.T) {
 	tests := []struct{ question, want string }{
 		{"mój chłopak ma gorączkę po SMP", "infection"},
 		{"SMP'den sonra başım kaşınıyor, kaşıntı çok ve yüzüm şişti", "allergy"},
 		{"بعد SMP راسي يحك وعندي حساسية", "allergy"},
 		{"عندي صديد بعد SMP", "infection"},
-	}
-	for _, tt := range tests {
-		if got := urgentLean(tt.question); got != tt.want {
-			t.Errorf("urgentLean(%q) = %q, want %q", tt.question, got, tt.want)
-		}
-	}
-}
-
-// TestUrgentLean checks that a message leans towards the entry its signs
-// name: a red line, something coming out, heat (Hindi "garam") or
-// cellulitis towards infection, hard lumps that came up months on towards
-// allergy.
-func TestUrgentLean(t *testing.T) {
-	tests := []struct{ question, want string }{
 		{"a red line running from my temple towards my ear since my smp", "infection"},
 		{"press the crown and some gunk comes out, day 4 after smp", "infection"},
 		{"hard nodules like peas under a few dots, smp was two years ago", "allergy"},
