@@ -55,6 +55,9 @@ type Calibration struct {
 	// about as well as the body-tattoo topic, since "smp", in every entry,
 	// weighs little. 0 declines only when the topic scores best.
 	NeighbourMargin float64 `json:"neighbour_margin,omitempty"`
+	// UrgentWords flags, beside IsUrgent, messages whose words make signs
+	// that need a doctor likely; nil leaves IsUrgent alone.
+	UrgentWords *UrgentWords `json:"urgent_words,omitempty"`
 }
 
 // Confident reports whether a hit is good enough to be claimed as an answer.
@@ -182,7 +185,7 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 		return nil, ErrBusy
 	}
 	defer s.leave()
-	a := &Answer{Question: q, Truncated: truncated, Urgent: IsUrgent(q)}
+	a := &Answer{Question: q, Truncated: truncated, Urgent: IsUrgent(q) || s.cal.UrgentWords.Flags(q)}
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
 	text := searchText(q)

@@ -152,13 +152,16 @@ const (
 // plus off-topic rejection, so that answering the right questions and
 // declining the wrong ones weigh the same however many of each the set has.
 // svc must answer with a zero Calibration, so that every question with a
-// match is answered and its best hit can be weighed. Ties go to the
+// match is answered and its best hit can be weighed. The urgent words are
+// fitted first, and svc answers with them: a question they flag is
+// answered whatever the thresholds. Ties go to the
 // lower thresholds, and each score threshold sits midway between observed
 // scores, so that a question slightly unlike the set is not lost on a
 // knife's edge. Declining near-domain questions for their neighbour lets
 // the thresholds be lower, so they are chosen together with
 // NeighbourMargin.
 func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration, error) {
+	svc.cal = Calibration{UrgentWords: FitUrgentWords(cases)}
 	var points []calibrationPoint
 	offTopicWithMatches := 0
 	for _, c := range cases {
@@ -218,6 +221,7 @@ func Calibrate(ctx context.Context, svc *Service, cases []EvalCase) (Calibration
 		}
 		best, bestRight = cal, r
 	}
+	best.UrgentWords = svc.cal.UrgentWords
 	return best, nil
 }
 

@@ -7,9 +7,26 @@ import "context"
 type Reasons struct {
 	Words []ExplainedWord `json:"words"`
 	Hits  []ExplainedHit  `json:"hits"`
-	// Calibration holds the thresholds the answer was decided by.
-	Calibration Calibration `json:"thresholds"`
+	// Calibration holds the thresholds the answer was decided by, without
+	// its urgent words: Urgent tells what they made of the question.
+	Calibration Calibration     `json:"thresholds"`
+	Urgent      ExplainedUrgent `json:"urgent"`
 }
+
+// ExplainedUrgent says why a question was flagged as describing signs that
+// need a doctor, or not: by IsUrgent's patterns, or by the urgent words.
+type ExplainedUrgent struct {
+	Patterns bool `json:"patterns"`
+	// Probability is what the urgent words make of the question, flagged
+	// from Threshold; both are 0 without urgent words. Terms are the words
+	// and pairs of the question that weigh most either way.
+	Probability float64        `json:"probability"`
+	Threshold   float64        `json:"threshold"`
+	Terms       []WeightedTerm `json:"terms,omitempty"`
+}
+
+// explainedTerms is how many of a question's terms an explanation weighs.
+const explainedTerms = 6
 
 // ExplainedWord is one meaningful word of a question as the index read it.
 type ExplainedWord struct {
@@ -86,5 +103,12 @@ func (s *Service) Explain(ctx context.Context, question string) (*Answer, *Reaso
 		return nil, nil, err
 	}
 	ex.Calibration = s.cal
+	ex.Calibration.UrgentWords = nil
+	ex.Urgent.Patterns = IsUrgent(a.Question)
+	if words := s.cal.UrgentWords; words != nil {
+		ex.Urgent.Probability = words.Probability(a.Question)
+		ex.Urgent.Threshold = urgentLikely
+		ex.Urgent.Terms = words.strongest(a.Question, explainedTerms)
+	}
 	return a, ex, nil
 }

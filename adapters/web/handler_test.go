@@ -447,7 +447,7 @@ func TestAskExplains(t *testing.T) {
 	c := newConsole(t)
 	b := c.login("ana")
 	res := b.get("/ask?q=" + url.QueryEscape("how deep should smp pigment go"))
-	for _, want := range []string{"What they get", "Why", "Words", "pigment", "Best entries", "/entries/pigment-depth"} {
+	for _, want := range []string{"What they get", "Why", "Urgent: the patterns do not flag it; the urgent words give", "Words", "pigment", "Best entries", "/entries/pigment-depth"} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the Ask page lacks %q\n%s", want, res.body)
 		}

@@ -166,6 +166,7 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 		fmt.Fprintf(w, ", unless the question neither names SMP nor speaks of it and an out-of-scope topic scores within %.3f of that entry", c.NeighbourMargin)
 	}
 	fmt.Fprintln(w, "):")
+	printUrgent(w, r.Urgent)
 	fmt.Fprintln(w, "Words:")
 	for _, wd := range r.Words {
 		fmt.Fprintf(w, "  %s -> %s (weight %.2f)", wd.Typed, wd.Term, wd.Weight)
@@ -204,4 +205,21 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 			fmt.Fprintf(w, "   lacks %s\n", strings.Join(h.Missed, ", "))
 		}
 	}
+}
+
+// printUrgent writes why a question was flagged as describing signs that
+// need a doctor, or not.
+func printUrgent(w io.Writer, u knowledge.ExplainedUrgent) {
+	fmt.Fprintf(w, "Urgent: the patterns %s", map[bool]string{true: "flag it", false: "do not flag it"}[u.Patterns])
+	if u.Threshold > 0 {
+		terms := make([]string, len(u.Terms))
+		for i, t := range u.Terms {
+			terms[i] = fmt.Sprintf("%s %+.2f", t.Term, t.Weight)
+		}
+		fmt.Fprintf(w, "; the urgent words give %.2f, flagged from %.2f", u.Probability, u.Threshold)
+		if len(terms) > 0 {
+			fmt.Fprintf(w, " (%s)", strings.Join(terms, ", "))
+		}
+	}
+	fmt.Fprintln(w)
 }

@@ -54,6 +54,24 @@ func TestAsk(t *testing.T) {
 	}
 }
 
+// TestAskExplain is how a moderator sees why a message was flagged urgent
+// though no pattern lists its signs, and how its words were read.
+func TestAskExplain(t *testing.T) {
+	q := "had my smp a week ago, since yesterday i'm shaking and sweating at night and my crown is sore"
+	got, _, err := runBot(t, "", "ask", "--explain", q)
+	if err != nil {
+		t.Fatalf("bot ask --explain %q: %v", q, err)
+	}
+	rest := got
+	for _, w := range []string{"Please see a doctor today", "Why (answered when", "Urgent: the patterns do not flag it; the urgent words give", "flagged from 0.80 (", "Words:", "shaking", "1. "} {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("bot ask --explain %q printed\n%s\nwant %q after what came before", q, got, w)
+		}
+		rest = rest[i+len(w):]
+	}
+}
+
 func TestAskJSONLines(t *testing.T) {
 	in := "why are my dots blurry\n\nwrite me a poem about the sea\nmy scalp is swollen and oozing pus\n"
 	got, _, err := runBot(t, in, "ask", "--json")

@@ -123,6 +123,14 @@ func TestCalibration(t *testing.T) {
 		math.Abs(got.NeighbourMargin-want.NeighbourMargin) > tolerance {
 		t.Errorf("calibration.json = %+v, but the evaluation set calibrates to %+v: run\n\tgo run ./cmd/bot eval --calibrate > knowledge/guide/calibration.json", got, want)
 	}
+	// The urgent words are fitted the same way each time; only another
+	// machine's arithmetic may move a weight by a rounding step.
+	for _, c := range cases {
+		if g, w := got.UrgentWords.Probability(c.Question), want.UrgentWords.Probability(c.Question); math.Abs(g-w) > 0.01 {
+			t.Errorf("calibration.json's urgent words give %q %.3f, a fit on the tuning sets %.3f: run\n\tgo run ./cmd/bot eval --calibrate > knowledge/guide/calibration.json", c.Question, g, w)
+			break
+		}
+	}
 	if got.MinCoverage <= 0 {
 		t.Errorf("Calibration() = %+v: with no coverage threshold every question with a match would be answered", got)
 	}
@@ -223,12 +231,12 @@ func TestOtherSets(t *testing.T) {
 		{"community-reddit.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.95, urgent: 1, adjacentWrong: 4}, false},
 		{"community-messenger.jsonl", minimums{top1: 0.94, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 5}, false},
 		{"community-video-tune.jsonl", minimums{top1: 0.92, top3: 0.94, rejection: 0.95, urgent: 1, adjacentWrong: 2}, false},
-		{"community-chat-holdout.jsonl", minimums{top1: 0.86, top3: 0.95, rejection: 0.97, urgent: 0.93, adjacentWrong: 8}, true},
+		{"community-chat-holdout.jsonl", minimums{top1: 0.86, top3: 0.95, rejection: 0.97, urgent: 1, adjacentWrong: 8}, true},
 		{"community-phone-holdout.jsonl", minimums{top1: 0.87, top3: 0.95, rejection: 0.93, urgent: 1, adjacentWrong: 9}, true},
 		{"community-intl-holdout.jsonl", minimums{top1: 0.88, top3: 0.94, rejection: 0.97, urgent: 1, adjacentWrong: 6}, true},
 		{"community-discord-holdout.jsonl", minimums{top1: 0.91, top3: 0.93, rejection: 0.91, urgent: 1, adjacentWrong: 3}, true},
 		{"community-telegram-holdout.jsonl", minimums{top1: 0.9, top3: 0.94, rejection: 0.92, urgent: 1, adjacentWrong: 1}, true},
-		{"community-qa-holdout.jsonl", minimums{top1: 0.95, top3: 0.98, rejection: 0.91, urgent: 0.92, adjacentWrong: 2}, true},
+		{"community-qa-holdout.jsonl", minimums{top1: 0.95, top3: 0.98, rejection: 0.91, urgent: 1, adjacentWrong: 2}, true},
 		{"community-week-holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.97, urgent: 1, adjacentWrong: 3}, true},
 		{"community-whatsapp-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.95, urgent: 1, adjacentWrong: 3}, false},
 		{"community-facebook-tune.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.88, urgent: 1, adjacentWrong: 8}, false},
@@ -240,7 +248,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-updates-tune.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.93, urgent: 1, adjacentWrong: 2}, false},
 		{"community-relay-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
 		{"community-widget-tune.jsonl", minimums{top1: 0.92, top3: 0.94, rejection: 0.97, urgent: 1, adjacentWrong: 2}, false},
-		{"community-latam.jsonl", minimums{top1: 0.84, top3: 0.87, rejection: 0.93, urgent: 0.92, adjacentWrong: 3}, false},
+		{"community-latam.jsonl", minimums{top1: 0.84, top3: 0.87, rejection: 0.93, urgent: 1, adjacentWrong: 3}, false},
 		{"community-older-tune.jsonl", minimums{top1: 0.98, top3: 0.98, rejection: 0.95, urgent: 1, adjacentWrong: 2}, false},
 		{"community-esl-tune.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.93, urgent: 1, adjacentWrong: 7}, false},
 		{"community-fresh-holdout.jsonl", minimums{top1: 0.9, top3: 0.94, rejection: 0.91, urgent: 1, adjacentWrong: 3}, true},
@@ -250,7 +258,7 @@ func TestOtherSets(t *testing.T) {
 		{"community-veteran-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.97, urgent: 1, adjacentWrong: 3}, false},
 		{"community-longpost-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.93, urgent: 1, adjacentWrong: 6}, false},
 		{"community-women-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.93, urgent: 1, adjacentWrong: 3}, false},
-		{"community-fresh2-holdout.jsonl", minimums{top1: 0.9, top3: 0.94, rejection: 0.91, urgent: 0.92, adjacentWrong: 3}, true},
+		{"community-fresh2-holdout.jsonl", minimums{top1: 0.9, top3: 0.94, rejection: 0.91, urgent: 1, adjacentWrong: 3}, true},
 		{"community-decoys-holdout.jsonl", minimums{top1: 0.94, top3: 0.98, rejection: 0.9, urgent: 1, adjacentWrong: 7}, true},
 		{"community-myths-holdout.jsonl", minimums{top1: 0.89, top3: 0.94, rejection: 0.88, urgent: 1, adjacentWrong: 7}, true},
 		{"community-decoys2-tune.jsonl", minimums{top1: 0.96, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 2}, false},
@@ -387,17 +395,17 @@ func TestOtherSets(t *testing.T) {
 		{"community-qa35-tune.jsonl", minimums{top1: 0.91, top3: 0.99, rejection: 0.94, urgent: 1, adjacentWrong: 5}, false},
 		{"community-wa35-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 4}, false},
 		{"community-rv35-tune.jsonl", minimums{top1: 0.97, top3: 0.99, rejection: 0.99, urgent: 1, adjacentWrong: 1}, false},
-		{"community-hz33-holdout.jsonl", minimums{top1: 0.88, top3: 0.94, rejection: 0.96, urgent: 1, adjacentWrong: 6}, true},
+		{"community-hz33-holdout.jsonl", minimums{top1: 0.88, top3: 0.94, rejection: 0.96, urgent: 1, adjacentWrong: 7}, true},
 		{"community-ur36-tune.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 1, urgent: 1, adjacentWrong: 3}, false},
 		{"community-gm36-tune.jsonl", minimums{top1: 0.91, top3: 0.92, rejection: 0.96, urgent: 1, adjacentWrong: 2}, false},
 		{"community-es36-tune.jsonl", minimums{top1: 0.89, top3: 0.93, rejection: 0.98, urgent: 1, adjacentWrong: 1}, false},
 		{"community-af36-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.96, urgent: 1, adjacentWrong: 3}, false},
 		{"community-mx36-tune.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 1}, false},
-		{"community-hq36-holdout.jsonl", minimums{top1: 0.92, top3: 0.98, rejection: 0.96, urgent: 0.97, adjacentWrong: 6}, true},
+		{"community-hq36-holdout.jsonl", minimums{top1: 0.92, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 6}, true},
 		{"community-uk37-tune.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.96, urgent: 1, adjacentWrong: 2}, false},
 		{"community-pt37-tune.jsonl", minimums{top1: 0.92, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 5}, false},
 		{"community-lt37-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.94, urgent: 1, adjacentWrong: 2}, false},
-		{"community-hu37-holdout.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 1, urgent: 0.97, adjacentWrong: 5}, true},
+		{"community-hu37-holdout.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 1, urgent: 1, adjacentWrong: 5}, true},
 		{"community-md38-tune.jsonl", minimums{top1: 0.89, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 7}, false},
 		{"community-sa38-tune.jsonl", minimums{top1: 0.9, top3: 0.93, rejection: 0.98, urgent: 1, adjacentWrong: 1}, false},
 		{"community-tr38-tune.jsonl", minimums{top1: 0.88, top3: 0.96, rejection: 1, urgent: 1, adjacentWrong: 5}, false},
@@ -409,19 +417,19 @@ func TestOtherSets(t *testing.T) {
 		{"community-eu39-tune.jsonl", minimums{top1: 0.91, top3: 0.97, rejection: 1, urgent: 1, adjacentWrong: 3}, false},
 		{"community-old39-tune.jsonl", minimums{top1: 0.88, top3: 0.92, rejection: 1, urgent: 1, adjacentWrong: 3}, false},
 		{"community-fm39-tune.jsonl", minimums{top1: 0.9, top3: 0.95, rejection: 0.94, urgent: 1, adjacentWrong: 4}, false},
-		{"community-hy39-holdout.jsonl", minimums{top1: 0.92, top3: 0.99, rejection: 1, urgent: 0.93, adjacentWrong: 4}, true},
+		{"community-hy39-holdout.jsonl", minimums{top1: 0.92, top3: 0.99, rejection: 1, urgent: 1, adjacentWrong: 4}, true},
 		{"community-sh40-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 0.98, urgent: 1, adjacentWrong: 3}, false},
 		{"community-lg40-tune.jsonl", minimums{top1: 0.84, top3: 0.97, rejection: 0.89, urgent: 1, adjacentWrong: 12}, false},
 		{"community-vt40-tune.jsonl", minimums{top1: 0.93, top3: 0.97, rejection: 1, urgent: 1, adjacentWrong: 2}, false},
 		{"community-bk40-tune.jsonl", minimums{top1: 0.92, top3: 0.95, rejection: 1, urgent: 1, adjacentWrong: 1}, false},
 		{"community-cl40-tune.jsonl", minimums{top1: 0.95, top3: 0.98, rejection: 1, urgent: 1, adjacentWrong: 4}, false},
-		{"community-hz40-holdout.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.98, urgent: 0.97, adjacentWrong: 1}, true},
+		{"community-hz40-holdout.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 1}, true},
 		{"community-gm27.jsonl", minimums{top1: 0.88, top3: 0.94, rejection: 0.81, urgent: 1}, false},
 		{"community-fresh3-holdout.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-decoys3-holdout.jsonl", minimums{top1: 0.91, top3: 0.94, rejection: 0.94, urgent: 1, adjacentWrong: 6}, true},
 		{"community-phone2-holdout.jsonl", minimums{top1: 0.9, top3: 0.93, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
-		{"community-intl2-holdout.jsonl", minimums{top1: 0.87, top3: 0.91, rejection: 0.95, urgent: 0.86, adjacentWrong: 3}, true},
-		{"community-mix11-holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.96, urgent: 0.86, adjacentWrong: 4}, true},
+		{"community-intl2-holdout.jsonl", minimums{top1: 0.87, top3: 0.91, rejection: 0.95, urgent: 1, adjacentWrong: 3}, true},
+		{"community-mix11-holdout.jsonl", minimums{top1: 0.91, top3: 0.95, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-discord11-holdout.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 3}, true},
 		{"community-fb12-holdout.jsonl", minimums{top1: 0.87, top3: 0.92, rejection: 0.91, urgent: 1, adjacentWrong: 6}, true},
 		{"community-gen12-holdout.jsonl", minimums{top1: 0.95, top3: 0.98, rejection: 0.98, urgent: 1, adjacentWrong: 4}, true},
