@@ -58,6 +58,10 @@ type Calibration struct {
 	// UrgentWords flags, beside IsUrgent, messages whose words make signs
 	// that need a doctor likely; nil leaves IsUrgent alone.
 	UrgentWords *UrgentWords `json:"urgent_words,omitempty"`
+	// EntryWords ranks the best entries of an answered question; nil
+	// leaves the index's order. They are counted from the tuning sets
+	// when the calibration is read, not kept in it.
+	EntryWords *EntryWords `json:"-"`
 }
 
 // Confident reports whether a hit is good enough to be claimed as an answer.
@@ -242,6 +246,9 @@ func (s *Service) answer(ctx context.Context, question string) (*Answer, error) 
 	if !a.Answered {
 		a.Matches = suggestions(a.Matches)
 		return a, nil
+	}
+	if !a.Urgent {
+		s.cal.EntryWords.rank(q, a.Matches)
 	}
 	snap.base.complete(a)
 	return a, nil

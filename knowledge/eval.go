@@ -154,7 +154,9 @@ const (
 // svc must answer with a zero Calibration, so that every question with a
 // match is answered and its best hit can be weighed. The urgent words are
 // fitted first, and svc answers with them: a question they flag is
-// answered whatever the thresholds. Ties go to the
+// answered whatever the thresholds. svc has no entry words: they choose
+// which entry comes first in an answer, not whether to answer, and the
+// thresholds weigh the index's best entry. Ties go to the
 // lower thresholds, and each score threshold sits midway between observed
 // scores, so that a question slightly unlike the set is not lost on a
 // knife's edge. Declining near-domain questions for their neighbour lets

@@ -11,6 +11,11 @@ type Reasons struct {
 	// its urgent words: Urgent tells what they made of the question.
 	Calibration Calibration     `json:"thresholds"`
 	Urgent      ExplainedUrgent `json:"urgent"`
+	// Ranked is how the entry words ordered the best entries of an
+	// answered question, each score raised by RankWeight times its
+	// share; empty when they left the index's order.
+	Ranked     []RankedEntry `json:"ranked,omitempty"`
+	RankWeight float64       `json:"rank_weight,omitempty"`
 }
 
 // ExplainedUrgent says why a question was flagged as describing signs that
@@ -104,6 +109,11 @@ func (s *Service) Explain(ctx context.Context, question string) (*Answer, *Reaso
 	}
 	ex.Calibration = s.cal
 	ex.Calibration.UrgentWords = nil
+	if a.Answered && !a.Urgent {
+		if ex.Ranked = s.cal.EntryWords.ranked(a.Question, a.Matches); ex.Ranked != nil {
+			ex.RankWeight = entryWordsWeight
+		}
+	}
 	ex.Urgent.Patterns = IsUrgent(a.Question)
 	if words := s.cal.UrgentWords; words != nil {
 		ex.Urgent.Probability = words.Probability(a.Question)

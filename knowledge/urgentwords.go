@@ -67,24 +67,28 @@ func (m *UrgentWords) strongest(question string, n int) []WeightedTerm {
 	return ts[:min(n, len(ts))]
 }
 
-// urgentTerms returns the distinct words of a message, in lower case, and
-// the pairs of words next to each other. A word is a run of letters,
-// digits, marks and apostrophes within it, or of emoji ("🤒").
-func urgentTerms(message string) []string {
+// urgentTerms returns the terms of a message as the symptom patterns read
+// it (see symptomText): a sign denied ("no swelling") weighs nothing.
+func urgentTerms(message string) []string { return terms(symptomText(message)) }
+
+// terms returns the distinct words of a lower-cased text and the pairs of
+// words next to each other. A word is a run of letters, digits, marks and
+// apostrophes within it, or of emoji ("🤒").
+func terms(text string) []string {
 	var words []string
-	for _, w := range strings.FieldsFunc(symptomText(message), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '\'' && !unicode.Is(unicode.So, r)
 	}) {
 		if w = strings.Trim(w, "'"); w != "" {
 			words = append(words, w)
 		}
 	}
-	terms := slices.Clone(words)
+	ts := slices.Clone(words)
 	for i := 1; i < len(words); i++ {
-		terms = append(terms, words[i-1]+" "+words[i])
+		ts = append(ts, words[i-1]+" "+words[i])
 	}
-	slices.Sort(terms)
-	return slices.Compact(terms)
+	slices.Sort(ts)
+	return slices.Compact(ts)
 }
 
 // How FitUrgentWords learns: passes over the cases, the step of each

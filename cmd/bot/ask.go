@@ -205,6 +205,12 @@ func printReasons(w io.Writer, r *knowledge.Reasons) {
 			fmt.Fprintf(w, "   lacks %s\n", strings.Join(h.Missed, ", "))
 		}
 	}
+	if len(r.Ranked) > 0 {
+		fmt.Fprintf(w, "Ordered by what the tuning sets' messages wanted (score + %.2f × share):\n", r.RankWeight)
+		for i, e := range r.Ranked {
+			fmt.Fprintf(w, "%d. %s: %.3f + %.2f × %.3f = %.3f\n", i+1, e.ID, e.Score, r.RankWeight, e.Share, e.Ranked)
+		}
+	}
 }
 
 // printUrgent writes why a question was flagged as describing signs that

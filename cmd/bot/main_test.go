@@ -70,6 +70,14 @@ func TestAskExplain(t *testing.T) {
 		}
 		rest = rest[i+len(w):]
 	}
+	q = "will people be able to tell i had smp up close"
+	got, _, err = runBot(t, "", "ask", "--explain", q)
+	if err != nil {
+		t.Fatalf("bot ask --explain %q: %v", q, err)
+	}
+	if want := "Ordered by what the tuning sets' messages wanted (score + 0.20 × share):\n1. "; !strings.Contains(got, want) {
+		t.Errorf("bot ask --explain %q printed\n%s\nwant how the entry words ordered its best entries", q, got)
+	}
 }
 
 func TestAskJSONLines(t *testing.T) {
