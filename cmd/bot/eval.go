@@ -17,15 +17,15 @@ func evaluate(ctx context.Context, e env, args []string) error {
 Answers every question of the evaluation sets (default: the embedded one) and
 prints, for each, top-1 and top-3 accuracy, mean reciprocal rank, off-topic
 rejection, urgent recall and adjacent questions answered wrongly. It exits
-non-zero when a figure is below its minimum. With --calibrate it derives the
-thresholds from all the sets together (default: the embedded tuning sets,
-eval.jsonl, dev.jsonl and community-tune.jsonl).`)
+non-zero when a figure is below its minimum. With --calibrate it fits the
+urgent words and derives the thresholds from all the sets together (default:
+the embedded tuning sets).`)
 	dir := flags.String("kb", "", "knowledge-base `directory` (default: the embedded one)")
 	minTop1 := flags.Float64("min-top1", 0, "minimum top-1 accuracy (0-1)")
 	minTop3 := flags.Float64("min-top3", 0, "minimum top-3 accuracy (0-1)")
 	minReject := flags.Float64("min-rejection", 0, "minimum off-topic rejection (0-1)")
 	minUrgent := flags.Float64("min-urgent", 0, "minimum urgent recall (0-1)")
-	calibrate := flags.Bool("calibrate", false, "derive the confidence thresholds from the sets and print them as calibration.json")
+	calibrate := flags.Bool("calibrate", false, "fit the urgent words and the confidence thresholds on the sets and print them as calibration.json")
 	verbose := flags.Bool("v", false, "list every question answered wrongly")
 	if err := parse(flags, args); err != nil {
 		return err
