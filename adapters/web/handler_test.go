@@ -452,6 +452,10 @@ func TestAskExplains(t *testing.T) {
 			t.Errorf("the Ask page lacks %q\n%s", want, res.body)
 		}
 	}
+	res = b.get("/ask?q=" + url.QueryEscape("will people be able to tell i had smp up close"))
+	if !strings.Contains(res.body, "Ordered by what the tuning sets' messages wanted") {
+		t.Errorf("the Ask page does not show how the entry words ordered the best entries\n%s", res.body)
+	}
 	if gaps, _ := c.mod.Gaps(t.Context()); len(gaps) != 0 {
 		t.Errorf("asking on the console recorded gaps %v", gaps)
 	}
