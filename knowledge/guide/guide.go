@@ -1,6 +1,6 @@
 // Package guide embeds the default knowledge base: the entries written from the
 // guide on bad SMP results and the extended safety pack, the synonyms, the
-// evaluation set and the confidence thresholds calibrated on it.
+// tuning sets, and the thresholds and urgent words calibrated on them.
 package guide
 
 import (
