@@ -430,6 +430,8 @@ func TestOtherSets(t *testing.T) {
 		{"community-wm41-tune.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.98, urgent: 1, adjacentWrong: 8}, false},
 		{"community-hr41-holdout.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 1, urgent: 0.97, adjacentWrong: 2}, true},
 		{"community-hv41-holdout.jsonl", minimums{top1: 0.94, top3: 0.97, rejection: 0.96, urgent: 1, adjacentWrong: 3}, true},
+		{"community-hs42-holdout.jsonl", minimums{top1: 0.93, top3: 0.98, rejection: 0.96, urgent: 0.97, adjacentWrong: 7}, true},
+		{"community-ht42-holdout.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 0.98, urgent: 1, adjacentWrong: 0}, true},
 		{"community-gm27.jsonl", minimums{top1: 0.91, top3: 0.94, rejection: 0.81, urgent: 1}, false},
 		{"community-fresh3-holdout.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-decoys3-holdout.jsonl", minimums{top1: 0.94, top3: 0.95, rejection: 0.94, urgent: 1, adjacentWrong: 6}, true},
