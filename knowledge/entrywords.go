@@ -31,14 +31,22 @@ type entryCount struct {
 }
 
 // How the entry words rank: the weight of an entry's share beside its
-// score, how many of the best entries they rank, and the count every term
-// is smoothed by. All three were chosen by cross-validation on the tuning
-// sets, five folds of whole sets, where ranking by them puts the expected
-// entry first for 32,760 of 33,576 answered questions instead of 32,340.
+// score, how many of the best entries they rank, the count every term is
+// smoothed by, and the temperature the likelihoods are shared at. Naive
+// Bayes multiplies its words' likelihoods as if each were news, so a
+// message of twenty words hands one entry nearly all of the share on the
+// strength of a word or two; the temperature divides the log-likelihoods
+// before they are shared, which keeps a share that much clearer than the
+// others from outweighing the index's scores. All four were chosen by
+// cross-validation on the tuning sets, five folds of whole sets, where
+// ranking by them puts the expected entry first for 33,478 of 34,274
+// answered questions instead of 32,973 (33,424 with the likelihoods shared
+// as they are, at a weight of 0.2).
 const (
-	entryWordsWeight    = 0.2
-	entryWordsDepth     = 4
-	entryWordsSmoothing = 0.1
+	entryWordsWeight      = 0.4
+	entryWordsDepth       = 4
+	entryWordsSmoothing   = 0.1
+	entryWordsTemperature = 10
 )
 
 // FitEntryWords counts the terms of the answerable cases for the entry each
@@ -98,7 +106,7 @@ func (m *EntryWords) shares(question string, entries []string) ([]float64, bool)
 	best := slices.Max(lls)
 	sum := 0.0
 	for i, ll := range lls {
-		lls[i] = math.Exp(ll - best)
+		lls[i] = math.Exp((ll - best) / entryWordsTemperature)
 		sum += lls[i]
 	}
 	for i := range lls {

@@ -24,14 +24,14 @@ var symptomWords = []string{
 	`keeps? (growing|spreading|creeping|crawling|getting (bigger|worse))`, `(pain|swelling|redness) (is )?(increasing|rising|growing) (every|each) (day|morning)`, `(edges?|borders?) (is |are |keeps? )?(moving|spreading|growing)`, `(body|whole body) (is |was )?(feeling|feels|felt) (hot|warm|feverish)`, `(growing|grows|grew) (bigger|redder|worse)`,
 	// Angry skin, not an angry reply: "angry red", "red and angry", "the crown is
 	// really angry".
-	`angry(,|-| and)? (red|purple|purply|purplish|dark|yellow|lumps?|bumps?|rash|swollen|puffy|sore|hot|looking)`, `(red|hot|warm|sore|swollen|puffy|big|look|looks|looked|looking|is|are|it'?s|its|gone|went|turned|feels?|really|so|very) (and )?angry`, `getting worse`, `worse not better`,
+	`angry(,|-| and)? (red|purple|purply|purplish|dark|yellow|lumps?|bumps?|rash|swollen|puffy|sore|hot|looking)`, `(red|hot|warm|sore|swollen|puffy|raised|lumpy|bumpy|itchy|big|look|looks|looked|looking|is|are|it'?s|its|gone|went|turned|feels?|really|so|very) (and )?angry`, `getting worse`, `worse not better`,
 	`(redness|red|rash) (has |have |is |keeps )?(spread|spreads)`, `(redness|rash|swelling) (is |keeps )?(growing|spreading|getting bigger) (every|each) (day|hour|morning)`, `(it'?s|its|it is|now|redness|rash|swelling|red) (now )?(covering|covers|taking over) (half|most|all) (of )?(my|the) (forehead|face)`, `(redness|the red|rash) (is )?(creeping|crawling|going|growing|moving|spreading) (down|up|onto|past|across|over|to)`, `(redness|red) creeping`,
 	`worse (today|now|each day|every day|every morning|than yesterday)`, `worse (on|by) day ([4-9]|[1-9][0-9])`, `(back|came back|come back|returned) (and )?worse`, `(bigger|wider|redder|more red|worse|hotter|angrier|puffier|more swollen) (every|each) (day|morning|night|hour)`,
 	`(day [0-9][0-9]?|today) (is |feels |looks )?worse than (day [0-9][0-9]?|yesterday)`,
 	`(redness|red|swelling|rash|ring|lump|patch) (is |are |looks |got |has got )?(bigger|wider|larger|redder|hotter)`,
 	`(redness|swelling|rash) (has|have|had) (grown|spread|got bigger|gotten bigger)`, `(has|have|had) grown (to )?(about |around |roughly )?(the size of|as big as|bigger|wider)`, `(it'?s|its|it has) spread (to|over|across|down|onto)`,
 	`(itchy|raised|red|big) welts?`, `(eyes?|face|lips?|eyelids?) (is |are |was |were |got |went )?swole`, `swole (shut|up)`, `(hot|warm),? (on |by )?day ([4-9]|1[0-9])`,
-	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger) than (before|yesterday|it was|the first day)`,
+	`(pink|red) to (dark|deep|angry) (red|purple)`, `(feels|feel|gone|went|turned) hard (like|as)`, `red hot`, `pulsing`, `pulses`, `worse and (redder|hotter|more swollen)`, `(warmer|hotter|redder|bigger|wider) than (before|yesterday|it was|the first day)`,
 	`(spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|to|across|over) (my|his|her|the) (forehead|face|neck|ears?|temples?)`,
 	`(creeping|crawling|spreading|spread|spreads) (down |up )?((almost|nearly|right|all the way) )?(onto|over|into|across|towards?) (my|his|her|the) (forehead|face|neck|ears?|temples?|eyebrows?|brows?|eyes?)`,
 	// Redness that travels or keeps growing, told at length: "a deep red
@@ -63,6 +63,15 @@ var symptomWords = []string{
 	`(raised|lumpy|bumpy) (like|into) (small |little |tiny )?(pimples?|bumps?|spots|lumps?)`, `burning(,| and|, and) (really |very |so |a bit |kinda )?(raised|lumpy|bumpy|itchy)`, `(raised|lumpy|bumpy|itchy)(,| and|, and) (really |very |so |a bit |kinda )?burning`,
 	// Two signs in one breath: "the dots are raised and itchy".
 	`(raised|high|lumpy|bumpy|itchy|red|sore|swollen|hot|hard)(,| and|, and) (super |really |very |so |a bit |a little |slightly |kinda |crazy |insanely |extremely |proper |mega |hella )?(raised|lumpy|bumpy|itchy|itching|hot|sore|red|hard|weepy|swollen|hurts?|hurting|painful)`,
+	// Signs in the words of a nurse or a clinic letter: "purulent",
+	// "febrile", "lip angioedema", "indurated".
+	`purulent`, `febrile`, `pyrexi(a|al)`, `angio-?o?edema`, `lymphadenopathy`, `indurat(ed|ion)`,
+	// Swelling in Swahili: "uso umevimba", the face has swollen.
+	`(ume|ime|ame|ku)vimba`, `uvimbe`,
+	// Discharge found on the bedding in the morning.
+	`(green|yellow)(ish|y)? (marks?|stains?|patches|spots|smears?) on (my |the |his |her )?(pillows?|pillowcases?|sheets?|towel|hat|cap|beanie)`,
+	// Redness that faded and came back larger.
+	`(come|came|comes|coming) back (even )?(wider|bigger|redder|worse|darker|angrier|hotter|more (red|swollen))`,
 }
 
 // skinSymptoms are signs as common on any skin as after SMP (razor bumps, a
@@ -74,6 +83,7 @@ var skinSymptomWords = []string{
 	`rash(es)?`, `hives`, `welts?`, `blister(s|ing|ed)?`, `scaly`,
 	`white ?heads?`, `(white|yellow|pus-?filled) pimples?`, `(pimples?|spots) (on|along|all over|across|around)( where)? (my |the |his |her )?(scalp|hairline|head|crown|dots)`, `(really|very|so|super|extremely) tender`,
 	`(redness|swelling) (is )?(not|isn'?t|ain'?t|aint|won'?t|wont|doesn'?t|hasn'?t|never) (going|go|gone|went) (away|down)`,
+	`urticari(a|al)`, `pruritic`, `papul(ar|es?)`, `pustul(ar|es?)`,
 	`bumps`, `bumpy`, `lumps?`, `lumpy`, `bolinhas`, `ronchas`, `granitos`, `plaques? rouges?`, `bukol`, `(eczema|rash|hives?|pimple|acne)(-| )like (patch(es)?|bumps?|spots|lumps?)`, `daane`, `pokrzywka?`, `nodules?`, `boils?`, `abscess`, `sores`, `(a|an|open|weeping|crusty|scabby) sore`, `rashy`, `red blotch(es|y)?`, `(itchy|raised)( red)? spots`, `red,? itchy spots?`, `(water|fluid|pus)(-| )(bubbles|blisters|filled)`,
 	// Feeling ill after a session: the AAD's fever and chills, as people say
 	// them.
@@ -100,7 +110,7 @@ var skinSymptomWords = []string{
 // count only when someone says it is happening to them after SMP.
 var infectionWords = words(infectionWordList...)
 
-var infectionWordList = []string{`infected`, `infection`, `cellulitis`, `infecshun`, `infekshun`, `infecion`, `allergic`, `allergy`}
+var infectionWordList = []string{`infected`, `infection`, `cellulitis`, `infecshun`, `infekshun`, `infecion`, `allergic`, `allergy`, `granulomas?`}
 
 // triggers holds a word of every string that symptoms, skinSymptoms,
 // infectionWords or painScore can match. A message without any of them
@@ -128,6 +138,8 @@ var triggers = wordSet(
 	`dizzy`, `lightheaded`, `light`, `faint`, `nausea`, `nauseous`, `flu`, `fluish`, `flulike`, `achy`, `sick`, `unwell`, `ill`, `rough`, `awful`, `terrible`,
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
 	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`, `covering`, `covers`, `taking`,
+	`purulent`, `febrile`, `pyrexia`, `pyrexial`, `angioedema`, `angiooedema`, `angio`, `lymphadenopathy`, `indurated`, `induration`,
+	`umevimba`, `imevimba`, `amevimba`, `kuvimba`, `uvimbe`, `urticaria`, `urticarial`, `pruritic`, `papular`, `papule`, `papules`, `pustular`, `pustule`, `pustules`, `granuloma`, `granulomas`,
 	// painScore's out of ten
 	`10`,
 	// infectionWords
@@ -214,7 +226,7 @@ var noSMPThere = words(`where (there )?(is|was|'s|there's)? ?no smp`)
 
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var sessionWords = []string{`smp`, `s m p`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`,
+var sessionWords = []string{`smp`, `s m p`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`, `pigmented`,
 	`ink`, `tattoo\w*`, `(the|my|his|her|an?) artist`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
 
 // smpSession is a message that speaks of a session; smpContext one that
@@ -245,12 +257,13 @@ var (
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
 		`spread\w*`, `creep\w*`, `crawl\w*`, `wider`, `bigger`, `darker`, `dark red`, `purple\w*`, `red hot`, `puls\w*`, `tender`,
-		`(38|39|40)[.,][0-9]`, `cellulitis`, `(yellow|green) water`,
+		`(38|39|40)[.,][0-9]`, `cellulitis`, `(yellow|green) water`, `purulent`, `febrile`, `pyrexi\w*`, `indurat\w*`, `lymphadenopathy`, `pustul\w*`,
 		// The same in the languages the symptom words know: fever, hot, pus, hurts more.
 		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `irin`, `caliente`, `quente`, `mainit`, `garam`,
 		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
 	allergyCues = words(`itch\w*`, `coceira`, `picaz[oó]n`, `comez[oó]n`, `khujli`, `kabar`, `pokrzywka?`, `hives`, `welts?`, `rash(es)?`, `allerg\w*`, `reaction`, `reacting`, `wheez\w*`, `breath\w*`,
-		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `makati`, `bukol`, `years? later`, `months? later`, `(months?|years?) (on|ago)`, `nodules?`, `peas?`, `granulom\w*`, `under the skin`)
+		`throat`, `lips?`, `tongue`, `swallow\w*`, `tingl\w*`, `face`, `bumpy`, `raised`, `scaly`, `makati`, `bukol`, `years? later`, `months? later`, `(months?|years?) (on|ago)`, `nodules?`, `peas?`, `granulom\w*`, `under the skin`,
+		`urticari\w*`, `angio-?o?edema`, `pruritic`, `papul\w*`, `\w*vimba`, `uvimbe`, `(ina|ku)washa`)
 )
 
 // painScore is a pain score out of ten told with the day it was felt ("7/10

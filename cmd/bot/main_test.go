@@ -63,7 +63,7 @@ func TestAskExplain(t *testing.T) {
 		t.Fatalf("bot ask --explain %q: %v", q, err)
 	}
 	rest := got
-	for _, w := range []string{"Please see a doctor today", "Why (answered when", "Urgent: the patterns do not flag it; the urgent words give", "flagged from 0.80 (", "Words:", "shaking", "1. "} {
+	for _, w := range []string{"Please see a doctor today", "Why (answered when", "Urgent: the patterns do not flag it; the urgent words give", "flagged from 0.50 (", "Words:", "shaking", "1. "} {
 		i := strings.Index(rest, w)
 		if i < 0 {
 			t.Fatalf("bot ask --explain %q printed\n%s\nwant %q after what came before", q, got, w)
@@ -75,7 +75,7 @@ func TestAskExplain(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bot ask --explain %q: %v", q, err)
 	}
-	if want := "Ordered by what the tuning sets' messages wanted (score + 0.20 × share):\n1. "; !strings.Contains(got, want) {
+	if want := "Ordered by what the tuning sets' messages wanted (score + 0.40 × share):\n1. "; !strings.Contains(got, want) {
 		t.Errorf("bot ask --explain %q printed\n%s\nwant how the entry words ordered its best entries", q, got)
 	}
 }
