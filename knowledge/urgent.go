@@ -66,8 +66,10 @@ var symptomWords = []string{
 	// Signs in the words of a nurse or a clinic letter: "purulent",
 	// "febrile", "lip angioedema", "indurated".
 	`purulent`, `febrile`, `pyrexi(a|al)`, `angio-?o?edema`, `lymphadenopathy`, `indurat(ed|ion)`,
-	// Swelling in Swahili: "uso umevimba", the face has swollen.
-	`(ume|ime|ame|ku)vimba`, `uvimbe`,
+	// Swelling in Swahili ("uso umevimba", the face has swollen), Malay and
+	// Indonesian ("bengkak"), Tagalog ("namamaga"); pus and shivering in
+	// Malay ("nanah", "menggigil").
+	`(ume|ime|ame|ku)vimba`, `uvimbe`, `bengkak`, `namamaga`, `nanah`, `menggigil`,
 	// Discharge found on the bedding in the morning.
 	`(green|yellow)(ish|y)? (marks?|stains?|patches|spots|smears?) on (my |the |his |her )?(pillows?|pillowcases?|sheets?|towel|hat|cap|beanie)`,
 	// Redness that faded and came back larger.
@@ -139,7 +141,7 @@ var triggers = wordSet(
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
 	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`, `covering`, `covers`, `taking`,
 	`purulent`, `febrile`, `pyrexia`, `pyrexial`, `angioedema`, `angiooedema`, `angio`, `lymphadenopathy`, `indurated`, `induration`,
-	`umevimba`, `imevimba`, `amevimba`, `kuvimba`, `uvimbe`, `urticaria`, `urticarial`, `pruritic`, `papular`, `papule`, `papules`, `pustular`, `pustule`, `pustules`, `granuloma`, `granulomas`,
+	`umevimba`, `imevimba`, `amevimba`, `kuvimba`, `uvimbe`, `bengkak`, `namamaga`, `nanah`, `menggigil`, `urticaria`, `urticarial`, `pruritic`, `papular`, `papule`, `papules`, `pustular`, `pustule`, `pustules`, `granuloma`, `granulomas`,
 	// painScore's out of ten
 	`10`,
 	// infectionWords
@@ -257,7 +259,7 @@ var (
 		// darkens or spreads.
 		`(getting|gets|got) worse`, `worse not better`, `hurts? (a lot |even |way |much )?more`, `more (painful|sore)`,
 		`spread\w*`, `creep\w*`, `crawl\w*`, `wider`, `bigger`, `darker`, `dark red`, `purple\w*`, `red hot`, `puls\w*`, `tender`,
-		`(38|39|40)[.,][0-9]`, `cellulitis`, `(yellow|green) water`, `purulent`, `febrile`, `pyrexi\w*`, `indurat\w*`, `lymphadenopathy`, `pustul\w*`,
+		`(38|39|40)[.,][0-9]`, `cellulitis`, `(yellow|green) water`, `purulent`, `febrile`, `pyrexi\w*`, `indurat\w*`, `lymphadenopathy`, `pustul\w*`, `nanah`, `menggigil`,
 		// The same in the languages the symptom words know: fever, hot, pus, hurts more.
 		`fiebre`, `febre`, `febbre`, `fievre`, `fieber`, `goraczka`, `bukhaa?r`, `lagnat`, `demam`, `irin`, `caliente`, `quente`, `mainit`, `garam`,
 		`(may|maraming|konting) nana`, `nana (na|po)`, `duele m[aá]s`, `d[oó]i mais`)
