@@ -444,6 +444,8 @@ func TestOtherSets(t *testing.T) {
 		{"community-ln44-tune.jsonl", minimums{top1: 0.91, top3: 0.96, rejection: 0.94, urgent: 1, adjacentWrong: 9}, false},
 		{"community-hk44-holdout.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 1, urgent: 1, adjacentWrong: 2}, true},
 		{"community-hg44-holdout.jsonl", minimums{top1: 0.92, top3: 0.96, rejection: 0.93, urgent: 1, adjacentWrong: 4}, true},
+		{"community-hj45-holdout.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.94, urgent: 1, adjacentWrong: 2}, true},
+		{"community-hw45-holdout.jsonl", minimums{top1: 0.94, top3: 0.96, rejection: 0.98, urgent: 0.97, adjacentWrong: 0}, true},
 		{"community-gm27.jsonl", minimums{top1: 0.91, top3: 0.94, rejection: 0.81, urgent: 1}, false},
 		{"community-fresh3-holdout.jsonl", minimums{top1: 0.97, top3: 0.98, rejection: 0.96, urgent: 1, adjacentWrong: 4}, true},
 		{"community-decoys3-holdout.jsonl", minimums{top1: 0.94, top3: 0.95, rejection: 0.94, urgent: 1, adjacentWrong: 6}, true},
