@@ -72,6 +72,9 @@ var symptomWords = []string{
 	`(ume|ime|ame|ku)vimba`, `uvimbe`, `bengkak`, `namamaga`, `nanah`, `menggigil`,
 	// Discharge found on the bedding in the morning.
 	`(green|yellow)(ish|y)? (marks?|stains?|patches|spots|smears?) on (my |the |his |her )?(pillows?|pillowcases?|sheets?|towel|hat|cap|beanie)`,
+	// Redness that grows where it is: "the red area around my new hairline
+	// is growing".
+	`(red|redness|rash|swelling)( (area|bit|patch|part|ring|zone|spot))?( (around|on|near|at|along) (my |the |his |her )?(new )?(hairline|crown|dots|head|scalp|temples?|forehead))? (is |are |keeps |seems to be |has been )?(growing|expanding)`,
 	// Redness that faded and came back larger.
 	`(come|came|comes|coming) back (even )?(wider|bigger|redder|worse|darker|angrier|hotter|more (red|swollen))`,
 }
@@ -141,7 +144,7 @@ var triggers = wordSet(
 	`crusty`, `drying`, `dry`, `wet`, `whitehead`, `whiteheads`, `pimple`, `pimples`, `spots`,
 	`hot`, `warm`, `crawling`, `larger`, `angrier`, `pulsing`, `38`, `39`, `40`, `pulses`, `purple`, `puffier`, `mark`, `circle`, `covering`, `covers`, `taking`,
 	`purulent`, `febrile`, `pyrexia`, `pyrexial`, `angioedema`, `angiooedema`, `angio`, `lymphadenopathy`, `indurated`, `induration`,
-	`umevimba`, `imevimba`, `amevimba`, `kuvimba`, `uvimbe`, `bengkak`, `namamaga`, `nanah`, `menggigil`, `urticaria`, `urticarial`, `pruritic`, `papular`, `papule`, `papules`, `pustular`, `pustule`, `pustules`, `granuloma`, `granulomas`,
+	`expanding`, `umevimba`, `imevimba`, `amevimba`, `kuvimba`, `uvimbe`, `bengkak`, `namamaga`, `nanah`, `menggigil`, `urticaria`, `urticarial`, `pruritic`, `papular`, `papule`, `papules`, `pustular`, `pustule`, `pustules`, `granuloma`, `granulomas`,
 	// painScore's out of ten
 	`10`,
 	// infectionWords
@@ -229,7 +232,8 @@ var noSMPThere = words(`where (there )?(is|was|'s|there's)? ?no smp`)
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
 var sessionWords = []string{`smp`, `s m p`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`, `pigmented`,
-	`ink`, `tattoo\w*`, `(the|my|his|her|an?) artist`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`}
+	`ink`, `tattoo\w*`, `(the|my|his|her|an?) artist`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`,
+	`(had|got|getting|get) (my |his |her |the )?(hairline|head|crown|scalp) (done|dotted)`}
 
 // smpSession is a message that speaks of a session; smpContext one that
 // speaks of a session or of the part of the body SMP is done on. The second
@@ -424,7 +428,10 @@ var (
 	// scalp").
 	otherCause = words(`(bee|wasp|hornet|jellyfish|insect|nettle)s? stings?`, `(a|the) sting`, `stung`, `(insect|mosquito|spider|bug|tick) bites?`, `(dog|cat|spider|snake) bit`, `bitten`, `scratched me`, `(cat|dog) scratch(es)?`,
 		`prawns?`, `shrimps?`, `shellfish`, `peanuts?`, `nuts`, `food allerg\w*`, `hay ?fever`, `fell asleep in the (sun|garden)`, `sunbath\w*`, `no hat`,
-		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `new (moisturi[sz]er|cream|soap|shampoo|make-?up|face wash)`, `mascara`, `oven`, `(hair )?straighteners`, `curling (iron|tongs|wand)`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`)
+		`toddler`, `baby`, `my [0-9]+ ?(year|yr)s? old`, `my [0-9]+ ?yo`, `chicken ?pox`, `shingles`, `cold sores?`, `impetigo`, `nettles?`, `detergent`, `washing powder`, `new (moisturi[sz]er|cream|soap|shampoo|make-?up|face wash)`, `mascara`, `oven`, `(hair )?straighteners`, `curling (iron|tongs|wand)`, `burn(ed|t)? (her|his|my|their) (hand|arm|finger|wrist)`, `(my|our|the) (kid|child|dog|cat|puppy)`,
+		// Other treatments of the scalp: "hair dye made my scalp burn",
+		// "minoxidil made it itchy".
+		`hair dye`, `ppd`, `minoxidil`)
 	namesSMP = words(`smp`, `s m p`, `micro ?-?pigment\w*`, `(my|the|his|her) dots`, headTattooed, `(my|the|his|her|an?) artist`, `session (one|two|1|2)`)
 )
 

@@ -63,7 +63,7 @@ func TestAskExplain(t *testing.T) {
 		t.Fatalf("bot ask --explain %q: %v", q, err)
 	}
 	rest := got
-	for _, w := range []string{"Please see a doctor today", "Why (answered when", "Urgent: the patterns do not flag it; the urgent words give", "flagged from 0.40 (", "Words:", "shaking", "1. "} {
+	for _, w := range []string{"Please see a doctor today", "Why (answered when", "Urgent: the patterns do not flag it; the urgent words give", "flagged from 0.50 (", "Words:", "shaking", "1. "} {
 		i := strings.Index(rest, w)
 		if i < 0 {
 			t.Fatalf("bot ask --explain %q printed\n%s\nwant %q after what came before", q, got, w)
