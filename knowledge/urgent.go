@@ -231,7 +231,7 @@ var noSMPThere = words(`where (there )?(is|was|'s|there's)? ?no smp`)
 
 // sessionWords tie a message to an SMP session, so that "my dog has an ear
 // infection" does not sound the alarm.
-var sessionWords = []string{`smp`, `s m p`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment`, `pigmented`,
+var sessionWords = []string{`smp`, `s m p`, `scalp pigmentation`, `(days?|weeks?|hours?|hrs?) post`, `micropigmentation`, `micropigmenta(cao|ção|cion|ción)`, `pontos`, `puntos`, `puntitos`, `heal(ing|ed)?`, `dots?`, `sessions?`, `sesh`, `pigment(ed)?`,
 	`ink`, `tattoo\w*`, `(the|my|his|her|an?) artist`, `treatment`, `treated`, `procedure`, `appointment`, `(touch|top) ?-?ups?`,
 	`(had|got|getting|get) (my |his |her |the )?(hairline|head|crown|scalp) (done|dotted)`}
 

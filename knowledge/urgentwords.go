@@ -110,10 +110,10 @@ func terms(text string) []string {
 
 // How FitUrgentWords learns: passes over the cases, the step of each
 // update, the decay that keeps rare terms from weighing too much, the
-// fewest cases a term must be in to be learned, the least weight kept, and
-// the length of the prefixes urgentTerms adds.
-// Lighter weights move no probability much and would only make
-// calibration.json longer.
+// fewest cases a term must be in to be learned, and the least weight kept
+// (lighter weights move no probability much and would only make
+// calibration.json longer); and the length of the prefixes urgentTerms
+// adds.
 const (
 	urgentEpochs    = 16
 	urgentRate      = 0.2

@@ -83,10 +83,12 @@ func TestFitUrgentWords(t *testing.T) {
 
 // TestUrgentWordsRead checks what the words are read from: a sign denied
 // weighs nothing, case and typographic apostrophes do not matter, emoji
-// count, and without a model nothing is flagged.
+// count, a misspelling shares its word's first letters, and without a model
+// nothing is flagged.
 func TestUrgentWordsRead(t *testing.T) {
-	m := &knowledge.UrgentWords{Bias: -2, Weights: map[string]float64{"swelling": 5, "it's hot": 5, "🤒": 5}}
+	m := &knowledge.UrgentWords{Bias: -2, Weights: map[string]float64{"swelling": 5, "it's hot": 5, "🤒": 5, "swol-": 5}}
 	for q, want := range map[string]bool{
+		"crown swolen since monday":  true,
 		"some swelling on day 9":     true,
 		"day 9 and no swelling":      false,
 		"IT’S HOT to touch":          true,
